@@ -1,0 +1,83 @@
+"""Account forms: each validates its own input and never saves."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from .passwords import MAX_LENGTH, password_problem
+from .services import find_user
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+
+
+def _check_password(form, field) -> None:
+    problem = password_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem)
+
+
+class NewPasswordMixin:
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), _check_password],
+        description=_l("At least 8 characters; not a common password."),
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+
+
+class RegisterForm(NewPasswordMixin, FlaskForm):
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+
+    def validate_email(self, field) -> None:
+        if find_user(field.data or ""):
+            raise ValidationError(_l("An account with this e-mail already exists; log in instead."))
+
+
+class PasswordChangeForm(NewPasswordMixin, FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class ResetForm(NewPasswordMixin, FlaskForm):
+    pass
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
+    locale = SelectField(
+        _l("Language"), choices=[("th", "ไทย"), ("en", "English")], validators=[DataRequired()]
+    )
+
+
+class JoinForm(FlaskForm):
+    """Ask to act for a school (by its code) or for an organisation."""
+
+    kind = SelectField(
+        _l("I work for"),
+        choices=[("school", _l("a school")), ("organisation", _l("a sponsor organisation"))],
+    )
+    school_code = StringField(
+        _l("School code"),
+        validators=[Length(max=10)],
+        description=_l("The 10-digit code of the Ministry of Education."),
+    )
+    organisation_id = SelectField(_l("Organisation"), coerce=int, validate_choice=False)
+    position = StringField(_l("Your position"), validators=[DataRequired(), Length(max=120)])
+    message = TextAreaField(_l("Message to the staff"), validators=[Length(max=2000)])
+
+
+class DecisionForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (sent to the person)"), validators=[Length(max=2000)])

@@ -1,0 +1,149 @@
+"""People, their passwords and their memberships of schools and organisations."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db_types import UTCDateTime, enum_type, utcnow
+from ..extensions import db
+
+if TYPE_CHECKING:
+    from ..registry.models import Organisation, School
+
+
+class MembershipState(enum.StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    DECLINED = "declined"
+    ENDED = "ended"
+
+    @property
+    def label(self) -> str:
+        return str(MEMBERSHIP_STATE_LABELS[self])
+
+
+MEMBERSHIP_STATE_LABELS = {
+    MembershipState.PENDING: _l("Waiting for approval"),
+    MembershipState.ACTIVE: _l("Active"),
+    MembershipState.DECLINED: _l("Declined"),
+    MembershipState.ENDED: _l("Ended"),
+}
+
+
+class User(db.Model):
+    """A person who signs in. Staff run programmes; memberships make school staff and sponsors."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    #: Programme staff of the foundation: may administer everything.
+    is_staff: Mapped[bool] = mapped_column(default=False)
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str | None] = mapped_column(sa.String(5))
+    #: Bumped on logout and password change; a session carrying an older value is dead.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user",
+        foreign_keys="Membership.user_id",
+        cascade="all, delete-orphan",
+        order_by="Membership.id",
+    )
+
+    # Flask-Login protocol -------------------------------------------------------------
+    is_anonymous = False
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_account
+
+    def get_id(self) -> str:
+        """The session token: id and session version, so old sessions stop matching."""
+        return f"{self.id}:{self.session_version}"
+
+    # Roles ------------------------------------------------------------------------------
+    def _active(self, attr: str) -> list:
+        return [
+            getattr(m, attr)
+            for m in self.memberships
+            if m.state == MembershipState.ACTIVE and getattr(m, attr) is not None
+        ]
+
+    @property
+    def schools(self) -> list[School]:
+        return self._active("school")
+
+    @property
+    def organisations(self) -> list[Organisation]:
+        return self._active("organisation")
+
+    def is_school_staff_of(self, school_id: int | None) -> bool:
+        return school_id is not None and any(s.id == school_id for s in self.schools)
+
+    def is_member_of_organisation(self, organisation_id: int | None) -> bool:
+        return organisation_id is not None and any(
+            o.id == organisation_id for o in self.organisations
+        )
+
+    @property
+    def role_labels(self) -> list[str]:
+        labels = []
+        if self.is_staff:
+            labels.append(str(_l("Programme staff")))
+        if self.schools:
+            labels.append(str(_l("School staff")))
+        if self.organisations:
+            labels.append(str(_l("Sponsor representative")))
+        return labels or [str(_l("Donor"))]
+
+
+class Membership(db.Model):
+    """A person's request to act for a school or an organisation, approved by staff."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(school_id IS NULL) <> (organisation_id IS NULL)", name="one_target"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    school_id: Mapped[int | None] = mapped_column(sa.ForeignKey("schools.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id"), index=True
+    )
+    state: Mapped[MembershipState] = mapped_column(
+        enum_type(MembershipState, "membership_state"), default=MembershipState.PENDING
+    )
+    #: What the person does there, e.g. "principal", "CSR manager".
+    position: Mapped[str] = mapped_column(sa.String(120), default="")
+    message: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decision_reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+    user: Mapped[User] = relationship(back_populates="memberships", foreign_keys=[user_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    school: Mapped[School | None] = relationship(back_populates="memberships")
+    organisation: Mapped[Organisation | None] = relationship(back_populates="memberships")
+
+    @property
+    def target(self) -> School | Organisation:
+        return self.school or self.organisation  # type: ignore[return-value]

@@ -1,0 +1,262 @@
+"""Log in and out, sign up, passwords, language, and asking to join a school or organisation."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..extensions import db, limiter
+from ..notifications.services import commit_and_send, queue_mail
+from ..permissions import login_required, staff_required
+from ..registry.models import Organisation, School
+from . import services
+from .forms import (
+    DecisionForm,
+    JoinForm,
+    LoginForm,
+    PasswordChangeForm,
+    ProfileForm,
+    RegisterForm,
+    ResetForm,
+    ResetRequestForm,
+)
+from .models import Membership, MembershipState
+from .passwords import verify_password
+
+bp = Blueprint("accounts", __name__)
+
+
+def safe_next(default: str) -> str:
+    """The ``next`` parameter only if it points inside this site."""
+    target = request.values.get("next", "")
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
+        if "\\" not in target and not parts.scheme:
+            return target
+    return default
+
+
+def _start_session(user) -> None:
+    """A fresh session on login: nothing from before survives except the language."""
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    login_user(user)
+
+
+def _login_email_key() -> str:
+    return "login:" + services.normalise_email(request.form.get("email", ""))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=_login_email_key
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(url_for("core.home")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("The e-mail or password is not right."))
+        else:
+            db.session.commit()
+            _start_session(user)
+            flash(_("Welcome, %(name)s.", name=user.name), "success")
+            return redirect(safe_next(url_for("core.home")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    services.end_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("core.home"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        user = services.create_user(form.email.data, form.name.data, form.password.data)
+        user.locale = session.get("locale")
+        db.session.commit()
+        _start_session(user)
+        flash(_("Your account is ready."), "success")
+        return redirect(url_for("accounts.account"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = ProfileForm(obj=current_user)
+    if request.method == "GET":
+        form.locale.data = current_user.locale or "th"
+    if form.validate_on_submit():
+        current_user.name = form.name.data.strip()
+        current_user.locale = form.locale.data
+        session["locale"] = form.locale.data
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("accounts.account"))
+    return render_template("accounts/account.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("The current password is not right."))
+        else:
+            services.change_password(current_user, form.password.data)
+            db.session.commit()
+            _start_session(current_user)  # this browser stays in; every other session ends
+            flash(_("Your password is changed; other devices are logged out."), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/password/reset", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = services.find_user(form.email.data)
+        if user is not None and user.is_active:
+            link = url_for("accounts.reset", token=services.make_reset_token(user), _external=True)
+            minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+            queue_mail(
+                user.email,
+                _("Reset your password"),
+                _(
+                    "Open this link within %(minutes)d minutes to choose a new password:\n"
+                    "%(link)s\n\nIf you did not ask for this, ignore this e-mail.",
+                    minutes=minutes,
+                    link=link,
+                ),
+                topic="password_reset",
+            )
+        commit_and_send()
+        # The same answer whether or not the address has an account.
+        flash(_("If this e-mail has an account, a reset link is on its way."), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_request.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    user = services.user_for_reset_token(token)
+    if user is None:
+        flash(_("This reset link is invalid or has expired. Ask for a new one."), "error")
+        return redirect(url_for("accounts.reset_request"))
+    form = ResetForm()
+    if form.validate_on_submit():
+        services.change_password(user, form.password.data)
+        db.session.commit()
+        flash(_("Your password is changed. Log in with the new one."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset.html", form=form)
+
+
+@bp.post("/language")
+def set_language():
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session["locale"] = lang
+        if current_user.is_authenticated:
+            current_user.locale = lang
+            db.session.commit()
+    return redirect(safe_next(url_for("core.home")))
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@login_required
+def join():
+    form = JoinForm()
+    organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
+    form.organisation_id.choices = [(0, "—")] + [(o.id, o.name) for o in organisations]
+    if form.validate_on_submit():
+        school = organisation = None
+        if form.kind.data == "school":
+            code = (form.school_code.data or "").strip()
+            school = db.session.scalar(db.select(School).where(School.code == code))
+            if school is None:
+                form.school_code.errors.append(
+                    _("No school has this code. If your school is new, apply to the network.")
+                )
+        else:
+            organisation = db.session.get(Organisation, form.organisation_id.data or 0)
+            if organisation is None:
+                form.organisation_id.errors.append(_("Choose your organisation."))
+        if school is not None or organisation is not None:
+            try:
+                services.request_membership(
+                    current_user,
+                    school=school,
+                    organisation=organisation,
+                    position=form.position.data.strip(),
+                    message=form.message.data.strip(),
+                )
+            except services.AccountError:
+                flash(_("You have already asked to join, or are already a member."), "info")
+                return redirect(url_for("accounts.account"))
+            db.session.commit()
+            flash(_("Your request is sent. Staff will review it."), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/join.html", form=form)
+
+
+@bp.get("/staff/memberships")
+@staff_required
+def memberships():
+    pending = db.session.scalars(
+        db.select(Membership)
+        .where(Membership.state == MembershipState.PENDING)
+        .order_by(Membership.created_at)
+        .options(db.selectinload(Membership.user), db.selectinload(Membership.school))
+        .options(db.selectinload(Membership.organisation))
+    ).all()
+    return render_template("accounts/memberships.html", pending=pending, form=DecisionForm())
+
+
+@bp.post("/staff/memberships/<int:membership_id>/<any(approve, decline):decision>")
+@staff_required
+def decide_membership(membership_id: int, decision: str):
+    membership = db.get_or_404(Membership, membership_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.decide_membership(
+            membership, decision == "approve", current_user, (form.reason.data or "").strip()
+        )
+    except services.AccountError:
+        flash(_("This request was already decided."), "info")
+        return redirect(url_for("accounts.memberships"))
+    target = membership.target.display_name()
+    if decision == "approve":
+        body = _("You can now act for %(target)s in partnership.", target=target)
+    else:
+        body = _("Your request to join %(target)s was declined.", target=target)
+        if membership.decision_reason:
+            body += "\n\n" + membership.decision_reason
+    queue_mail(membership.user.email, _("Your membership request"), body, topic="membership")
+    commit_and_send()
+    flash(_("Decision saved."), "success")
+    return redirect(url_for("accounts.memberships"))

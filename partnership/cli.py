@@ -1,0 +1,42 @@
+"""Flask CLI commands: ``flask seed-demo`` and ``flask create-staff``."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from .extensions import db
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    def seed_demo_command() -> None:
+        """Load realistic demo data (idempotent: running it twice changes nothing)."""
+        from .demo import seed_demo
+
+        created = seed_demo()
+        db.session.commit()
+        if created:
+            click.echo("Demo accounts (passwords are shown only this once):")
+            for email, role, password in created:
+                click.echo(f"  {role:<18} {email:<34} {password}")
+        else:
+            click.echo("Demo data already present; nothing changed.")
+
+    @app.cli.command("create-staff")
+    @click.option("--email", prompt=True)
+    @click.option("--name", prompt=True)
+    @click.password_option()
+    def create_staff_command(email: str, name: str, password: str) -> None:
+        """Create a programme staff (administrator) account."""
+        from .accounts.passwords import password_problem
+        from .accounts.services import create_user, find_user
+
+        problem = password_problem(password)
+        if problem:
+            raise click.BadParameter(problem, param_hint="password")
+        if find_user(email):
+            raise click.BadParameter("an account with this e-mail exists", param_hint="email")
+        create_user(email, name, password, is_staff=True)
+        db.session.commit()
+        click.echo(f"Staff account {email} created.")

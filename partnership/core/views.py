@@ -1,0 +1,105 @@
+"""Home page, error pages and the health check."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from ..core.pagination import paginate
+from ..extensions import db
+from ..permissions import staff_required
+from ..registry.models import NetworkStatus, Organisation, School, Sector
+from ..registry.services import schools_without_private_partner_query
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/")
+def home():
+    member_count = db.session.scalar(
+        sa.select(sa.func.count(School.id)).where(School.network_status == NetworkStatus.MEMBER)
+    )
+    province_count = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(School.province_code))).where(
+            School.network_status == NetworkStatus.MEMBER
+        )
+    )
+    private_count = db.session.scalar(
+        sa.select(sa.func.count(Organisation.id)).where(Organisation.sector == Sector.PRIVATE)
+    )
+    without_partner = db.session.scalar(
+        sa.select(sa.func.count()).select_from(schools_without_private_partner_query().subquery())
+    )
+    return render_template(
+        "core/home.html",
+        member_count=member_count,
+        province_count=province_count,
+        private_count=private_count,
+        without_partner=without_partner,
+    )
+
+
+@bp.get("/healthz")
+def healthz():
+    db.session.execute(sa.text("SELECT 1"))
+    return {"status": "ok"}
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" or request.path.startswith("/api/")
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    """Every HTTP error as a page in the visitor's language (JSON for API clients)."""
+    if error.code in (301, 302, 303, 307, 308) or error.code is None:
+        return error
+    messages = {
+        400: _("The request could not be understood. Go back and try again."),
+        403: _("You do not have permission to open this page."),
+        404: _("This page does not exist."),
+        405: _("This action is not allowed here."),
+        413: _("The upload is too large."),
+        429: _("Too many attempts. Wait a minute and try again."),
+    }
+    message = messages.get(error.code, _("Something went wrong."))
+    if _wants_json():
+        return jsonify(error=message, status=error.code), error.code
+    return render_template("core/error.html", code=error.code, message=message), error.code
+
+
+@bp.app_errorhandler(500)
+def server_error(error):
+    db.session.rollback()
+    message = _("Something went wrong on our side. The team has been told; please try again.")
+    if _wants_json():
+        return jsonify(error=message, status=500), 500
+    return render_template("core/error.html", code=500, message=message), 500
+
+
+@bp.get("/staff")
+@staff_required
+def staff_home():
+    from ..accounts.models import Membership, MembershipState
+
+    pending = db.session.scalar(
+        sa.select(sa.func.count(Membership.id)).where(Membership.state == MembershipState.PENDING)
+    )
+    applicants = db.session.scalar(
+        sa.select(sa.func.count(School.id)).where(School.network_status == NetworkStatus.APPLICANT)
+    )
+    return render_template(
+        "core/staff.html", pending_memberships=pending, network_applicants=applicants
+    )
+
+
+@bp.get("/staff/mail")
+@staff_required
+def outgoing_mail():
+    from ..notifications.models import OutgoingMail
+
+    query = sa.select(OutgoingMail).order_by(OutgoingMail.id.desc())
+    return render_template("core/mail.html", page=paginate(query))

@@ -1,0 +1,96 @@
+"""Language choice, Thai dates (Buddhist Era, Asia/Bangkok) and the template filters for them."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+BUDDHIST_ERA_OFFSET = 543
+
+_TH_MONTHS = (
+    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
+    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+)  # fmt: skip
+_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def select_locale() -> str:
+    """The visitor's language: their saved choice, else the session's, else Thai."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and getattr(current_user, "is_authenticated", False):
+        if current_user.locale in languages:
+            return current_user.locale
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    return languages[0]
+
+
+def current_language() -> str:
+    """'th' or 'en' for the current request."""
+    return str(get_locale() or "th")
+
+
+def now_utc() -> datetime:
+    """Timezone-aware now; every stored timestamp is UTC."""
+    return datetime.now(UTC)
+
+
+def to_bangkok(value: datetime) -> datetime:
+    """Convert a stored timestamp (naive values are UTC, as SQLite returns them) to Bangkok time."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(BANGKOK)
+
+
+def format_date(value: date | datetime | None, lang: str | None = None) -> str:
+    """30 มิ.ย. 2564 in Thai (Buddhist Era), 30 Jun 2021 in English."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = to_bangkok(value).date()
+    lang = lang or current_language()
+    if lang == "th":
+        return f"{value.day} {_TH_MONTHS[value.month - 1]} {value.year + BUDDHIST_ERA_OFFSET}"
+    return f"{value.day} {_EN_MONTHS[value.month - 1]} {value.year}"
+
+
+def format_datetime(value: datetime | None, lang: str | None = None) -> str:
+    """Date plus 24-hour Bangkok time: 30 มิ.ย. 2564 16:30 น."""
+    if value is None:
+        return "—"
+    local = to_bangkok(value)
+    lang = lang or current_language()
+    suffix = " น." if lang == "th" else ""
+    return f"{format_date(local, lang)} {local:%H:%M}{suffix}"
+
+
+def academic_year_label(year: int, lang: str | None = None) -> str:
+    """An academic year is stored as its Gregorian start year; Thai readers see it in BE."""
+    lang = lang or current_language()
+    return str(year + BUDDHIST_ERA_OFFSET) if lang == "th" else f"{year}/{(year + 1) % 100:02d}"
+
+
+def current_academic_year(today: date | None = None) -> int:
+    """The Thai academic year starts in May: 2026-04 is still the 2025 year."""
+    today = today or now_utc().astimezone(BANGKOK).date()
+    return today.year if today.month >= 5 else today.year - 1
+
+
+def register_i18n(app: Flask) -> None:
+    """Expose the date, money and language helpers to templates."""
+    from .money import format_satang
+
+    app.jinja_env.filters["thai_date"] = format_date
+    app.jinja_env.filters["thai_datetime"] = format_datetime
+    app.jinja_env.filters["baht"] = format_satang
+    app.jinja_env.filters["academic_year"] = academic_year_label
+
+    @app.context_processor
+    def inject_language() -> dict:
+        return {"lang": current_language()}

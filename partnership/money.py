@@ -1,0 +1,52 @@
+"""Thai baht amounts: parsed at the form boundary into integer satang, formatted in one place."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+SATANG_PER_BAHT = 100
+#: Upper bound for any single amount typed by a person (฿1,000,000,000.00).
+MAX_SATANG = 100_000_000_000
+
+
+class MoneyError(ValueError):
+    """A baht amount that cannot be read as a whole number of satang."""
+
+
+def parse_baht(text: str | int | Decimal) -> int:
+    """Read '14,990.50', '฿1,000' or '12' as integer satang; refuse fractions of a satang."""
+    if isinstance(text, bool):
+        raise MoneyError("not an amount")
+    if isinstance(text, int):
+        return text * SATANG_PER_BAHT
+    raw = str(text).strip().replace(",", "").replace("฿", "").replace(" ", "")
+    if raw.lower().endswith("thb"):
+        raw = raw[:-3]
+    if not raw:
+        raise MoneyError("empty amount")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation as exc:
+        raise MoneyError(f"not an amount: {text!r}") from exc
+    if not value.is_finite():
+        raise MoneyError("not a finite amount")
+    satang = value * SATANG_PER_BAHT
+    if satang != satang.to_integral_value():
+        raise MoneyError("more than two decimal places")
+    return int(satang)
+
+
+def format_satang(satang: int | None, symbol: bool = True) -> str:
+    """Format integer satang as ฿1,234.50 (negative as -฿1,234.50)."""
+    if satang is None:
+        return "—"
+    sign = "-" if satang < 0 else ""
+    baht, rest = divmod(abs(int(satang)), SATANG_PER_BAHT)
+    return f"{sign}{'฿' if symbol else ''}{baht:,}.{rest:02d}"
+
+
+def satang_to_input(satang: int | None) -> str:
+    """Show satang in a form field as plain baht ('14990.50'), the way parse_baht reads it."""
+    if satang is None:
+        return ""
+    return format_satang(satang, symbol=False).replace(",", "")

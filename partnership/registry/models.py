@@ -1,0 +1,308 @@
+"""The partner registry: schools, sponsor organisations and who supports whom."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db_types import UTCDateTime, enum_type, utcnow
+from ..extensions import db
+from .provinces import REGIONS, get_province
+
+if TYPE_CHECKING:
+    from ..accounts.models import Membership, User
+
+
+class LabelledEnum(enum.StrEnum):
+    """A string enum whose members carry a translatable label (``LABELS`` on the class)."""
+
+    @property
+    def label(self) -> str:
+        return str(self._labels()[self])
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return _LABELS[cls]
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(m.value, m.label) for m in cls]
+
+
+_LABELS: dict[type, dict] = {}
+
+
+class Affiliation(LabelledEnum):
+    OBEC = "obec"
+    LOCAL = "local"
+    PRIVATE = "private"
+    BPP = "bpp"
+    OTHER = "other"
+
+
+class NetworkStatus(LabelledEnum):
+    NONE = "none"
+    APPLICANT = "applicant"
+    MEMBER = "member"
+    DECLINED = "declined"
+    LEFT = "left"
+
+
+class OrganisationKind(LabelledEnum):
+    COMPANY = "company"
+    FOUNDATION = "foundation"
+    GOVERNMENT = "government"
+    UNIVERSITY = "university"
+    NGO = "ngo"
+
+
+class Sector(LabelledEnum):
+    PUBLIC = "public"
+    PRIVATE = "private"
+    CIVIL_SOCIETY = "civil_society"
+    ACADEMIC = "academic"
+
+
+class PartnershipRole(LabelledEnum):
+    ADOPTER = "adopter"
+    SPONSOR = "sponsor"
+    MENTOR = "mentor"
+    ACADEMIC = "academic"
+    GOVERNMENT = "government"
+
+
+_LABELS.update(
+    {
+        Affiliation: {
+            Affiliation.OBEC: _l("OBEC (Office of the Basic Education Commission)"),
+            Affiliation.LOCAL: _l("Local government"),
+            Affiliation.PRIVATE: _l("Private school"),
+            Affiliation.BPP: _l("Border Patrol Police"),
+            Affiliation.OTHER: _l("Other"),
+        },
+        NetworkStatus: {
+            NetworkStatus.NONE: _l("Not in the network"),
+            NetworkStatus.APPLICANT: _l("Applied to join"),
+            NetworkStatus.MEMBER: _l("Network member"),
+            NetworkStatus.DECLINED: _l("Application declined"),
+            NetworkStatus.LEFT: _l("Left the network"),
+        },
+        OrganisationKind: {
+            OrganisationKind.COMPANY: _l("Company"),
+            OrganisationKind.FOUNDATION: _l("Foundation"),
+            OrganisationKind.GOVERNMENT: _l("Government agency"),
+            OrganisationKind.UNIVERSITY: _l("University"),
+            OrganisationKind.NGO: _l("NGO"),
+        },
+        Sector: {
+            Sector.PUBLIC: _l("Public sector"),
+            Sector.PRIVATE: _l("Private sector"),
+            Sector.CIVIL_SOCIETY: _l("Civil society"),
+            Sector.ACADEMIC: _l("Academic"),
+        },
+        PartnershipRole: {
+            PartnershipRole.ADOPTER: _l("Adopting partner"),
+            PartnershipRole.SPONSOR: _l("Sponsor"),
+            PartnershipRole.MENTOR: _l("Mentor"),
+            PartnershipRole.ACADEMIC: _l("Academic support"),
+            PartnershipRole.GOVERNMENT: _l("Government support"),
+        },
+    }
+)
+
+#: Grade levels from kindergarten 1 to Mathayom 6, in order; schools offer a contiguous range.
+GRADES: tuple[tuple[str, str, str], ...] = (
+    ("k1", "อ.1", "K1"),
+    ("k2", "อ.2", "K2"),
+    ("k3", "อ.3", "K3"),
+    *((f"p{n}", f"ป.{n}", f"P{n}") for n in range(1, 7)),
+    *((f"m{n}", f"ม.{n}", f"M{n}") for n in range(1, 7)),
+)
+GRADE_INDEX = {code: i for i, (code, _, _) in enumerate(GRADES)}
+
+
+def grade_label(index: int, lang: str = "th") -> str:
+    """ป.4 in Thai, P4 in English."""
+    _, th, en = GRADES[index]
+    return th if lang == "th" else en
+
+
+class School(db.Model):
+    """A school with its official code; pupils and teachers are kept per academic year."""
+
+    __tablename__ = "schools"
+    __table_args__ = (
+        sa.CheckConstraint("min_grade >= 0 AND max_grade <= 14", name="grade_bounds"),
+        sa.CheckConstraint("min_grade <= max_grade", name="grade_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The 10-digit code of the Ministry of Education (8-digit codes of older registers accepted).
+    code: Mapped[str] = mapped_column(sa.String(10), unique=True)
+    name_th: Mapped[str] = mapped_column(sa.String(200), index=True)
+    name_en: Mapped[str] = mapped_column(sa.String(200), default="")
+    province_code: Mapped[str] = mapped_column(sa.String(2), index=True)
+    district: Mapped[str] = mapped_column(sa.String(100))
+    address: Mapped[str] = mapped_column(sa.Text, default="")
+    affiliation: Mapped[Affiliation] = mapped_column(enum_type(Affiliation, "affiliation"))
+    #: Index into GRADES of the lowest and highest grade taught.
+    min_grade: Mapped[int] = mapped_column()
+    max_grade: Mapped[int] = mapped_column()
+    network_status: Mapped[NetworkStatus] = mapped_column(
+        enum_type(NetworkStatus, "network_status"), default=NetworkStatus.NONE, index=True
+    )
+    network_applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    network_joined_on: Mapped[date | None] = mapped_column(sa.Date)
+    network_left_on: Mapped[date | None] = mapped_column(sa.Date)
+    network_note: Mapped[str] = mapped_column(sa.Text, default="")
+    contact_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    contact_phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    year_stats: Mapped[list[SchoolYearStat]] = relationship(
+        back_populates="school",
+        cascade="all, delete-orphan",
+        order_by="SchoolYearStat.academic_year.desc()",
+    )
+    partnerships: Mapped[list[Partnership]] = relationship(
+        back_populates="school", order_by="Partnership.started_on.desc()"
+    )
+    memberships: Mapped[list[Membership]] = relationship(back_populates="school")
+
+    @property
+    def province(self):
+        return get_province(self.province_code)
+
+    @property
+    def region(self) -> str | None:
+        province = self.province
+        return province.region if province else None
+
+    def province_name(self, lang: str = "th") -> str:
+        province = self.province
+        if province is None:
+            return self.province_code
+        return province.name_th if lang == "th" else province.name_en
+
+    def region_name(self, lang: str = "th") -> str:
+        region = REGIONS.get(self.region or "")
+        return "" if region is None else (region[0] if lang == "th" else region[1])
+
+    def display_name(self, lang: str = "th") -> str:
+        return self.name_en if lang == "en" and self.name_en else self.name_th
+
+    def grades_label(self, lang: str = "th") -> str:
+        return f"{grade_label(self.min_grade, lang)}–{grade_label(self.max_grade, lang)}"
+
+    def offers_grades(self, low: int, high: int) -> bool:
+        return self.min_grade <= low and self.max_grade >= high
+
+    @property
+    def latest_stat(self) -> SchoolYearStat | None:
+        return self.year_stats[0] if self.year_stats else None
+
+    # Permissions ---------------------------------------------------------------------------
+    def can_view(self, user) -> bool:
+        return True
+
+    def can_edit(self, user) -> bool:
+        return bool(
+            user.is_authenticated and (user.is_staff or user.is_school_staff_of(self.id))
+        )
+
+    def can_manage(self, user) -> bool:
+        """Network status, code and partnerships are the foundation's to change."""
+        return bool(user.is_authenticated and user.is_staff)
+
+
+class SchoolYearStat(db.Model):
+    """Pupils and teachers of one school in one academic year (one row a year, never overwritten
+    by another year's figures)."""
+
+    __tablename__ = "school_year_stats"
+    __table_args__ = (
+        sa.UniqueConstraint("school_id", "academic_year"),
+        sa.CheckConstraint("pupils >= 0", name="pupils_non_negative"),
+        sa.CheckConstraint("teachers >= 0", name="teachers_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id", ondelete="CASCADE"))
+    #: Gregorian year in which the academic year starts (May); shown in BE in Thai.
+    academic_year: Mapped[int] = mapped_column()
+    pupils: Mapped[int] = mapped_column()
+    teachers: Mapped[int] = mapped_column()
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    school: Mapped[School] = relationship(back_populates="year_stats")
+    recorded_by: Mapped[User | None] = relationship()
+
+
+class Organisation(db.Model):
+    """A sponsor or partner: company, foundation, government agency, university or NGO."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    name_en: Mapped[str] = mapped_column(sa.String(200), default="")
+    kind: Mapped[OrganisationKind] = mapped_column(enum_type(OrganisationKind, "org_kind"))
+    sector: Mapped[Sector] = mapped_column(enum_type(Sector, "sector"), index=True)
+    website: Mapped[str] = mapped_column(sa.String(300), default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    contact_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    contact_phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    partnerships: Mapped[list[Partnership]] = relationship(
+        back_populates="organisation", order_by="Partnership.started_on.desc()"
+    )
+    memberships: Mapped[list[Membership]] = relationship(back_populates="organisation")
+
+    def display_name(self, lang: str = "th") -> str:
+        return self.name_en if lang == "en" and self.name_en else self.name
+
+    def can_view(self, user) -> bool:
+        return True
+
+    def can_edit(self, user) -> bool:
+        return bool(
+            user.is_authenticated
+            and (user.is_staff or user.is_member_of_organisation(self.id))
+        )
+
+    def can_manage(self, user) -> bool:
+        return bool(user.is_authenticated and user.is_staff)
+
+
+class Partnership(db.Model):
+    """An organisation supporting a school, in a role, from one date to (maybe) another."""
+
+    __tablename__ = "partnerships"
+    __table_args__ = (
+        sa.CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="dates_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id"), index=True)
+    role: Mapped[PartnershipRole] = mapped_column(enum_type(PartnershipRole, "partnership_role"))
+    started_on: Mapped[date] = mapped_column(sa.Date)
+    ended_on: Mapped[date | None] = mapped_column(sa.Date)
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="partnerships")
+    school: Mapped[School] = relationship(back_populates="partnerships")
+
+    def is_active_on(self, day: date) -> bool:
+        return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)

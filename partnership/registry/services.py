@@ -1,0 +1,267 @@
+"""Registry rules: schools, yearly figures, network admission, organisations, partnerships."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from ..accounts.models import Membership, MembershipState, User
+from ..db_types import utcnow
+from ..extensions import db
+from ..i18n import BANGKOK
+from .models import (
+    NetworkStatus,
+    Organisation,
+    Partnership,
+    School,
+    SchoolYearStat,
+    Sector,
+)
+from .provinces import PROVINCES
+
+SCHOOL_FIELDS = (
+    "code", "name_th", "name_en", "province_code", "district", "address", "affiliation",
+    "min_grade", "max_grade", "contact_name", "contact_email", "contact_phone",
+)  # fmt: skip
+#: What school staff may change on their own school's profile (code and status are staff's).
+SCHOOL_SELF_FIELDS = tuple(f for f in SCHOOL_FIELDS if f != "code")
+ORGANISATION_FIELDS = (
+    "name", "name_en", "kind", "sector", "website", "description",
+    "contact_name", "contact_email", "contact_phone",
+)  # fmt: skip
+
+
+class RegistryError(Exception):
+    """A registry change that is not allowed in the current state."""
+
+
+def today() -> date:
+    return utcnow().astimezone(BANGKOK).date()
+
+
+def _clean(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _assign(obj, data: dict, fields: tuple[str, ...]) -> None:
+    for name in fields:
+        if name in data:
+            setattr(obj, name, _clean(data[name]) if data[name] is not None else "")
+
+
+def create_school(data: dict, *, network_status: NetworkStatus = NetworkStatus.NONE) -> School:
+    school = School(network_status=network_status)
+    _assign(school, data, SCHOOL_FIELDS)
+    db.session.add(school)
+    db.session.flush()
+    return school
+
+
+def update_school(school: School, data: dict, actor: User) -> None:
+    """Staff change everything; school staff change their profile but not the code."""
+    _assign(school, data, SCHOOL_FIELDS if actor.is_staff else SCHOOL_SELF_FIELDS)
+    db.session.flush()
+
+
+def record_year_stat(
+    school: School, academic_year: int, pupils: int, teachers: int, actor: User
+) -> SchoolYearStat:
+    """Set one academic year's figures; other years' records are left as they are."""
+    stat = db.session.scalar(
+        db.select(SchoolYearStat).where(
+            SchoolYearStat.school_id == school.id, SchoolYearStat.academic_year == academic_year
+        )
+    )
+    if stat is None:
+        stat = SchoolYearStat(school=school, academic_year=academic_year)
+        db.session.add(stat)
+    stat.pupils, stat.teachers, stat.recorded_by = pupils, teachers, actor
+    db.session.flush()
+    return stat
+
+
+def apply_to_network(data: dict, applicant: User, position: str) -> School:
+    """A new school asks to join; the applicant becomes its (pending) staff member."""
+    school = create_school(data, network_status=NetworkStatus.APPLICANT)
+    school.network_applied_at = utcnow()
+    school.network_note = _clean(data.get("motivation") or "")
+    db.session.add(
+        Membership(user=applicant, school=school, position=position, message=school.network_note)
+    )
+    db.session.flush()
+    return school
+
+
+def request_network_admission(school: School) -> None:
+    """An existing (non-member) school applies to join."""
+    if school.network_status in (NetworkStatus.MEMBER, NetworkStatus.APPLICANT):
+        raise RegistryError("already")
+    school.network_status = NetworkStatus.APPLICANT
+    school.network_applied_at = utcnow()
+    db.session.flush()
+
+
+def decide_network(school: School, accept: bool, staff: User, note: str = "") -> None:
+    """Accept or decline a school's application; accepting also activates its applicant staff."""
+    if school.network_status != NetworkStatus.APPLICANT:
+        raise RegistryError("not-applicant")
+    if accept:
+        school.network_status = NetworkStatus.MEMBER
+        school.network_joined_on = today()
+        school.network_left_on = None
+    else:
+        school.network_status = NetworkStatus.DECLINED
+    if note:
+        school.network_note = note
+    for membership in school.memberships:
+        if membership.state == MembershipState.PENDING:
+            membership.state = MembershipState.ACTIVE if accept else MembershipState.DECLINED
+            membership.decided_by = staff
+            membership.decided_at = utcnow()
+    db.session.flush()
+
+
+def leave_network(school: School, note: str = "") -> None:
+    if school.network_status != NetworkStatus.MEMBER:
+        raise RegistryError("not-member")
+    school.network_status = NetworkStatus.LEFT
+    school.network_left_on = today()
+    if note:
+        school.network_note = note
+    db.session.flush()
+
+
+def create_organisation(data: dict) -> Organisation:
+    organisation = Organisation()
+    _assign(organisation, data, ORGANISATION_FIELDS)
+    db.session.add(organisation)
+    db.session.flush()
+    return organisation
+
+
+def update_organisation(organisation: Organisation, data: dict) -> None:
+    _assign(organisation, data, ORGANISATION_FIELDS)
+    db.session.flush()
+
+
+def create_partnership(
+    organisation: Organisation, school: School, role, started_on: date, ended_on, note: str
+) -> Partnership:
+    partnership = Partnership(
+        organisation=organisation,
+        school=school,
+        role=role,
+        started_on=started_on,
+        ended_on=ended_on,
+        note=_clean(note or ""),
+    )
+    db.session.add(partnership)
+    db.session.flush()
+    return partnership
+
+
+def end_partnership(partnership: Partnership, on: date | None = None) -> None:
+    on = on or today()
+    if partnership.ended_on is not None and partnership.ended_on <= on:
+        raise RegistryError("ended")
+    partnership.ended_on = max(on, partnership.started_on)
+    db.session.flush()
+
+
+# Queries ------------------------------------------------------------------------------------
+
+
+def active_partnership_clause(day: date):
+    return sa.and_(
+        Partnership.started_on <= day,
+        sa.or_(Partnership.ended_on.is_(None), Partnership.ended_on >= day),
+    )
+
+
+def has_private_partner_clause(day: date):
+    """SQL: the school has an active partnership with a private-sector organisation."""
+    return sa.exists(
+        sa.select(Partnership.id)
+        .join(Organisation, Organisation.id == Partnership.organisation_id)
+        .where(
+            Partnership.school_id == School.id,
+            Organisation.sector == Sector.PRIVATE,
+            active_partnership_clause(day),
+        )
+    )
+
+
+@dataclass
+class SchoolFilters:
+    q: str = ""
+    province: str = ""
+    region: str = ""
+    status: str = ""
+    partner: str = ""  # "", "private", "none"
+
+
+def school_query(filters: SchoolFilters):
+    """The school list as a SELECT, filtered; ordered by province and Thai name."""
+    query = sa.select(School)
+    if filters.q:
+        like = f"%{filters.q.strip()}%"
+        query = query.where(
+            sa.or_(
+                School.name_th.ilike(like),
+                School.name_en.ilike(like),
+                School.code.ilike(like),
+                School.district.ilike(like),
+            )
+        )
+    if filters.province:
+        query = query.where(School.province_code == filters.province)
+    if filters.region:
+        codes = [p.code for p in PROVINCES if p.region == filters.region]
+        query = query.where(School.province_code.in_(codes))
+    if filters.status in NetworkStatus._value2member_map_:
+        query = query.where(School.network_status == NetworkStatus(filters.status))
+    if filters.partner == "private":
+        query = query.where(has_private_partner_clause(today()))
+    elif filters.partner == "none":
+        query = query.where(~has_private_partner_clause(today()))
+    return query.order_by(School.province_code, School.name_th, School.id)
+
+
+def schools_without_private_partner_query():
+    """Network members with no active private-sector partner: the list sponsors ask for."""
+    return (
+        sa.select(School)
+        .where(School.network_status == NetworkStatus.MEMBER)
+        .where(~has_private_partner_clause(today()))
+        .order_by(School.province_code, School.name_th, School.id)
+    )
+
+
+def organisation_query(q: str = "", sector: str = "", kind: str = ""):
+    query = sa.select(Organisation)
+    if q:
+        like = f"%{q.strip()}%"
+        query = query.where(sa.or_(Organisation.name.ilike(like), Organisation.name_en.ilike(like)))
+    if sector in Sector._value2member_map_:
+        query = query.where(Organisation.sector == Sector(sector))
+    if kind:
+        from .models import OrganisationKind
+
+        if kind in OrganisationKind._value2member_map_:
+            query = query.where(Organisation.kind == OrganisationKind(kind))
+    return query.order_by(Organisation.sector, Organisation.name)
+
+
+def active_school_counts(organisation_ids: list[int]) -> dict[int, int]:
+    """How many schools each organisation supports today, in one aggregate query."""
+    if not organisation_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Partnership.organisation_id, sa.func.count(sa.distinct(Partnership.school_id)))
+        .where(Partnership.organisation_id.in_(organisation_ids))
+        .where(active_partnership_clause(today()))
+        .group_by(Partnership.organisation_id)
+    )
+    return {org_id: count for org_id, count in rows}

@@ -1,0 +1,214 @@
+"""Schools: list, search, profile, edits, yearly figures and network admission."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from ..core.pagination import paginate
+from ..extensions import db
+from ..i18n import current_academic_year, current_language
+from ..notifications.services import commit_and_send, queue_mail
+from ..permissions import load_or_404, login_required, staff_required
+from . import services
+from .forms import NetworkApplicationForm, NetworkDecisionForm, SchoolForm, YearStatForm
+from .models import NetworkStatus, Partnership, School
+from .provinces import province_choices, region_choices
+
+bp = Blueprint("registry", __name__)
+
+
+def _school_filters() -> services.SchoolFilters:
+    args = request.args
+    return services.SchoolFilters(
+        q=args.get("q", "")[:100],
+        province=args.get("province", "")[:2],
+        region=args.get("region", "")[:20],
+        status=args.get("status", "")[:20],
+        partner=args.get("partner", "")[:10],
+    )
+
+
+def _filter_choices() -> dict:
+    lang = current_language()
+    return {
+        "provinces": province_choices(lang),
+        "regions": region_choices(lang),
+        "statuses": NetworkStatus.choices(),
+    }
+
+
+@bp.get("/schools")
+def schools():
+    filters = _school_filters()
+    query = services.school_query(filters).options(selectinload(School.year_stats))
+    page = paginate(query)
+    return render_template(
+        "registry/schools.html", page=page, filters=filters, **_filter_choices()
+    )
+
+
+@bp.get("/schools/without-private-partner")
+def schools_without_partner():
+    query = services.schools_without_private_partner_query().options(
+        selectinload(School.year_stats)
+    )
+    return render_template("registry/schools_without_partner.html", page=paginate(query))
+
+
+@bp.get("/schools/<int:school_id>")
+def school(school_id: int):
+    school = db.session.scalar(
+        db.select(School)
+        .where(School.id == school_id)
+        .options(
+            selectinload(School.year_stats),
+            selectinload(School.partnerships).selectinload(Partnership.organisation),
+        )
+    )
+    if school is None:
+        abort(404)
+    can_edit = school.can_edit(current_user)
+    stat_form = YearStatForm(formdata=None) if can_edit else None
+    if stat_form is not None:
+        stat_form.academic_year.data = current_academic_year() + 543
+    return render_template(
+        "registry/school.html",
+        school=school,
+        can_edit=can_edit,
+        can_manage=school.can_manage(current_user),
+        stat_form=stat_form,
+        decision_form=NetworkDecisionForm(),
+        today=services.today(),
+    )
+
+
+@bp.route("/schools/new", methods=["GET", "POST"])
+@staff_required
+def new_school():
+    form = SchoolForm()
+    if form.validate_on_submit():
+        school = services.create_school(form.data)
+        db.session.commit()
+        flash(_("School %(name)s is registered.", name=school.name_th), "success")
+        return redirect(url_for("registry.school", school_id=school.id))
+    return render_template("registry/school_form.html", form=form, school=None)
+
+
+@bp.route("/schools/<int:school_id>/edit", methods=["GET", "POST"])
+def edit_school(school_id: int):
+    school = load_or_404(School, school_id, "edit")
+    form = SchoolForm(obj=school, school=school)
+    if not current_user.is_staff:
+        form.code.render_kw = {"readonly": True}
+        form.code.data = school.code
+    if form.validate_on_submit():
+        services.update_school(school, form.data, current_user)
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("registry.school", school_id=school.id))
+    return render_template("registry/school_form.html", form=form, school=school)
+
+
+@bp.route("/schools/<int:school_id>/stats", methods=["GET", "POST"])
+def school_stats(school_id: int):
+    school = load_or_404(School, school_id, "edit")
+    form = YearStatForm()
+    if request.method == "GET":
+        form.academic_year.data = current_academic_year() + 543
+    if form.validate_on_submit():
+        services.record_year_stat(
+            school, form.academic_year.data - 543, form.pupils.data, form.teachers.data,
+            current_user,
+        )
+        db.session.commit()
+        flash(_("Figures for %(year)d saved.", year=form.academic_year.data), "success")
+        return redirect(url_for("registry.school", school_id=school.id))
+    return render_template("registry/stats_form.html", form=form, school=school)
+
+
+@bp.route("/network/apply", methods=["GET", "POST"])
+@login_required
+def network_apply():
+    form = NetworkApplicationForm()
+    if form.validate_on_submit():
+        school = services.apply_to_network(form.data, current_user, form.position.data.strip())
+        services.record_year_stat(
+            school, current_academic_year(), form.pupils.data, form.teachers.data, current_user
+        )
+        queue_mail(
+            current_user.email,
+            _("We received your application to join the network"),
+            _(
+                "Thank you. Staff will review the application of %(name)s and reply by e-mail.",
+                name=school.name_th,
+            ),
+            topic="network",
+        )
+        commit_and_send()
+        flash(_("Your application is sent. Staff will review it."), "success")
+        return redirect(url_for("registry.school", school_id=school.id))
+    return render_template("registry/network_apply.html", form=form)
+
+
+@bp.post("/schools/<int:school_id>/network/apply")
+def network_reapply(school_id: int):
+    school = load_or_404(School, school_id, "edit")
+    try:
+        services.request_network_admission(school)
+    except services.RegistryError:
+        flash(_("This school is already a member or has applied."), "info")
+        return redirect(url_for("registry.school", school_id=school.id))
+    db.session.commit()
+    flash(_("Your application is sent. Staff will review it."), "success")
+    return redirect(url_for("registry.school", school_id=school.id))
+
+
+@bp.get("/staff/network")
+@staff_required
+def network_queue():
+    applicants = db.session.scalars(
+        db.select(School)
+        .where(School.network_status == NetworkStatus.APPLICANT)
+        .order_by(School.network_applied_at, School.id)
+        .options(selectinload(School.year_stats))
+    ).all()
+    return render_template(
+        "registry/network_queue.html", applicants=applicants, form=NetworkDecisionForm()
+    )
+
+
+@bp.post("/schools/<int:school_id>/network/<any(accept, decline, leave):decision>")
+@staff_required
+def network_decide(school_id: int, decision: str):
+    school = load_or_404(School, school_id, "manage")
+    form = NetworkDecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    note = (form.note.data or "").strip()
+    try:
+        if decision == "leave":
+            services.leave_network(school, note)
+        else:
+            services.decide_network(school, decision == "accept", current_user, note)
+    except services.RegistryError:
+        flash(_("The school's network status has changed meanwhile; nothing was done."), "error")
+        return redirect(url_for("registry.school", school_id=school.id))
+    messages = {
+        "accept": _("%(name)s is now a member of the network.", name=school.name_th),
+        "decline": _("The application of %(name)s was declined.", name=school.name_th),
+        "leave": _("%(name)s has left the network.", name=school.name_th),
+    }
+    recipients = {m.user.email for m in school.memberships} | (
+        {school.contact_email} if school.contact_email else set()
+    )
+    for address in sorted(recipients):
+        body = messages[decision] + ("\n\n" + note if note else "")
+        queue_mail(address, _("Network membership"), body, topic="network")
+    commit_and_send()
+    flash(messages[decision], "success")
+    if request.form.get("back") == "queue":
+        return redirect(url_for("registry.network_queue"))
+    return redirect(url_for("registry.school", school_id=school.id))

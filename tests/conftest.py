@@ -1,0 +1,233 @@
+"""Test skeleton: one migrated database per backend (SQLite always, PostgreSQL when reachable),
+cleaned after every test; creator fixtures and ``login_as``."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from partnership import create_app
+from partnership.extensions import db as _db
+
+PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/test")
+
+
+def _postgres_available() -> bool:
+    try:
+        engine = sa.create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not available"
+        return False
+
+
+def _backends() -> list[str]:
+    if os.environ.get("TEST_BACKENDS"):
+        return os.environ["TEST_BACKENDS"].split(",")
+    if _postgres_available():
+        return ["sqlite", "postgresql"]
+    if os.environ.get("REQUIRE_POSTGRES") == "1":
+        raise RuntimeError(f"PostgreSQL is required but not reachable at {PG_ADMIN_URL}")
+    return ["sqlite"]
+
+
+BACKENDS = _backends()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory) -> Iterator[str]:
+    """A fresh, empty database for this test session on one backend."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("sqlite") / "test.sqlite3"
+        yield f"sqlite:///{path}"
+        return
+    name = f"partnership_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_config(database_url: str, tmp_path_factory) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": "localhost",
+        "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
+        "SECRET_KEY": "test-secret",
+    }
+
+
+@pytest.fixture(scope="session")
+def migrated_app(database_url, tmp_path_factory):
+    """The app with its schema built only by the Alembic migrations."""
+    from flask_migrate import upgrade
+
+    os.environ.setdefault("PARTNERSHIP_ENV", "testing")
+    app = create_app(test_config(database_url, tmp_path_factory))
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def _clean(app) -> None:
+    with app.app_context():
+        _db.session.remove()
+        tables = [t for t in reversed(_db.metadata.sorted_tables)]
+        with _db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
+
+
+@pytest.fixture()
+def app(migrated_app):
+    """The app, inside an app context, with an empty database after the test."""
+    migrated_app.config.update(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+    ctx = migrated_app.app_context()
+    ctx.push()
+    try:
+        yield migrated_app
+    finally:
+        _db.session.remove()
+        ctx.pop()
+        _clean(migrated_app)
+
+
+@pytest.fixture()
+def db(app):
+    return _db
+
+
+# Creators --------------------------------------------------------------------------------
+
+
+_counter = iter(range(10_000_000))
+
+
+@pytest.fixture()
+def make_user(app):
+    from partnership.accounts.services import create_user
+
+    def make(email: str | None = None, *, is_staff: bool = False, password: str = "correct horse 9",
+             name: str = "ผู้ใช้ทดสอบ"):
+        user = create_user(email or f"user{next(_counter)}@example.test", name, password,
+                           is_staff=is_staff)
+        _db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture()
+def make_school(app):
+    from partnership.registry.models import Affiliation, NetworkStatus, School
+
+    def make(**overrides):
+        n = next(_counter)
+        values = {
+            "code": f"10400{n:05d}",
+            "name_th": f"โรงเรียนทดสอบ {n}",
+            "province_code": "40",
+            "district": "เมืองขอนแก่น",
+            "affiliation": Affiliation.OBEC,
+            "min_grade": 0,
+            "max_grade": 8,
+            "network_status": NetworkStatus.MEMBER,
+        }
+        values.update(overrides)
+        school = School(**values)
+        _db.session.add(school)
+        _db.session.commit()
+        return school
+
+    return make
+
+
+@pytest.fixture()
+def make_org(app):
+    from partnership.registry.models import Organisation, OrganisationKind, Sector
+
+    def make(sector=Sector.PRIVATE, kind=OrganisationKind.COMPANY, **overrides):
+        n = next(_counter)
+        organisation = Organisation(name=f"องค์กรทดสอบ {n}", kind=kind, sector=sector, **overrides)
+        _db.session.add(organisation)
+        _db.session.commit()
+        return organisation
+
+    return make
+
+
+@pytest.fixture()
+def make_partnership(app):
+    from partnership.registry.models import Partnership, PartnershipRole
+
+    def make(organisation, school, started_on=date(2021, 6, 1), ended_on=None,
+             role=PartnershipRole.ADOPTER):
+        partnership = Partnership(organisation=organisation, school=school, role=role,
+                                  started_on=started_on, ended_on=ended_on)
+        _db.session.add(partnership)
+        _db.session.commit()
+        return partnership
+
+    return make
+
+
+@pytest.fixture()
+def add_membership(app):
+    from partnership.accounts.models import Membership, MembershipState
+
+    def add(user, *, school=None, organisation=None, state=MembershipState.ACTIVE):
+        membership = Membership(user=user, school=school, organisation=organisation, state=state)
+        _db.session.add(membership)
+        _db.session.commit()
+        return membership
+
+    return add
+
+
+@pytest.fixture()
+def login(client):
+    """Sign a user in on the test client by writing the session Flask-Login reads."""
+
+    def sign_in(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return user
+
+    return sign_in
+
+
+@pytest.fixture()
+def login_as(make_user, make_school, make_org, add_membership, login):
+    """login_as('staff' | 'school' | 'sponsor' | 'donor', school=..., organisation=...)."""
+
+    def sign_in(role: str, *, school=None, organisation=None):
+        user = make_user(is_staff=role == "staff")
+        if role == "school":
+            add_membership(user, school=school or make_school())
+        elif role == "sponsor":
+            add_membership(user, organisation=organisation or make_org())
+        return login(user)
+
+    return sign_in
