@@ -3,3 +3,11 @@
 from .accounts.models import Membership, User  # noqa: F401
 from .notifications.models import OutgoingMail  # noqa: F401
 from .registry.models import Organisation, Partnership, School, SchoolYearStat  # noqa: F401
+from .applications.models import (  # noqa: F401
+    Application,
+    ApplicationEvent,
+    Attachment,
+    Beneficiaries,
+    BudgetLine,
+)
+from .programmes.models import Programme, RubricCriterion  # noqa: F401
