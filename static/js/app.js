@@ -245,7 +245,19 @@
     if (table && addRow(table)) event.preventDefault();
   });
 
+  // ---------------------------------------------------------------- (e)
+  // A .table-wrap that scrolls sideways must be reachable by keyboard.
+  // Templates should also give it role="region" and an aria-label.
+  function focusableScrollers() {
+    var wraps = document.querySelectorAll('.table-wrap:not([tabindex])');
+    for (var i = 0; i < wraps.length; i++) {
+      if (wraps[i].scrollWidth > wraps[i].clientWidth) wraps[i].setAttribute('tabindex', '0');
+    }
+  }
+
   function init() {
+    focusableScrollers();
+    window.addEventListener('resize', focusableScrollers);
     updateCountdowns();
     window.setInterval(updateCountdowns, 60 * 1000);
     var tables = document.querySelectorAll('table[data-budget]');

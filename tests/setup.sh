@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs everything the test suite needs on a fresh Debian machine: the Python package with its
+# test extra, Debian's Chromium and Thai fonts for the browser tests, and the HTML/a11y checkers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "tlwg\|thai"; then
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-thai-tlwg default-jre-headless >/dev/null
+fi
+command -v java >/dev/null 2>&1 || as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
+
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+(cd tests/tools && npm ci --silent --no-audit --no-fund --ignore-scripts)

@@ -1,0 +1,65 @@
+"""Every user-facing string has a Thai translation, and the compiled catalogues are current."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = ROOT / "partnership" / "translations"
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+def _extracted_ids() -> set[str]:
+    ids: set[str] = set()
+    sources = [
+        (ROOT / "partnership", [("**.py", "python")]),
+        (ROOT / "templates", [("**.html", "jinja2")]),
+    ]
+    for directory, method_map in sources:
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            str(directory), method_map=method_map, keywords=KEYWORDS
+        ):
+            ids.add(message[0] if isinstance(message, tuple) else message)
+    return ids
+
+
+def _catalog(lang: str):
+    with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po", "rb") as handle:
+        return read_po(handle)
+
+
+def _text(message) -> str:
+    return message.string[0] if isinstance(message.string, tuple) else message.string
+
+
+def test_every_string_in_the_code_has_a_thai_translation():
+    thai = _catalog("th")
+    missing = sorted(
+        msgid for msgid in _extracted_ids() if not (thai.get(msgid) and _text(thai.get(msgid)))
+    )
+    assert missing == [], f"{len(missing)} strings lack Thai: {missing[:15]}"
+
+
+def test_thai_translations_keep_their_placeholders():
+    wrong = [
+        m.id
+        for m in _catalog("th")
+        if m.id and _text(m)
+        and set(PLACEHOLDER.findall(m.id if isinstance(m.id, str) else m.id[0]))
+        != set(PLACEHOLDER.findall(_text(m)))
+    ]
+    assert wrong == []
+
+
+def test_compiled_catalogue_matches_the_po_file():
+    thai = {m.id: _text(m) for m in _catalog("th") if m.id and _text(m) and not m.fuzzy}
+    with open(TRANSLATIONS / "th" / "LC_MESSAGES" / "messages.mo", "rb") as handle:
+        compiled = {m.id: _text(m) for m in read_mo(io.BytesIO(handle.read())) if m.id}
+    assert compiled == thai, "run partnership/translations/update.sh to recompile"
