@@ -33,7 +33,7 @@ def load_config(instance_path: str) -> dict:
     """Build the Flask config from the environment (``PARTNERSHIP_ENV`` picks the profile)."""
     env = os.environ.get("PARTNERSHIP_ENV", "development")
     if env not in {"development", "production", "testing"}:
-        raise ConfigError(f"PARTNERSHIP_ENV must be development, production or testing, not {env!r}")
+        raise ConfigError(f"PARTNERSHIP_ENV must be development, production or testing: {env!r}")
     development = env == "development"
     secret = os.environ.get("SECRET_KEY")
     if not secret:
@@ -45,7 +45,9 @@ def load_config(instance_path: str) -> dict:
         "ENV_NAME": env,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True} if url.startswith("postgresql") else {},
+        "SQLALCHEMY_ENGINE_OPTIONS": (
+            {"pool_pre_ping": True} if url.startswith("postgresql") else {}
+        ),
         "SESSION_COOKIE_SECURE": not development and env != "testing",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

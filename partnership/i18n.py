@@ -22,9 +22,8 @@ _EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oc
 def select_locale() -> str:
     """The visitor's language: their saved choice, else the session's, else Thai."""
     languages = current_app.config["LANGUAGES"]
-    if current_user and getattr(current_user, "is_authenticated", False):
-        if current_user.locale in languages:
-            return current_user.locale
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
     chosen = session.get("locale")
     if chosen in languages:
         return chosen
