@@ -34,8 +34,9 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every table known to Alembic and relationships)
     from .accounts.auth import init_login
-    from .extensions import babel, csrf, db, limiter, migrate
+    from .extensions import babel, csrf, db, migrate
     from .i18n import register_i18n, select_locale
+    from .security import init_rate_limits
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -45,18 +46,26 @@ def register_extensions(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
-    limiter.init_app(app)
+    init_rate_limits(app)  # RATELIMIT_ENABLED is read per request (tests switch it)
     init_login(app)
     register_i18n(app)
 
 
 def register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
+    from .applications.screening import bp as screening_bp
+    from .applications.views import bp as applications_bp
     from .core.views import bp as core_bp
+    from .programmes.views import bp as programmes_bp
     from .registry.organisation_views import bp as organisations_bp
     from .registry.views import bp as registry_bp
+    from .review.views_decisions import bp as decisions_bp
+    from .review.views_member import bp as review_bp
+    from .review.views_staff import bp as review_staff_bp
 
-    for bp in (core_bp, accounts_bp, registry_bp, organisations_bp):
+    for bp in (core_bp, accounts_bp, registry_bp, organisations_bp,
+               programmes_bp, applications_bp, screening_bp,
+               review_staff_bp, review_bp, decisions_bp):
         app.register_blueprint(bp)
 
 

@@ -1,8 +1,6 @@
 """Imports every feature's models so metadata (and Alembic) sees all tables."""
 
 from .accounts.models import Membership, User  # noqa: F401
-from .notifications.models import OutgoingMail  # noqa: F401
-from .registry.models import Organisation, Partnership, School, SchoolYearStat  # noqa: F401
 from .applications.models import (  # noqa: F401
     Application,
     ApplicationEvent,
@@ -10,4 +8,14 @@ from .applications.models import (  # noqa: F401
     Beneficiaries,
     BudgetLine,
 )
+from .notifications.models import OutgoingMail  # noqa: F401
 from .programmes.models import Programme, RubricCriterion  # noqa: F401
+from .registry.models import Organisation, Partnership, School, SchoolYearStat  # noqa: F401
+from .review.models import (  # noqa: F401
+    CommitteeMember,
+    ConflictOfInterest,
+    Rating,
+    Review,
+    ReviewAssignment,
+    ReviewEvent,
+)

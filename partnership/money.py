@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 SATANG_PER_BAHT = 100
 #: Upper bound for any single amount typed by a person (฿1,000,000,000.00).
 MAX_SATANG = 100_000_000_000
+
+
+_AMOUNT_RE = re.compile(r"[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d*)?|[+-]?\.\d+")
 
 
 class MoneyError(ValueError):
@@ -19,13 +23,17 @@ def parse_baht(text: str | int | Decimal) -> int:
         raise MoneyError("not an amount")
     if isinstance(text, int):
         return text * SATANG_PER_BAHT
-    raw = str(text).strip().replace(",", "").replace("฿", "").replace(" ", "")
+    raw = str(text).strip().replace("฿", "").replace(" ", "")
     if raw.lower().endswith("thb"):
         raw = raw[:-3]
     if not raw:
         raise MoneyError("empty amount")
+    # Plain digits only: Decimal would also take '1e3', '1_000' or '1e999999999' (which overflows),
+    # and commas only as thousands separators, so '1,00' is not read as one hundred baht.
+    if not _AMOUNT_RE.fullmatch(raw) or len(raw) > 24:
+        raise MoneyError(f"not an amount: {text!r}")
     try:
-        value = Decimal(raw)
+        value = Decimal(raw.replace(",", ""))
     except InvalidOperation as exc:
         raise MoneyError(f"not an amount: {text!r}") from exc
     if not value.is_finite():

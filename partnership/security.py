@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app
+
+from .extensions import limiter
 
 CSP = "; ".join(
     [
@@ -34,3 +36,22 @@ def init_security(app: Flask) -> None:
         if app.config.get("HSTS"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
+
+
+def init_rate_limits(app: Flask) -> None:
+    """Install Flask-Limiter's hooks on every app; ``RATELIMIT_ENABLED`` is read per request.
+
+    Flask-Limiter reads that setting once, in ``init_app``, and installs no hooks at all when it
+    is off, so the limits could never be switched on later (tests), and its ``enabled`` flag is
+    global to the one ``limiter`` shared by every app. So the hooks are always installed and a
+    request filter skips the limits while the app's own setting is off.
+    """
+    enabled = app.config.get("RATELIMIT_ENABLED", True)
+    app.config["RATELIMIT_ENABLED"] = True
+    limiter.init_app(app)
+    app.config["RATELIMIT_ENABLED"] = enabled
+
+
+@limiter.request_filter
+def _limits_switched_off() -> bool:
+    return not current_app.config.get("RATELIMIT_ENABLED", True)

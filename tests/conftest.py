@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from flask import g, request_started
 
 from partnership import create_app
 from partnership.extensions import db as _db
@@ -81,9 +82,20 @@ def migrated_app(database_url, tmp_path_factory):
     app = create_app(test_config(database_url, tmp_path_factory))
     with app.app_context():
         upgrade()
+    request_started.connect(_fresh_request_globals, app)
     yield app
     with app.app_context():
         _db.engine.dispose()
+
+
+def _fresh_request_globals(sender, **extra) -> None:
+    """Start every test request with an empty ``g``, as every real request does.
+
+    A test keeps an app context pushed and Flask reuses it for the client's requests, so without
+    this Flask-Login's cached user, Flask-Babel's locale and Flask-WTF's token would carry over
+    from one request (or one client) to the next.
+    """
+    vars(g._get_current_object()).clear()
 
 
 def _clean(app) -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 18:09:25.540005
+Create Date: 2026-11-23 18:17:56.465198
 
 """
 
@@ -405,7 +405,7 @@ def upgrade():
         sa.Column("created_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "state IN ('draft') OR submitted_at IS NOT NULL",
+            "state IN ('draft', 'withdrawn') OR submitted_at IS NOT NULL",
             name=op.f("ck_applications_submitted_has_time"),
         ),
         sa.CheckConstraint(
@@ -430,6 +430,58 @@ def upgrade():
         )
         batch_op.create_index(batch_op.f("ix_applications_school_id"), ["school_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_applications_state"), ["state"], unique=False)
+
+    op.create_table(
+        "committee_members",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("programme_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "sector",
+            sa.Enum(
+                "public",
+                "private",
+                "civil_society",
+                "academic",
+                name="sector",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column("is_chair", sa.Boolean(), nullable=False),
+        sa.Column("appointed_by_id", sa.Integer(), nullable=True),
+        sa.Column("appointed_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["appointed_by_id"],
+            ["users.id"],
+            name=op.f("fk_committee_members_appointed_by_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisations.id"],
+            name=op.f("fk_committee_members_organisation_id_organisations"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["programme_id"],
+            ["programmes.id"],
+            name=op.f("fk_committee_members_programme_id_programmes"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_committee_members_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_committee_members")),
+        sa.UniqueConstraint(
+            "programme_id", "user_id", name=op.f("uq_committee_members_programme_id_user_id")
+        ),
+    )
+    with op.batch_alter_table("committee_members", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_committee_members_programme_id"), ["programme_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_committee_members_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "rubric_criteria",
@@ -565,11 +617,216 @@ def upgrade():
             batch_op.f("ix_budget_lines_application_id"), ["application_id"], unique=False
         )
 
+    op.create_table(
+        "conflicts_of_interest",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("application_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "source",
+            sa.Enum(
+                "automatic",
+                "declared",
+                name="conflict_source",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("declared_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["applications.id"],
+            name=op.f("fk_conflicts_of_interest_application_id_applications"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["declared_by_id"],
+            ["users.id"],
+            name=op.f("fk_conflicts_of_interest_declared_by_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["committee_members.id"],
+            name=op.f("fk_conflicts_of_interest_member_id_committee_members"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_conflicts_of_interest")),
+        sa.UniqueConstraint(
+            "member_id",
+            "application_id",
+            name=op.f("uq_conflicts_of_interest_member_id_application_id"),
+        ),
+    )
+    with op.batch_alter_table("conflicts_of_interest", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_conflicts_of_interest_application_id"), ["application_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_conflicts_of_interest_member_id"), ["member_id"], unique=False
+        )
+
+    op.create_table(
+        "review_assignments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("application_id", sa.Integer(), nullable=False),
+        sa.Column("assigned_by_id", sa.Integer(), nullable=True),
+        sa.Column("assigned_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["applications.id"],
+            name=op.f("fk_review_assignments_application_id_applications"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["assigned_by_id"],
+            ["users.id"],
+            name=op.f("fk_review_assignments_assigned_by_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["committee_members.id"],
+            name=op.f("fk_review_assignments_member_id_committee_members"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_review_assignments")),
+        sa.UniqueConstraint(
+            "member_id",
+            "application_id",
+            name=op.f("uq_review_assignments_member_id_application_id"),
+        ),
+    )
+    with op.batch_alter_table("review_assignments", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_review_assignments_application_id"), ["application_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_review_assignments_member_id"), ["member_id"], unique=False
+        )
+
+    op.create_table(
+        "reviews",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("assignment_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "state",
+            sa.Enum(
+                "draft", "submitted", name="review_state", native_enum=False, create_constraint=True
+            ),
+            nullable=False,
+        ),
+        sa.Column("overall_comment", sa.Text(), nullable=False),
+        sa.Column("submitted_at", partnership.db_types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "state = 'draft' OR submitted_at IS NOT NULL",
+            name=op.f("ck_reviews_submitted_has_time"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["assignment_id"],
+            ["review_assignments.id"],
+            name=op.f("fk_reviews_assignment_id_review_assignments"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reviews")),
+        sa.UniqueConstraint("assignment_id", name=op.f("uq_reviews_assignment_id")),
+    )
+    with op.batch_alter_table("reviews", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_reviews_state"), ["state"], unique=False)
+
+    op.create_table(
+        "ratings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("review_id", sa.Integer(), nullable=False),
+        sa.Column("criterion_id", sa.Integer(), nullable=False),
+        sa.Column("score", sa.Integer(), nullable=False),
+        sa.Column("comment", sa.Text(), nullable=False),
+        sa.CheckConstraint("score >= 0", name=op.f("ck_ratings_score_non_negative")),
+        sa.ForeignKeyConstraint(
+            ["criterion_id"],
+            ["rubric_criteria.id"],
+            name=op.f("fk_ratings_criterion_id_rubric_criteria"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["review_id"],
+            ["reviews.id"],
+            name=op.f("fk_ratings_review_id_reviews"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ratings")),
+        sa.UniqueConstraint(
+            "review_id", "criterion_id", name=op.f("uq_ratings_review_id_criterion_id")
+        ),
+    )
+    with op.batch_alter_table("ratings", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_ratings_criterion_id"), ["criterion_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_ratings_review_id"), ["review_id"], unique=False)
+
+    op.create_table(
+        "review_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("review_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "submitted",
+                "reopened",
+                name="review_event",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column("actor_id", sa.Integer(), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("created_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["actor_id"], ["users.id"], name=op.f("fk_review_events_actor_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["review_id"],
+            ["reviews.id"],
+            name=op.f("fk_review_events_review_id_reviews"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_review_events")),
+    )
+    with op.batch_alter_table("review_events", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_review_events_review_id"), ["review_id"], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("review_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_review_events_review_id"))
+
+    op.drop_table("review_events")
+    with op.batch_alter_table("ratings", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_ratings_review_id"))
+        batch_op.drop_index(batch_op.f("ix_ratings_criterion_id"))
+
+    op.drop_table("ratings")
+    with op.batch_alter_table("reviews", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_reviews_state"))
+
+    op.drop_table("reviews")
+    with op.batch_alter_table("review_assignments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_review_assignments_member_id"))
+        batch_op.drop_index(batch_op.f("ix_review_assignments_application_id"))
+
+    op.drop_table("review_assignments")
+    with op.batch_alter_table("conflicts_of_interest", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_conflicts_of_interest_member_id"))
+        batch_op.drop_index(batch_op.f("ix_conflicts_of_interest_application_id"))
+
+    op.drop_table("conflicts_of_interest")
     with op.batch_alter_table("budget_lines", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_budget_lines_application_id"))
 
@@ -590,6 +847,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_rubric_criteria_programme_id"))
 
     op.drop_table("rubric_criteria")
+    with op.batch_alter_table("committee_members", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_committee_members_user_id"))
+        batch_op.drop_index(batch_op.f("ix_committee_members_programme_id"))
+
+    op.drop_table("committee_members")
     with op.batch_alter_table("applications", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_applications_state"))
         batch_op.drop_index(batch_op.f("ix_applications_school_id"))

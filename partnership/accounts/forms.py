@@ -57,18 +57,18 @@ class ResetForm(NewPasswordMixin, FlaskForm):
 
 class ProfileForm(FlaskForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
-    locale = SelectField(
-        _l("Language"), choices=[("th", "ไทย"), ("en", "English")], validators=[DataRequired()]
-    )
+    locale = SelectField(_l("Language"), validators=[DataRequired()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Set here, not in the field: WTForms 3.3 deprecates tuple choices given to the field.
+        self.locale.choices = [("th", "ไทย"), ("en", "English")]
 
 
 class JoinForm(FlaskForm):
     """Ask to act for a school (by its code) or for an organisation."""
 
-    kind = SelectField(
-        _l("I work for"),
-        choices=[("school", _l("a school")), ("organisation", _l("a sponsor organisation"))],
-    )
+    kind = SelectField(_l("I work for"))
     school_code = StringField(
         _l("School code"),
         validators=[Length(max=10)],
@@ -77,6 +77,13 @@ class JoinForm(FlaskForm):
     organisation_id = SelectField(_l("Organisation"), coerce=int, validate_choice=False)
     position = StringField(_l("Your position"), validators=[DataRequired(), Length(max=120)])
     message = TextAreaField(_l("Message to the staff"), validators=[Length(max=2000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [
+            ("school", _l("a school")),
+            ("organisation", _l("a sponsor organisation")),
+        ]
 
 
 class DecisionForm(FlaskForm):

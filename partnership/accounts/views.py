@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session
-from flask import url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -34,9 +43,9 @@ def safe_next(default: str) -> str:
     """The ``next`` parameter only if it points inside this site."""
     target = request.values.get("next", "")
     parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
-        if "\\" not in target and not parts.scheme:
-            return target
+    inside = target.startswith("/") and not target.startswith("//") and "\\" not in target
+    if inside and not parts.netloc and not parts.scheme:
+        return target
     return default
 
 
@@ -124,9 +133,11 @@ def change_password():
         if not verify_password(current_user.password_hash, form.current_password.data):
             form.current_password.errors.append(_("The current password is not right."))
         else:
-            services.change_password(current_user, form.password.data)
+            # The user, not the proxy: login_user(current_user) would make g refer to itself.
+            user = current_user._get_current_object()
+            services.change_password(user, form.password.data)
             db.session.commit()
-            _start_session(current_user)  # this browser stays in; every other session ends
+            _start_session(user)  # this browser stays in; every other session ends
             flash(_("Your password is changed; other devices are logged out."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/password.html", form=form)
@@ -211,7 +222,7 @@ def join():
                     school=school,
                     organisation=organisation,
                     position=form.position.data.strip(),
-                    message=form.message.data.strip(),
+                    message=(form.message.data or "").strip(),
                 )
             except services.AccountError:
                 flash(_("You have already asked to join, or are already a member."), "info")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..db_types import UTCDateTime, enum_type, utcnow
 from ..extensions import db
-from ..registry.models import LabelledEnum, _LABELS
+from ..registry.models import _LABELS, LabelledEnum
 
 if TYPE_CHECKING:
     from ..accounts.models import User
@@ -95,7 +95,8 @@ class Application(db.Model):
     __tablename__ = "applications"
     __table_args__ = (
         sa.CheckConstraint(
-            "state IN ('draft') OR submitted_at IS NOT NULL", name="submitted_has_time"
+            "state IN ('draft', 'withdrawn') OR submitted_at IS NOT NULL",
+            name="submitted_has_time",
         ),
         sa.CheckConstraint("teachers_benefiting >= 0", name="teachers_non_negative"),
     )
@@ -128,18 +129,21 @@ class Application(db.Model):
     school: Mapped[School] = relationship()
     created_by: Mapped[User | None] = relationship()
     budget_lines: Mapped[list[BudgetLine]] = relationship(
-        back_populates="application", order_by="BudgetLine.position",
+        back_populates="application",
+        order_by="BudgetLine.position",
         cascade="all, delete-orphan",
     )
     beneficiaries: Mapped[list[Beneficiaries]] = relationship(
-        back_populates="application", order_by="Beneficiaries.grade",
+        back_populates="application",
+        order_by="Beneficiaries.grade",
         cascade="all, delete-orphan",
     )
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="application", order_by="Attachment.id", cascade="all, delete-orphan"
     )
     events: Mapped[list[ApplicationEvent]] = relationship(
-        back_populates="application", order_by="ApplicationEvent.id",
+        back_populates="application",
+        order_by="ApplicationEvent.id",
         cascade="all, delete-orphan",
     )
 
@@ -155,7 +159,12 @@ class Application(db.Model):
     def can_view(self, user) -> bool:
         if not user.is_authenticated:
             return False
-        return user.is_staff or user.is_school_staff_of(self.school_id)
+        if user.is_staff or user.is_school_staff_of(self.school_id):
+            return True
+        # An assigned, non-conflicted committee member; looked up lazily (review imports us).
+        from ..review.access import reviewer_may_view
+
+        return reviewer_may_view(self, user)
 
     def can_edit(self, user) -> bool:
         return bool(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..core.pagination import paginate
@@ -66,6 +67,10 @@ def http_error(error: HTTPException):
         429: _("Too many attempts. Wait a minute and try again."),
     }
     message = messages.get(error.code, _("Something went wrong."))
+    if isinstance(error, CSRFError):  # say why, so the person knows to reload the form
+        message = _(
+            "The form's security token is missing or has expired. Reload the page and try again."
+        )
     if _wants_json():
         return jsonify(error=message, status=error.code), error.code
     return render_template("core/error.html", code=error.code, message=message), error.code

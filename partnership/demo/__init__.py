@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from .programmes import seed_programmes
 from .registry import seed_registry
+from .review import seed_review
 
 
 def seed_demo() -> list[tuple[str, str, str]]:
     """Seed everything; returns (e-mail, role, password) of accounts created this run."""
     accounts = seed_registry()
+    seed_programmes()
+    accounts += seed_review()
     return accounts

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -12,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, enum_type, utcnow
 from ..extensions import db
-from ..registry.models import LabelledEnum, _LABELS
+from ..registry.models import _LABELS, LabelledEnum
 
 if TYPE_CHECKING:
     from ..accounts.models import User

@@ -16,13 +16,13 @@ from wtforms import (
     URLField,
 )
 from wtforms.validators import (
+    URL,
     DataRequired,
     Email,
     InputRequired,
     Length,
     NumberRange,
     Optional,
-    URL,
     ValidationError,
 )
 

@@ -205,14 +205,15 @@ class SchoolFilters:
 def school_query(filters: SchoolFilters):
     """The school list as a SELECT, filtered; ordered by province and Thai name."""
     query = sa.select(School)
-    if filters.q:
-        like = f"%{filters.q.strip()}%"
+    if filters.q.strip():
+        # autoescape: a typed % or _ is searched for, not a wildcard matching every school
+        term = filters.q.strip()
         query = query.where(
             sa.or_(
-                School.name_th.ilike(like),
-                School.name_en.ilike(like),
-                School.code.ilike(like),
-                School.district.ilike(like),
+                School.name_th.icontains(term, autoescape=True),
+                School.name_en.icontains(term, autoescape=True),
+                School.code.icontains(term, autoescape=True),
+                School.district.icontains(term, autoescape=True),
             )
         )
     if filters.province:
@@ -241,9 +242,14 @@ def schools_without_private_partner_query():
 
 def organisation_query(q: str = "", sector: str = "", kind: str = ""):
     query = sa.select(Organisation)
-    if q:
-        like = f"%{q.strip()}%"
-        query = query.where(sa.or_(Organisation.name.ilike(like), Organisation.name_en.ilike(like)))
+    if q.strip():
+        term = q.strip()
+        query = query.where(
+            sa.or_(
+                Organisation.name.icontains(term, autoescape=True),
+                Organisation.name_en.icontains(term, autoescape=True),
+            )
+        )
     if sector in Sector._value2member_map_:
         query = query.where(Organisation.sector == Sector(sector))
     if kind:

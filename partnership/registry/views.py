@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from ..accounts.models import MembershipState
 from ..core.pagination import paginate
 from ..extensions import db
 from ..i18n import current_academic_year, current_language
@@ -188,6 +189,12 @@ def network_decide(school_id: int, decision: str):
     if not form.validate_on_submit():
         abort(400)
     note = (form.note.data or "").strip()
+    # The school's people, taken before the decision: declined or ended requests are not told.
+    recipients = {
+        m.user.email
+        for m in school.memberships
+        if m.state in (MembershipState.PENDING, MembershipState.ACTIVE)
+    } | ({school.contact_email} if school.contact_email else set())
     try:
         if decision == "leave":
             services.leave_network(school, note)
@@ -201,9 +208,6 @@ def network_decide(school_id: int, decision: str):
         "decline": _("The application of %(name)s was declined.", name=school.name_th),
         "leave": _("%(name)s has left the network.", name=school.name_th),
     }
-    recipients = {m.user.email for m in school.memberships} | (
-        {school.contact_email} if school.contact_email else set()
-    )
     for address in sorted(recipients):
         body = messages[decision] + ("\n\n" + note if note else "")
         queue_mail(address, _("Network membership"), body, topic="network")

@@ -1,0 +1,113 @@
+"""The application state machine: one transition function, an explicit table, an audit trail."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from ..i18n import now_utc
+from ..notifications.services import queue_mail
+from .models import Application, ApplicationEvent, ApplicationState
+
+A = ApplicationState
+
+#: Every allowed move. Review decisions (in_review → approved/waitlisted/rejected) are made by
+#: the review feature through ``transition`` too.
+TRANSITIONS: dict[ApplicationState, frozenset[ApplicationState]] = {
+    A.DRAFT: frozenset({A.SUBMITTED, A.WITHDRAWN}),
+    A.SUBMITTED: frozenset({A.ELIGIBLE, A.INELIGIBLE, A.WITHDRAWN}),
+    A.ELIGIBLE: frozenset({A.INELIGIBLE, A.IN_REVIEW, A.WITHDRAWN}),
+    A.INELIGIBLE: frozenset({A.ELIGIBLE, A.WITHDRAWN}),
+    A.IN_REVIEW: frozenset({A.APPROVED, A.WAITLISTED, A.REJECTED}),
+    # Decisions may be revised until the programme's results are published (review/decisions.py
+    # refuses any change once the programme is decided).
+    A.WAITLISTED: frozenset({A.APPROVED, A.REJECTED}),
+    A.APPROVED: frozenset({A.WAITLISTED, A.REJECTED}),
+    A.REJECTED: frozenset({A.APPROVED, A.WAITLISTED}),
+    A.WITHDRAWN: frozenset(),
+}
+
+#: States from which the school may still withdraw (review has not started).
+WITHDRAWABLE = frozenset({A.DRAFT, A.SUBMITTED, A.ELIGIBLE, A.INELIGIBLE})
+
+#: What happens next, and who acts, shown next to the state badge.
+NEXT_STEPS = {
+    A.DRAFT: _l("The school completes the form and submits it before the deadline."),
+    A.SUBMITTED: _l("The eligibility check runs automatically."),
+    A.ELIGIBLE: _l("The committee will review the proposal after the deadline."),
+    A.INELIGIBLE: _l("The proposal does not meet the programme's rules; staff may review this."),
+    A.IN_REVIEW: _l("Committee members are scoring the proposal."),
+    A.APPROVED: _l("The project is approved; staff will prepare its campaign."),
+    A.WAITLISTED: _l("The proposal is on the waiting list in case more budget becomes available."),
+    A.REJECTED: _l("The proposal was not selected this time."),
+    A.WITHDRAWN: _l("The school withdrew the proposal. Nothing more happens."),
+}
+
+#: CSS suffix of the state badge.
+BADGE_CSS = {A.IN_REVIEW: "review"}
+
+
+def badge_css(state: ApplicationState) -> str:
+    return BADGE_CSS.get(state, state.value)
+
+
+class IllegalTransition(Exception):
+    """A move the state machine does not allow."""
+
+    def __init__(self, from_state: ApplicationState, to_state: ApplicationState):
+        self.from_state, self.to_state = from_state, to_state
+        super().__init__(f"application cannot go from {from_state} to {to_state}")
+
+
+def transition(
+    application: Application,
+    to_state: ApplicationState,
+    actor=None,
+    reason: str = "",
+    *,
+    notify: bool = True,
+) -> ApplicationEvent:
+    """Move ``application`` to ``to_state``, record who, when and why, and mail the school."""
+    to_state = ApplicationState(to_state)
+    from_state = application.state
+    if to_state not in TRANSITIONS[from_state]:
+        raise IllegalTransition(from_state, to_state)
+    application.state = to_state
+    if to_state == A.SUBMITTED:
+        application.submitted_at = now_utc()
+    event = ApplicationEvent(
+        from_state=from_state.value, to_state=to_state.value, actor=actor, reason=reason
+    )
+    application.events.append(event)
+    db.session.flush()
+    if notify:
+        notify_school(
+            application,
+            _('Application "%(title)s": %(state)s', title=application.title, state=to_state.label),
+            _(
+                'The application "%(title)s" to %(programme)s is now: %(state)s.',
+                title=application.title,
+                programme=application.programme.name_th,
+                state=to_state.label,
+            )
+            + (f"\n\n{reason}" if reason else "")
+            + "\n\n"
+            + str(NEXT_STEPS[to_state]),
+        )
+    return event
+
+
+def school_recipients(application: Application) -> list[str]:
+    """The school's active staff and its contact address, each once."""
+    school = application.school
+    addresses = {m.user.email for m in school.memberships if m.state.value == "active"}
+    if school.contact_email:
+        addresses.add(school.contact_email)
+    return sorted(addresses)
+
+
+def notify_school(application: Application, subject: str, body: str) -> None:
+    """Queue one e-mail per recipient; sent by ``commit_and_send`` after the commit."""
+    for address in school_recipients(application):
+        queue_mail(address, subject, body, topic="application")

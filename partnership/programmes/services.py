@@ -1,0 +1,154 @@
+"""Programme rules: creating and editing calls, the rubric lock and the state machine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from ..extensions import db
+from ..i18n import BANGKOK, now_utc
+from .models import Programme, ProgrammeState, RubricCriterion
+
+
+class ProgrammeError(Exception):
+    """A programme operation that the rules do not allow."""
+
+
+class IllegalProgrammeTransition(ProgrammeError):
+    """A move between programme states that is not in ``PROGRAMME_TRANSITIONS``."""
+
+    def __init__(self, from_state: ProgrammeState, to_state: ProgrammeState, why: str = ""):
+        self.from_state, self.to_state, self.why = from_state, to_state, why
+        super().__init__(
+            f"programme cannot go from {from_state} to {to_state}{': ' + why if why else ''}"
+        )
+
+
+class RubricLocked(ProgrammeError):
+    """The rubric cannot change once the first review is submitted."""
+
+
+S = ProgrammeState
+#: Every allowed move. A closed call may be reopened (e.g. to extend the deadline).
+PROGRAMME_TRANSITIONS: dict[ProgrammeState, frozenset[ProgrammeState]] = {
+    S.DRAFT: frozenset({S.OPEN}),
+    S.OPEN: frozenset({S.CLOSED}),
+    S.CLOSED: frozenset({S.OPEN, S.REVIEWING}),
+    S.REVIEWING: frozenset({S.DECIDED}),
+    S.DECIDED: frozenset({S.ARCHIVED}),
+    S.ARCHIVED: frozenset(),
+}
+
+#: Checks that say "this programme's rubric is in use"; the review feature appends its own.
+RUBRIC_LOCK_CHECKS: list[Callable[[Programme], bool]] = []
+
+
+def rubric_locked(programme: Programme) -> bool:
+    """True once any registered check says the rubric is in use (e.g. a review was submitted)."""
+    return programme.id is not None and any(check(programme) for check in RUBRIC_LOCK_CHECKS)
+
+
+def bangkok_to_utc(local: datetime) -> datetime:
+    """A naive wall-clock time typed in Bangkok, as an aware UTC datetime."""
+    if local.tzinfo is not None:
+        return local.astimezone(UTC)
+    return local.replace(tzinfo=BANGKOK).astimezone(UTC)
+
+
+def utc_to_bangkok_naive(value: datetime) -> datetime:
+    """A stored time as the naive Bangkok wall-clock value a datetime-local input shows."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(BANGKOK).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class CriterionData:
+    label_th: str
+    label_en: str
+    guidance: str
+    max_score: int
+    weight: int
+
+
+#: Programme columns the form may set (never id, state or creator).
+PROGRAMME_FIELDS = (
+    "name_th", "name_en", "description_th", "description_en", "opens_at", "closes_at",
+    "budget_total_satang", "cap_satang", "members_only", "min_grade", "max_grade",
+    "province_codes", "reviews_per_application", "require_sector_balance",
+    "max_applications_per_school", "tie_break", "use_calibration",
+)  # fmt: skip
+
+
+def create_programme(values: dict, criteria: list[CriterionData], actor) -> Programme:
+    """A new programme in draft, with its rubric."""
+    programme = Programme(created_by=actor, state=ProgrammeState.DRAFT)
+    _apply(programme, values)
+    db.session.add(programme)
+    replace_rubric(programme, criteria)
+    db.session.flush()
+    return programme
+
+
+def update_programme(programme: Programme, values: dict, criteria: list[CriterionData] | None):
+    """Change a programme's settings; ``criteria`` None leaves the rubric as it is."""
+    if programme.state == ProgrammeState.ARCHIVED:
+        raise ProgrammeError("an archived programme cannot change")
+    _apply(programme, values)
+    if criteria is not None:
+        replace_rubric(programme, criteria)
+    db.session.flush()
+
+
+def _apply(programme: Programme, values: dict) -> None:
+    for name in PROGRAMME_FIELDS:
+        if name in values:
+            setattr(programme, name, values[name])
+
+
+def replace_rubric(programme: Programme, criteria: list[CriterionData]) -> None:
+    """Make the rubric exactly ``criteria`` in order, updating rows in place (ids are kept)."""
+    if rubric_locked(programme):
+        raise RubricLocked("the rubric is locked: a review has been submitted")
+    existing = list(programme.criteria)
+    for position, data in enumerate(criteria):
+        if position < len(existing):
+            criterion = existing[position]
+        else:
+            criterion = RubricCriterion(position=position)
+            programme.criteria.append(criterion)
+        criterion.label_th = data.label_th
+        criterion.label_en = data.label_en
+        criterion.guidance = data.guidance
+        criterion.max_score = data.max_score
+        criterion.weight = data.weight
+    for extra in existing[len(criteria) :]:
+        programme.criteria.remove(extra)
+
+
+def change_state(programme: Programme, to_state: ProgrammeState, actor=None) -> None:
+    """Move the programme along its life cycle; ``IllegalProgrammeTransition`` if not allowed."""
+    to_state = ProgrammeState(to_state)
+    if to_state not in PROGRAMME_TRANSITIONS[programme.state]:
+        raise IllegalProgrammeTransition(programme.state, to_state)
+    if to_state == ProgrammeState.OPEN:
+        if not programme.criteria:
+            raise IllegalProgrammeTransition(programme.state, to_state, "no rubric")
+        if programme.closes_at <= now_utc():
+            raise IllegalProgrammeTransition(programme.state, to_state, "closing time passed")
+    programme.state = to_state
+    db.session.flush()
+
+
+def accepting_applications(programme: Programme, at: datetime | None = None) -> bool:
+    """Open, and ``at`` (default now) inside the opening window."""
+    return programme.is_open_at(at or now_utc())
+
+
+def visible_programmes_query(user):
+    """Programmes a person may list: staff see drafts too."""
+    query = db.select(Programme).order_by(Programme.closes_at.desc(), Programme.id.desc())
+    if not (user.is_authenticated and user.is_staff):
+        query = query.where(Programme.state != ProgrammeState.DRAFT)
+    return query

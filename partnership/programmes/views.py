@@ -1,0 +1,205 @@
+"""Programmes: the public list and page, and staff pages to create, edit and move them along."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from ..core.pagination import paginate
+from ..extensions import db
+from ..i18n import current_language, now_utc
+from ..permissions import load_or_404, staff_required
+from ..registry.models import grade_label
+from ..registry.provinces import get_province
+from . import services
+from .forms import ProgrammeForm, ProgrammeStateForm, programme_form_data
+from .models import Programme, ProgrammeState
+
+bp = Blueprint("programmes", __name__)
+
+#: Button text for each move staff can make.
+STATE_ACTIONS = {
+    ProgrammeState.OPEN: (lambda: _("Open for applications"), "btn"),
+    ProgrammeState.CLOSED: (lambda: _("Close applications"), "btn btn-secondary"),
+    ProgrammeState.REVIEWING: (lambda: _("Start committee review"), "btn"),
+    ProgrammeState.DECIDED: (lambda: _("Mark as decided"), "btn"),
+    ProgrammeState.ARCHIVED: (lambda: _("Archive"), "btn btn-secondary"),
+}
+
+
+def _programme_facts(programme: Programme) -> dict:
+    lang = current_language()
+    grades = None
+    if programme.min_grade is not None:
+        grades = (
+            f"{grade_label(programme.min_grade, lang)}–{grade_label(programme.max_grade, lang)}"
+        )
+    provinces = []
+    for code in programme.allowed_provinces:
+        province = get_province(code)
+        provinces.append(
+            (province.name_th if lang == "th" else province.name_en) if province else code
+        )
+    return {"grades": grades, "provinces": provinces}
+
+
+@bp.get("/programmes")
+def programmes():
+    query = services.visible_programmes_query(current_user).options(
+        selectinload(Programme.criteria)
+    )
+    return render_template(
+        "programmes/list.html", page=paginate(query), now=now_utc(), facts=_programme_facts
+    )
+
+
+@bp.get("/programmes/<int:programme_id>")
+def programme(programme_id: int):
+    programme = load_or_404(Programme, programme_id, "view")
+    schools = current_user.schools if current_user.is_authenticated else []
+    can_edit = programme.can_edit(current_user)
+    counts = {}
+    if can_edit:
+        from ..applications.models import Application
+
+        counts = dict(
+            db.session.execute(
+                sa.select(Application.state, sa.func.count(Application.id))
+                .where(Application.programme_id == programme.id)
+                .group_by(Application.state)
+            ).all()
+        )
+    return render_template(
+        "programmes/programme.html",
+        programme=programme,
+        accepting=services.accepting_applications(programme),
+        schools=schools,
+        can_edit=can_edit,
+        rubric_locked=services.rubric_locked(programme),
+        moves=[
+            (state, *STATE_ACTIONS[state])
+            for state in sorted(
+                services.PROGRAMME_TRANSITIONS[programme.state], key=list(ProgrammeState).index
+            )
+        ]
+        if can_edit
+        else [],
+        state_form=ProgrammeStateForm(),
+        counts=counts,
+        **_programme_facts(programme),
+    )
+
+
+def _handle_add_criterion(form: ProgrammeForm) -> bool:
+    """The no-JavaScript "add a criterion" button: one more empty row, nothing saved."""
+    if "add_criterion" not in request.form:
+        return False
+    if len(form.criteria) < form.criteria.max_entries:
+        form.criteria.append_entry()
+    return True
+
+
+@bp.route("/programmes/new", methods=["GET", "POST"])
+@staff_required
+def new_programme():
+    form = ProgrammeForm()
+    if request.method == "GET":
+        while len(form.criteria) < 3:
+            form.criteria.append_entry()
+    if request.method == "POST" and _handle_add_criterion(form):
+        return render_template("programmes/form.html", form=form, programme=None)
+    if form.validate_on_submit():
+        programme = services.create_programme(form.values(), form.criterion_rows(), current_user)
+        db.session.commit()
+        flash(_("Programme %(name)s is saved as a draft.", name=programme.name_th), "success")
+        return redirect(url_for("programmes.programme", programme_id=programme.id))
+    return render_template("programmes/form.html", form=form, programme=None)
+
+
+@bp.route("/programmes/<int:programme_id>/edit", methods=["GET", "POST"])
+def edit_programme(programme_id: int):
+    programme = load_or_404(Programme, programme_id, "edit")
+    locked = services.rubric_locked(programme)
+    if request.method == "GET":
+        form = ProgrammeForm(data=programme_form_data(programme), rubric_locked=locked)
+    else:
+        form = ProgrammeForm(rubric_locked=locked)
+    if programme.state == ProgrammeState.ARCHIVED:
+        flash(_("An archived programme cannot be changed."), "error")
+        return redirect(url_for("programmes.programme", programme_id=programme.id))
+    if request.method == "POST" and not locked and _handle_add_criterion(form):
+        return render_template("programmes/form.html", form=form, programme=programme)
+    if form.validate_on_submit():
+        try:
+            services.update_programme(
+                programme, form.values(), None if locked else form.criterion_rows()
+            )
+        except services.RubricLocked:
+            db.session.rollback()
+            flash(_("The rubric cannot change once the first review is submitted."), "error")
+            return redirect(url_for("programmes.edit_programme", programme_id=programme.id))
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("programmes.programme", programme_id=programme.id))
+    return render_template("programmes/form.html", form=form, programme=programme)
+
+
+@bp.post("/programmes/<int:programme_id>/state")
+def change_programme_state(programme_id: int):
+    programme = load_or_404(Programme, programme_id, "edit")
+    form = ProgrammeStateForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a valid next step."), "error")
+        return redirect(url_for("programmes.programme", programme_id=programme.id))
+    to_state = ProgrammeState(form.to_state.data)
+    try:
+        services.change_state(programme, to_state, current_user)
+    except services.IllegalProgrammeTransition as exc:
+        db.session.rollback()
+        reasons = {
+            "no rubric": _("Add at least one rubric criterion before opening the programme."),
+            "closing time passed": _(
+                "The closing time has passed. Move it later before opening the programme."
+            ),
+        }
+        flash(
+            reasons.get(
+                exc.why,
+                _(
+                    "The programme cannot move from %(a)s to %(b)s.",
+                    a=exc.from_state.label,
+                    b=exc.to_state.label,
+                ),
+            ),
+            "error",
+        )
+        return redirect(url_for("programmes.programme", programme_id=programme.id))
+    db.session.commit()
+    flash(_("The programme is now: %(state)s.", state=programme.state.label), "success")
+    return redirect(url_for("programmes.programme", programme_id=programme.id))
+
+
+@bp.app_template_global()
+def time_left_label(closes_at) -> str:
+    """Server-side text of a countdown ("12 days left"); app.js keeps it current."""
+    left = (closes_at - now_utc()).total_seconds()
+    if left <= 0:
+        return _("Closed for applications")
+    if left >= 86400:
+        return _("%(n)s days left", n=int(left // 86400))
+    return _("%(n)s hours left", n=max(1, int(left // 3600)))
+
+
+@bp.app_template_global()
+def programme_badge_css(state) -> str:
+    """CSS suffix of the badge for a programme state."""
+    return {
+        "reviewing": "review",
+        "decided": "approved",
+        "archived": "withdrawn",
+    }.get(
+        str(state.value if hasattr(state, "value") else state), str(getattr(state, "value", state))
+    )

@@ -1,0 +1,1 @@
+"""Committee review: members, conflicts, assignment, score sheets, ranking and decisions."""

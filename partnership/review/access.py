@@ -1,0 +1,57 @@
+"""Who may see what in committee review (looked up lazily by ``Application.can_view``)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import g
+
+from ..extensions import db
+from ..programmes.models import ProgrammeState
+from .models import CommitteeMember, ReviewAssignment
+
+#: Programme states in which members score and see each other's scores.
+REVIEW_PHASES = (ProgrammeState.REVIEWING, ProgrammeState.DECIDED, ProgrammeState.ARCHIVED)
+
+
+def member_of(user, programme_id: int) -> CommitteeMember | None:
+    if not user.is_authenticated:
+        return None
+    return db.session.scalar(
+        sa.select(CommitteeMember).where(
+            CommitteeMember.programme_id == programme_id, CommitteeMember.user_id == user.id
+        )
+    )
+
+
+def assignment_of(member: CommitteeMember | None, application_id: int) -> ReviewAssignment | None:
+    if member is None:
+        return None
+    return db.session.scalar(
+        sa.select(ReviewAssignment).where(
+            ReviewAssignment.member_id == member.id,
+            ReviewAssignment.application_id == application_id,
+        )
+    )
+
+
+def reviewer_may_view(application, user) -> bool:
+    """An assigned, non-conflicted committee member may open the application and its files."""
+    from .conflicts import is_conflicted
+
+    member = member_of(user, application.programme_id)
+    if assignment_of(member, application.id) is None:
+        return False
+    return not is_conflicted(member, application)
+
+
+def is_committee_member(user) -> bool:
+    """For the navigation: is this person on any committee? (cached per request)."""
+    if not user.is_authenticated:
+        return False
+    if "is_committee_member" not in g:
+        g.is_committee_member = bool(
+            db.session.scalar(
+                sa.select(CommitteeMember.id).where(CommitteeMember.user_id == user.id).limit(1)
+            )
+        )
+    return g.is_committee_member

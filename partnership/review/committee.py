@@ -1,0 +1,199 @@
+"""Committee and assignment rules: appoint members, assign automatically or by hand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from ..accounts.models import User
+from ..applications.models import Application, ApplicationState
+from ..extensions import db
+from ..programmes.models import Programme, ProgrammeState
+from ..registry.models import Organisation, Sector
+from .assignment import MemberSlot, Plan, plan_assignments
+from .conflicts import is_conflicted, programme_conflicts, sync_automatic_conflicts
+from .models import CommitteeMember, Review, ReviewAssignment, ReviewState
+from .workflow import ASSIGNABLE_STATES, move_application
+
+#: Programme states in which staff may change the committee and the assignments.
+ASSIGNING_PHASES = (ProgrammeState.OPEN, ProgrammeState.CLOSED, ProgrammeState.REVIEWING)
+
+
+class CommitteeError(Exception):
+    """A committee or assignment change the rules do not allow."""
+
+
+def members_of(programme: Programme) -> list[CommitteeMember]:
+    return list(
+        db.session.scalars(
+            sa.select(CommitteeMember)
+            .where(CommitteeMember.programme_id == programme.id)
+            .options(selectinload(CommitteeMember.user), selectinload(CommitteeMember.organisation))
+            .order_by(CommitteeMember.sector, CommitteeMember.id)
+        )
+    )
+
+
+def assignable_applications(programme: Programme) -> list[Application]:
+    return list(
+        db.session.scalars(
+            sa.select(Application)
+            .where(
+                Application.programme_id == programme.id,
+                Application.state.in_(ASSIGNABLE_STATES),
+            )
+            .order_by(Application.id)
+        )
+    )
+
+
+def appoint_member(
+    programme: Programme,
+    user: User,
+    organisation: Organisation | None,
+    sector: Sector | None,
+    is_chair: bool,
+    actor: User,
+) -> CommitteeMember:
+    """Name a person to the committee; the sector is the organisation's unless staff set one."""
+    if programme.state not in ASSIGNING_PHASES and programme.state != ProgrammeState.DRAFT:
+        raise CommitteeError("the committee can no longer change")
+    if db.session.scalar(
+        sa.select(CommitteeMember.id).where(
+            CommitteeMember.programme_id == programme.id, CommitteeMember.user_id == user.id
+        )
+    ):
+        raise CommitteeError("already a member")
+    if sector is None:
+        if organisation is None:
+            raise CommitteeError("no sector")
+        sector = organisation.sector
+    member = CommitteeMember(
+        programme=programme, user=user, organisation=organisation, sector=sector,
+        is_chair=is_chair, appointed_by_id=actor.id,
+    )  # fmt: skip
+    db.session.add(member)
+    db.session.flush()
+    return member
+
+
+def remove_member(member: CommitteeMember) -> None:
+    """Take a member off the committee; not once they have submitted a review."""
+    submitted = db.session.scalar(
+        sa.select(sa.func.count(Review.id))
+        .join(ReviewAssignment)
+        .where(ReviewAssignment.member_id == member.id, Review.state == ReviewState.SUBMITTED)
+    )
+    if submitted:
+        raise CommitteeError("member has submitted reviews")
+    db.session.delete(member)
+    db.session.flush()
+
+
+def set_chair(member: CommitteeMember, is_chair: bool) -> None:
+    member.is_chair = is_chair
+    db.session.flush()
+
+
+@dataclass
+class AssignmentState:
+    """What the automatic assignment would do now (a dry run, used by the page and the run)."""
+
+    plan: Plan
+    members: list[CommitteeMember]
+    applications: list[Application]
+
+
+def dry_run(programme: Programme) -> AssignmentState:
+    members = members_of(programme)
+    applications = assignable_applications(programme)
+    school_by_app = {a.id: a.school_id for a in applications}
+    conflicts = programme_conflicts(members, school_by_app)
+    rows = db.session.execute(
+        sa.select(ReviewAssignment.member_id, ReviewAssignment.application_id, Review.state)
+        .outerjoin(Review)
+        .join(CommitteeMember)
+        .where(CommitteeMember.programme_id == programme.id)
+    ).all()
+    existing = {(m, a) for m, a, _ in rows}
+    locked = {(m, a) for m, a, state in rows if state == ReviewState.SUBMITTED}
+    plan = plan_assignments(
+        [MemberSlot(m.id, m.sector.value) for m in members],
+        [a.id for a in applications],
+        programme.reviews_per_application,
+        programme.require_sector_balance,
+        conflicts,
+        existing,
+        locked,
+    )
+    return AssignmentState(plan, members, applications)
+
+
+def run_automatic_assignment(
+    programme: Programme, actor: User | None, *, notify: bool = True
+) -> AssignmentState:
+    """Apply the plan: keep what exists, drop unsubmitted conflicted pairs, add the new ones,
+    and put every application that has a reviewer in review."""
+    if programme.state not in ASSIGNING_PHASES:
+        raise CommitteeError("not assigning now")
+    state = dry_run(programme)
+    sync_automatic_conflicts(state.members, {a.id: a.school_id for a in state.applications})
+    for member_id, app_id in state.plan.remove:
+        assignment = db.session.scalar(
+            sa.select(ReviewAssignment).where(
+                ReviewAssignment.member_id == member_id,
+                ReviewAssignment.application_id == app_id,
+            )
+        )
+        if assignment is not None:
+            db.session.delete(assignment)
+    for member_id, app_id in state.plan.add:
+        db.session.add(ReviewAssignment(member_id=member_id, application_id=app_id))
+    db.session.flush()
+    assigned = {a for _, a in state.plan.add} | set(
+        db.session.scalars(
+            sa.select(ReviewAssignment.application_id)
+            .join(CommitteeMember)
+            .where(CommitteeMember.programme_id == programme.id)
+        )
+    )
+    for application in state.applications:
+        if application.state == ApplicationState.ELIGIBLE and application.id in assigned:
+            move_application(application, ApplicationState.IN_REVIEW, actor, "", notify=notify)
+    db.session.flush()
+    return state
+
+
+def assign_by_hand(member: CommitteeMember, application: Application, actor: User):
+    """Staff add one reviewer; never a conflicted one."""
+    if application.programme_id != member.programme_id:
+        raise CommitteeError("another programme")
+    if member.programme.state not in ASSIGNING_PHASES:
+        raise CommitteeError("not assigning now")
+    if application.state not in ASSIGNABLE_STATES:
+        raise CommitteeError("application not in review")
+    if is_conflicted(member, application):
+        raise CommitteeError("conflicted")
+    if db.session.scalar(
+        sa.select(ReviewAssignment.id).where(
+            ReviewAssignment.member_id == member.id,
+            ReviewAssignment.application_id == application.id,
+        )
+    ):
+        raise CommitteeError("already assigned")
+    assignment = ReviewAssignment(member=member, application=application, assigned_by_id=actor.id)
+    db.session.add(assignment)
+    if application.state == ApplicationState.ELIGIBLE:
+        move_application(application, ApplicationState.IN_REVIEW, actor, "")
+    db.session.flush()
+    return assignment
+
+
+def unassign(assignment: ReviewAssignment) -> None:
+    """Withdraw an assignment (and its draft); a submitted review cannot be unassigned."""
+    if assignment.is_submitted:
+        raise CommitteeError("submitted")
+    db.session.delete(assignment)
+    db.session.flush()

@@ -1,0 +1,162 @@
+"""Conflicts of interest: automatic (the member's organisation partners the school) and declared.
+
+Automatic rule: a member is conflicted with an application when any organisation they sit for
+(the one named at appointment, or any organisation they are an active member of) has a
+partnership with the applying school that is current or ended less than
+``CONFLICT_LOOKBACK_YEARS`` years ago.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+import sqlalchemy as sa
+
+from ..accounts.models import Membership, MembershipState
+from ..applications.models import Application
+from ..extensions import db
+from ..registry.models import Partnership
+from ..registry.services import today
+from .models import CommitteeMember, ConflictOfInterest, ConflictSource, ReviewAssignment
+
+CONFLICT_LOOKBACK_YEARS = 3
+
+
+class ConflictError(Exception):
+    """A conflict declaration that cannot be made."""
+
+
+def _cutoff(day: date) -> date:
+    try:
+        return day.replace(year=day.year - CONFLICT_LOOKBACK_YEARS)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - CONFLICT_LOOKBACK_YEARS, day=28)
+
+
+def member_organisations(members: list[CommitteeMember]) -> dict[int, set[int]]:
+    """member id → organisation ids they sit for (one query)."""
+    result = {m.id: {m.organisation_id} - {None} for m in members}
+    by_user = defaultdict(list)
+    for m in members:
+        by_user[m.user_id].append(m.id)
+    if by_user:
+        rows = db.session.execute(
+            sa.select(Membership.user_id, Membership.organisation_id).where(
+                Membership.user_id.in_(by_user),
+                Membership.state == MembershipState.ACTIVE,
+                Membership.organisation_id.is_not(None),
+            )
+        )
+        for user_id, organisation_id in rows:
+            for member_id in by_user[user_id]:
+                result[member_id].add(organisation_id)
+    return result
+
+
+def automatic_conflicts(
+    members: list[CommitteeMember], school_by_app: dict[int, int]
+) -> set[tuple[int, int]]:
+    """(member id, application id) pairs conflicted by a partnership (two queries)."""
+    orgs = member_organisations(members)
+    all_orgs = set().union(*orgs.values()) if orgs else set()
+    schools = set(school_by_app.values())
+    if not all_orgs or not schools:
+        return set()
+    cutoff = _cutoff(today())
+    partnered = defaultdict(set)  # organisation → schools
+    rows = db.session.execute(
+        sa.select(Partnership.organisation_id, Partnership.school_id).where(
+            Partnership.organisation_id.in_(all_orgs),
+            Partnership.school_id.in_(schools),
+            sa.or_(Partnership.ended_on.is_(None), Partnership.ended_on >= cutoff),
+        )
+    )
+    for organisation_id, school_id in rows:
+        partnered[organisation_id].add(school_id)
+    pairs = set()
+    for member_id, org_ids in orgs.items():
+        school_ids = set().union(*(partnered[o] for o in org_ids)) if org_ids else set()
+        for app_id, school_id in school_by_app.items():
+            if school_id in school_ids:
+                pairs.add((member_id, app_id))
+    return pairs
+
+
+def declared_pairs(member_ids: list[int]) -> set[tuple[int, int]]:
+    if not member_ids:
+        return set()
+    rows = db.session.execute(
+        sa.select(ConflictOfInterest.member_id, ConflictOfInterest.application_id).where(
+            ConflictOfInterest.member_id.in_(member_ids)
+        )
+    )
+    return {(m, a) for m, a in rows}
+
+
+def programme_conflicts(
+    members: list[CommitteeMember], school_by_app: dict[int, int]
+) -> set[tuple[int, int]]:
+    """Every conflicted (member, application) pair: recorded rows and live partnerships."""
+    return declared_pairs([m.id for m in members]) | automatic_conflicts(members, school_by_app)
+
+
+def is_conflicted(member: CommitteeMember, application: Application) -> bool:
+    pairs = programme_conflicts([member], {application.id: application.school_id})
+    return (member.id, application.id) in pairs
+
+
+def sync_automatic_conflicts(members: list[CommitteeMember], school_by_app: dict[int, int]) -> int:
+    """Record the automatic conflicts found now (so they are listed and audited); returns how
+    many new rows were written."""
+    recorded = declared_pairs([m.id for m in members])
+    new = automatic_conflicts(members, school_by_app) - recorded
+    for member_id, app_id in sorted(new):
+        db.session.add(
+            ConflictOfInterest(
+                member_id=member_id,
+                application_id=app_id,
+                source=ConflictSource.AUTOMATIC,
+                reason="partnership",
+            )
+        )
+    db.session.flush()
+    return len(new)
+
+
+def declare_conflict(
+    member: CommitteeMember, application: Application, reason: str, actor
+) -> ConflictOfInterest:
+    """Record a declared conflict; an unsubmitted assignment of the pair is withdrawn (a
+    submitted review stays on record but never counts)."""
+    if application.programme_id != member.programme_id:
+        raise ConflictError("application of another programme")
+    conflict = db.session.scalar(
+        sa.select(ConflictOfInterest).where(
+            ConflictOfInterest.member_id == member.id,
+            ConflictOfInterest.application_id == application.id,
+        )
+    )
+    if conflict is None:
+        conflict = ConflictOfInterest(member=member, application=application)
+        db.session.add(conflict)
+    conflict.source = ConflictSource.DECLARED
+    conflict.reason = reason.strip()
+    conflict.declared_by = actor
+    assignment = db.session.scalar(
+        sa.select(ReviewAssignment).where(
+            ReviewAssignment.member_id == member.id,
+            ReviewAssignment.application_id == application.id,
+        )
+    )
+    if assignment is not None and not assignment.is_submitted:
+        db.session.delete(assignment)
+    db.session.flush()
+    return conflict
+
+
+def remove_conflict(conflict: ConflictOfInterest) -> None:
+    """Staff withdraw a declared conflict (an automatic one comes back while the partnership
+    exists)."""
+    db.session.delete(conflict)
+    db.session.flush()

@@ -1,0 +1,106 @@
+"""Score sheets: save a draft, submit (locks), staff reopen (recorded); the rubric lock."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..db_types import utcnow
+from ..extensions import db
+from ..programmes import services as programme_services
+from ..programmes.models import Programme, ProgrammeState
+from .models import (
+    CommitteeMember,
+    Rating,
+    Review,
+    ReviewAssignment,
+    ReviewEvent,
+    ReviewEventKind,
+    ReviewState,
+)
+
+
+class ReviewError(Exception):
+    """A score-sheet change the rules do not allow."""
+
+
+def review_submitted_for(programme: Programme) -> bool:
+    """Rubric lock check: a review of this programme has been submitted."""
+    return bool(
+        db.session.scalar(
+            sa.select(Review.id)
+            .join(ReviewAssignment)
+            .join(CommitteeMember)
+            .where(
+                CommitteeMember.programme_id == programme.id,
+                Review.state == ReviewState.SUBMITTED,
+            )
+            .limit(1)
+        )
+    )
+
+
+def register_rubric_lock() -> None:
+    """Tell the programmes feature that submitted reviews lock the rubric (idempotent)."""
+    checks = programme_services.RUBRIC_LOCK_CHECKS
+    if review_submitted_for not in checks:
+        checks.append(review_submitted_for)
+
+
+def save_review(
+    assignment: ReviewAssignment,
+    scores: dict[int, int | None],
+    comments: dict[int, str],
+    overall_comment: str,
+    *,
+    submit: bool,
+    actor,
+) -> Review:
+    """Write the sheet (validated by the form); ``submit`` needs every criterion and locks it."""
+    programme = assignment.member.programme
+    if programme.state != ProgrammeState.REVIEWING:
+        raise ReviewError("not in the review phase")
+    review = assignment.review
+    if review is None:
+        review = Review(assignment=assignment, state=ReviewState.DRAFT)
+        db.session.add(review)
+    elif review.state == ReviewState.SUBMITTED:
+        raise ReviewError("submitted reviews are locked")
+    criteria = {c.id: c for c in programme.criteria}
+    if submit and any(scores.get(cid) is None for cid in criteria):
+        raise ReviewError("every criterion needs a score")
+    existing = {r.criterion_id: r for r in review.ratings}
+    for criterion_id, criterion in criteria.items():
+        score = scores.get(criterion_id)
+        if score is not None and not 0 <= score <= criterion.max_score:
+            raise ReviewError("score out of range")
+        rating = existing.get(criterion_id)
+        if score is None:
+            if rating is not None:
+                review.ratings.remove(rating)
+            continue
+        if rating is None:
+            rating = Rating(criterion_id=criterion_id, score=score)
+            review.ratings.append(rating)
+        rating.score = score
+        rating.comment = (comments.get(criterion_id) or "").strip()
+    review.overall_comment = overall_comment.strip()
+    if submit:
+        review.state = ReviewState.SUBMITTED
+        review.submitted_at = utcnow()
+        review.events.append(ReviewEvent(kind=ReviewEventKind.SUBMITTED, actor_id=actor.id))
+    db.session.flush()
+    return review
+
+
+def reopen_review(review: Review, reason: str, actor) -> None:
+    """Staff unlock a submitted review so the member can correct it (kept in the trail)."""
+    if review.state != ReviewState.SUBMITTED:
+        raise ReviewError("not submitted")
+    if review.assignment.member.programme.state != ProgrammeState.REVIEWING:
+        raise ReviewError("not in the review phase")
+    review.state = ReviewState.DRAFT
+    review.submitted_at = None
+    review.events.append(
+        ReviewEvent(kind=ReviewEventKind.REOPENED, actor_id=actor.id, reason=reason.strip())
+    )
+    db.session.flush()

@@ -1,0 +1,159 @@
+"""Ranking, decisions, exports (staff) and the school's feedback page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from ..applications.models import Application, ApplicationState
+from ..extensions import db
+from ..i18n import current_language
+from ..notifications.services import commit_and_send
+from ..permissions import login_required, require, staff_required
+from ..programmes.models import Programme, ProgrammeState
+from . import decisions as svc
+from .exports import table_for, to_csv, to_xlsx
+from .forms import DecisionForm
+from .ranking import build_ranking, load_programme_reviews
+from .scoring import DISAGREEMENT_THRESHOLD
+from .workflow import DECISION_STATES, DecisionError
+
+bp = Blueprint("decisions", __name__)
+
+EXPORT_KINDS = ("ranking", "scores", "progress")
+
+
+@bp.get("/review/programmes/<int:programme_id>/ranking")
+@staff_required
+def ranking(programme_id: int):
+    programme = db.get_or_404(Programme, programme_id)
+    data = load_programme_reviews(programme)
+    rows = build_ranking(data)
+    within = [r for r in rows if r.within_budget]
+    return render_template(
+        "review/ranking.html",
+        programme=programme,
+        rows=rows,
+        criteria=data.criteria,
+        within_total=sum(r.application.requested_satang for r in within),
+        within_count=len(within),
+        threshold=DISAGREEMENT_THRESHOLD,
+        decision_form=DecisionForm(formdata=None),
+        button=FlaskForm(),
+        deciding=programme.state == ProgrammeState.REVIEWING,
+        undecided=len(svc.undecided(programme)),
+        export_kinds=EXPORT_KINDS,
+    )
+
+
+@bp.post("/review/programmes/<int:programme_id>/applications/<int:application_id>/decide")
+@staff_required
+def decide(programme_id: int, application_id: int):
+    application = db.get_or_404(Application, application_id)
+    if application.programme_id != programme_id:
+        abort(404)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a decision and write the reason for the school."), "error")
+    else:
+        try:
+            svc.decide(
+                application, ApplicationState(form.decision.data), form.reason.data, current_user
+            )
+        except DecisionError:
+            db.session.rollback()
+            flash(_("This application cannot be decided now."), "error")
+        else:
+            db.session.commit()
+            flash(_("Decision recorded for %(title)s.", title=application.title), "success")
+    return redirect(url_for(".ranking", programme_id=programme_id) + f"#app-{application_id}")
+
+
+@bp.post("/review/programmes/<int:programme_id>/cut")
+@staff_required
+def apply_cut(programme_id: int):
+    programme = db.get_or_404(Programme, programme_id)
+    require(FlaskForm().validate_on_submit())
+    rows = build_ranking(load_programme_reviews(programme))
+    try:
+        changed = svc.apply_suggested_cut(
+            rows,
+            _("Approved: ranked within the programme budget by the joint committee."),
+            _("Waitlisted: ranked below the budget line; funded if money becomes available."),
+            current_user,
+        )
+    except DecisionError:
+        db.session.rollback()
+        flash(_("Decisions can only be taken during the review phase."), "error")
+    else:
+        db.session.commit()
+        flash(_("Suggested cut applied: %(count)d decisions changed.", count=changed), "success")
+    return redirect(url_for(".ranking", programme_id=programme_id))
+
+
+@bp.post("/review/programmes/<int:programme_id>/start")
+@staff_required
+def start(programme_id: int):
+    programme = db.get_or_404(Programme, programme_id)
+    require(FlaskForm().validate_on_submit())
+    try:
+        svc.start_review(programme, current_user)
+    except DecisionError:
+        flash(_("The review phase can start only once the call is closed."), "error")
+    else:
+        db.session.commit()
+        flash(_("The review phase has started: members can score."), "success")
+    return redirect(url_for("review_staff.assignments", programme_id=programme_id))
+
+
+@bp.post("/review/programmes/<int:programme_id>/publish")
+@staff_required
+def publish(programme_id: int):
+    programme = db.get_or_404(Programme, programme_id)
+    require(FlaskForm().validate_on_submit())
+    try:
+        svc.publish_decisions(programme, current_user)
+    except DecisionError:
+        db.session.rollback()
+        flash(_("Every application needs a decision before the results are published."), "error")
+    else:
+        commit_and_send()
+        flash(_("Decisions published. Schools can read their feedback."), "success")
+    return redirect(url_for(".ranking", programme_id=programme_id))
+
+
+@bp.get("/review/programmes/<int:programme_id>/export/<kind>.<fmt>")
+@staff_required
+def export(programme_id: int, kind: str, fmt: str):
+    programme = db.get_or_404(Programme, programme_id)
+    if kind not in EXPORT_KINDS or fmt not in ("csv", "xlsx"):
+        abort(404)
+    table = table_for(kind, load_programme_reviews(programme), current_language())
+    name = f"programme-{programme.id}-{kind}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = to_csv(table), "text/csv; charset=utf-8"
+    else:
+        body = to_xlsx(table, kind)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@bp.get("/applications/<int:application_id>/feedback")
+@login_required
+def feedback(application_id: int):
+    """The school's view of the decision and, once published, its scores (no reviewer names)."""
+    application = db.get_or_404(Application, application_id)
+    require(current_user.is_staff or current_user.is_school_staff_of(application.school_id))
+    programme = application.programme
+    published = programme.state in (ProgrammeState.DECIDED, ProgrammeState.ARCHIVED)
+    return render_template(
+        "review/feedback.html",
+        application=application,
+        decided=application.state in DECISION_STATES,
+        published=published,
+        feedback=svc.school_feedback(application, current_language()) if published else None,
+    )

@@ -1,0 +1,280 @@
+"""Staff pages of committee review: programmes, committee, conflicts, assignment, reopening."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from ..applications.models import Application
+from ..extensions import db
+from ..notifications.services import commit_and_send
+from ..programmes.models import Programme, ProgrammeState
+from ..registry.models import Organisation, Sector
+from ..registry.services import today
+from . import committee as svc
+from .access import is_committee_member
+from .conflicts import CONFLICT_LOOKBACK_YEARS, ConflictError, declare_conflict, remove_conflict
+from .forms import AppointMemberForm, ManualAssignForm, ReasonForm, StaffConflictForm
+from .models import CommitteeMember, ConflictOfInterest, Review, ReviewAssignment
+from .ranking import load_programme_reviews
+from .reviews import ReviewError, register_rubric_lock, reopen_review
+from .workflow import DecisionError
+
+bp = Blueprint("review_staff", __name__, url_prefix="/review")
+
+PROBLEM_TEXT = {
+    "short": lambda p: _(
+        "only %(have)d of the %(need)d reviewers needed: not enough non-conflicted members",
+        have=p.have,
+        need=p.need,
+    ),
+    "no_public": lambda p: _("no non-conflicted public-sector member is available"),
+    "no_private": lambda p: _("no non-conflicted private-sector member is available"),
+    "conflicted_kept": lambda p: _(
+        "a conflicted member has already submitted a review; it is kept but never counts"
+    ),
+}
+
+
+@bp.record_once
+def _on_register(state) -> None:
+    register_rubric_lock()
+    state.app.jinja_env.globals["is_committee_member"] = lambda: is_committee_member(current_user)
+
+
+@bp.before_request
+def _staff_only():
+    from ..permissions import require
+
+    require(current_user.is_authenticated and current_user.is_staff)
+
+
+def _programme(programme_id: int) -> Programme:
+    return db.get_or_404(Programme, programme_id)
+
+
+@bp.get("/programmes")
+def programmes():
+    programmes = db.session.scalars(
+        sa.select(Programme)
+        .where(Programme.state != ProgrammeState.DRAFT)
+        .order_by(Programme.closes_at.desc())
+    ).all()
+    counts = dict(
+        db.session.execute(
+            sa.select(CommitteeMember.programme_id, sa.func.count(CommitteeMember.id)).group_by(
+                CommitteeMember.programme_id
+            )
+        ).all()
+    )
+    return render_template("review/programmes.html", programmes=programmes, counts=counts)
+
+
+@bp.route("/programmes/<int:programme_id>/committee", methods=["GET", "POST"])
+def committee(programme_id: int):
+    programme = _programme(programme_id)
+    members = svc.members_of(programme)
+    organisations = db.session.scalars(sa.select(Organisation).order_by(Organisation.name)).all()
+    form = AppointMemberForm(
+        organisations=organisations, member_user_ids=[m.user_id for m in members]
+    )
+    if form.validate_on_submit():
+        organisation = db.session.get(Organisation, form.organisation_id.data or 0)
+        try:
+            member = svc.appoint_member(
+                programme, form.user, organisation,
+                Sector(form.sector.data) if form.sector.data else None,
+                form.is_chair.data, current_user,
+            )  # fmt: skip
+        except svc.CommitteeError:
+            flash(_("The committee of this programme can no longer change."), "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s joined the committee.", name=member.user.name), "success")
+            return redirect(url_for(".committee", programme_id=programme.id))
+    applications = svc.assignable_applications(programme)
+    conflicts = db.session.scalars(
+        sa.select(ConflictOfInterest)
+        .join(CommitteeMember)
+        .where(CommitteeMember.programme_id == programme.id)
+        .order_by(ConflictOfInterest.id)
+    ).all()
+    data = load_programme_reviews(programme)
+    recorded = {(c.member_id, c.application_id) for c in conflicts}
+    automatic = data.conflicts - recorded
+    return render_template(
+        "review/committee.html",
+        programme=programme,
+        members=members,
+        form=form,
+        conflict_form=StaffConflictForm(
+            formdata=None, members=members, applications=applications, prefix="conflict"
+        ),
+        conflicts=conflicts,
+        automatic=sorted(automatic),
+        member_by_id={m.id: m for m in members},
+        app_by_id={a.id: a for a in data.applications},
+        lookback=CONFLICT_LOOKBACK_YEARS,
+        button=FlaskForm(),
+    )
+
+
+@bp.post("/programmes/<int:programme_id>/committee/<int:member_id>/remove")
+def remove_member(programme_id: int, member_id: int):
+    member = db.get_or_404(CommitteeMember, member_id)
+    try:
+        svc.remove_member(member)
+    except svc.CommitteeError:
+        flash(_("A member who has submitted reviews cannot be removed."), "error")
+    else:
+        db.session.commit()
+        flash(_("Removed from the committee."), "success")
+    return redirect(url_for(".committee", programme_id=programme_id))
+
+
+@bp.post("/programmes/<int:programme_id>/committee/<int:member_id>/chair")
+def toggle_chair(programme_id: int, member_id: int):
+    member = db.get_or_404(CommitteeMember, member_id)
+    svc.set_chair(member, not member.is_chair)
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for(".committee", programme_id=programme_id))
+
+
+@bp.post("/programmes/<int:programme_id>/conflicts")
+def add_conflict(programme_id: int):
+    programme = _programme(programme_id)
+    members = svc.members_of(programme)
+    form = StaffConflictForm(
+        members=members, applications=svc.assignable_applications(programme), prefix="conflict"
+    )
+    if not form.validate_on_submit():
+        flash(_("Choose a member and an application and give the reason."), "error")
+        return redirect(url_for(".committee", programme_id=programme.id))
+    member = db.get_or_404(CommitteeMember, form.member_id.data)
+    application = db.get_or_404(Application, form.application_id.data)
+    try:
+        declare_conflict(member, application, form.reason.data, current_user)
+    except ConflictError:
+        flash(_("That application belongs to another programme."), "error")
+    else:
+        db.session.commit()
+        flash(_("Conflict recorded."), "success")
+    return redirect(url_for(".committee", programme_id=programme.id))
+
+
+@bp.post("/programmes/<int:programme_id>/conflicts/<int:conflict_id>/remove")
+def delete_conflict(programme_id: int, conflict_id: int):
+    remove_conflict(db.get_or_404(ConflictOfInterest, conflict_id))
+    db.session.commit()
+    flash(_("Conflict removed."), "success")
+    return redirect(url_for(".committee", programme_id=programme_id))
+
+
+@bp.get("/programmes/<int:programme_id>/assignments")
+def assignments(programme_id: int):
+    programme = _programme(programme_id)
+    state = svc.dry_run(programme)
+    data = load_programme_reviews(programme)
+    loads = {m.id: 0 for m in data.members}
+    submitted = {m.id: 0 for m in data.members}
+    for record in data.records:
+        loads[record.member.id] += 1
+        submitted[record.member.id] += record.counts
+    app_by_id = {a.id: a for a in data.applications}
+    return render_template(
+        "review/assignments.html",
+        programme=programme,
+        data=data,
+        plan=state.plan,
+        problems=[
+            (app_by_id.get(p.application_id), PROBLEM_TEXT[p.code](p)) for p in state.plan.problems
+        ],
+        loads=loads,
+        submitted=submitted,
+        form=ManualAssignForm(formdata=None, members=data.members, applications=state.applications),
+        button=FlaskForm(),
+        can_assign=programme.state in svc.ASSIGNING_PHASES,
+        today=today(),
+    )
+
+
+@bp.post("/programmes/<int:programme_id>/assignments/auto")
+def run_assignment(programme_id: int):
+    programme = _programme(programme_id)
+    try:
+        state = svc.run_automatic_assignment(programme, current_user)
+    except (svc.CommitteeError, DecisionError):
+        db.session.rollback()
+        flash(_("Reviewers cannot be assigned in this phase of the programme."), "error")
+        return redirect(url_for(".assignments", programme_id=programme.id))
+    commit_and_send()
+    flash(
+        _(
+            "%(count)d new assignments made. Existing assignments were kept.",
+            count=len(state.plan.add),
+        ),
+        "success",
+    )
+    if state.plan.problems:
+        flash(_("Some requirements could not be met: see the list below."), "error")
+    return redirect(url_for(".assignments", programme_id=programme.id))
+
+
+@bp.post("/programmes/<int:programme_id>/assignments/add")
+def add_assignment(programme_id: int):
+    programme = _programme(programme_id)
+    members = svc.members_of(programme)
+    form = ManualAssignForm(members=members, applications=svc.assignable_applications(programme))
+    if form.validate_on_submit():
+        member = db.get_or_404(CommitteeMember, form.member_id.data)
+        application = db.get_or_404(Application, form.application_id.data)
+        messages = {
+            "conflicted": _("This member is conflicted with this application."),
+            "already assigned": _("This member is already assigned to this application."),
+        }
+        try:
+            svc.assign_by_hand(member, application, current_user)
+        except (svc.CommitteeError, DecisionError) as error:
+            db.session.rollback()
+            flash(messages.get(str(error), _("This assignment is not possible now.")), "error")
+        else:
+            commit_and_send()
+            flash(_("Assigned."), "success")
+    else:
+        flash(_("Choose a member and an application."), "error")
+    return redirect(url_for(".assignments", programme_id=programme.id))
+
+
+@bp.post("/assignments/<int:assignment_id>/remove")
+def remove_assignment(assignment_id: int):
+    assignment = db.get_or_404(ReviewAssignment, assignment_id)
+    programme_id = assignment.member.programme_id
+    try:
+        svc.unassign(assignment)
+    except svc.CommitteeError:
+        flash(_("A submitted review cannot be unassigned; reopen it first."), "error")
+    else:
+        db.session.commit()
+        flash(_("Assignment withdrawn."), "success")
+    return redirect(url_for(".assignments", programme_id=programme_id))
+
+
+@bp.route("/reviews/<int:review_id>/reopen", methods=["GET", "POST"])
+def reopen(review_id: int):
+    review = db.get_or_404(Review, review_id)
+    programme = review.assignment.member.programme
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            reopen_review(review, form.reason.data, current_user)
+        except ReviewError:
+            flash(_("Only a submitted review can be reopened, during the review phase."), "error")
+        else:
+            db.session.commit()
+            flash(_("The review is open again; the member can change it."), "success")
+        return redirect(url_for(".assignments", programme_id=programme.id))
+    return render_template("review/reopen.html", form=form, review=review, programme=programme)

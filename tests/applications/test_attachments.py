@@ -1,0 +1,167 @@
+"""Attachments: type by content, size and count limits, hostile names, storage outside static,
+downloads only for those allowed."""
+
+from __future__ import annotations
+
+import io
+import os
+
+import pytest
+
+from partnership.applications.models import ApplicationState, Attachment
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+EXE = b"MZ\x90\x00" + b"\x00" * 64
+
+
+@pytest.fixture()
+def draft(client, make_programme, school_staff, make_application, login):
+    user, school = school_staff()
+    application = make_application(make_programme(), school)
+    login(user)
+    return application
+
+
+def _upload(client, application, *files):
+    return client.post(
+        f"/applications/{application.id}/attachments",
+        data={"files": [(io.BytesIO(data), name) for name, data in files]},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+
+
+def _stored(app) -> list[str]:
+    folder = app.config["UPLOAD_FOLDER"]
+    return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+
+
+def _count(db) -> int:
+    return db.session.scalar(db.select(db.func.count(Attachment.id)))
+
+
+@pytest.fixture(autouse=True)
+def empty_uploads(app):
+    for name in _stored(app):
+        os.remove(os.path.join(app.config["UPLOAD_FOLDER"], name))
+
+
+def test_pdf_png_jpeg_are_stored_under_random_keys(app, client, db, draft):
+    response = _upload(
+        client, draft, ("แผนโครงการ ปี 2564.pdf", PDF), ("photo.PNG", PNG), ("รูป.jpeg", JPEG)
+    )
+    assert response.status_code == 200
+    attachments = db.session.scalars(db.select(Attachment).order_by(Attachment.id)).all()
+    assert [(a.filename, a.content_type) for a in attachments] == [
+        ("แผนโครงการ ปี 2564.pdf", "application/pdf"),
+        ("photo.png", "image/png"),
+        ("รูป.jpg", "image/jpeg"),
+    ]
+    assert _stored(app) == sorted(a.storage_key for a in attachments)
+    assert all(len(a.storage_key) == 36 for a in attachments)
+    assert "static" not in app.config["UPLOAD_FOLDER"]
+    download = client.get(f"/applications/{draft.id}/attachments/{attachments[0].id}")
+    assert download.status_code == 200
+    assert download.data == PDF
+    assert download.mimetype == "application/pdf"
+    assert "attachment" in download.headers["Content-Disposition"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("report.pdf", EXE, "is not a PDF, JPEG or PNG file."),
+        ("photo.png", b"<html><script>alert(1)</script>", "is not a PDF, JPEG or PNG file."),
+        ("empty.pdf", b"", "is empty."),
+        ("../../evil.pdf", PDF, "a file name cannot contain folders"),
+        ("..\\..\\windows\\evil.pdf", PDF, "a file name cannot contain folders"),
+        ("/etc/passwd.pdf", PDF, "a file name cannot contain folders"),
+    ],
+    ids=["exe-as-pdf", "html-as-png", "empty", "dotdot", "backslash", "absolute"],
+)
+def test_bad_files_are_refused_and_nothing_is_stored(app, client, db, draft, name, data, message):
+    response = _upload(client, draft, ("good.pdf", PDF), (name, data))
+    assert message in response.text
+    assert "No file was added." in response.text
+    assert _count(db) == 0
+    assert _stored(app) == []
+
+
+def test_oversized_file_is_refused(app, client, db, draft, monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_MAX_BYTES", 1000)
+    response = _upload(client, draft, ("big.pdf", PDF + b"0" * 1000))
+    assert "is larger than" in response.text
+    assert _count(db) == 0
+    assert _stored(app) == []
+
+
+def test_request_over_max_content_length_gets_a_message_not_a_500(
+    app, client, db, draft, monkeypatch
+):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 2000)
+    response = _upload(client, draft, ("huge.pdf", PDF + b"0" * 5000))
+    assert response.status_code == 200
+    assert "The upload is too large." in response.text
+    assert _count(db) == 0
+
+
+def test_too_many_files(app, client, db, draft):
+    _upload(client, draft, *[(f"f{i}.pdf", PDF) for i in range(4)])
+    assert _count(db) == 4
+    response = _upload(client, draft, ("five.pdf", PDF), ("six.pdf", PDF))
+    assert "at most 5 files" in response.text
+    assert _count(db) == 4
+    assert len(_stored(app)) == 4
+    _upload(client, draft, ("five.pdf", PDF))
+    assert _count(db) == 5
+
+
+def test_remove_attachment_deletes_the_file(app, client, db, draft):
+    _upload(client, draft, ("a.pdf", PDF))
+    attachment = db.session.scalar(db.select(Attachment))
+    response = client.post(f"/applications/{draft.id}/attachments/{attachment.id}/delete")
+    assert response.status_code == 302
+    assert _count(db) == 0
+    assert _stored(app) == []
+
+
+def test_download_permissions(app, client, db, draft, school_staff, act_as, login_as, make_user):
+    _upload(client, draft, ("a.pdf", PDF))
+    attachment = db.session.scalar(db.select(Attachment))
+    url = f"/applications/{draft.id}/attachments/{attachment.id}"
+    other_user, _ = school_staff()
+    act_as(other_user)
+    assert client.get(url).status_code == 403
+    act_as(make_user())  # a donor account
+    assert client.get(url).status_code == 403
+    act_as(make_user(is_staff=True))
+    assert client.get(url).status_code == 200
+    act_as(None)
+    assert client.get(url).status_code in (302, 401)
+    # An attachment id under another application's URL is not found.
+    assert (
+        client.get(f"/applications/{draft.id + 999}/attachments/{attachment.id}").status_code == 404
+    )
+
+
+def test_attachments_frozen_after_submission(app, client, db, draft):
+    _upload(client, draft, ("a.pdf", PDF))
+    attachment = db.session.scalar(db.select(Attachment))
+    draft.state = ApplicationState.ELIGIBLE
+    from partnership.i18n import now_utc
+
+    draft.submitted_at = now_utc()
+    db.session.commit()
+    response = client.post(
+        f"/applications/{draft.id}/attachments",
+        data={"files": [(io.BytesIO(PDF), "b.pdf")]},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 403
+    assert (
+        client.post(f"/applications/{draft.id}/attachments/{attachment.id}/delete").status_code
+        == 403
+    )
+    assert _count(db) == 1

@@ -1,0 +1,282 @@
+"""Browser test fixtures: one live server on a fresh, seeded SQLite database, and Debian's Chromium.
+
+The browser tests run on SQLite only: they check what a person sees and does in a real browser
+(HTML validity, accessibility, layout, the language switch). The PostgreSQL path of the same views
+is covered by the server-side tests, which run on both backends.
+
+Nothing here uses the ``database_url``/``app`` fixtures of ``tests/conftest.py``: those are
+parametrised per backend and empty the database after every test.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import threading
+import traceback
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+# Playwright must never fetch its own browser: the tests drive Debian's Chromium.
+os.environ["PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD"] = "1"
+os.environ.setdefault("PARTNERSHIP_ENV", "testing")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TOOLS = Path(__file__).resolve().parent.parent / "tools"
+PASSWORD = "browser test pass 7"
+
+#: Accounts the browser tests log in with: role -> e-mail.
+ACCOUNTS = {
+    "staff": "browser-staff@example.test",
+    "journey": "browser-journey@example.test",
+    "school": "browser-school@example.test",
+    "sponsor": "browser-sponsor@example.test",
+    # Has only a pending request to join a school, so staff pages show a request to decide.
+    "applicant": "browser-applicant@example.test",
+}
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: object
+    #: Ids of seeded rows the tests visit (``school_id``, ``organisation_id``, ...).
+    ids: dict[str, int] = field(default_factory=dict)
+    #: Tracebacks of exceptions the server raised while handling requests (500s).
+    errors: list[str] = field(default_factory=list)
+
+    def __call__(self, path: str) -> str:
+        return self.url + path
+
+
+def _seed(app) -> dict[str, int]:
+    from flask_migrate import upgrade
+
+    from partnership.accounts.models import Membership, MembershipState
+    from partnership.accounts.services import create_user
+    from partnership.demo import seed_demo
+    from partnership.extensions import db
+    from partnership.registry.models import Organisation, School, Sector
+
+    with app.app_context():
+        upgrade()
+        seed_demo()
+        db.session.commit()
+        school = db.session.scalar(db.select(School).order_by(School.code).limit(1))
+        organisation = db.session.scalar(
+            db.select(Organisation).where(Organisation.sector == Sector.PRIVATE).limit(1)
+        )
+        users = {}
+        for role, email in ACCOUNTS.items():
+            users[role] = create_user(
+                email, f"ผู้ทดสอบ {role}", PASSWORD, is_staff=role in ("staff", "journey")
+            )
+        db.session.add_all(
+            [
+                Membership(user=users["school"], school=school, state=MembershipState.ACTIVE),
+                Membership(
+                    user=users["sponsor"], organisation=organisation, state=MembershipState.ACTIVE
+                ),
+                Membership(
+                    user=users["applicant"],
+                    school=school,
+                    state=MembershipState.PENDING,
+                    position="ครูผู้ช่วย",
+                    message="ขอเข้าร่วมเพื่อดูแลข้อมูลโรงเรียน",
+                ),
+            ]
+        )
+        db.session.commit()
+        return {"school_id": school.id, "organisation_id": organisation.id}
+
+
+def _quiet_handler():
+    from werkzeug.serving import WSGIRequestHandler
+
+    class QuietHandler(WSGIRequestHandler):
+        """No access log: a failing test's output shows the failure, not 200 requests."""
+
+        def log_request(self, code="-", size="-") -> None:
+            pass
+
+    return QuietHandler
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """The app with demo data and the test accounts, served on 127.0.0.1 in a daemon thread."""
+    from flask import got_request_exception
+    from werkzeug.serving import make_server
+
+    from partnership import create_app
+
+    folder = tmp_path_factory.mktemp("live")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'browser.sqlite3'}",
+            "SQLALCHEMY_ENGINE_OPTIONS": {},
+            "SECRET_KEY": "browser-test-secret",
+            # CSRF stays on: the browser posts the tokens like a person's browser does.
+            "WTF_CSRF_ENABLED": True,
+            "RATELIMIT_ENABLED": False,
+            "UPLOAD_FOLDER": str(folder / "uploads"),
+        }
+    )
+    ids = _seed(app)
+    live = LiveServer(url="", app=app, ids=ids)
+
+    def record(sender, exception, **extra) -> None:
+        live.errors.append("".join(traceback.format_exception(exception)))
+
+    got_request_exception.connect(record, app, weak=False)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_quiet_handler())
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        live.url = f"http://127.0.0.1:{server.server_port}"
+        yield live
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        with app.app_context():
+            from partnership.extensions import db
+
+            db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _no_server_errors(live_server):
+    """A request that crashed the server fails the test with the server's traceback.
+
+    (Under ``filterwarnings = error`` a deprecation warning inside a view is such a crash.)
+    """
+    live_server.errors.clear()
+    yield
+    if live_server.errors:
+        errors, live_server.errors[:] = list(live_server.errors), []
+        pytest.fail("the server raised:\n" + "\n".join(errors), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium (installed by tests/setup.sh), shared by the session."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests need Debian's chromium package "
+            "(run tests/setup.sh, or `apt-get install chromium`).",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture()
+def page(browser, live_server):
+    """A fresh, anonymous browser tab (own cookies) at 1280 px."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def login_in_browser(tab, live_server: LiveServer, role: str) -> None:
+    """Log in through the login form, as a person would."""
+    tab.goto(live_server("/login"))
+    tab.locator("#email").fill(ACCOUNTS[role])
+    tab.locator("#password").fill(PASSWORD)
+    tab.locator("main form button[type=submit]").click()
+    tab.wait_for_url(re.compile(r".*/$"))
+
+
+def choose_language(tab, lang: str) -> None:
+    """Switch language with the header buttons if the page is not in ``lang`` yet."""
+    if tab.locator("html").get_attribute("lang") != lang:
+        with tab.expect_navigation():
+            tab.locator(f".lang-switch button[value={lang}]").click()
+    assert tab.locator("html").get_attribute("lang") == lang
+
+
+# A plain HTTP client (the HTML checker gets exactly the bytes the server sends) --------------
+
+
+class HttpClient:
+    """urllib with a cookie jar: logs in and picks the language with real CSRF tokens."""
+
+    def __init__(self, live_server: LiveServer):
+        self.live = live_server
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+        self.token: str | None = None
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with self.opener.open(self.live(path), timeout=30) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8")
+
+    def post(self, path: str, data: dict[str, str], *, form_page: str) -> int:
+        """POST ``data`` with the CSRF token of ``form_page`` (fetched once per session)."""
+        if self.token is None:
+            _status, html = self.get(form_page)
+            match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+            assert match, f"no CSRF token on {form_page}"
+            self.token = match.group(1)
+        body = urllib.parse.urlencode({"csrf_token": self.token, **data}).encode()
+        try:
+            with self.opener.open(self.live(path), data=body, timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def login(self, role: str) -> None:
+        self.token = None  # a new session on login
+        self.post("/login", {"email": ACCOUNTS[role], "password": PASSWORD}, form_page="/login")
+        _status, html = self.get("/")
+        assert 'action="/logout"' in html, f"logging in as {role} failed"
+        self.token = None
+
+    def language(self, lang: str) -> None:
+        self.post("/language", {"lang": lang}, form_page="/")
+
+
+@pytest.fixture(scope="session")
+def http_client(live_server):
+    """``http_client(role)``: an HttpClient, logged in unless role is None."""
+
+    def make(role: str | None) -> HttpClient:
+        client = HttpClient(live_server)
+        if role:
+            client.login(role)
+        return client
+
+    return make

@@ -1,0 +1,223 @@
+"""Every page, in Thai and English: valid HTML (Nu checker), no serious axe-core violation,
+and no horizontal scrolling on a 360 px wide phone.
+
+To check a new page, append it to ``PAGES``. ``{school_id}`` and ``{organisation_id}`` in a path
+are filled with a seeded school and private-sector organisation.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from .conftest import TOOLS, choose_language, login_in_browser
+
+pytestmark = pytest.mark.browser
+
+LANGUAGES = ("th", "en")
+VNU_JAR = TOOLS / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_JS = TOOLS / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PHONE_WIDTH = 360
+# resultTypes: only violations are needed, which makes axe much faster on big pages.
+AXE_RUN = "async (tags) => await axe.run(document, {runOnly: tags, resultTypes: ['violations']})"
+#: Invalid HTML (stray end tag) with contrast, label and alt problems: the checkers must object.
+BAD_PAGE = (
+    '<!doctype html><html lang="en"><head><title>x</title></head><body><main>'
+    '<p style="color:#bbb">faint</p><input id="a"><img src="x.png"></div></main></body></html>'
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    #: None (anonymous) or a role of ``conftest.ACCOUNTS``: staff, school, sponsor.
+    role: str | None = None
+    status: int = 200
+
+    @property
+    def id(self) -> str:
+        return f"{self.path} [{self.role or 'anonymous'}]"
+
+
+#: The pages under test (append yours).
+PAGES: list[Page] = [
+    Page("/"),
+    Page("/schools"),
+    Page("/schools?province=40&status=member"),
+    Page("/schools/{school_id}"),
+    Page("/schools/{school_id}", role="staff"),
+    Page("/schools/without-private-partner"),
+    Page("/organisations"),
+    Page("/organisations/{organisation_id}"),
+    Page("/login"),
+    Page("/register"),
+    Page("/password/reset"),
+    Page("/no-such-page", status=404),
+    Page("/network/apply", role="school"),
+    Page("/account", role="school"),
+    Page("/account/password", role="school"),
+    Page("/join", role="sponsor"),
+    Page("/schools/{school_id}/edit", role="school"),
+    Page("/schools/{school_id}/stats", role="school"),
+    Page("/schools/new", role="staff"),
+    Page("/organisations/new", role="staff"),
+    Page("/organisations/{organisation_id}/edit", role="staff"),
+    Page("/partnerships/new", role="staff"),
+    Page("/staff", role="staff"),
+    Page("/staff/network", role="staff"),
+    Page("/staff/memberships", role="staff"),
+    Page("/staff/mail", role="staff"),
+]
+
+# Language first: the browser tabs switch language once per role, not once per page.
+CASES = [pytest.param(p, lang, id=f"{p.id}-{lang}") for lang in LANGUAGES for p in PAGES]
+
+
+def _url_path(page: Page, live_server) -> str:
+    return page.path.format(**live_server.ids)
+
+
+# (a) The Nu HTML checker, run once over every page of the session ----------------------------
+
+
+def check_html(paths: list[Path]) -> dict[str, list[str]]:
+    """Run the Nu HTML checker once over ``paths``; error messages per file name."""
+    assert VNU_JAR.exists(), f"{VNU_JAR} is missing: run `npm ci` in tests/tools (tests/setup.sh)"
+    result = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    errors: dict[str, list[str]] = {path.name: [] for path in paths}
+    for message in json.loads(result.stderr or result.stdout)["messages"]:
+        if message.get("type") not in ("error", "non-document-error"):
+            continue
+        # vnu names the file as a URL ("file:/tmp/.../th-003.html"): match on the file name.
+        name = message.get("url", "").rsplit("/", 1)[-1]
+        if name not in errors:
+            raise AssertionError(f"vnu: {message}")
+        text = f"line {message.get('lastLine', '?')}: {message['message']}"
+        if "extract" in message:
+            text += f"  [{message['extract'].strip()}]"
+        errors[name].append(text)
+    return errors
+
+
+@pytest.fixture(scope="module")
+def vnu_errors(live_server, http_client, tmp_path_factory) -> dict[tuple[Page, str], list[str]]:
+    """Fetch every page in both languages, check them all in one vnu run; errors per page."""
+    folder = tmp_path_factory.mktemp("html")
+    files: dict[str, tuple[Page, str]] = {}
+    problems: dict[tuple[Page, str], list[str]] = {}
+    clients = {}
+    for lang in LANGUAGES:
+        for role in {page.role: None for page in PAGES}:
+            if role not in clients:
+                clients[role] = http_client(role)
+            clients[role].language(lang)
+        for number, page in enumerate(PAGES):
+            status, html = clients[page.role].get(_url_path(page, live_server))
+            problems[(page, lang)] = []
+            if status != page.status:
+                problems[(page, lang)].append(f"HTTP {status}, expected {page.status}")
+            if f'<html lang="{lang}"' not in html:
+                problems[(page, lang)].append(f"not served in {lang}")
+            path = folder / f"{lang}-{number:03d}.html"
+            path.write_text(html, encoding="utf-8")
+            files[path.name] = (page, lang)
+    # A broken page in the same run proves the checker reports errors and we match its files.
+    (folder / "canary.html").write_text(BAD_PAGE, encoding="utf-8")
+    results = check_html([folder / "canary.html"] + [folder / name for name in files])
+    assert any("Stray end tag" in e for e in results.pop("canary.html")), "vnu missed the canary"
+    for name, errors in results.items():
+        problems[files[name]].extend(errors)
+    return problems
+
+
+@pytest.mark.parametrize(("page", "lang"), CASES)
+def test_html_is_valid(vnu_errors, page, lang):
+    assert vnu_errors[(page, lang)] == []
+
+
+# (b) axe-core and the phone width, in Chromium ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tabs(browser, live_server):
+    """One logged-in browser tab per role (anonymous too), reused across the module."""
+    contexts, opened = [], {}
+
+    def tab_for(role: str | None):
+        if role not in opened:
+            # bypass_csp: axe-core is injected as a script tag, which the app's CSP forbids.
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+            context.set_default_timeout(10_000)
+            contexts.append(context)
+            tab = context.new_page()
+            if role:
+                login_in_browser(tab, live_server, role)
+            opened[role] = tab
+        return opened[role]
+
+    yield tab_for
+    for context in contexts:
+        context.close()
+
+
+def _open(tabs, live_server, page: Page, lang: str, width: int):
+    tab = tabs(page.role)
+    tab.set_viewport_size({"width": width, "height": 900})
+    response = tab.goto(live_server(_url_path(page, live_server)))
+    assert response is not None and response.status == page.status
+    choose_language(tab, lang)
+    return tab
+
+
+@pytest.mark.parametrize(("page", "lang"), CASES)
+def test_no_serious_accessibility_violation(tabs, live_server, page, lang):
+    tab = _open(tabs, live_server, page, lang, 1280)
+    tab.add_script_tag(path=str(AXE_JS))
+    result = tab.evaluate(AXE_RUN, AXE_TAGS)
+    problems = [
+        f"{v['id']} ({v['impact']}): {v['help']} -> "
+        + "; ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert problems == []
+
+
+@pytest.mark.parametrize(("page", "lang"), CASES)
+def test_no_horizontal_scroll_on_a_phone(tabs, live_server, page, lang):
+    tab = _open(tabs, live_server, page, lang, PHONE_WIDTH)
+    width = tab.evaluate("document.documentElement.scrollWidth")
+    if width > PHONE_WIDTH:
+        wide = tab.evaluate(
+            """(limit) => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > limit + 1
+                             && (!e.closest('.table-wrap')
+                                 || ['absolute', 'fixed'].includes(getComputedStyle(e).position)))
+                .slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + e.className)""",
+            PHONE_WIDTH,
+        )
+        pytest.fail(f"page is {width}px wide at {PHONE_WIDTH}px; too wide: {wide}")
+
+
+def test_axe_does_find_problems(browser):
+    """Guard against an axe run that passes everything (no rules, wrong tags)."""
+    tab = browser.new_page()
+    try:
+        tab.set_content(BAD_PAGE)
+        tab.add_script_tag(path=str(AXE_JS))
+        result = tab.evaluate(AXE_RUN, AXE_TAGS)
+    finally:
+        tab.close()
+    found = {v["id"] for v in result["violations"]}
+    assert {"color-contrast", "label", "image-alt"} <= found

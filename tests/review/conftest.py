@@ -1,0 +1,144 @@
+"""Creators for committee review tests: programmes with a rubric, applications, members."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from partnership.extensions import db as _db
+
+settings.register_profile(
+    "review",
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+REVIEW_SETTINGS = settings.get_profile("review")
+
+_n = iter(range(1, 10_000_000))
+
+
+@pytest.fixture()
+def make_programme(app):
+    from partnership.programmes.models import Programme, ProgrammeState, RubricCriterion
+
+    def make(state=ProgrammeState.REVIEWING, criteria=((10, 2), (5, 1)), **overrides):
+        now = datetime.now(UTC)
+        values = {
+            "name_th": f"โครงการทดสอบ {next(_n)}",
+            "opens_at": now - timedelta(days=60),
+            "closes_at": now - timedelta(days=30),
+            "state": state,
+            "budget_total_satang": 100_000_00,
+            "cap_satang": 60_000_00,
+            "reviews_per_application": 2,
+            "require_sector_balance": True,
+        }
+        values.update(overrides)
+        programme = Programme(**values)
+        for position, (max_score, weight) in enumerate(criteria):
+            programme.criteria.append(
+                RubricCriterion(
+                    position=position, label_th=f"เกณฑ์ {position + 1}",
+                    label_en=f"Criterion {position + 1}", max_score=max_score, weight=weight,
+                )
+            )  # fmt: skip
+        _db.session.add(programme)
+        _db.session.commit()
+        return programme
+
+    return make
+
+
+@pytest.fixture()
+def make_application(app, make_school):
+    from partnership.applications.models import (
+        Application,
+        ApplicationState,
+        Beneficiaries,
+        BudgetLine,
+    )
+
+    def make(
+        programme,
+        school=None,
+        state=ApplicationState.ELIGIBLE,
+        requested=10_000_00,
+        submitted_at=None,
+        pupils=30,
+        title=None,
+    ):
+        application = Application(
+            programme=programme,
+            school=school or make_school(),
+            title=title or f"โครงการโน้ตบุ๊ก {next(_n)}",
+            state=state,
+            submitted_at=submitted_at or datetime(2025, 6, 1, tzinfo=UTC),
+        )
+        application.budget_lines.append(
+            BudgetLine(item="โน้ตบุ๊ก", unit_price_satang=requested, quantity=1)
+        )
+        application.beneficiaries.append(Beneficiaries(grade=6, pupils=pupils))
+        _db.session.add(application)
+        _db.session.commit()
+        return application
+
+    return make
+
+
+@pytest.fixture()
+def make_member(app, make_user, make_org, add_membership):
+    from partnership.registry.models import Sector
+    from partnership.review.models import CommitteeMember
+
+    def make(programme, sector=Sector.PUBLIC, *, user=None, organisation=None, name=None):
+        user = user or make_user(name=name or f"กรรมการ {next(_n)}")
+        organisation = organisation or make_org(sector=sector)
+        add_membership(user, organisation=organisation)
+        member = CommitteeMember(
+            programme=programme, user=user, organisation=organisation, sector=sector
+        )
+        _db.session.add(member)
+        _db.session.commit()
+        return member
+
+    return make
+
+
+@pytest.fixture()
+def assign(app):
+    from partnership.review.models import ReviewAssignment
+
+    def make(member, application):
+        assignment = ReviewAssignment(member=member, application=application)
+        _db.session.add(assignment)
+        _db.session.commit()
+        return assignment
+
+    return make
+
+
+@pytest.fixture()
+def write_review(app):
+    """A review with the given scores (criterion position → score), submitted by default."""
+    from partnership.review.models import Rating, Review, ReviewState
+
+    def make(assignment, scores, *, submitted=True, comment="", criterion_comment=""):
+        criteria = assignment.application.programme.criteria
+        review = Review(
+            assignment=assignment,
+            state=ReviewState.SUBMITTED if submitted else ReviewState.DRAFT,
+            submitted_at=datetime.now(UTC) if submitted else None,
+            overall_comment=comment,
+        )
+        for position, score in enumerate(scores):
+            review.ratings.append(
+                Rating(criterion_id=criteria[position].id, score=score, comment=criterion_comment)
+            )
+        _db.session.add(review)
+        _db.session.commit()
+        return review
+
+    return make

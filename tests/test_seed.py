@@ -1,0 +1,71 @@
+"""``flask seed-demo``: idempotent, prints passwords once, invents its people."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from partnership.accounts.models import User
+from partnership.accounts.services import authenticate
+from partnership.registry.models import NetworkStatus, Organisation, School, Sector
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+ACCOUNT_LINE = re.compile(r"^\s+(.+?)\s+(\S+@\S+)\s+(\S+)$", re.M)
+
+
+def row_counts(db) -> dict[str, int]:
+    db.session.expire_all()
+    return {
+        name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+        for name, table in db.metadata.tables.items()
+    }
+
+
+def test_seed_demo_twice_changes_nothing(app, db):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    after_first = row_counts(db)
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0, second.output
+    assert row_counts(db) == after_first
+
+    accounts = ACCOUNT_LINE.findall(first.output)
+    assert len(accounts) >= 3
+    assert "passwords are shown only this once" in first.output
+    for _role, email, password in accounts:
+        assert authenticate(email, password) is not None, email
+        assert password not in second.output
+    assert ACCOUNT_LINE.findall(second.output) == []
+
+
+def test_seed_demo_has_what_the_registry_needs(app, db):
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    companies = db.session.scalar(
+        sa.select(sa.func.count(Organisation.id)).where(Organisation.sector == Sector.PRIVATE)
+    )
+    assert companies == 14
+    assert db.session.scalar(sa.select(sa.func.count(Organisation.id)).where(
+        Organisation.sector == Sector.PUBLIC)) >= 1  # fmt: skip
+    provinces = set(db.session.scalars(sa.select(School.province_code).where(
+        School.network_status == NetworkStatus.MEMBER)))  # fmt: skip
+    assert "40" in provinces and len(provinces) >= 3
+    staff = db.session.scalars(sa.select(User).where(User.is_staff)).all()
+    assert staff
+    assert any(u.schools for u in db.session.scalars(sa.select(User)))
+    assert any(u.organisations for u in db.session.scalars(sa.select(User)))
+
+
+def test_demo_people_are_invented(app, db):
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*"))]
+    assert texts, f"no seed texts in {SEEDS}"
+    names = db.session.scalars(sa.select(User.name)).all()
+    assert names
+    for name in names:
+        surname = name.split()[-1]
+        for text in texts:
+            assert name not in text, name
+            assert surname not in text, name
