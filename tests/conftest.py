@@ -181,7 +181,8 @@ def make_org(app):
 
     def make(sector=Sector.PRIVATE, kind=OrganisationKind.COMPANY, **overrides):
         n = next(_counter)
-        organisation = Organisation(name=f"องค์กรทดสอบ {n}", kind=kind, sector=sector, **overrides)
+        values = {"name": f"องค์กรทดสอบ {n}", "kind": kind, "sector": sector} | overrides
+        organisation = Organisation(**values)
         _db.session.add(organisation)
         _db.session.commit()
         return organisation

@@ -153,7 +153,8 @@ def feedback(application_id: int):
     return render_template(
         "review/feedback.html",
         application=application,
-        decided=application.state in DECISION_STATES,
+        # Staff may still revise decisions until they publish them; schools see the final one.
+        decided=application.state in DECISION_STATES and (published or current_user.is_staff),
         published=published,
         feedback=svc.school_feedback(application, current_language()) if published else None,
     )
