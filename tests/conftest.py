@@ -14,6 +14,12 @@ from flask import g, request_started
 
 from partnership import create_app
 from partnership.extensions import db as _db
+from tests.factories import (  # noqa: F401  (programme and application creators, suite-wide)
+    act_as,
+    make_application,
+    make_programme,
+    school_staff,
+)
 
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/test")
 
@@ -140,10 +146,16 @@ _counter = iter(range(10_000_000))
 def make_user(app):
     from partnership.accounts.services import create_user
 
-    def make(email: str | None = None, *, is_staff: bool = False, password: str = "correct horse 9",
-             name: str = "ผู้ใช้ทดสอบ"):
-        user = create_user(email or f"user{next(_counter)}@example.test", name, password,
-                           is_staff=is_staff)
+    def make(
+        email: str | None = None,
+        *,
+        is_staff: bool = False,
+        password: str = "correct horse 9",
+        name: str = "ผู้ใช้ทดสอบ",
+    ):
+        user = create_user(
+            email or f"user{next(_counter)}@example.test", name, password, is_staff=is_staff
+        )
         _db.session.commit()
         return user
 
@@ -194,10 +206,20 @@ def make_org(app):
 def make_partnership(app):
     from partnership.registry.models import Partnership, PartnershipRole
 
-    def make(organisation, school, started_on=date(2021, 6, 1), ended_on=None,
-             role=PartnershipRole.ADOPTER):
-        partnership = Partnership(organisation=organisation, school=school, role=role,
-                                  started_on=started_on, ended_on=ended_on)
+    def make(
+        organisation,
+        school,
+        started_on=date(2021, 6, 1),
+        ended_on=None,
+        role=PartnershipRole.ADOPTER,
+    ):
+        partnership = Partnership(
+            organisation=organisation,
+            school=school,
+            role=role,
+            started_on=started_on,
+            ended_on=ended_on,
+        )
         _db.session.add(partnership)
         _db.session.commit()
         return partnership

@@ -11,6 +11,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
+from ..core.collections import sync_by_position
 from ..extensions import db
 from ..i18n import now_utc
 from ..programmes.models import Programme
@@ -111,20 +112,12 @@ def _fill(application, values: dict, pupils: dict[int, int], lines: list[LineDat
     for name in ("title", "summary", "need", "delivery_plan", "teachers_benefiting"):
         setattr(application, name, values[name])
     # Budget lines: update in place by position, add or drop the rest.
-    existing = list(application.budget_lines)
-    for position, line in enumerate(lines):
-        if position < len(existing):
-            row = existing[position]
-        else:
-            row = BudgetLine(position=position)
-            application.budget_lines.append(row)
-        row.item, row.unit_price_satang, row.quantity = (
-            line.item,
-            line.unit_price_satang,
-            line.quantity,
-        )
-    for extra in existing[len(lines) :]:
-        application.budget_lines.remove(extra)
+    sync_by_position(
+        application.budget_lines,
+        lines,
+        lambda position: BudgetLine(position=position),
+        _apply_line,
+    )
     by_grade = {b.grade: b for b in application.beneficiaries}
     for grade, count in pupils.items():
         if grade in by_grade:
@@ -134,6 +127,10 @@ def _fill(application, values: dict, pupils: dict[int, int], lines: list[LineDat
     for grade, row in by_grade.items():
         if grade not in pupils:
             application.beneficiaries.remove(row)
+
+
+def _apply_line(row: BudgetLine, line: LineData) -> None:
+    row.item, row.unit_price_satang, row.quantity = line.item, line.unit_price_satang, line.quantity
 
 
 # Submission and screening ---------------------------------------------------------------------

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from ..core.collections import sync_by_position
 from ..extensions import db
 from ..i18n import BANGKOK, now_utc
 from .models import Programme, ProgrammeState, RubricCriterion
@@ -111,20 +112,20 @@ def replace_rubric(programme: Programme, criteria: list[CriterionData]) -> None:
     """Make the rubric exactly ``criteria`` in order, updating rows in place (ids are kept)."""
     if rubric_locked(programme):
         raise RubricLocked("the rubric is locked: a review has been submitted")
-    existing = list(programme.criteria)
-    for position, data in enumerate(criteria):
-        if position < len(existing):
-            criterion = existing[position]
-        else:
-            criterion = RubricCriterion(position=position)
-            programme.criteria.append(criterion)
-        criterion.label_th = data.label_th
-        criterion.label_en = data.label_en
-        criterion.guidance = data.guidance
-        criterion.max_score = data.max_score
-        criterion.weight = data.weight
-    for extra in existing[len(criteria) :]:
-        programme.criteria.remove(extra)
+    sync_by_position(
+        programme.criteria,
+        criteria,
+        lambda position: RubricCriterion(position=position),
+        _apply_criterion,
+    )
+
+
+def _apply_criterion(criterion: RubricCriterion, data: CriterionData) -> None:
+    criterion.label_th = data.label_th
+    criterion.label_en = data.label_en
+    criterion.guidance = data.guidance
+    criterion.max_score = data.max_score
+    criterion.weight = data.weight
 
 
 def change_state(programme: Programme, to_state: ProgrammeState, actor=None) -> None:

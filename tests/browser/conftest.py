@@ -48,7 +48,19 @@ ACCOUNTS = {
     "sponsor": "browser-sponsor@example.test",
     # Has only a pending request to join a school, so staff pages show a request to decide.
     "applicant": "browser-applicant@example.test",
+    # Staff of the demo school whose application to the open programme is still a draft.
+    "author": "browser-author@example.test",
+    # Staff of network schools teaching ป.4–6 with no application to the open programme:
+    # "newcomer" applies in test_application_journey, "starter" only opens the empty form.
+    "newcomer": "browser-newcomer@example.test",
+    "starter": "browser-starter@example.test",
+    # A seeded member (the chair) of the committee reviewing the past programme; the seed
+    # gives them a random password, the fixture sets PASSWORD.
+    "reviewer": "reviewer1@demo.partnership.local",
 }
+
+#: Schools (by code) of the school accounts besides "school" (the first school by code).
+SCHOOL_OF = {"author": "1040050437", "newcomer": "1055010344", "starter": "1094010266"}
 
 
 @dataclass
@@ -68,7 +80,7 @@ def _seed(app) -> dict[str, int]:
     from flask_migrate import upgrade
 
     from partnership.accounts.models import Membership, MembershipState
-    from partnership.accounts.services import create_user
+    from partnership.accounts.services import change_password, create_user, find_user
     from partnership.demo import seed_demo
     from partnership.extensions import db
     from partnership.registry.models import Organisation, School, Sector
@@ -83,8 +95,20 @@ def _seed(app) -> dict[str, int]:
         )
         users = {}
         for role, email in ACCOUNTS.items():
+            if role == "reviewer":
+                users[role] = find_user(email)
+                change_password(users[role], PASSWORD)
+                continue
             users[role] = create_user(
                 email, f"ผู้ทดสอบ {role}", PASSWORD, is_staff=role in ("staff", "journey")
+            )
+        for role, code in SCHOOL_OF.items():
+            db.session.add(
+                Membership(
+                    user=users[role],
+                    school=db.session.scalar(db.select(School).where(School.code == code)),
+                    state=MembershipState.ACTIVE,
+                )
             )
         db.session.add_all(
             [
@@ -102,7 +126,57 @@ def _seed(app) -> dict[str, int]:
             ]
         )
         db.session.commit()
-        return {"school_id": school.id, "organisation_id": organisation.id}
+        return {
+            "school_id": school.id,
+            "organisation_id": organisation.id,
+            **_programme_ids(users["reviewer"], school),
+        }
+
+
+def _programme_ids(reviewer, school) -> dict[str, int]:
+    """Ids of the programmes, applications and reviews the page checks visit."""
+    from partnership.applications.models import Application, ApplicationState
+    from partnership.extensions import db
+    from partnership.programmes.models import Programme, ProgrammeState
+    from partnership.review.models import CommitteeMember, Review, ReviewAssignment, ReviewState
+
+    def programme(state):
+        return db.session.scalar(db.select(Programme.id).where(Programme.state == state))
+
+    def reviewed(state):
+        """An application the reviewer has a review of in ``state``."""
+        return db.session.scalar(
+            db.select(ReviewAssignment.application_id)
+            .join(Review)
+            .join(CommitteeMember)
+            .where(CommitteeMember.user_id == reviewer.id, Review.state == state)
+            .order_by(ReviewAssignment.id)
+            .limit(1)
+        )
+
+    draft = db.session.scalar(
+        db.select(Application.id).where(Application.state == ApplicationState.DRAFT)
+    )
+    ids = {
+        "open_programme_id": programme(ProgrammeState.OPEN),
+        "past_programme_id": programme(ProgrammeState.REVIEWING),
+        "draft_application_id": draft,
+        # The "school" account's own application (to the past programme, in review).
+        "school_application_id": db.session.scalar(
+            db.select(Application.id).where(Application.school_id == school.id)
+        ),
+        "ineligible_application_id": db.session.scalar(
+            db.select(Application.id).where(Application.state == ApplicationState.INELIGIBLE)
+        ),
+        "scoring_application_id": reviewed(ReviewState.DRAFT),
+        "scored_application_id": reviewed(ReviewState.SUBMITTED),
+        "submitted_review_id": db.session.scalar(
+            db.select(Review.id).where(Review.state == ReviewState.SUBMITTED).limit(1)
+        ),
+    }
+    missing = [name for name, value in ids.items() if value is None]
+    assert not missing, f"the demo data lacks {missing}"
+    return ids
 
 
 def _quiet_handler():

@@ -1,8 +1,8 @@
 """Every page, in Thai and English: valid HTML (Nu checker), no serious axe-core violation,
 and no horizontal scrolling on a 360 px wide phone.
 
-To check a new page, append it to ``PAGES``. ``{school_id}`` and ``{organisation_id}`` in a path
-are filled with a seeded school and private-sector organisation.
+To check a new page, append it to ``PAGES``. ``{school_id}``, ``{organisation_id}`` and the other
+``{..._id}`` placeholders in a path are filled from ``live_server.ids`` (see ``conftest._seed``).
 """
 
 from __future__ import annotations
@@ -72,6 +72,37 @@ PAGES: list[Page] = [
     Page("/staff/network", role="staff"),
     Page("/staff/memberships", role="staff"),
     Page("/staff/mail", role="staff"),
+    # Programmes and applications (issue 3).
+    Page("/programmes"),
+    Page("/programmes/{open_programme_id}"),
+    Page("/programmes/{open_programme_id}", role="starter"),
+    Page("/programmes/{past_programme_id}"),
+    Page("/programmes/{open_programme_id}", role="staff"),
+    Page("/programmes/new", role="staff"),
+    Page("/programmes/{open_programme_id}/edit", role="staff"),
+    Page("/programmes/{past_programme_id}/edit", role="staff"),
+    Page("/programmes/{open_programme_id}/applications", role="staff"),
+    Page("/programmes/{past_programme_id}/applications?state=in_review", role="staff"),
+    Page("/programmes/{open_programme_id}/apply", role="starter"),
+    Page("/my/applications", role="author"),
+    Page("/my/applications", role="school"),
+    Page("/applications/{draft_application_id}", role="author"),
+    Page("/applications/{draft_application_id}/edit", role="author"),
+    Page("/applications/{school_application_id}", role="school"),
+    Page("/applications/{school_application_id}", role="staff"),
+    Page("/applications/{ineligible_application_id}", role="staff"),
+    # Committee review (issue 4).
+    Page("/committee", role="reviewer"),
+    Page("/committee/applications/{scoring_application_id}", role="reviewer"),
+    Page("/committee/applications/{scoring_application_id}/review", role="reviewer"),
+    Page("/committee/applications/{scored_application_id}/scores", role="reviewer"),
+    Page("/review/programmes", role="staff"),
+    Page("/review/programmes/{past_programme_id}/committee", role="staff"),
+    Page("/review/programmes/{past_programme_id}/assignments", role="staff"),
+    Page("/review/programmes/{past_programme_id}/ranking", role="staff"),
+    Page("/review/reviews/{submitted_review_id}/reopen", role="staff"),
+    Page("/applications/{school_application_id}/feedback", role="school"),
+    Page("/applications/{school_application_id}/feedback", role="staff"),
 ]
 
 # Language first: the browser tabs switch language once per role, not once per page.

@@ -1,7 +1,1 @@
-from tests.programmes.factories import (  # noqa: F401
-    act_as,
-    english,
-    make_application,
-    make_programme,
-    school_staff,
-)
+from tests.factories import english  # noqa: F401  (autouse: pages in English)

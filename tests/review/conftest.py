@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, settings
 
+from partnership.applications.models import ApplicationState
 from partnership.extensions import db as _db
+from partnership.programmes.models import ProgrammeState
 
 settings.register_profile(
     "review",
@@ -21,45 +23,36 @@ _n = iter(range(1, 10_000_000))
 
 
 @pytest.fixture()
-def make_programme(app):
-    from partnership.programmes.models import Programme, ProgrammeState, RubricCriterion
+def make_programme(make_programme):
+    """The suite's creator with review defaults: closed a month ago, under review, rubric
+    0–10 weight 2 and 0–5 weight 1, two reviewers, sector balance, any grade."""
 
-    def make(state=ProgrammeState.REVIEWING, criteria=((10, 2), (5, 1)), **overrides):
+    def make(**overrides):
         now = datetime.now(UTC)
         values = {
             "name_th": f"โครงการทดสอบ {next(_n)}",
+            "description_th": "",
             "opens_at": now - timedelta(days=60),
             "closes_at": now - timedelta(days=30),
-            "state": state,
+            "state": ProgrammeState.REVIEWING,
             "budget_total_satang": 100_000_00,
             "cap_satang": 60_000_00,
             "reviews_per_application": 2,
             "require_sector_balance": True,
+            "min_grade": None,
+            "max_grade": None,
+            "criteria": ((10, 2), (5, 1)),
+            "english_labels": True,
         }
-        values.update(overrides)
-        programme = Programme(**values)
-        for position, (max_score, weight) in enumerate(criteria):
-            programme.criteria.append(
-                RubricCriterion(
-                    position=position, label_th=f"เกณฑ์ {position + 1}",
-                    label_en=f"Criterion {position + 1}", max_score=max_score, weight=weight,
-                )
-            )  # fmt: skip
-        _db.session.add(programme)
-        _db.session.commit()
-        return programme
+        return make_programme(**(values | overrides))
 
     return make
 
 
 @pytest.fixture()
-def make_application(app, make_school):
-    from partnership.applications.models import (
-        Application,
-        ApplicationState,
-        Beneficiaries,
-        BudgetLine,
-    )
+def make_application(make_application):
+    """The suite's creator with review defaults: eligible, submitted 1 June 2025, one line of
+    ``requested`` satang, ``pupils`` in grade 6."""
 
     def make(
         programme,
@@ -70,20 +63,15 @@ def make_application(app, make_school):
         pupils=30,
         title=None,
     ):
-        application = Application(
-            programme=programme,
-            school=school or make_school(),
-            title=title or f"โครงการโน้ตบุ๊ก {next(_n)}",
+        return make_application(
+            programme,
+            school,
+            lines=(("โน้ตบุ๊ก", requested, 1),),
             state=state,
+            beneficiaries=((6, pupils),),
             submitted_at=submitted_at or datetime(2025, 6, 1, tzinfo=UTC),
+            title=title or f"โครงการโน้ตบุ๊ก {next(_n)}",
         )
-        application.budget_lines.append(
-            BudgetLine(item="โน้ตบุ๊ก", unit_price_satang=requested, quantity=1)
-        )
-        application.beneficiaries.append(Beneficiaries(grade=6, pupils=pupils))
-        _db.session.add(application)
-        _db.session.commit()
-        return application
 
     return make
 
@@ -142,3 +130,10 @@ def write_review(app):
         return review
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def english_pages(client):
+    """Read the pages in English, so assertions match the message ids, not the Thai catalogue."""
+    with client.session_transaction() as session:
+        session["locale"] = "en"

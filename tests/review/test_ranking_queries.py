@@ -7,27 +7,20 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import event
 
-from partnership.applications.models import (
-    Application,
-    ApplicationState,
-    Beneficiaries,
-    BudgetLine,
-)
+from partnership.applications.models import ApplicationState
 from partnership.registry.models import Sector
 from partnership.review.models import Rating, Review, ReviewAssignment, ReviewState
+from tests.factories import build_application
 
 
 def _fill(db, programme, members, school, count):
     criteria = programme.criteria
     for n in range(count):
-        app = Application(
-            programme=programme, school=school, title=f"โครงการ {n}",
-            state=ApplicationState.IN_REVIEW, submitted_at=datetime(2025, 6, 1, tzinfo=UTC),
+        app = build_application(
+            programme, school, lines=(("โน้ตบุ๊ก", 1_000_00 + n, 2),),
+            state=ApplicationState.IN_REVIEW, beneficiaries=((6, 20 + n % 7),),
+            title=f"โครงการ {n}", submitted_at=datetime(2025, 6, 1, tzinfo=UTC),
         )  # fmt: skip
-        app.budget_lines.append(
-            BudgetLine(item="โน้ตบุ๊ก", unit_price_satang=1_000_00 + n, quantity=2)
-        )
-        app.beneficiaries.append(Beneficiaries(grade=6, pupils=20 + n % 7))
         db.session.add(app)
         for k, member in enumerate(members):
             review = Review(
