@@ -63,9 +63,18 @@ def register_blueprints(app: Flask) -> None:
     from .review.views_member import bp as review_bp
     from .review.views_staff import bp as review_staff_bp
 
-    for bp in (core_bp, accounts_bp, registry_bp, organisations_bp,
-               programmes_bp, applications_bp, screening_bp,
-               review_staff_bp, review_bp, decisions_bp):
+    for bp in (
+        core_bp,
+        accounts_bp,
+        registry_bp,
+        organisations_bp,
+        programmes_bp,
+        applications_bp,
+        screening_bp,
+        review_staff_bp,
+        review_bp,
+        decisions_bp,
+    ):
         app.register_blueprint(bp)
 
 

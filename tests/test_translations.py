@@ -51,7 +51,8 @@ def test_thai_translations_keep_their_placeholders():
     wrong = [
         m.id
         for m in _catalog("th")
-        if m.id and _text(m)
+        if m.id
+        and _text(m)
         and set(PLACEHOLDER.findall(m.id if isinstance(m.id, str) else m.id[0]))
         != set(PLACEHOLDER.findall(_text(m)))
     ]

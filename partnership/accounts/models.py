@@ -117,9 +117,7 @@ class Membership(db.Model):
 
     __tablename__ = "memberships"
     __table_args__ = (
-        sa.CheckConstraint(
-            "(school_id IS NULL) <> (organisation_id IS NULL)", name="one_target"
-        ),
+        sa.CheckConstraint("(school_id IS NULL) <> (organisation_id IS NULL)", name="one_target"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

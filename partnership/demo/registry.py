@@ -115,7 +115,9 @@ def _seed_schools(orgs: dict[str, Organisation]) -> dict[str, School]:
     existing = {s.code: s for s in db.session.scalars(db.select(School))}
     obec = orgs[PUBLIC_SUPPORT[0]]
     for row in SCHOOLS:
-        code, name_th, name_en, province, district, low, high, status, pupils, teachers, partner = row
+        code, name_th, name_en, province, district, low, high, status, pupils, teachers, partner = (
+            row
+        )
         if code in existing:
             continue
         school = School(
@@ -179,14 +181,18 @@ def _seed_accounts(orgs, schools) -> list[tuple[str, str, str]]:
         if target in schools:
             db.session.add(
                 Membership(
-                    user=user, school=schools[target], state=MembershipState.ACTIVE,
+                    user=user,
+                    school=schools[target],
+                    state=MembershipState.ACTIVE,
                     position="ครูผู้รับผิดชอบโครงการ",
                 )
             )
         elif target:
             db.session.add(
                 Membership(
-                    user=user, organisation=orgs[target], state=MembershipState.ACTIVE,
+                    user=user,
+                    organisation=orgs[target],
+                    state=MembershipState.ACTIVE,
                     position="ผู้จัดการฝ่ายความยั่งยืน",
                 )
             )

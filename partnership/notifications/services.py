@@ -36,9 +36,7 @@ def deliver(mail: OutgoingMail) -> None:
     """Send by SMTP when SMTP_HOST is set, else write the message to the log (development)."""
     config = current_app.config
     if not config.get("SMTP_HOST"):
-        current_app.logger.info(
-            "E-mail to %s: %s\n%s", mail.to_address, mail.subject, mail.body
-        )
+        current_app.logger.info("E-mail to %s: %s\n%s", mail.to_address, mail.subject, mail.body)
         mail.state = MailState.LOGGED
         mail.sent_at = utcnow()
         return

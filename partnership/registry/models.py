@@ -213,9 +213,7 @@ class School(db.Model):
         return True
 
     def can_edit(self, user) -> bool:
-        return bool(
-            user.is_authenticated and (user.is_staff or user.is_school_staff_of(self.id))
-        )
+        return bool(user.is_authenticated and (user.is_staff or user.is_school_staff_of(self.id)))
 
     def can_manage(self, user) -> bool:
         """Network status, code and partnerships are the foundation's to change."""
@@ -276,8 +274,7 @@ class Organisation(db.Model):
 
     def can_edit(self, user) -> bool:
         return bool(
-            user.is_authenticated
-            and (user.is_staff or user.is_member_of_organisation(self.id))
+            user.is_authenticated and (user.is_staff or user.is_member_of_organisation(self.id))
         )
 
     def can_manage(self, user) -> bool:

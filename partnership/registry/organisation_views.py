@@ -78,9 +78,7 @@ def edit_organisation(organisation_id: int):
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("organisations.organisation", organisation_id=organisation.id))
-    return render_template(
-        "registry/organisation_form.html", form=form, organisation=organisation
-    )
+    return render_template("registry/organisation_form.html", form=form, organisation=organisation)
 
 
 @bp.route("/partnerships/new", methods=["GET", "POST"])

@@ -46,9 +46,7 @@ def schools():
     filters = _school_filters()
     query = services.school_query(filters).options(selectinload(School.year_stats))
     page = paginate(query)
-    return render_template(
-        "registry/schools.html", page=page, filters=filters, **_filter_choices()
-    )
+    return render_template("registry/schools.html", page=page, filters=filters, **_filter_choices())
 
 
 @bp.get("/schools/without-private-partner")
@@ -121,7 +119,10 @@ def school_stats(school_id: int):
         form.academic_year.data = current_academic_year() + 543
     if form.validate_on_submit():
         services.record_year_stat(
-            school, form.academic_year.data - 543, form.pupils.data, form.teachers.data,
+            school,
+            form.academic_year.data - 543,
+            form.pupils.data,
+            form.teachers.data,
             current_user,
         )
         db.session.commit()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -54,6 +54,14 @@ def _staff_only():
 
 def _programme(programme_id: int) -> Programme:
     return db.get_or_404(Programme, programme_id)
+
+
+def _member(programme_id: int, member_id: int) -> CommitteeMember:
+    """The member, only through the URL of their own programme (else 404)."""
+    member = db.get_or_404(CommitteeMember, member_id)
+    if member.programme_id != programme_id:
+        abort(404)
+    return member
 
 
 @bp.get("/programmes")
@@ -124,7 +132,7 @@ def committee(programme_id: int):
 
 @bp.post("/programmes/<int:programme_id>/committee/<int:member_id>/remove")
 def remove_member(programme_id: int, member_id: int):
-    member = db.get_or_404(CommitteeMember, member_id)
+    member = _member(programme_id, member_id)
     try:
         svc.remove_member(member)
     except svc.CommitteeError:
@@ -137,7 +145,7 @@ def remove_member(programme_id: int, member_id: int):
 
 @bp.post("/programmes/<int:programme_id>/committee/<int:member_id>/chair")
 def toggle_chair(programme_id: int, member_id: int):
-    member = db.get_or_404(CommitteeMember, member_id)
+    member = _member(programme_id, member_id)
     svc.set_chair(member, not member.is_chair)
     db.session.commit()
     flash(_("Saved."), "success")
@@ -168,7 +176,10 @@ def add_conflict(programme_id: int):
 
 @bp.post("/programmes/<int:programme_id>/conflicts/<int:conflict_id>/remove")
 def delete_conflict(programme_id: int, conflict_id: int):
-    remove_conflict(db.get_or_404(ConflictOfInterest, conflict_id))
+    conflict = db.get_or_404(ConflictOfInterest, conflict_id)
+    if conflict.member.programme_id != programme_id:
+        abort(404)
+    remove_conflict(conflict)
     db.session.commit()
     flash(_("Conflict removed."), "success")
     return redirect(url_for(".committee", programme_id=programme_id))

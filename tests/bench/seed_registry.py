@@ -1,6 +1,7 @@
-"""Fill a database with N schools (and their yearly figures and partners) for page benchmarks.
+r"""Fill a database with N schools (and their yearly figures and partners) for page benchmarks.
 
-    DATABASE_URL=postgresql+psycopg://127.0.0.1/partnership_bench python tests/bench/seed_registry.py 10000
+    DATABASE_URL=postgresql+psycopg://127.0.0.1/partnership_bench \
+        python tests/bench/seed_registry.py 10000
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ def seed(n: int) -> None:
             print("already seeded")
             return
         orgs = [
-            Organisation(name=f"บริษัท ทดสอบ {i} จำกัด", kind=OrganisationKind.COMPANY,
-                         sector=Sector.PRIVATE)
+            Organisation(
+                name=f"บริษัท ทดสอบ {i} จำกัด", kind=OrganisationKind.COMPANY, sector=Sector.PRIVATE
+            )
             for i in range(14)
         ]
         db.session.add_all(orgs)
@@ -57,14 +59,23 @@ def seed(n: int) -> None:
         db.session.execute(db.insert(School), schools)
         db.session.execute(
             db.insert(SchoolYearStat),
-            [{"school_id": i, "academic_year": y, "pupils": 100 + i % 300, "teachers": 8}
-             for i in range(1, n + 1) for y in (2024, 2025)],
+            [
+                {"school_id": i, "academic_year": y, "pupils": 100 + i % 300, "teachers": 8}
+                for i in range(1, n + 1)
+                for y in (2024, 2025)
+            ],
         )
         db.session.execute(
             db.insert(Partnership),
-            [{"school_id": i, "organisation_id": orgs[i % 14].id,
-              "role": PartnershipRole.ADOPTER, "started_on": date(2021, 6, 1)}
-             for i in range(1, n + 1, 2)],
+            [
+                {
+                    "school_id": i,
+                    "organisation_id": orgs[i % 14].id,
+                    "role": PartnershipRole.ADOPTER,
+                    "started_on": date(2021, 6, 1),
+                }
+                for i in range(1, n + 1, 2)
+            ],
         )
         db.session.commit()
         print(f"seeded {n} schools")
