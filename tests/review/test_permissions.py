@@ -175,3 +175,20 @@ def test_staff_pages_refuse_members_and_schools(
     else:
         login_as(role)
     assert client.get(url).status_code == status
+
+
+def test_staff_member_routes_refuse_another_programmes_member(
+    client, login_as, db, round_, make_programme
+):
+    """A member (or conflict) is only reachable through its own programme's URL."""
+    from partnership.review.models import CommitteeMember
+
+    other = make_programme()
+    member = round_["public"]
+    login_as("staff")
+    for action in ("chair", "remove"):
+        url = f"/review/programmes/{other.id}/committee/{member.id}/{action}"
+        assert client.post(url).status_code == 404
+    db.session.expire_all()
+    kept = db.session.get(CommitteeMember, member.id)
+    assert kept is not None and kept.is_chair is False
