@@ -46,3 +46,23 @@ def enum_type(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
 def utcnow() -> datetime:
     """Column default: now, in UTC, timezone-aware."""
     return datetime.now(UTC)
+
+
+class LabelledEnum(enum.StrEnum):
+    """A string enum whose members carry a translatable label (registered in ``LABELS``)."""
+
+    @property
+    def label(self) -> str:
+        return str(self._labels()[self])
+
+    @classmethod
+    def _labels(cls) -> dict:
+        return LABELS[cls]
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(m.value, m.label) for m in cls]
+
+
+#: Enum class -> {member: lazy translatable label}; each feature registers its enums here.
+LABELS: dict[type, dict] = {}

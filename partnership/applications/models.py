@@ -9,9 +9,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from ..db_types import UTCDateTime, enum_type, utcnow
+from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
 from ..extensions import db
-from ..registry.models import _LABELS, LabelledEnum
 
 if TYPE_CHECKING:
     from ..accounts.models import User
@@ -31,7 +30,7 @@ class ApplicationState(LabelledEnum):
     WITHDRAWN = "withdrawn"
 
 
-_LABELS[ApplicationState] = {
+LABELS[ApplicationState] = {
     ApplicationState.DRAFT: _l("Draft"),
     ApplicationState.SUBMITTED: _l("Submitted"),
     ApplicationState.ELIGIBLE: _l("Eligible"),

@@ -9,9 +9,8 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db_types import UTCDateTime, enum_type, utcnow
+from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
 from ..extensions import db
-from ..registry.models import _LABELS, LabelledEnum
 
 if TYPE_CHECKING:
     from ..accounts.models import User
@@ -35,7 +34,7 @@ class TieBreak(LabelledEnum):
     MORE_PUPILS = "more_pupils"
 
 
-_LABELS.update(
+LABELS.update(
     {
         ProgrammeState: {
             ProgrammeState.DRAFT: _l("Draft"),

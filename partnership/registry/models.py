@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -10,31 +9,12 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db_types import UTCDateTime, enum_type, utcnow
+from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
 from ..extensions import db
 from .provinces import REGIONS, get_province
 
 if TYPE_CHECKING:
     from ..accounts.models import Membership, User
-
-
-class LabelledEnum(enum.StrEnum):
-    """A string enum whose members carry a translatable label (``LABELS`` on the class)."""
-
-    @property
-    def label(self) -> str:
-        return str(self._labels()[self])
-
-    @classmethod
-    def _labels(cls) -> dict:
-        return _LABELS[cls]
-
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(m.value, m.label) for m in cls]
-
-
-_LABELS: dict[type, dict] = {}
 
 
 class Affiliation(LabelledEnum):
@@ -76,7 +56,7 @@ class PartnershipRole(LabelledEnum):
     GOVERNMENT = "government"
 
 
-_LABELS.update(
+LABELS.update(
     {
         Affiliation: {
             Affiliation.OBEC: _l("OBEC (Office of the Basic Education Commission)"),

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db_types import UTCDateTime, enum_type, utcnow
+from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
 from ..extensions import db
-from ..registry.models import _LABELS, LabelledEnum, Sector
+from ..registry.models import Sector
 
 if TYPE_CHECKING:
     from ..accounts.models import User
@@ -35,7 +35,7 @@ class ReviewEventKind(LabelledEnum):
     REOPENED = "reopened"
 
 
-_LABELS.update(
+LABELS.update(
     {
         ConflictSource: {
             ConflictSource.AUTOMATIC: _l("Automatic (partnership with the school)"),
