@@ -79,9 +79,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    from .security import init_security
+    from .security import init_security, trust_proxies
 
     init_security(app)
+    trust_proxies(app)
 
 
 def register_commands(app: Flask) -> None:

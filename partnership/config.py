@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from urllib.parse import urlsplit
+
+from werkzeug.sansio.utils import host_is_trusted
 
 
 class ConfigError(RuntimeError):
@@ -29,6 +32,56 @@ def _database_url(instance_path: str) -> str:
     return url
 
 
+#: Where the app is reached when BASE_URL is not set (never in production).
+DEFAULT_BASE_URLS = {"development": "http://127.0.0.1:5000", "testing": "http://localhost"}
+
+
+def _site(env: str) -> dict:
+    """``BASE_URL`` and what Flask derives from it; every link in an e-mail is built on it.
+
+    The request's Host header is never used for a link that leaves the site: a forged Host would
+    otherwise put an attacker's domain into a password-reset e-mail.
+    """
+    base_url = os.environ.get("BASE_URL", "").strip() or DEFAULT_BASE_URLS.get(env, "")
+    if not base_url:
+        raise ConfigError(
+            "BASE_URL must be set in production, e.g. https://partnership.example.org"
+        )
+    parts = urlsplit(base_url)
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.username
+        or parts.query
+        or parts.fragment
+    ):
+        raise ConfigError(f"BASE_URL must look like https://host[:port][/path]: {base_url!r}")
+    if env == "production" and parts.scheme != "https":
+        raise ConfigError("BASE_URL must use https in production (the cookies are Secure)")
+    trusted = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
+    if env == "production":
+        if not trusted:
+            raise ConfigError("TRUSTED_HOSTS must be set in production, e.g. example.org")
+        if not host_is_trusted(parts.netloc, trusted):
+            raise ConfigError(f"TRUSTED_HOSTS must include the host of BASE_URL: {parts.netloc!r}")
+    path = parts.path.rstrip("/")
+    return {
+        "BASE_URL": f"{parts.scheme}://{parts.netloc}{path}",
+        "SERVER_NAME": parts.netloc,
+        "PREFERRED_URL_SCHEME": parts.scheme,
+        "APPLICATION_ROOT": path or "/",
+        # None: any Host is served (development and tests); a list: other hosts get 400.
+        "TRUSTED_HOSTS": trusted or None,
+    }
+
+
+def _count(name: str, default: int = 0) -> int:
+    value = os.environ.get(name, "").strip() or str(default)
+    if not value.isdigit():
+        raise ConfigError(f"{name} must be a whole number: {value!r}")
+    return int(value)
+
+
 def load_config(instance_path: str) -> dict:
     """Build the Flask config from the environment (``PARTNERSHIP_ENV`` picks the profile)."""
     env = os.environ.get("PARTNERSHIP_ENV", "development")
@@ -41,7 +94,12 @@ def load_config(instance_path: str) -> dict:
             raise ConfigError("SECRET_KEY must be set in production")
         secret = "dev-only-not-secret"
     url = _database_url(instance_path)
+    production = env == "production"
+    smtp_host = os.environ.get("SMTP_HOST", "")
+    if production and smtp_host and not os.environ.get("MAIL_FROM"):
+        raise ConfigError("MAIL_FROM must be set in production when SMTP_HOST is set")
     return {
+        **_site(env),
         "ENV_NAME": env,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": url,
@@ -49,6 +107,11 @@ def load_config(instance_path: str) -> dict:
             {"pool_pre_ping": True} if url.startswith("postgresql") else {}
         ),
         "SESSION_COOKIE_SECURE": not development and env != "testing",
+        # The __Host- prefix makes the browser refuse the cookie unless it is Secure, has Path=/
+        # and no Domain, so a sibling subdomain cannot plant or overwrite a session.
+        "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
+        "SESSION_COOKIE_PATH": "/",
+        "SESSION_COOKIE_DOMAIN": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": not development and env != "testing",
@@ -61,10 +124,15 @@ def load_config(instance_path: str) -> dict:
         "LANGUAGES": ("th", "en"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        #: How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host.
+        "TRUSTED_PROXIES": _count("TRUSTED_PROXIES"),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "PASSWORD_RESET_MAX_AGE": int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600")),
-        "MAIL_FROM": os.environ.get("MAIL_FROM", "noreply@partnership.local"),
-        "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
+        "EMAIL_CONFIRM_MAX_AGE": int(os.environ.get("EMAIL_CONFIRM_MAX_AGE", str(3 * 86400))),
+        #: Mails one address can be sent by sign-up and reset requests, together.
+        "MAIL_RATE_LIMIT": os.environ.get("MAIL_RATE_LIMIT", "5 per hour"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "noreply@example.org"),
+        "SMTP_HOST": smtp_host,
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "587")),
         "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),

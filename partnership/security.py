@@ -1,8 +1,10 @@
-"""Security headers on every response and a strict Content-Security-Policy."""
+"""Security headers on every response, a strict Content-Security-Policy, proxies and rate limits."""
 
 from __future__ import annotations
 
 from flask import Flask, Response, current_app
+from werkzeug.exceptions import SecurityError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import limiter
 
@@ -36,6 +38,25 @@ def init_security(app: Flask) -> None:
         if app.config.get("HSTS"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError) -> Response:
+        # A Host outside TRUSTED_HOSTS: Flask could not bind the URL map to it, so no template
+        # can build a link (url_for), and the visitor is not ours anyway. A plain 400 it is.
+        return Response("400 Bad Request: unknown host\n", 400, mimetype="text/plain")
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind ``TRUSTED_PROXIES`` reverse proxies, read the client from their X-Forwarded-* headers.
+
+    Without this every request seems to come from the proxy, so all clients share one rate-limit
+    bucket. With it, only the last ``TRUSTED_PROXIES`` hops are believed: a client cannot pick its
+    own address by sending X-Forwarded-For. The Host a proxy forwards is still checked against
+    ``TRUSTED_HOSTS``, and no link is built from it (``core.urls.external_url``).
+    """
+    hops = app.config.get("TRUSTED_PROXIES", 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def init_rate_limits(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 18:17:56.465198
+Create Date: 2026-12-01 22:16:11.015751
 
 """
 
@@ -174,9 +174,41 @@ def upgrade():
         sa.Column("session_version", sa.Integer(), nullable=False),
         sa.Column("created_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("last_login_at", partnership.db_types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "email_confirmed_at", partnership.db_types.UTCDateTime(timezone=True), nullable=True
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
     )
+    op.create_table(
+        "account_tokens",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "purpose",
+            sa.Enum(
+                "password_reset",
+                "confirm_email",
+                name="token_purpose",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("used_at", partnership.db_types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_account_tokens_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_account_tokens")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_account_tokens_token_hash")),
+    )
+    with op.batch_alter_table("account_tokens", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_account_tokens_user_purpose_open", ["user_id", "purpose"], unique=False
+        )
+
     op.create_table(
         "memberships",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -874,6 +906,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_memberships_organisation_id"))
 
     op.drop_table("memberships")
+    with op.batch_alter_table("account_tokens", schema=None) as batch_op:
+        batch_op.drop_index("ix_account_tokens_user_purpose_open")
+
+    op.drop_table("account_tokens")
     op.drop_table("users")
     with op.batch_alter_table("schools", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_schools_province_code"))

@@ -8,12 +8,21 @@ from wtforms import EmailField, PasswordField, SelectField, StringField, TextAre
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from .passwords import MAX_LENGTH, password_problem
-from .services import find_user
+
+#: What a browser or password manager may fill in (the HTML autocomplete tokens).
+EMAIL = {"autocomplete": "email"}
+NAME = {"autocomplete": "name"}
+CURRENT_PASSWORD = {"autocomplete": "current-password"}
+NEW_PASSWORD = {"autocomplete": "new-password"}
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)], render_kw=EMAIL)
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        render_kw=CURRENT_PASSWORD,
+    )
 
 
 def _check_password(form, field) -> None:
@@ -27,28 +36,39 @@ class NewPasswordMixin:
         _l("New password"),
         validators=[DataRequired(), _check_password],
         description=_l("At least 8 characters; not a common password."),
+        render_kw=NEW_PASSWORD,
     )
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw=NEW_PASSWORD,
     )
 
 
-class RegisterForm(NewPasswordMixin, FlaskForm):
-    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+class RegisterForm(FlaskForm):
+    """Name and address only: the password is chosen from the mailed link (``accounts.confirm``).
 
-    def validate_email(self, field) -> None:
-        if find_user(field.data or ""):
-            raise ValidationError(_l("An account with this e-mail already exists; log in instead."))
+    No check that the address is free: the answer must not tell a stranger who has an account.
+    """
+
+    name = StringField(
+        _l("Your name"), validators=[DataRequired(), Length(max=120)], render_kw=NAME
+    )
+    email = EmailField(
+        _l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)], render_kw=EMAIL
+    )
 
 
 class PasswordChangeForm(NewPasswordMixin, FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired()], render_kw=CURRENT_PASSWORD
+    )
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(
+        _l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)], render_kw=EMAIL
+    )
 
 
 class ResetForm(NewPasswordMixin, FlaskForm):
@@ -56,7 +76,9 @@ class ResetForm(NewPasswordMixin, FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(
+        _l("Your name"), validators=[DataRequired(), Length(max=120)], render_kw=NAME
+    )
     locale = SelectField(_l("Language"), validators=[DataRequired()])
 
     def __init__(self, *args, **kwargs):

@@ -53,6 +53,8 @@ class User(db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When the person proved they read this address (by a mailed link); None: cannot log in.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user",
@@ -145,3 +147,27 @@ class Membership(db.Model):
     @property
     def target(self) -> School | Organisation:
         return self.school or self.organisation  # type: ignore[return-value]
+
+
+class TokenPurpose(enum.StrEnum):
+    PASSWORD_RESET = "password_reset"
+    #: The link that finishes a sign-up: the owner of the address chooses the password.
+    CONFIRM_EMAIL = "confirm_email"
+
+
+class AccountToken(db.Model):
+    """A secret link mailed to a person; only its SHA-256 is kept, so the table cannot leak it."""
+
+    __tablename__ = "account_tokens"
+    __table_args__ = (sa.Index("ix_account_tokens_user_purpose_open", "user_id", "purpose"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    purpose: Mapped[TokenPurpose] = mapped_column(enum_type(TokenPurpose, "token_purpose"))
+    #: Hex SHA-256 of the token in the link (the token has 256 random bits; no salt is needed).
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Set once, when the link is used or a password change makes it void.
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()

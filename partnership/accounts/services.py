@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
+from datetime import timedelta
 
+import sqlalchemy as sa
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from flask_babel import gettext as _
 
+from ..core.urls import external_url
 from ..db_types import utcnow
 from ..extensions import db
-from .models import Membership, MembershipState, User
+from ..notifications.services import queue_mail
+from .models import AccountToken, Membership, MembershipState, TokenPurpose, User
 from .passwords import hash_password, needs_rehash, verify_password
-
-RESET_SALT = "partnership.password-reset"
 
 
 class AccountError(Exception):
@@ -28,12 +31,13 @@ def find_user(email: str) -> User | None:
 
 
 def create_user(email: str, name: str, password: str, *, is_staff: bool = False) -> User:
-    """Create an account; the caller has validated the password rules and uniqueness."""
+    """Create a ready account (CLI, demo); the caller has checked the password and uniqueness."""
     user = User(
         email=normalise_email(email),
         name=name.strip(),
         password_hash=hash_password(password),
         is_staff=is_staff,
+        email_confirmed_at=utcnow(),
     )
     db.session.add(user)
     db.session.flush()
@@ -44,7 +48,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The user for these credentials, or None (same work whether the e-mail exists or not)."""
     user = find_user(email)
     ok = verify_password(user.password_hash if user else None, password)
-    if not ok or user is None or not user.is_active:
+    if not ok or user is None or not user.is_active or user.email_confirmed_at is None:
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -58,35 +62,141 @@ def end_sessions(user: User) -> None:
 
 
 def change_password(user: User, new_password: str) -> None:
+    """The new password; every other session and every link mailed before stop working."""
     user.password_hash = hash_password(new_password)
     end_sessions(user)
+    _void_tokens(user)
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _hash_fingerprint(user: User) -> str:
-    # Tied to the current hash: once the password changes, the token no longer works.
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+def issue_token(user: User, purpose: TokenPurpose) -> str:
+    """A new secret for a mailed link; the database keeps only its hash."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(AccountToken(user=user, purpose=purpose, token_hash=_digest(token)))
+    db.session.flush()
+    return token
+
+
+def _max_age(purpose: TokenPurpose) -> timedelta:
+    key = {
+        TokenPurpose.PASSWORD_RESET: "PASSWORD_RESET_MAX_AGE",
+        TokenPurpose.CONFIRM_EMAIL: "EMAIL_CONFIRM_MAX_AGE",
+    }[purpose]
+    return timedelta(seconds=current_app.config[key])
+
+
+def find_token(token: str, purpose: TokenPurpose) -> AccountToken | None:
+    """The unused, unexpired token of an active account that this link carries, else None."""
+    if not token or len(token) > 100:
+        return None
+    row = db.session.scalar(
+        db.select(AccountToken).where(
+            AccountToken.token_hash == _digest(token),
+            AccountToken.purpose == purpose,
+            AccountToken.used_at.is_(None),
+        )
+    )
+    if row is None or row.created_at + _max_age(purpose) <= utcnow():
+        return None
+    return row if row.user.is_active else None
+
+
+def _use_token(row: AccountToken) -> None:
+    """Spend the token in one statement, so two requests carrying it cannot both succeed."""
+    result = db.session.execute(
+        sa.update(AccountToken)
+        .where(AccountToken.id == row.id, AccountToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise AccountError("token used")
+
+
+def _void_tokens(user: User) -> None:
+    """A new password makes every link mailed before it useless."""
+    db.session.execute(
+        sa.update(AccountToken)
+        .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def set_password_by_token(row: AccountToken, new_password: str) -> User:
+    """Use a reset or sign-up link: the new password, and the address counts as confirmed.
+
+    Raises ``AccountError`` when another request used the link first.
+    """
+    _use_token(row)
+    user = row.user
+    change_password(user, new_password)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    db.session.flush()
+    return user
 
 
 def make_reset_token(user: User) -> str:
-    return _serializer().dumps({"uid": user.id, "fp": _hash_fingerprint(user)})
+    return issue_token(user, TokenPurpose.PASSWORD_RESET)
 
 
-def user_for_reset_token(token: str) -> User | None:
-    """The user a valid, unexpired, unused token belongs to, else None."""
-    try:
-        data = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
-    except (SignatureExpired, BadSignature):
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("uid"), int):
-        return None
-    user = db.session.get(User, data["uid"])
-    if user is None or not user.is_active or data.get("fp") != _hash_fingerprint(user):
-        return None
-    return user
+def send_reset_link(email: str) -> None:
+    """Mail a reset link if an active account has this address; nothing otherwise."""
+    user = find_user(email)
+    if user is None or not user.is_active:
+        return
+    link = external_url("accounts.reset", token=make_reset_token(user))
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+    body = _(
+        "Open this link within %(minutes)d minutes to choose a new password:\n"
+        "%(link)s\n\nIf you did not ask for this, ignore this e-mail.",
+        minutes=minutes,
+        link=link,
+    )
+    queue_mail(user.email, _("Reset your password"), body, topic="password_reset", secrets=[link])
+
+
+def register(email: str, name: str, locale: str | None = None) -> None:
+    """Sign up an address; what happens depends on it, what the visitor sees does not.
+
+    A new address gets an account that cannot log in yet and a link to choose its password, so
+    only the owner of the mailbox can finish it (nobody can take an address they do not read).
+    An address that already has an account gets an e-mail saying so instead (a deactivated one
+    gets nothing). The caller answers the same either way.
+    """
+    email = normalise_email(email)
+    user = find_user(email)
+    if user is None:
+        # No usable password: verify_password never accepts an empty hash. A concurrent sign-up
+        # of the same address fails here on the unique e-mail (IntegrityError); the view retries.
+        user = User(email=email, name=name.strip(), password_hash="", locale=locale)
+        db.session.add(user)
+        db.session.flush()
+    elif not user.is_active:
+        return
+    if user.email_confirmed_at is None:
+        link = external_url("accounts.confirm", token=issue_token(user, TokenPurpose.CONFIRM_EMAIL))
+        days = current_app.config["EMAIL_CONFIRM_MAX_AGE"] // 86400
+        body = _(
+            "To finish creating your account, open this link within %(days)d days and choose a "
+            "password:\n%(link)s\n\nIf you did not sign up, ignore this e-mail.",
+            days=max(days, 1),
+            link=link,
+        )
+        queue_mail(email, _("Finish creating your account"), body, topic="register", secrets=[link])
+        return
+    body = _(
+        "Someone, perhaps you, tried to create an account with this e-mail address. You already "
+        "have one: log in at\n%(login)s\n\nIf you have forgotten your password, choose a new "
+        "one here:\n%(reset)s\n\nIf it was not you, ignore this e-mail; nothing has changed.",
+        login=external_url("accounts.login"),
+        reset=external_url("accounts.reset_request"),
+    )
+    queue_mail(email, _("You already have an account"), body, topic="register_existing")
 
 
 def request_membership(

@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db, limiter
 from ..notifications.services import commit_and_send, queue_mail
@@ -33,7 +34,7 @@ from .forms import (
     ResetForm,
     ResetRequestForm,
 )
-from .models import Membership, MembershipState
+from .models import Membership, MembershipState, TokenPurpose
 from .passwords import verify_password
 
 bp = Blueprint("accounts", __name__)
@@ -94,19 +95,68 @@ def logout():
     return redirect(url_for("core.home"))
 
 
+def _mail_address_key() -> str:
+    return "mail:" + services.normalise_email(request.form.get("email", ""))
+
+
+#: Sign-up and reset requests both mail an address: one bucket per address bounds what a
+#: stranger can make us send to someone's inbox.
+mail_to_address_limit = limiter.shared_limit(
+    lambda: current_app.config["MAIL_RATE_LIMIT"],
+    scope="mail-to-address",
+    key_func=_mail_address_key,
+    methods=["POST"],
+)
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@mail_to_address_limit
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = RegisterForm()
     if form.validate_on_submit():
-        user = services.create_user(form.email.data, form.name.data, form.password.data)
-        user.locale = session.get("locale")
+        email, name, locale = form.email.data, form.name.data, session.get("locale")
+        try:
+            services.register(email, name, locale)
+        except IntegrityError:  # a concurrent request signed up this address a moment ago
+            db.session.rollback()
+            services.register(email, name, locale)
+        commit_and_send()
+        # The same answer whether or not the address has an account (the mail differs).
+        flash(
+            _(
+                "Check your e-mail: we have sent a message to %(email)s. "
+                "Open the link in it to finish.",
+                email=services.normalise_email(email),
+            ),
+            "info",
+        )
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
+def confirm(token: str):
+    """The link of the sign-up mail: choose a password, and the account is ready."""
+    row = services.find_token(token, TokenPurpose.CONFIRM_EMAIL)
+    if row is None:
+        flash(_("This link is invalid or has expired. Sign up again to get a new one."), "error")
+        return redirect(url_for("accounts.register"))
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            user = services.set_password_by_token(row, form.password.data)
+        except services.AccountError:
+            db.session.rollback()
+            flash(_("This link has been used. Log in instead."), "info")
+            return redirect(url_for("accounts.login"))
         db.session.commit()
         _start_session(user)
         flash(_("Your account is ready."), "success")
         return redirect(url_for("accounts.account"))
-    return render_template("accounts/register.html", form=form)
+    return render_template("accounts/confirm.html", form=form, email=row.user.email)
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -145,24 +195,11 @@ def change_password():
 
 @bp.route("/password/reset", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@mail_to_address_limit
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        user = services.find_user(form.email.data)
-        if user is not None and user.is_active:
-            link = url_for("accounts.reset", token=services.make_reset_token(user), _external=True)
-            minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-            queue_mail(
-                user.email,
-                _("Reset your password"),
-                _(
-                    "Open this link within %(minutes)d minutes to choose a new password:\n"
-                    "%(link)s\n\nIf you did not ask for this, ignore this e-mail.",
-                    minutes=minutes,
-                    link=link,
-                ),
-                topic="password_reset",
-            )
+        services.send_reset_link(form.email.data)
         commit_and_send()
         # The same answer whether or not the address has an account.
         flash(_("If this e-mail has an account, a reset link is on its way."), "info")
@@ -172,13 +209,18 @@ def reset_request():
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset(token: str):
-    user = services.user_for_reset_token(token)
-    if user is None:
+    row = services.find_token(token, TokenPurpose.PASSWORD_RESET)
+    if row is None:
         flash(_("This reset link is invalid or has expired. Ask for a new one."), "error")
         return redirect(url_for("accounts.reset_request"))
     form = ResetForm()
     if form.validate_on_submit():
-        services.change_password(user, form.password.data)
+        try:
+            services.set_password_by_token(row, form.password.data)
+        except services.AccountError:  # another request used the link a moment ago
+            db.session.rollback()
+            flash(_("This reset link is invalid or has expired. Ask for a new one."), "error")
+            return redirect(url_for("accounts.reset_request"))
         db.session.commit()
         flash(_("Your password is changed. Log in with the new one."), "success")
         return redirect(url_for("accounts.login"))
