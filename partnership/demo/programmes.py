@@ -248,7 +248,7 @@ def seed_programmes() -> None:
 
 
 def _seed_programmes() -> None:
-    staff = db.session.scalar(db.select(User).where(User.email == "staff@demo.partnership.local"))
+    staff = db.session.scalar(db.select(User).where(User.email == "staff@demo.example.org"))
     schools = {s.code: s for s in db.session.scalars(db.select(School))}
     for key, spec in _programme_specs().items():
         programme, created = _get_or_create_programme(spec, staff)

@@ -88,10 +88,10 @@ PUBLIC_SUPPORT = ("สำนักงานคณะกรรมการกา�
 
 #: (e-mail, invented name, role label, staff?, school code or organisation English name)
 ACCOUNTS = (
-    ("staff@demo.partnership.local", "วิภาดา ศรีสุข", "programme staff", True, None),
-    ("school@demo.partnership.local", "ประเสริฐ บุญมา", "school staff", False, "1040050101"),
-    ("school2@demo.partnership.local", "อรุณี แก้วมณี", "school staff", False, "1040050437"),
-    ("sponsor@demo.partnership.local", "ธนพล วัฒนากุล", "sponsor", False, "Mitr Phol Group"),
+    ("staff@demo.example.org", "วิภาดา ศรีสุข", "programme staff", True, None),
+    ("school@demo.example.org", "ประเสริฐ บุญมา", "school staff", False, "1040050101"),
+    ("school2@demo.example.org", "อรุณี แก้วมณี", "school staff", False, "1040050437"),
+    ("sponsor@demo.example.org", "ธนพล วัฒนากุล", "sponsor", False, "Mitr Phol Group"),
 )
 
 
@@ -131,7 +131,7 @@ def _seed_schools(orgs: dict[str, Organisation]) -> dict[str, School]:
             max_grade=high,
             network_status=NetworkStatus(status),
             contact_name="ฝ่ายธุรการโรงเรียน",
-            contact_email=f"office.{code}@demo.partnership.local",
+            contact_email=f"office.{code}@demo.example.org",
         )
         if status in ("member", "left"):
             school.network_joined_on = date(2021, 5, 17)

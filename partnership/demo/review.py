@@ -28,17 +28,17 @@ from ..review.models import (
 
 #: (e-mail, invented name, organisation (English name), position, chair?)
 REVIEWERS = (
-    ("reviewer1@demo.partnership.local", "สุนันทา ใจดี", "Ministry of Education", "นักวิชาการศึกษาชำนาญการพิเศษ", True),
-    ("reviewer2@demo.partnership.local", "ธีรวัฒน์ มั่นคง", "Equitable Education Fund (EEF)", "ผู้จัดการโครงการ", False),
-    ("reviewer3@demo.partnership.local", "พิมพ์ชนก ศรีวงศ์", "Office of the Education Council (OEC)", "นักวิเคราะห์นโยบายและแผน", False),
-    ("reviewer4@demo.partnership.local", "ณัฐพล รุ่งเรือง", "Mitr Phol Group", "ผู้จัดการฝ่ายกิจการเพื่อสังคม", False),
-    ("reviewer5@demo.partnership.local", "กมลวรรณ ทองดี", "Kasikornbank", "ผู้จัดการฝ่ายความยั่งยืน", False),
-    ("reviewer6@demo.partnership.local", "อนุชา พัฒนพงศ์", "True Corporation PCL", "ผู้อำนวยการฝ่ายสื่อสารองค์กร", False),
+    ("reviewer1@demo.example.org", "สุนันทา ใจดี", "Ministry of Education", "นักวิชาการศึกษาชำนาญการพิเศษ", True),
+    ("reviewer2@demo.example.org", "ธีรวัฒน์ มั่นคง", "Equitable Education Fund (EEF)", "ผู้จัดการโครงการ", False),
+    ("reviewer3@demo.example.org", "พิมพ์ชนก ศรีวงศ์", "Office of the Education Council (OEC)", "นักวิเคราะห์นโยบายและแผน", False),
+    ("reviewer4@demo.example.org", "ณัฐพล รุ่งเรือง", "Mitr Phol Group", "ผู้จัดการฝ่ายกิจการเพื่อสังคม", False),
+    ("reviewer5@demo.example.org", "กมลวรรณ ทองดี", "Kasikornbank", "ผู้จัดการฝ่ายความยั่งยืน", False),
+    ("reviewer6@demo.example.org", "อนุชา พัฒนพงศ์", "True Corporation PCL", "ผู้อำนวยการฝ่ายสื่อสารองค์กร", False),
 )  # fmt: skip
 
 #: Who declares a conflict with which school's application, and why.
 DECLARED = (
-    "reviewer3@demo.partnership.local",
+    "reviewer3@demo.example.org",
     "1040050322",
     "เคยเป็นครูที่โรงเรียนนี้และยังเป็นกรรมการสถานศึกษา",
 )
@@ -158,7 +158,7 @@ def seed_review() -> list[tuple[str, str, str]]:
     programme = _review_programme()
     if programme is None:
         return []
-    staff = find_user("staff@demo.partnership.local")
+    staff = find_user("staff@demo.example.org")
     created = _seed_people(programme, staff)
     _seed_conflict(programme)
     has_assignments = db.session.scalar(

@@ -56,7 +56,7 @@ ACCOUNTS = {
     "starter": "browser-starter@example.test",
     # A seeded member (the chair) of the committee reviewing the past programme; the seed
     # gives them a random password, the fixture sets PASSWORD.
-    "reviewer": "reviewer1@demo.partnership.local",
+    "reviewer": "reviewer1@demo.example.org",
 }
 
 #: Schools (by code) of the school accounts besides "school" (the first school by code).
