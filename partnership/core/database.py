@@ -1,0 +1,82 @@
+"""Engine settings that make SQLite behave like a real database under concurrent requests.
+
+SQLite gets WAL (readers never block the writer), a busy timeout (a second writer waits instead
+of failing with "database is locked"), foreign keys enforced as on PostgreSQL, and writing
+transactions that start with ``BEGIN IMMEDIATE``: the write lock is taken before the first read,
+so a check and the write that depends on it cannot interleave with another writer's. Requests
+with a safe method (GET, HEAD, OPTIONS) read in parallel; commands mark themselves writers with
+:func:`writing_transactions`.
+PostgreSQL needs none of this: its row locks and conditional updates do the work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+import sqlalchemy as sa
+from flask import Flask, request
+
+#: Seconds a writer waits for another writer's lock before giving up.
+SQLITE_BUSY_TIMEOUT = 30
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+_writer: ContextVar[bool] = ContextVar("sqlite_writer", default=False)
+
+
+@contextmanager
+def writing_transactions() -> Iterator[None]:
+    """Outside a request (CLI commands, jobs), make the transactions started here immediate."""
+    token = _writer.set(True)
+    try:
+        yield
+    finally:
+        _writer.reset(token)
+
+
+def _writing() -> bool:
+    """Whether the transaction about to start is a writer's: an unsafe request, or a job."""
+    return _writer.get()
+
+
+def configure_sqlite(engine: sa.Engine) -> None:
+    """Install the connection and transaction hooks on a SQLite engine (no-op otherwise)."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def on_begin(connection) -> None:
+        # A reader keeps the driver's behaviour (a deferred BEGIN before its first write).
+        if _writing():
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def init_database(app: Flask) -> None:
+    """Configure the app's engine once it exists."""
+    from ..extensions import db
+
+    with app.app_context():
+        configure_sqlite(db.engine)
+
+    def start_request() -> None:
+        _writer.set(request.method not in SAFE_METHODS)
+
+    # First of all before_request functions, so no query runs before the flag is set.
+    app.before_request_funcs.setdefault(None, []).insert(0, start_request)
+
+    @app.teardown_request
+    def end_request(_exc) -> None:
+        # A view commits its work; whatever it read afterwards must not keep a write lock past
+        # the response (the session itself is removed with the app context).
+        db.session.rollback()
+        _writer.set(False)

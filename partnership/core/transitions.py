@@ -1,0 +1,114 @@
+"""State changes that happen once, even when requests race: the one mechanism every feature uses.
+
+A state change is checked and written in one statement::
+
+    UPDATE <table> SET state = :to, ... WHERE id = :id AND state = :from
+
+and the affected row count says whether this request made the move. The loser of a race sees
+zero rows and gets the same error as an illegal move, so a state change, its history event and
+its e-mail happen exactly once (STYLE.md practice 12). Limits that span rows ("one application
+per school") lock a parent row first with :func:`lock_row`.
+
+Counters move in SQL too (:func:`increment`), never read-modify-write in Python.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import attributes
+
+from ..extensions import db
+
+T = TypeVar("T")
+State = TypeVar("State", bound=enum.Enum)
+
+
+class StaleState(Exception):
+    """The row was not in the expected state any more: another request changed it first."""
+
+
+def compare_and_set(obj: Any, *, expected: Mapping[str, Any], values: Mapping[str, Any]) -> None:
+    """``UPDATE … SET values WHERE id = obj.id AND expected`` for exactly one row, else StaleState.
+
+    Pending changes are flushed first. On success the object's attributes are set to the
+    written values without marking them dirty; on failure they are expired so the next read
+    shows what the database holds.
+    """
+    mapper = sa.inspect(type(obj))
+    table = mapper.local_table
+    db.session.flush()
+    conditions = [table.c.id == obj.id]
+    for name, value in expected.items():
+        column = mapper.attrs[name].columns[0]
+        conditions.append(column.is_(None) if value is None else column == value)
+    columns = {mapper.attrs[name].columns[0].name: value for name, value in values.items()}
+    result = db.session.execute(
+        sa.update(table).where(*conditions).values(columns),
+        execution_options={"synchronize_session": False},
+    )
+    if result.rowcount != 1:
+        db.session.expire(obj, list(expected) + list(values))
+        raise StaleState(f"{table.name} {obj.id} changed under us")
+    for name, value in values.items():
+        attributes.set_committed_value(obj, name, value)
+
+
+def move(
+    obj: Any,
+    to_state: State,
+    *,
+    allowed: Mapping[State, frozenset[State]],
+    illegal: Callable[[State, State], Exception],
+    values: Mapping[str, Any] | None = None,
+    attr: str = "state",
+) -> State:
+    """Move ``obj`` from its current state to ``to_state`` once; returns the state it left.
+
+    ``allowed`` is the machine's transition table. ``illegal(from, to)`` builds the exception
+    raised when the move is not in the table or when another request moved the row first (then
+    ``from`` is the state the winner left it in). ``values`` are further columns written in the
+    same statement (``submitted_at``, ``decided_by_id`` ...).
+    """
+    from_state = getattr(obj, attr)
+    if to_state not in allowed.get(from_state, frozenset()):
+        raise illegal(from_state, to_state)
+    try:
+        compare_and_set(obj, expected={attr: from_state}, values={attr: to_state, **(values or {})})
+    except StaleState:
+        raise illegal(getattr(obj, attr), to_state) from None
+    return from_state
+
+
+def lock_row(model: type[T], object_id: int) -> T:
+    """Read a row and hold it until the transaction ends (``SELECT … FOR UPDATE``).
+
+    On PostgreSQL concurrent writers of the same row wait here. SQLite has no row locks: its
+    writing transactions start with ``BEGIN IMMEDIATE`` (``core.database``), so they already run
+    one at a time. Use it before checking a limit that counts other rows.
+    """
+    return db.session.execute(
+        sa.select(model)
+        .where(sa.inspect(model).primary_key[0] == object_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def increment(obj: Any, **deltas: int) -> None:
+    """Add to counters in SQL (``x = x + :d``) and refresh them on ``obj``."""
+    mapper = sa.inspect(type(obj))
+    table = mapper.local_table
+    db.session.flush()
+    columns = {}
+    for name, delta in deltas.items():
+        column = mapper.attrs[name].columns[0]
+        columns[column.name] = column + delta
+    db.session.execute(
+        sa.update(table).where(table.c.id == obj.id).values(columns),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.expire(obj, list(deltas))
