@@ -54,6 +54,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .accounts.staff_views import bp as people_bp
     from .accounts.views import bp as accounts_bp
     from .applications.screening import bp as screening_bp
     from .applications.views import bp as applications_bp
@@ -68,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     for bp in (
         core_bp,
         accounts_bp,
+        people_bp,
         registry_bp,
         organisations_bp,
         programmes_bp,

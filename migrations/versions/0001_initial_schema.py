@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 22:16:11.015751
+Create Date: 2026-12-01 22:31:07.651431
 
 """
 
@@ -401,6 +401,47 @@ def upgrade():
             "school_id", "academic_year", name=op.f("uq_school_year_stats_school_id_academic_year")
         ),
     )
+    op.create_table(
+        "access_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("membership_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "account_deactivated",
+                "account_reactivated",
+                "membership_ended",
+                name="access_event_kind",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column("actor_id", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("created_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "(kind = 'membership_ended') = (membership_id IS NOT NULL)",
+            name=op.f("ck_access_events_membership_kind"),
+        ),
+        sa.CheckConstraint("length(reason) > 0", name=op.f("ck_access_events_has_reason")),
+        sa.ForeignKeyConstraint(
+            ["actor_id"], ["users.id"], name=op.f("fk_access_events_actor_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["membership_id"],
+            ["memberships.id"],
+            name=op.f("fk_access_events_membership_id_memberships"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_access_events_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_access_events")),
+    )
+    with op.batch_alter_table("access_events", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_access_events_user_id"), ["user_id"], unique=False)
+
     op.create_table(
         "applications",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -890,6 +931,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_applications_programme_id"))
 
     op.drop_table("applications")
+    with op.batch_alter_table("access_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_access_events_user_id"))
+
+    op.drop_table("access_events")
     op.drop_table("school_year_stats")
     with op.batch_alter_table("programmes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_programmes_state"))

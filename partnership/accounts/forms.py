@@ -110,3 +110,13 @@ class JoinForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     reason = TextAreaField(_l("Reason (sent to the person)"), validators=[Length(max=2000)])
+
+
+class AccessReasonForm(FlaskForm):
+    """Why staff end a membership or deactivate (or reactivate) an account."""
+
+    reason = TextAreaField(
+        _l("Reason (recorded and sent to the person)"),
+        validators=[DataRequired(), Length(max=2000)],
+        render_kw={"rows": 2},
+    )

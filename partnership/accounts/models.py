@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db_types import UTCDateTime, enum_type, utcnow
+from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
 from ..extensions import db
 
 if TYPE_CHECKING:
@@ -33,6 +33,14 @@ MEMBERSHIP_STATE_LABELS = {
     MembershipState.ACTIVE: _l("Active"),
     MembershipState.DECLINED: _l("Declined"),
     MembershipState.ENDED: _l("Ended"),
+}
+
+#: The membership machine: staff decide a request, and may later end an active membership.
+MEMBERSHIP_MOVES: dict[MembershipState, frozenset[MembershipState]] = {
+    MembershipState.PENDING: frozenset({MembershipState.ACTIVE, MembershipState.DECLINED}),
+    MembershipState.ACTIVE: frozenset({MembershipState.ENDED}),
+    MembershipState.DECLINED: frozenset(),
+    MembershipState.ENDED: frozenset(),
 }
 
 
@@ -73,6 +81,15 @@ class User(db.Model):
     @property
     def is_active(self) -> bool:
         return self.is_active_account
+
+    @property
+    def account_state(self) -> tuple[str, str]:
+        """(label, badge css) of the account for staff pages."""
+        if not self.is_active_account:
+            return str(_l("Deactivated")), "deactivated"
+        if self.email_confirmed_at is None:
+            return str(_l("Sign-up not finished")), "pending"
+        return str(_l("Active")), "active"
 
     def get_id(self) -> str:
         """The session token: id and session version, so old sessions stop matching."""
@@ -171,3 +188,51 @@ class AccountToken(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
+
+
+class AccessEventKind(LabelledEnum):
+    ACCOUNT_DEACTIVATED = "account_deactivated"
+    ACCOUNT_REACTIVATED = "account_reactivated"
+    MEMBERSHIP_ENDED = "membership_ended"
+
+
+LABELS[AccessEventKind] = {
+    AccessEventKind.ACCOUNT_DEACTIVATED: _l("Account deactivated"),
+    AccessEventKind.ACCOUNT_REACTIVATED: _l("Account reactivated"),
+    AccessEventKind.MEMBERSHIP_ENDED: _l("Membership ended"),
+}
+
+
+class AccessEvent(db.Model):
+    """The record of staff taking a person's access away or giving it back: who, when, why.
+
+    Append-only: a row is never changed or deleted (the ORM refuses, see below), and nothing
+    cascades to it, so the record outlives whatever it is about.
+    """
+
+    __tablename__ = "access_events"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(kind = 'membership_ended') = (membership_id IS NOT NULL)", name="membership_kind"
+        ),
+        sa.CheckConstraint("length(reason) > 0", name="has_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Whose access changed.
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    membership_id: Mapped[int | None] = mapped_column(sa.ForeignKey("memberships.id"))
+    kind: Mapped[AccessEventKind] = mapped_column(enum_type(AccessEventKind, "access_event_kind"))
+    actor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    actor: Mapped[User] = relationship(foreign_keys=[actor_id])
+    membership: Mapped[Membership | None] = relationship()
+
+
+@sa.event.listens_for(AccessEvent, "before_update")
+@sa.event.listens_for(AccessEvent, "before_delete")
+def _history_is_append_only(mapper, connection, target: AccessEvent) -> None:
+    raise sa.exc.InvalidRequestError("access_events rows are never changed or deleted")

@@ -10,11 +10,19 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from ..core.transitions import move
 from ..core.urls import external_url
 from ..db_types import utcnow
 from ..extensions import db
 from ..notifications.services import queue_mail
-from .models import AccountToken, Membership, MembershipState, TokenPurpose, User
+from .models import (
+    MEMBERSHIP_MOVES,
+    AccountToken,
+    Membership,
+    MembershipState,
+    TokenPurpose,
+    User,
+)
 from .passwords import hash_password, needs_rehash, verify_password
 
 
@@ -28,6 +36,21 @@ def normalise_email(email: str) -> str:
 
 def find_user(email: str) -> User | None:
     return db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
+
+
+def people_query(q: str = "") -> sa.Select:
+    """Accounts for Staff → People, by name, optionally those whose name or e-mail contain q."""
+    query = sa.select(User).order_by(User.name, User.id)
+    if q:
+        query = query.where(
+            sa.or_(
+                User.name.icontains(q, autoescape=True), User.email.icontains(q, autoescape=True)
+            )
+        )
+    return query.options(
+        db.selectinload(User.memberships).selectinload(Membership.school),
+        db.selectinload(User.memberships).selectinload(Membership.organisation),
+    )
 
 
 def create_user(email: str, name: str, password: str, *, is_staff: bool = False) -> User:
@@ -65,7 +88,7 @@ def change_password(user: User, new_password: str) -> None:
     """The new password; every other session and every link mailed before stop working."""
     user.password_hash = hash_password(new_password)
     end_sessions(user)
-    _void_tokens(user)
+    void_tokens(user)
 
 
 def _digest(token: str) -> str:
@@ -116,7 +139,7 @@ def _use_token(row: AccountToken) -> None:
         raise AccountError("token used")
 
 
-def _void_tokens(user: User) -> None:
+def void_tokens(user: User) -> None:
     """A new password makes every link mailed before it useless."""
     db.session.execute(
         sa.update(AccountToken)
@@ -225,11 +248,32 @@ def request_membership(
     return membership
 
 
+class IllegalMembershipMove(AccountError):
+    """A membership cannot make this move (already decided or ended, or a concurrent request
+    moved it first)."""
+
+    def __init__(self, from_state: MembershipState, to_state: MembershipState):
+        super().__init__(f"membership cannot go from {from_state} to {to_state}")
+        self.from_state, self.to_state = from_state, to_state
+
+
+def move_membership(
+    membership: Membership, to_state: MembershipState, *, values: dict | None = None
+) -> None:
+    """The membership machine's one transition (``MEMBERSHIP_MOVES``), once even under races."""
+    move(
+        membership,
+        to_state,
+        allowed=MEMBERSHIP_MOVES,
+        illegal=IllegalMembershipMove,
+        values=values,
+    )
+
+
 def decide_membership(membership: Membership, approve: bool, staff: User, reason: str = "") -> None:
-    if membership.state != MembershipState.PENDING:
-        raise AccountError("decided")
-    membership.state = MembershipState.ACTIVE if approve else MembershipState.DECLINED
-    membership.decided_by = staff
-    membership.decided_at = utcnow()
-    membership.decision_reason = reason
-    db.session.flush()
+    """Approve or decline a pending request; ``IllegalMembershipMove`` if it was decided."""
+    move_membership(
+        membership,
+        MembershipState.ACTIVE if approve else MembershipState.DECLINED,
+        values={"decided_by_id": staff.id, "decided_at": utcnow(), "decision_reason": reason},
+    )

@@ -129,6 +129,7 @@ def _seed(app) -> dict[str, int]:
         return {
             "school_id": school.id,
             "organisation_id": organisation.id,
+            "school_user_id": users["school"].id,
             **_programme_ids(users["reviewer"], school),
         }
 

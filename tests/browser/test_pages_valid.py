@@ -72,6 +72,8 @@ PAGES: list[Page] = [
     Page("/staff/network", role="staff"),
     Page("/staff/memberships", role="staff"),
     Page("/staff/mail", role="staff"),
+    Page("/staff/people", role="staff"),
+    Page("/staff/people/{school_user_id}", role="staff"),
     # Programmes and applications (issue 3).
     Page("/programmes"),
     Page("/programmes/{open_programme_id}"),

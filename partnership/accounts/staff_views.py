@@ -1,0 +1,100 @@
+"""Staff → People: find an account, end its memberships, deactivate it, read the record."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..core.pagination import paginate
+from ..extensions import db
+from ..notifications.services import commit_and_send
+from ..permissions import staff_required
+from . import access
+from .forms import AccessReasonForm
+from .models import Membership, User
+from .services import AccountError, people_query
+
+bp = Blueprint("people", __name__, url_prefix="/staff/people")
+
+
+def _forms(user: User, bound: tuple[str, AccessReasonForm] | None = None) -> dict:
+    """One reason form per action on the person page; ``bound`` keeps a refused submission."""
+    forms = {"account": AccessReasonForm(prefix="account", formdata=None)}
+    for m in user.memberships:
+        forms[f"end-{m.id}"] = AccessReasonForm(prefix=f"end-{m.id}", formdata=None)
+    if bound:
+        forms[bound[0]] = bound[1]
+    return forms
+
+
+def _person_page(user: User, bound=None, status: int = 200):
+    return (
+        render_template(
+            "accounts/person.html",
+            person=user,
+            forms=_forms(user, bound),
+            history=access.access_history(user),
+        ),
+        status,
+    )
+
+
+@bp.get("")
+@staff_required
+def people():
+    # Printable text only: a NUL byte is not something to search for (and PostgreSQL refuses it).
+    q = "".join(ch for ch in request.args.get("q", "") if ch.isprintable()).strip()[:100]
+    return render_template("accounts/people.html", page=paginate(people_query(q)), q=q)
+
+
+@bp.get("/<int:user_id>")
+@staff_required
+def person(user_id: int):
+    return _person_page(db.get_or_404(User, user_id))
+
+
+@bp.post("/<int:user_id>/<any(deactivate, reactivate):action>")
+@staff_required
+def change_account(user_id: int, action: str):
+    user = db.get_or_404(User, user_id)
+    form = AccessReasonForm(prefix="account")
+    if not form.validate_on_submit():
+        return _person_page(user, ("account", form), 400)
+    operation = access.deactivate_account if action == "deactivate" else access.reactivate_account
+    try:
+        operation(user, current_user._get_current_object(), form.reason.data.strip())
+    except access.OwnAccount:
+        db.session.rollback()
+        flash(_("You cannot deactivate your own account."), "error")
+        return redirect(url_for("people.person", user_id=user.id))
+    except AccountError:  # already in that state, perhaps by a concurrent request
+        db.session.rollback()
+        flash(_("Nothing changed: the account was already in that state."), "info")
+        return redirect(url_for("people.person", user_id=user.id))
+    commit_and_send()
+    if action == "deactivate":
+        flash(_("The account is deactivated; its sessions have ended."), "success")
+    else:
+        flash(_("The account is active again."), "success")
+    return redirect(url_for("people.person", user_id=user.id))
+
+
+@bp.post("/memberships/<int:membership_id>/end")
+@staff_required
+def end_membership(membership_id: int):
+    membership = db.get_or_404(Membership, membership_id)
+    form = AccessReasonForm(prefix=f"end-{membership.id}")
+    if not form.validate_on_submit():
+        return _person_page(membership.user, (f"end-{membership.id}", form), 400)
+    try:
+        access.end_membership(
+            membership, current_user._get_current_object(), form.reason.data.strip()
+        )
+    except AccountError:
+        db.session.rollback()
+        flash(_("Only an active membership can be ended; nothing changed."), "info")
+        return redirect(url_for("people.person", user_id=membership.user_id))
+    commit_and_send()
+    flash(_("The membership has ended."), "success")
+    return redirect(url_for("people.person", user_id=membership.user_id))
