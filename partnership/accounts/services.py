@@ -7,6 +7,7 @@ import hashlib
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from ..core.transitions import move
 from ..db_types import utcnow
 from ..extensions import db
 from .models import Membership, MembershipState, User
@@ -115,11 +116,26 @@ def request_membership(
     return membership
 
 
+M = MembershipState
+#: A request to join is approved or declined; an active membership can end.
+MEMBERSHIP_TRANSITIONS: dict[MembershipState, frozenset[MembershipState]] = {
+    M.PENDING: frozenset({M.ACTIVE, M.DECLINED}),
+    M.ACTIVE: frozenset({M.ENDED}),
+    M.DECLINED: frozenset(),
+    M.ENDED: frozenset(),
+}
+
+
+def _membership_refused(from_state: MembershipState, to_state: MembershipState) -> AccountError:
+    return AccountError("decided")
+
+
 def decide_membership(membership: Membership, approve: bool, staff: User, reason: str = "") -> None:
-    if membership.state != MembershipState.PENDING:
-        raise AccountError("decided")
-    membership.state = MembershipState.ACTIVE if approve else MembershipState.DECLINED
-    membership.decided_by = staff
-    membership.decided_at = utcnow()
-    membership.decision_reason = reason
-    db.session.flush()
+    """Approve or decline a request to join, once (a second, racing decision is refused)."""
+    move(
+        membership,
+        M.ACTIVE if approve else M.DECLINED,
+        allowed=MEMBERSHIP_TRANSITIONS,
+        illegal=_membership_refused,
+        values={"decided_by_id": staff.id, "decided_at": utcnow(), "decision_reason": reason},
+    )

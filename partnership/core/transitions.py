@@ -55,6 +55,10 @@ def compare_and_set(obj: Any, *, expected: Mapping[str, Any], values: Mapping[st
         raise StaleState(f"{table.name} {obj.id} changed under us")
     for name, value in values.items():
         attributes.set_committed_value(obj, name, value)
+    written = {mapper.attrs[name].columns[0] for name in values}
+    stale = [rel.key for rel in mapper.relationships if written & set(rel.local_columns)]
+    if stale:  # e.g. ``decided_by`` after writing ``decided_by_id``: load it again when read
+        db.session.expire(obj, stale)
 
 
 def move(
