@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..core.transitions import move
+from ..core.transitions import TransitionRefused, move
 from ..extensions import db
 from ..i18n import now_utc
 from ..notifications.services import queue_mail
@@ -53,7 +53,7 @@ def badge_css(state: ApplicationState) -> str:
     return BADGE_CSS.get(state, state.value)
 
 
-class IllegalTransition(Exception):
+class IllegalTransition(TransitionRefused):
     """A move the state machine does not allow."""
 
     def __init__(self, from_state: ApplicationState, to_state: ApplicationState):

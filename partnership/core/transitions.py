@@ -27,7 +27,15 @@ T = TypeVar("T")
 State = TypeVar("State", bound=enum.Enum)
 
 
-class StaleState(Exception):
+class TransitionRefused(Exception):
+    """Base of every machine's "this move is not possible now" error.
+
+    A view that does not handle it gets the app-wide answer (``core.views``): 409, nothing
+    changed, reload to see where things stand. That is also what the loser of a race sees.
+    """
+
+
+class StaleState(TransitionRefused):
     """The row was not in the expected state any more: another request changed it first."""
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ..core.collections import sync_by_position
-from ..core.transitions import move
+from ..core.transitions import TransitionRefused, move
 from ..extensions import db
 from ..i18n import BANGKOK, now_utc
 from .models import Programme, ProgrammeEvent, ProgrammeState, RubricCriterion
@@ -17,7 +17,7 @@ class ProgrammeError(Exception):
     """A programme operation that the rules do not allow."""
 
 
-class IllegalProgrammeTransition(ProgrammeError):
+class IllegalProgrammeTransition(ProgrammeError, TransitionRefused):
     """A move between programme states that is not in ``PROGRAMME_TRANSITIONS``."""
 
     def __init__(self, from_state: ProgrammeState, to_state: ProgrammeState, why: str = ""):
