@@ -9,6 +9,7 @@ the Java and Node checkers) are not watched: they get their files from the test.
 
 from __future__ import annotations
 
+import getpass
 import os
 import site
 import sys
@@ -30,25 +31,54 @@ WRITE_MODES = frozenset("wax+")
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT
 
 
-def _allowed_roots() -> tuple[str, ...]:
-    roots = {str(REPOSITORY), tempfile.gettempdir(), *SYSTEM_FOLDERS}
+def _allowed_roots() -> set[str]:
+    roots = {tempfile.gettempdir(), *SYSTEM_FOLDERS}
     roots |= {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
     roots |= set(site.getsitepackages()) | {site.getusersitepackages()}
     roots |= {path for path in sysconfig.get_paths().values() if path}
-    resolved = {os.path.realpath(root) for root in roots if root}
-    return tuple(sorted(resolved | {root.rstrip("/") for root in roots if root}))
+    # pytest's own temporary folders (tmp_path), wherever the repository is.
+    roots.add(os.path.join(tempfile.gettempdir(), f"pytest-of-{getpass.getuser()}"))
+    return roots
+
+
+def _under(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 class Boundary:
-    """Collects the paths outside the allowed roots that this process opened or listed."""
+    """Collects the paths outside the allowed places that this process opened or listed.
 
-    def __init__(self) -> None:
-        self.roots = _allowed_roots()
+    A root that holds the repository itself (``/tmp`` for a clone in ``/tmp/x``) would also hold
+    its neighbours, such as ``../shared``: below such a root, what sat beside the repository when
+    the session started stays outside.
+    """
+
+    def __init__(self, repository: Path = REPOSITORY, roots: set[str] | None = None) -> None:
+        self.repository = os.path.realpath(os.fspath(repository))
+        self.parent = os.path.dirname(self.repository)
+        self.broad: list[str] = []
+        self.narrow: list[str] = []
+        self.add_roots(_allowed_roots() if roots is None else roots)
+        try:
+            beside = set(os.listdir(self.parent)) - {os.path.basename(self.repository)}
+        except OSError:
+            beside = set()
+        self.neighbours = [os.path.join(self.parent, name) for name in sorted(beside)]
         self.outside: list[str] = []
         self._busy = False
 
+    def add_roots(self, roots) -> None:
+        given = [os.fspath(root) for root in roots if root]
+        for root in {os.path.realpath(r) for r in given} | {os.path.abspath(r) for r in given}:
+            holds_repository = _under(self.repository, root)
+            (self.broad if holds_repository else self.narrow).append(root)
+
     def allowed(self, path: str) -> bool:
-        return any(path == root or path.startswith(root + os.sep) for root in self.roots)
+        if _under(path, self.repository) or any(_under(path, r) for r in self.narrow):
+            return True
+        if any(_under(path, neighbour) for neighbour in self.neighbours):
+            return False
+        return any(_under(path, root) for root in self.broad)
 
     def hook(self, event: str, args: tuple) -> None:
         if event not in WATCHED_EVENTS or self._busy:
@@ -71,8 +101,7 @@ class Boundary:
             return
         if event == "open" and not os.path.exists(absolute) and not _writes(args):
             return  # a library probing for an optional file that is not there
-        real = os.path.realpath(absolute)
-        if not self.allowed(real):
+        if not self.allowed(os.path.realpath(absolute)):
             self.outside.append(f"{event} {absolute}")
 
     def take(self) -> list[str]:
@@ -123,7 +152,7 @@ def stays_inside_the_repository():
 
 def pytest_sessionstart(session) -> None:
     if session.config.option.basetemp:  # --basetemp outside the temporary folder
-        BOUNDARY.roots += (os.path.realpath(session.config.option.basetemp),)
+        BOUNDARY.add_roots({session.config.option.basetemp})
     install()
 
 

@@ -4,31 +4,55 @@ from __future__ import annotations
 
 import os
 
-from tests.repo_boundary import BOUNDARY, REPOSITORY, Boundary
+import pytest
+
+from tests.repo_boundary import BOUNDARY, Boundary
 
 
-def test_reading_outside_the_repository_is_recorded_and_inside_is_not(tmp_path):
-    boundary = Boundary()
-    outside = REPOSITORY.parent  # e.g. the folder that holds ../shared
-    boundary.hook("os.scandir", (str(outside),))
-    boundary.hook("os.listdir", (os.fsencode(outside),))
-    boundary.hook("open", (str(REPOSITORY / "pyproject.toml"), "r", 0))
-    boundary.hook("open", (str(tmp_path / "new.txt"), "w", 0))
-    boundary.hook("open", (os.__file__, "rb", 0))
+def layout(tmp_path, *names):
+    for name in names:
+        (tmp_path / name).mkdir(parents=True)
+    return [str(tmp_path / name) for name in names]
+
+
+def test_a_clone_beside_shared_in_a_temporary_folder(tmp_path):
+    """The CI layout: clone/repo with clone/shared beside it, both below an allowed root."""
+    repo, shared, venv = layout(tmp_path, "clone/repo", "clone/shared", "venv")
+    boundary = Boundary(repository=repo, roots={str(tmp_path), venv})
+    new_folder = layout(tmp_path, "clone/made-by-a-test")[0]
+    boundary.hook("os.scandir", (shared,))
+    boundary.hook("open", (os.path.join(shared, "seeds.txt"), "w", 0))
+    boundary.hook("open", (os.path.join(repo, "pyproject.toml"), "w", 0))
+    boundary.hook("os.listdir", (os.fsencode(venv),))
+    boundary.hook("open", (os.path.join(new_folder, "x"), "w", 0))
     boundary.hook("open", (3, "rb", 0))
-    assert boundary.take() == [f"os.listdir {outside}", f"os.scandir {outside}"]
+    assert boundary.take() == [f"open {shared}/seeds.txt", f"os.scandir {shared}"]
     assert boundary.take() == []
 
 
-def test_writing_outside_is_recorded_even_before_the_file_exists():
-    boundary = Boundary()
-    target = str(REPOSITORY.parent / "partnership-should-not-be-written.txt")
+def test_a_worktree_beside_other_folders(tmp_path):
+    repo, shared, site = layout(tmp_path, "wt/ci", "shared/seeds", "site-packages")
+    boundary = Boundary(repository=repo, roots={site})
+    boundary.hook("os.listdir", (shared,))
+    boundary.hook("os.listdir", (site,))
+    boundary.hook("os.listdir", (repo,))
+    assert boundary.take() == [f"os.listdir {shared}"]
+
+
+def test_writing_outside_counts_even_before_the_file_exists(tmp_path):
+    repo, elsewhere = layout(tmp_path, "repo", "elsewhere")
+    boundary = Boundary(repository=repo, roots=set())
+    target = os.path.join(elsewhere, "new.txt")
     boundary.hook("open", (target, "w", 0))
-    boundary.hook("open", (target + ".probe", "r", 0))  # a missing file read: a harmless probe
+    boundary.hook("open", (target + ".probe", "r", 0))  # reading a missing file: a harmless probe
     assert boundary.take() == [f"open {target}"]
 
 
 def test_the_guard_watches_this_test_process():
-    os.listdir(REPOSITORY.parent)
-    # Taken here, so the autouse check at teardown does not fail this test.
-    assert BOUNDARY.take() == [f"os.listdir {REPOSITORY.parent}"]
+    candidates = [*BOUNDARY.neighbours, os.path.expanduser("~")]
+    outside = next((p for p in candidates if os.path.isdir(p) and not BOUNDARY.allowed(p)), None)
+    if outside is None:
+        pytest.skip("no folder outside the allowed places to list on this machine")
+    os.listdir(outside)
+    # Taken here, so the check at teardown does not fail this test.
+    assert BOUNDARY.take() == [f"os.listdir {outside}"]
