@@ -15,6 +15,7 @@ import site
 import sys
 import sysconfig
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -65,7 +66,7 @@ class Boundary:
             beside = set()
         self.neighbours = [os.path.join(self.parent, name) for name in sorted(beside)]
         self.outside: list[str] = []
-        self._busy = False
+        self._local = threading.local()  # busy flag: the hook's own calls are not watched
 
     def add_roots(self, roots) -> None:
         given = [os.fspath(root) for root in roots if root]
@@ -81,15 +82,15 @@ class Boundary:
         return any(_under(path, root) for root in self.broad)
 
     def hook(self, event: str, args: tuple) -> None:
-        if event not in WATCHED_EVENTS or self._busy:
+        if event not in WATCHED_EVENTS or getattr(self._local, "busy", False):
             return
-        self._busy = True
+        self._local.busy = True
         try:
             self._check(event, args)
         except Exception:  # noqa: BLE001 - a guard must never break the code it watches
             pass
         finally:
-            self._busy = False
+            self._local.busy = False
 
     def _check(self, event: str, args: tuple) -> None:
         target = args[0] if args else None
