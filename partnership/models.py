@@ -9,7 +9,7 @@ from .applications.models import (  # noqa: F401
     BudgetLine,
 )
 from .notifications.models import OutgoingMail  # noqa: F401
-from .programmes.models import Programme, RubricCriterion  # noqa: F401
+from .programmes.models import Programme, ProgrammeEvent, RubricCriterion  # noqa: F401
 from .registry.models import Organisation, Partnership, School, SchoolYearStat  # noqa: F401
 from .review.models import (  # noqa: F401
     CommitteeMember,

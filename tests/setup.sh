@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs everything the test suite needs on a fresh Debian machine: the Python package with its
-# test extra, Debian's Chromium and Thai fonts for the browser tests, and the HTML/a11y checkers.
+# Installs everything the test suite needs on a fresh Debian machine: the locked versions of the
+# Python packages (requirements/lock.txt: the app with its test and production extras), the app
+# itself, Debian's Chromium and Thai fonts for the browser tests, and the HTML/a11y checkers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,5 +14,6 @@ fi
 command -v java >/dev/null 2>&1 || as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
 
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+python -m pip install --quiet --disable-pip-version-check -r requirements/lock.txt
+python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 (cd tests/tools && npm ci --silent --no-audit --no-fund --ignore-scripts)

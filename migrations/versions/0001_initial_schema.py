@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 22:31:07.651431
+Create Date: 2026-12-01 22:49:40.243440
 
 """
 
@@ -97,72 +97,6 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_outgoing_mail_topic"), ["topic"], unique=False)
 
     op.create_table(
-        "schools",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("code", sa.String(length=10), nullable=False),
-        sa.Column("name_th", sa.String(length=200), nullable=False),
-        sa.Column("name_en", sa.String(length=200), nullable=False),
-        sa.Column("province_code", sa.String(length=2), nullable=False),
-        sa.Column("district", sa.String(length=100), nullable=False),
-        sa.Column("address", sa.Text(), nullable=False),
-        sa.Column(
-            "affiliation",
-            sa.Enum(
-                "obec",
-                "local",
-                "private",
-                "bpp",
-                "other",
-                name="affiliation",
-                native_enum=False,
-                create_constraint=True,
-            ),
-            nullable=False,
-        ),
-        sa.Column("min_grade", sa.Integer(), nullable=False),
-        sa.Column("max_grade", sa.Integer(), nullable=False),
-        sa.Column(
-            "network_status",
-            sa.Enum(
-                "none",
-                "applicant",
-                "member",
-                "declined",
-                "left",
-                name="network_status",
-                native_enum=False,
-                create_constraint=True,
-            ),
-            nullable=False,
-        ),
-        sa.Column(
-            "network_applied_at", partnership.db_types.UTCDateTime(timezone=True), nullable=True
-        ),
-        sa.Column("network_joined_on", sa.Date(), nullable=True),
-        sa.Column("network_left_on", sa.Date(), nullable=True),
-        sa.Column("network_note", sa.Text(), nullable=False),
-        sa.Column("contact_name", sa.String(length=120), nullable=False),
-        sa.Column("contact_email", sa.String(length=254), nullable=False),
-        sa.Column("contact_phone", sa.String(length=40), nullable=False),
-        sa.Column("created_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("min_grade <= max_grade", name=op.f("ck_schools_grade_order")),
-        sa.CheckConstraint(
-            "min_grade >= 0 AND max_grade <= 14", name=op.f("ck_schools_grade_bounds")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_schools")),
-        sa.UniqueConstraint("code", name=op.f("uq_schools_code")),
-    )
-    with op.batch_alter_table("schools", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_schools_name_th"), ["name_th"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_schools_network_status"), ["network_status"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_schools_province_code"), ["province_code"], unique=False
-        )
-
-    op.create_table(
         "users",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("email", sa.String(length=254), nullable=False),
@@ -207,6 +141,276 @@ def upgrade():
     with op.batch_alter_table("account_tokens", schema=None) as batch_op:
         batch_op.create_index(
             "ix_account_tokens_user_purpose_open", ["user_id", "purpose"], unique=False
+        )
+
+    op.create_table(
+        "programmes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name_th", sa.String(length=200), nullable=False),
+        sa.Column("name_en", sa.String(length=200), nullable=False),
+        sa.Column("description_th", sa.Text(), nullable=False),
+        sa.Column("description_en", sa.Text(), nullable=False),
+        sa.Column("opens_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("closes_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "state",
+            sa.Enum(
+                "draft",
+                "open",
+                "closed",
+                "reviewing",
+                "decided",
+                "archived",
+                name="programme_state",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column("budget_total_satang", sa.BigInteger(), nullable=False),
+        sa.Column("cap_satang", sa.BigInteger(), nullable=False),
+        sa.Column("members_only", sa.Boolean(), nullable=False),
+        sa.Column("min_grade", sa.Integer(), nullable=True),
+        sa.Column("max_grade", sa.Integer(), nullable=True),
+        sa.Column("province_codes", sa.String(length=400), nullable=False),
+        sa.Column("reviews_per_application", sa.Integer(), nullable=False),
+        sa.Column("require_sector_balance", sa.Boolean(), nullable=False),
+        sa.Column("max_applications_per_school", sa.Integer(), nullable=False),
+        sa.Column(
+            "tie_break",
+            sa.Enum(
+                "earlier_submission",
+                "smaller_budget",
+                "more_pupils",
+                name="tie_break",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column("use_calibration", sa.Boolean(), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "budget_total_satang >= 0", name=op.f("ck_programmes_budget_non_negative")
+        ),
+        sa.CheckConstraint("cap_satang > 0", name=op.f("ck_programmes_cap_positive")),
+        sa.CheckConstraint("closes_at > opens_at", name=op.f("ck_programmes_window_ordered")),
+        sa.CheckConstraint(
+            "max_applications_per_school >= 1", name=op.f("ck_programmes_max_apps_positive")
+        ),
+        sa.CheckConstraint(
+            "min_grade IS NULL OR (min_grade >= 0 AND max_grade <= 14 AND min_grade <= max_grade)",
+            name=op.f("ck_programmes_grades_valid"),
+        ),
+        sa.CheckConstraint(
+            "reviews_per_application >= 1", name=op.f("ck_programmes_reviews_positive")
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["users.id"], name=op.f("fk_programmes_created_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_programmes")),
+    )
+    with op.batch_alter_table("programmes", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_programmes_state"), ["state"], unique=False)
+
+    op.create_table(
+        "schools",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=10), nullable=False),
+        sa.Column("name_th", sa.String(length=200), nullable=False),
+        sa.Column("name_en", sa.String(length=200), nullable=False),
+        sa.Column("province_code", sa.String(length=2), nullable=False),
+        sa.Column("district", sa.String(length=100), nullable=False),
+        sa.Column("address", sa.Text(), nullable=False),
+        sa.Column(
+            "affiliation",
+            sa.Enum(
+                "obec",
+                "local",
+                "private",
+                "bpp",
+                "other",
+                name="affiliation",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column("min_grade", sa.Integer(), nullable=False),
+        sa.Column("max_grade", sa.Integer(), nullable=False),
+        sa.Column(
+            "network_status",
+            sa.Enum(
+                "none",
+                "applicant",
+                "member",
+                "declined",
+                "left",
+                name="network_status",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "network_applied_at", partnership.db_types.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.Column("network_applicant_id", sa.Integer(), nullable=True),
+        sa.Column("network_joined_on", sa.Date(), nullable=True),
+        sa.Column("network_left_on", sa.Date(), nullable=True),
+        sa.Column("network_note", sa.Text(), nullable=False),
+        sa.Column("contact_name", sa.String(length=120), nullable=False),
+        sa.Column("contact_email", sa.String(length=254), nullable=False),
+        sa.Column("contact_phone", sa.String(length=40), nullable=False),
+        sa.Column("created_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("min_grade <= max_grade", name=op.f("ck_schools_grade_order")),
+        sa.CheckConstraint(
+            "min_grade >= 0 AND max_grade <= 14", name=op.f("ck_schools_grade_bounds")
+        ),
+        sa.ForeignKeyConstraint(
+            ["network_applicant_id"],
+            ["users.id"],
+            name=op.f("fk_schools_network_applicant_id_users"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_schools")),
+        sa.UniqueConstraint("code", name=op.f("uq_schools_code")),
+    )
+    with op.batch_alter_table("schools", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_schools_name_th"), ["name_th"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_schools_network_status"), ["network_status"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_schools_province_code"), ["province_code"], unique=False
+        )
+
+    op.create_table(
+        "applications",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("programme_id", sa.Integer(), nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("summary", sa.Text(), nullable=False),
+        sa.Column("need", sa.Text(), nullable=False),
+        sa.Column("delivery_plan", sa.Text(), nullable=False),
+        sa.Column("teachers_benefiting", sa.Integer(), nullable=False),
+        sa.Column(
+            "state",
+            sa.Enum(
+                "draft",
+                "submitted",
+                "eligible",
+                "ineligible",
+                "in_review",
+                "approved",
+                "waitlisted",
+                "rejected",
+                "withdrawn",
+                name="application_state",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column("submitted_at", partnership.db_types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("eligibility_failures", sa.String(length=400), nullable=False),
+        sa.Column("eligibility_override", sa.Text(), nullable=False),
+        sa.Column("decision_reason", sa.Text(), nullable=False),
+        sa.Column("created_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "state IN ('draft', 'withdrawn') OR submitted_at IS NOT NULL",
+            name=op.f("ck_applications_submitted_has_time"),
+        ),
+        sa.CheckConstraint(
+            "teachers_benefiting >= 0", name=op.f("ck_applications_teachers_non_negative")
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["users.id"], name=op.f("fk_applications_created_by_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["programme_id"],
+            ["programmes.id"],
+            name=op.f("fk_applications_programme_id_programmes"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["schools.id"], name=op.f("fk_applications_school_id_schools")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_applications")),
+    )
+    with op.batch_alter_table("applications", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_applications_programme_id"), ["programme_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_applications_school_id"), ["school_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_applications_state"), ["state"], unique=False)
+
+    op.create_table(
+        "committee_members",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("programme_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "sector",
+            sa.Enum(
+                "public",
+                "private",
+                "civil_society",
+                "academic",
+                name="sector",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column("is_chair", sa.Boolean(), nullable=False),
+        sa.Column("appointed_by_id", sa.Integer(), nullable=True),
+        sa.Column("appointed_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", partnership.db_types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("ended_by_id", sa.Integer(), nullable=True),
+        sa.Column("end_reason", sa.Text(), nullable=False),
+        sa.CheckConstraint(
+            "(ended_at IS NULL) = (ended_by_id IS NULL)",
+            name=op.f("ck_committee_members_ended_has_actor"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["appointed_by_id"],
+            ["users.id"],
+            name=op.f("fk_committee_members_appointed_by_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["ended_by_id"], ["users.id"], name=op.f("fk_committee_members_ended_by_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisations.id"],
+            name=op.f("fk_committee_members_organisation_id_organisations"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["programme_id"],
+            ["programmes.id"],
+            name=op.f("fk_committee_members_programme_id_programmes"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_committee_members_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_committee_members")),
+    )
+    with op.batch_alter_table("committee_members", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_committee_members_programme_id"), ["programme_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_committee_members_user_id"), ["user_id"], unique=False)
+        batch_op.create_index(
+            "uq_committee_members_current",
+            ["programme_id", "user_id"],
+            unique=True,
+            sqlite_where=sa.text("ended_at IS NULL"),
+            postgresql_where=sa.text("ended_at IS NULL"),
         )
 
     op.create_table(
@@ -304,16 +508,11 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_partnerships_school_id"), ["school_id"], unique=False)
 
     op.create_table(
-        "programmes",
+        "programme_events",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("name_th", sa.String(length=200), nullable=False),
-        sa.Column("name_en", sa.String(length=200), nullable=False),
-        sa.Column("description_th", sa.Text(), nullable=False),
-        sa.Column("description_en", sa.Text(), nullable=False),
-        sa.Column("opens_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("closes_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("programme_id", sa.Integer(), nullable=False),
         sa.Column(
-            "state",
+            "from_state",
             sa.Enum(
                 "draft",
                 "open",
@@ -321,58 +520,72 @@ def upgrade():
                 "reviewing",
                 "decided",
                 "archived",
-                name="programme_state",
+                name="programme_event_from",
                 native_enum=False,
                 create_constraint=True,
             ),
-            nullable=False,
+            nullable=True,
         ),
-        sa.Column("budget_total_satang", sa.BigInteger(), nullable=False),
-        sa.Column("cap_satang", sa.BigInteger(), nullable=False),
-        sa.Column("members_only", sa.Boolean(), nullable=False),
-        sa.Column("min_grade", sa.Integer(), nullable=True),
-        sa.Column("max_grade", sa.Integer(), nullable=True),
-        sa.Column("province_codes", sa.String(length=400), nullable=False),
-        sa.Column("reviews_per_application", sa.Integer(), nullable=False),
-        sa.Column("require_sector_balance", sa.Boolean(), nullable=False),
-        sa.Column("max_applications_per_school", sa.Integer(), nullable=False),
         sa.Column(
-            "tie_break",
+            "to_state",
             sa.Enum(
-                "earlier_submission",
-                "smaller_budget",
-                "more_pupils",
-                name="tie_break",
+                "draft",
+                "open",
+                "closed",
+                "reviewing",
+                "decided",
+                "archived",
+                name="programme_event_to",
                 native_enum=False,
                 create_constraint=True,
             ),
             nullable=False,
         ),
-        sa.Column("use_calibration", sa.Boolean(), nullable=False),
-        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("actor_id", sa.Integer(), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("created_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "budget_total_satang >= 0", name=op.f("ck_programmes_budget_non_negative")
-        ),
-        sa.CheckConstraint("cap_satang > 0", name=op.f("ck_programmes_cap_positive")),
-        sa.CheckConstraint("closes_at > opens_at", name=op.f("ck_programmes_window_ordered")),
-        sa.CheckConstraint(
-            "max_applications_per_school >= 1", name=op.f("ck_programmes_max_apps_positive")
-        ),
-        sa.CheckConstraint(
-            "min_grade IS NULL OR (min_grade >= 0 AND max_grade <= 14 AND min_grade <= max_grade)",
-            name=op.f("ck_programmes_grades_valid"),
-        ),
-        sa.CheckConstraint(
-            "reviews_per_application >= 1", name=op.f("ck_programmes_reviews_positive")
+        sa.ForeignKeyConstraint(
+            ["actor_id"], ["users.id"], name=op.f("fk_programme_events_actor_id_users")
         ),
         sa.ForeignKeyConstraint(
-            ["created_by_id"], ["users.id"], name=op.f("fk_programmes_created_by_id_users")
+            ["programme_id"],
+            ["programmes.id"],
+            name=op.f("fk_programme_events_programme_id_programmes"),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_programmes")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_programme_events")),
     )
-    with op.batch_alter_table("programmes", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_programmes_state"), ["state"], unique=False)
+    with op.batch_alter_table("programme_events", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_programme_events_programme_id"), ["programme_id"], unique=False
+        )
+
+    op.create_table(
+        "rubric_criteria",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("programme_id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("label_th", sa.String(length=200), nullable=False),
+        sa.Column("label_en", sa.String(length=200), nullable=False),
+        sa.Column("guidance", sa.Text(), nullable=False),
+        sa.Column("max_score", sa.Integer(), nullable=False),
+        sa.Column("weight", sa.Integer(), nullable=False),
+        sa.CheckConstraint("max_score > 0", name=op.f("ck_rubric_criteria_max_score_positive")),
+        sa.CheckConstraint("weight > 0", name=op.f("ck_rubric_criteria_weight_positive")),
+        sa.ForeignKeyConstraint(
+            ["programme_id"],
+            ["programmes.id"],
+            name=op.f("fk_rubric_criteria_programme_id_programmes"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_rubric_criteria")),
+        sa.UniqueConstraint(
+            "programme_id", "position", name=op.f("uq_rubric_criteria_programme_id_position")
+        ),
+    )
+    with op.batch_alter_table("rubric_criteria", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_rubric_criteria_programme_id"), ["programme_id"], unique=False
+        )
 
     op.create_table(
         "school_year_stats",
@@ -443,148 +656,6 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_access_events_user_id"), ["user_id"], unique=False)
 
     op.create_table(
-        "applications",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("programme_id", sa.Integer(), nullable=False),
-        sa.Column("school_id", sa.Integer(), nullable=False),
-        sa.Column("created_by_id", sa.Integer(), nullable=True),
-        sa.Column("title", sa.String(length=200), nullable=False),
-        sa.Column("summary", sa.Text(), nullable=False),
-        sa.Column("need", sa.Text(), nullable=False),
-        sa.Column("delivery_plan", sa.Text(), nullable=False),
-        sa.Column("teachers_benefiting", sa.Integer(), nullable=False),
-        sa.Column(
-            "state",
-            sa.Enum(
-                "draft",
-                "submitted",
-                "eligible",
-                "ineligible",
-                "in_review",
-                "approved",
-                "waitlisted",
-                "rejected",
-                "withdrawn",
-                name="application_state",
-                native_enum=False,
-                create_constraint=True,
-            ),
-            nullable=False,
-        ),
-        sa.Column("submitted_at", partnership.db_types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("eligibility_failures", sa.String(length=400), nullable=False),
-        sa.Column("eligibility_override", sa.Text(), nullable=False),
-        sa.Column("decision_reason", sa.Text(), nullable=False),
-        sa.Column("created_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "state IN ('draft', 'withdrawn') OR submitted_at IS NOT NULL",
-            name=op.f("ck_applications_submitted_has_time"),
-        ),
-        sa.CheckConstraint(
-            "teachers_benefiting >= 0", name=op.f("ck_applications_teachers_non_negative")
-        ),
-        sa.ForeignKeyConstraint(
-            ["created_by_id"], ["users.id"], name=op.f("fk_applications_created_by_id_users")
-        ),
-        sa.ForeignKeyConstraint(
-            ["programme_id"],
-            ["programmes.id"],
-            name=op.f("fk_applications_programme_id_programmes"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["school_id"], ["schools.id"], name=op.f("fk_applications_school_id_schools")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_applications")),
-    )
-    with op.batch_alter_table("applications", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_applications_programme_id"), ["programme_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_applications_school_id"), ["school_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_applications_state"), ["state"], unique=False)
-
-    op.create_table(
-        "committee_members",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("programme_id", sa.Integer(), nullable=False),
-        sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("organisation_id", sa.Integer(), nullable=True),
-        sa.Column(
-            "sector",
-            sa.Enum(
-                "public",
-                "private",
-                "civil_society",
-                "academic",
-                name="sector",
-                native_enum=False,
-                create_constraint=True,
-            ),
-            nullable=False,
-        ),
-        sa.Column("is_chair", sa.Boolean(), nullable=False),
-        sa.Column("appointed_by_id", sa.Integer(), nullable=True),
-        sa.Column("appointed_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["appointed_by_id"],
-            ["users.id"],
-            name=op.f("fk_committee_members_appointed_by_id_users"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["organisation_id"],
-            ["organisations.id"],
-            name=op.f("fk_committee_members_organisation_id_organisations"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["programme_id"],
-            ["programmes.id"],
-            name=op.f("fk_committee_members_programme_id_programmes"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_committee_members_user_id_users")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_committee_members")),
-        sa.UniqueConstraint(
-            "programme_id", "user_id", name=op.f("uq_committee_members_programme_id_user_id")
-        ),
-    )
-    with op.batch_alter_table("committee_members", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_committee_members_programme_id"), ["programme_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_committee_members_user_id"), ["user_id"], unique=False)
-
-    op.create_table(
-        "rubric_criteria",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("programme_id", sa.Integer(), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("label_th", sa.String(length=200), nullable=False),
-        sa.Column("label_en", sa.String(length=200), nullable=False),
-        sa.Column("guidance", sa.Text(), nullable=False),
-        sa.Column("max_score", sa.Integer(), nullable=False),
-        sa.Column("weight", sa.Integer(), nullable=False),
-        sa.CheckConstraint("max_score > 0", name=op.f("ck_rubric_criteria_max_score_positive")),
-        sa.CheckConstraint("weight > 0", name=op.f("ck_rubric_criteria_weight_positive")),
-        sa.ForeignKeyConstraint(
-            ["programme_id"],
-            ["programmes.id"],
-            name=op.f("fk_rubric_criteria_programme_id_programmes"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_rubric_criteria")),
-        sa.UniqueConstraint(
-            "programme_id", "position", name=op.f("uq_rubric_criteria_programme_id_position")
-        ),
-    )
-    with op.batch_alter_table("rubric_criteria", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_rubric_criteria_programme_id"), ["programme_id"], unique=False
-        )
-
-    op.create_table(
         "application_beneficiaries",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("application_id", sa.Integer(), nullable=False),
@@ -629,7 +700,6 @@ def upgrade():
             ["application_id"],
             ["applications.id"],
             name=op.f("fk_application_events_application_id_applications"),
-            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_application_events")),
     )
@@ -709,11 +779,17 @@ def upgrade():
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("declared_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("withdrawn_at", partnership.db_types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("withdrawn_by_id", sa.Integer(), nullable=True),
+        sa.Column("withdrawal_reason", sa.Text(), nullable=False),
+        sa.CheckConstraint(
+            "(withdrawn_at IS NULL) = (withdrawn_by_id IS NULL)",
+            name=op.f("ck_conflicts_of_interest_withdrawn_has_actor"),
+        ),
         sa.ForeignKeyConstraint(
             ["application_id"],
             ["applications.id"],
             name=op.f("fk_conflicts_of_interest_application_id_applications"),
-            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["declared_by_id"],
@@ -724,14 +800,13 @@ def upgrade():
             ["member_id"],
             ["committee_members.id"],
             name=op.f("fk_conflicts_of_interest_member_id_committee_members"),
-            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["withdrawn_by_id"],
+            ["users.id"],
+            name=op.f("fk_conflicts_of_interest_withdrawn_by_id_users"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_conflicts_of_interest")),
-        sa.UniqueConstraint(
-            "member_id",
-            "application_id",
-            name=op.f("uq_conflicts_of_interest_member_id_application_id"),
-        ),
     )
     with op.batch_alter_table("conflicts_of_interest", schema=None) as batch_op:
         batch_op.create_index(
@@ -739,6 +814,13 @@ def upgrade():
         )
         batch_op.create_index(
             batch_op.f("ix_conflicts_of_interest_member_id"), ["member_id"], unique=False
+        )
+        batch_op.create_index(
+            "uq_conflicts_of_interest_current",
+            ["member_id", "application_id"],
+            unique=True,
+            sqlite_where=sa.text("withdrawn_at IS NULL"),
+            postgresql_where=sa.text("withdrawn_at IS NULL"),
         )
 
     op.create_table(
@@ -752,7 +834,6 @@ def upgrade():
             ["application_id"],
             ["applications.id"],
             name=op.f("fk_review_assignments_application_id_applications"),
-            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["assigned_by_id"],
@@ -763,7 +844,6 @@ def upgrade():
             ["member_id"],
             ["committee_members.id"],
             name=op.f("fk_review_assignments_member_id_committee_members"),
-            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_review_assignments")),
         sa.UniqueConstraint(
@@ -803,7 +883,6 @@ def upgrade():
             ["assignment_id"],
             ["review_assignments.id"],
             name=op.f("fk_reviews_assignment_id_review_assignments"),
-            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reviews")),
         sa.UniqueConstraint("assignment_id", name=op.f("uq_reviews_assignment_id")),
@@ -862,10 +941,7 @@ def upgrade():
             ["actor_id"], ["users.id"], name=op.f("fk_review_events_actor_id_users")
         ),
         sa.ForeignKeyConstraint(
-            ["review_id"],
-            ["reviews.id"],
-            name=op.f("fk_review_events_review_id_reviews"),
-            ondelete="CASCADE",
+            ["review_id"], ["reviews.id"], name=op.f("fk_review_events_review_id_reviews")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_review_events")),
     )
@@ -896,6 +972,11 @@ def downgrade():
 
     op.drop_table("review_assignments")
     with op.batch_alter_table("conflicts_of_interest", schema=None) as batch_op:
+        batch_op.drop_index(
+            "uq_conflicts_of_interest_current",
+            sqlite_where=sa.text("withdrawn_at IS NULL"),
+            postgresql_where=sa.text("withdrawn_at IS NULL"),
+        )
         batch_op.drop_index(batch_op.f("ix_conflicts_of_interest_member_id"))
         batch_op.drop_index(batch_op.f("ix_conflicts_of_interest_application_id"))
 
@@ -916,30 +997,19 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_application_beneficiaries_application_id"))
 
     op.drop_table("application_beneficiaries")
-    with op.batch_alter_table("rubric_criteria", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_rubric_criteria_programme_id"))
-
-    op.drop_table("rubric_criteria")
-    with op.batch_alter_table("committee_members", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_committee_members_user_id"))
-        batch_op.drop_index(batch_op.f("ix_committee_members_programme_id"))
-
-    op.drop_table("committee_members")
-    with op.batch_alter_table("applications", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_applications_state"))
-        batch_op.drop_index(batch_op.f("ix_applications_school_id"))
-        batch_op.drop_index(batch_op.f("ix_applications_programme_id"))
-
-    op.drop_table("applications")
     with op.batch_alter_table("access_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_access_events_user_id"))
 
     op.drop_table("access_events")
     op.drop_table("school_year_stats")
-    with op.batch_alter_table("programmes", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_programmes_state"))
+    with op.batch_alter_table("rubric_criteria", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_rubric_criteria_programme_id"))
 
-    op.drop_table("programmes")
+    op.drop_table("rubric_criteria")
+    with op.batch_alter_table("programme_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_programme_events_programme_id"))
+
+    op.drop_table("programme_events")
     with op.batch_alter_table("partnerships", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_partnerships_school_id"))
         batch_op.drop_index(batch_op.f("ix_partnerships_organisation_id"))
@@ -951,17 +1021,37 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_memberships_organisation_id"))
 
     op.drop_table("memberships")
-    with op.batch_alter_table("account_tokens", schema=None) as batch_op:
-        batch_op.drop_index("ix_account_tokens_user_purpose_open")
+    with op.batch_alter_table("committee_members", schema=None) as batch_op:
+        batch_op.drop_index(
+            "uq_committee_members_current",
+            sqlite_where=sa.text("ended_at IS NULL"),
+            postgresql_where=sa.text("ended_at IS NULL"),
+        )
+        batch_op.drop_index(batch_op.f("ix_committee_members_user_id"))
+        batch_op.drop_index(batch_op.f("ix_committee_members_programme_id"))
 
-    op.drop_table("account_tokens")
-    op.drop_table("users")
+    op.drop_table("committee_members")
+    with op.batch_alter_table("applications", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_applications_state"))
+        batch_op.drop_index(batch_op.f("ix_applications_school_id"))
+        batch_op.drop_index(batch_op.f("ix_applications_programme_id"))
+
+    op.drop_table("applications")
     with op.batch_alter_table("schools", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_schools_province_code"))
         batch_op.drop_index(batch_op.f("ix_schools_network_status"))
         batch_op.drop_index(batch_op.f("ix_schools_name_th"))
 
     op.drop_table("schools")
+    with op.batch_alter_table("programmes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_programmes_state"))
+
+    op.drop_table("programmes")
+    with op.batch_alter_table("account_tokens", schema=None) as batch_op:
+        batch_op.drop_index("ix_account_tokens_user_purpose_open")
+
+    op.drop_table("account_tokens")
+    op.drop_table("users")
     with op.batch_alter_table("outgoing_mail", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_outgoing_mail_topic"))
         batch_op.drop_index(batch_op.f("ix_outgoing_mail_to_address"))

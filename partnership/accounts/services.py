@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from ..core.transitions import move
+from ..core.transitions import TransitionRefused, move
 from ..core.urls import external_url
 from ..db_types import utcnow
 from ..extensions import db
@@ -248,7 +248,7 @@ def request_membership(
     return membership
 
 
-class IllegalMembershipMove(AccountError):
+class IllegalMembershipMove(AccountError, TransitionRefused):
     """A membership cannot make this move (already decided or ended, or a concurrent request
     moved it first)."""
 

@@ -40,18 +40,15 @@ REASONS = {
     Rule.PROVINCE: _l("Schools in this province may not apply to this programme."),
     Rule.OVER_CAP: _l("The budget requested is more than the programme's cap."),
     Rule.NO_BUDGET: _l("The budget has no items."),
-    Rule.TOO_MANY: _l(
-        "The school has already submitted as many applications as the programme allows."
-    ),
+    Rule.TOO_MANY: _l("The school already has as many applications as the programme allows."),
 }
 
 #: Rules that stop a submission outright (the school sees why; the application stays a draft).
 WINDOW_RULES = frozenset({Rule.NOT_OPEN, Rule.DEADLINE_PASSED})
 
-#: Applications that count towards ``max_applications_per_school`` once submitted.
-COUNTED_STATES = tuple(
-    s for s in ApplicationState if s not in (ApplicationState.DRAFT, ApplicationState.WITHDRAWN)
-)
+#: The one rule for ``max_applications_per_school``: an application counts from the moment it
+#: is started until it is withdrawn (drafts included), when starting one and when checking one.
+NOT_COUNTED_STATES = (ApplicationState.WITHDRAWN,)
 
 
 def window_failures(application: Application, at: datetime) -> list[Rule]:
@@ -64,12 +61,12 @@ def window_failures(application: Application, at: datetime) -> list[Rule]:
     return []
 
 
-def submitted_count(programme_id: int, school_id: int, exclude_id: int | None = None) -> int:
-    """How many of the school's applications to the programme are submitted (not withdrawn)."""
+def counted_applications(programme_id: int, school_id: int, exclude_id: int | None = None) -> int:
+    """How many of the school's applications to the programme count towards its limit."""
     query = sa.select(sa.func.count(Application.id)).where(
         Application.programme_id == programme_id,
         Application.school_id == school_id,
-        Application.state.in_(COUNTED_STATES),
+        Application.state.not_in(NOT_COUNTED_STATES),
     )
     if exclude_id is not None:
         query = query.where(Application.id != exclude_id)
@@ -93,7 +90,7 @@ def rule_failures(application: Application) -> list[Rule]:
         failed.append(Rule.NO_BUDGET)
     elif total > programme.cap_satang:
         failed.append(Rule.OVER_CAP)
-    others = submitted_count(programme.id, school.id, exclude_id=application.id)
+    others = counted_applications(programme.id, school.id, exclude_id=application.id)
     if others >= programme.max_applications_per_school:
         failed.append(Rule.TOO_MANY)
     return failed

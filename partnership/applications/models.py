@@ -43,6 +43,12 @@ LABELS[ApplicationState] = {
 }
 
 
+#: States that mean the committee has decided (shown to schools only once published).
+DECISION_STATES = frozenset(
+    {ApplicationState.APPROVED, ApplicationState.WAITLISTED, ApplicationState.REJECTED}
+)
+
+
 class BudgetLine(db.Model):
     """One budget item: unit price in satang times a whole quantity."""
 
@@ -140,10 +146,13 @@ class Application(db.Model):
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="application", order_by="Attachment.id", cascade="all, delete-orphan"
     )
+    #: The audit trail never goes away with the application (no delete cascade, and the
+    #: database refuses to delete an application that has events).
     events: Mapped[list[ApplicationEvent]] = relationship(
         back_populates="application",
         order_by="ApplicationEvent.id",
-        cascade="all, delete-orphan",
+        cascade="save-update, merge",
+        passive_deletes="all",
     )
 
     @property
@@ -153,6 +162,25 @@ class Application(db.Model):
     @property
     def is_locked_for_school(self) -> bool:
         return self.state != ApplicationState.DRAFT
+
+    # What a person is shown: decisions stay with staff until the programme publishes them.
+    def decision_hidden_from(self, user) -> bool:
+        """True while a decision exists that this person may not see yet (only staff may)."""
+        return (
+            self.state in DECISION_STATES
+            and not self.programme.decisions_published
+            and not (user.is_authenticated and user.is_staff)
+        )
+
+    def state_shown_to(self, user) -> ApplicationState:
+        """The state badge this person sees: "in review" until decisions are published."""
+        return ApplicationState.IN_REVIEW if self.decision_hidden_from(user) else self.state
+
+    def events_shown_to(self, user) -> list[ApplicationEvent]:
+        """The history this person sees: without unpublished decisions and their reasons."""
+        if not (self.programme.decisions_published or (user.is_authenticated and user.is_staff)):
+            return [e for e in self.events if e.to_state not in DECISION_STATES]
+        return list(self.events)
 
     # Permissions: staff see all; the school's own staff see theirs. Reviewers: see review/.
     def can_view(self, user) -> bool:
@@ -214,9 +242,7 @@ class ApplicationEvent(db.Model):
     __tablename__ = "application_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True
-    )
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), index=True)
     from_state: Mapped[str | None] = mapped_column(sa.String(20))
     to_state: Mapped[str] = mapped_column(sa.String(20))
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from ..core.collections import sync_by_position
+from ..core.transitions import lock_row
 from ..extensions import db
 from ..i18n import now_utc
 from ..programmes.models import Programme
@@ -59,14 +60,9 @@ def can_start(programme: Programme, school: School, at: datetime | None = None) 
     if not programme.is_open_at(at):
         rule = Rule.DEADLINE_PASSED if at >= programme.closes_at else Rule.NOT_OPEN
         reasons.append(rule.reason)
-    active = db.session.scalar(
-        db.select(db.func.count(Application.id)).where(
-            Application.programme_id == programme.id,
-            Application.school_id == school.id,
-            Application.state != A.WITHDRAWN,
-        )
-    )
-    if active >= programme.max_applications_per_school:
+    if eligibility.counted_applications(programme.id, school.id) >= (
+        programme.max_applications_per_school
+    ):
         reasons.append(
             _(
                 "Your school already has an application to this programme. "
@@ -77,7 +73,12 @@ def can_start(programme: Programme, school: School, at: datetime | None = None) 
 
 
 def create_draft(programme, school, values: dict, pupils: dict[int, int], lines, actor):
-    """A new draft; ``ApplicationError`` if the programme is closed or the school is at its cap."""
+    """A new draft; ``ApplicationError`` if the programme is closed or the school is at its cap.
+
+    The school's row is locked first, so two simultaneous requests cannot both pass the
+    per-school limit (SQLite's writing transactions are serialised by ``BEGIN IMMEDIATE``).
+    """
+    lock_row(School, school.id)
     reasons = can_start(programme, school)
     if reasons:
         raise ApplicationError(reasons)
@@ -153,8 +154,9 @@ def submit(application: Application, actor, at: datetime | None = None) -> Submi
     refused = eligibility.window_failures(application, at)
     if refused:
         raise SubmissionRefused(refused)
-    transition(application, A.SUBMITTED, actor, notify=False)
-    application.submitted_at = at
+    # Other submissions of the same school wait here, so the per-school count below is exact.
+    lock_row(School, application.school_id)
+    transition(application, A.SUBMITTED, actor, notify=False, values={"submitted_at": at})
     failures = eligibility.rule_failures(application)
     application.eligibility_failures = ",".join(failures)
     reason = "\n".join(rule.reason for rule in failures)

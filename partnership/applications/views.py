@@ -202,6 +202,8 @@ def application(application_id: int):
     return render_template(
         "applications/application.html",
         application=application,
+        shown_state=application.state_shown_to(current_user),
+        shown_events=application.events_shown_to(current_user),
         programme=application.programme,
         can_edit=can_edit,
         can_withdraw=is_school and application.state in WITHDRAWABLE,

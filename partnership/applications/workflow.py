@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..core.transitions import TransitionRefused, move
 from ..extensions import db
 from ..i18n import now_utc
 from ..notifications.services import queue_mail
@@ -52,7 +53,7 @@ def badge_css(state: ApplicationState) -> str:
     return BADGE_CSS.get(state, state.value)
 
 
-class IllegalTransition(Exception):
+class IllegalTransition(TransitionRefused):
     """A move the state machine does not allow."""
 
     def __init__(self, from_state: ApplicationState, to_state: ApplicationState):
@@ -67,15 +68,20 @@ def transition(
     reason: str = "",
     *,
     notify: bool = True,
+    values: dict | None = None,
 ) -> ApplicationEvent:
-    """Move ``application`` to ``to_state``, record who, when and why, and mail the school."""
+    """Move ``application`` to ``to_state`` once, record who, when and why, and mail the school.
+
+    The move is one conditional UPDATE (``core.transitions.move``): when two requests race, the
+    loser gets ``IllegalTransition`` and writes no event and sends no mail.
+    """
     to_state = ApplicationState(to_state)
-    from_state = application.state
-    if to_state not in TRANSITIONS[from_state]:
-        raise IllegalTransition(from_state, to_state)
-    application.state = to_state
+    values = dict(values or {})
     if to_state == A.SUBMITTED:
-        application.submitted_at = now_utc()
+        values.setdefault("submitted_at", now_utc())
+    from_state = move(
+        application, to_state, allowed=TRANSITIONS, illegal=IllegalTransition, values=values
+    )
     event = ApplicationEvent(
         from_state=from_state.value, to_state=to_state.value, actor=actor, reason=reason
     )

@@ -27,7 +27,15 @@ T = TypeVar("T")
 State = TypeVar("State", bound=enum.Enum)
 
 
-class StaleState(Exception):
+class TransitionRefused(Exception):
+    """Base of every machine's "this move is not possible now" error.
+
+    A view that does not handle it gets the app-wide answer (``core.views``): 409, nothing
+    changed, reload to see where things stand. That is also what the loser of a race sees.
+    """
+
+
+class StaleState(TransitionRefused):
     """The row was not in the expected state any more: another request changed it first."""
 
 
@@ -55,6 +63,10 @@ def compare_and_set(obj: Any, *, expected: Mapping[str, Any], values: Mapping[st
         raise StaleState(f"{table.name} {obj.id} changed under us")
     for name, value in values.items():
         attributes.set_committed_value(obj, name, value)
+    written = {mapper.attrs[name].columns[0] for name in values}
+    stale = [rel.key for rel in mapper.relationships if written & set(rel.local_columns)]
+    if stale:  # e.g. ``decided_by`` after writing ``decided_by_id``: load it again when read
+        db.session.expire(obj, stale)
 
 
 def move(

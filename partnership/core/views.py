@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import sqlalchemy as sa
 from flask import Blueprint, jsonify, render_template, request
 from flask_babel import gettext as _
@@ -9,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..core.pagination import paginate
+from ..core.transitions import TransitionRefused
 from ..extensions import db
 from ..permissions import staff_required
 from ..registry.models import NetworkStatus, Organisation, School, Sector
@@ -74,6 +77,22 @@ def http_error(error: HTTPException):
     if _wants_json():
         return jsonify(error=message, status=error.code), error.code
     return render_template("core/error.html", code=error.code, message=message), error.code
+
+
+@bp.app_errorhandler(TransitionRefused)
+def transition_refused(error: TransitionRefused):
+    """A state change that is not possible now, often because another request just made it."""
+    db.session.rollback()
+    message = _(
+        "This was not possible: it has changed in the meantime (someone may have just done it). "
+        "Nothing was changed. Reload the page to see where it stands now."
+    )
+    if _wants_json():
+        return jsonify(error=message, status=409), 409
+    # Only the path of the page the person came from: a link on our own site, never elsewhere.
+    back = urlsplit(request.referrer or "")
+    back_path = "/" + back.path.lstrip("/") + (f"?{back.query}" if back.query else "")
+    return render_template("core/error.html", code=409, message=message, back=back_path), 409
 
 
 @bp.app_errorhandler(500)

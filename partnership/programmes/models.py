@@ -107,6 +107,13 @@ class Programme(db.Model):
     )
     applications: Mapped[list[Application]] = relationship(back_populates="programme")
     created_by: Mapped[User | None] = relationship()
+    #: Every state change, oldest first (append-only; never cascades away).
+    events: Mapped[list[ProgrammeEvent]] = relationship(
+        back_populates="programme",
+        order_by="ProgrammeEvent.id",
+        cascade="save-update, merge",
+        passive_deletes="all",
+    )
 
     def display_name(self, lang: str = "th") -> str:
         return self.name_en if lang == "en" and self.name_en else self.name_th
@@ -122,6 +129,11 @@ class Programme(db.Model):
     def rubric_max_total(self) -> int:
         """The largest weighted total a review can reach (used to normalise to 0–100)."""
         return sum(c.max_score * c.weight for c in self.criteria)
+
+    @property
+    def decisions_published(self) -> bool:
+        """The committee's decisions are public once the programme is decided."""
+        return self.state in (ProgrammeState.DECIDED, ProgrammeState.ARCHIVED)
 
     def is_open_at(self, moment: datetime) -> bool:
         return self.state == ProgrammeState.OPEN and self.opens_at <= moment < self.closes_at
@@ -158,3 +170,24 @@ class RubricCriterion(db.Model):
 
     def label(self, lang: str = "th") -> str:
         return self.label_en if lang == "en" and self.label_en else self.label_th
+
+
+class ProgrammeEvent(db.Model):
+    """The programme's history: every state change with who, when and why."""
+
+    __tablename__ = "programme_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id"), index=True)
+    from_state: Mapped[ProgrammeState | None] = mapped_column(
+        enum_type(ProgrammeState, "programme_event_from")
+    )
+    to_state: Mapped[ProgrammeState] = mapped_column(
+        enum_type(ProgrammeState, "programme_event_to")
+    )
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    programme: Mapped[Programme] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()

@@ -7,16 +7,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ..core.collections import sync_by_position
+from ..core.transitions import TransitionRefused, move
 from ..extensions import db
 from ..i18n import BANGKOK, now_utc
-from .models import Programme, ProgrammeState, RubricCriterion
+from .models import Programme, ProgrammeEvent, ProgrammeState, RubricCriterion
 
 
 class ProgrammeError(Exception):
     """A programme operation that the rules do not allow."""
 
 
-class IllegalProgrammeTransition(ProgrammeError):
+class IllegalProgrammeTransition(ProgrammeError, TransitionRefused):
     """A move between programme states that is not in ``PROGRAMME_TRANSITIONS``."""
 
     def __init__(self, from_state: ProgrammeState, to_state: ProgrammeState, why: str = ""):
@@ -88,6 +89,7 @@ def create_programme(values: dict, criteria: list[CriterionData], actor) -> Prog
     _apply(programme, values)
     db.session.add(programme)
     replace_rubric(programme, criteria)
+    record_creation(programme, actor)
     db.session.flush()
     return programme
 
@@ -128,18 +130,43 @@ def _apply_criterion(criterion: RubricCriterion, data: CriterionData) -> None:
     criterion.weight = data.weight
 
 
-def change_state(programme: Programme, to_state: ProgrammeState, actor=None) -> None:
-    """Move the programme along its life cycle; ``IllegalProgrammeTransition`` if not allowed."""
-    to_state = ProgrammeState(to_state)
-    if to_state not in PROGRAMME_TRANSITIONS[programme.state]:
+#: The moves staff make with the buttons on the programme page. "Decided" is not one of them:
+#: only publishing the decisions (``review.decisions.publish_decisions``) gets there, because it
+#: checks every application has a decision and tells every school.
+MANUAL_TRANSITIONS: dict[ProgrammeState, frozenset[ProgrammeState]] = {
+    state: targets - {S.DECIDED} for state, targets in PROGRAMME_TRANSITIONS.items()
+}
+
+
+def change_state(programme: Programme, to_state: ProgrammeState, actor=None, reason: str = ""):
+    """Move the programme along its life cycle by hand; ``IllegalProgrammeTransition`` if not
+    allowed (or if another request moved it first)."""
+    _move(programme, ProgrammeState(to_state), actor, reason, MANUAL_TRANSITIONS)
+
+
+def mark_decided(programme: Programme, actor) -> None:
+    """Reviewing → decided; for the publish step of the review feature only."""
+    _move(programme, S.DECIDED, actor, "", PROGRAMME_TRANSITIONS)
+
+
+def _move(programme, to_state, actor, reason, table) -> None:
+    if to_state not in table[programme.state]:
         raise IllegalProgrammeTransition(programme.state, to_state)
     if to_state == ProgrammeState.OPEN:
         if not programme.criteria:
             raise IllegalProgrammeTransition(programme.state, to_state, "no rubric")
         if programme.closes_at <= now_utc():
             raise IllegalProgrammeTransition(programme.state, to_state, "closing time passed")
-    programme.state = to_state
+    from_state = move(programme, to_state, allowed=table, illegal=IllegalProgrammeTransition)
+    programme.events.append(
+        ProgrammeEvent(from_state=from_state, to_state=to_state, actor=actor, reason=reason)
+    )
     db.session.flush()
+
+
+def record_creation(programme: Programme, actor) -> None:
+    """The first line of a programme's history."""
+    programme.events.append(ProgrammeEvent(from_state=None, to_state=programme.state, actor=actor))
 
 
 def accepting_applications(programme: Programme, at: datetime | None = None) -> bool:

@@ -25,7 +25,6 @@ STATE_ACTIONS = {
     ProgrammeState.OPEN: (lambda: _("Open for applications"), "btn"),
     ProgrammeState.CLOSED: (lambda: _("Close applications"), "btn btn-secondary"),
     ProgrammeState.REVIEWING: (lambda: _("Start committee review"), "btn"),
-    ProgrammeState.DECIDED: (lambda: _("Mark as decided"), "btn"),
     ProgrammeState.ARCHIVED: (lambda: _("Archive"), "btn btn-secondary"),
 }
 
@@ -82,7 +81,7 @@ def programme(programme_id: int):
         moves=[
             (state, *STATE_ACTIONS[state])
             for state in sorted(
-                services.PROGRAMME_TRANSITIONS[programme.state], key=list(ProgrammeState).index
+                services.MANUAL_TRANSITIONS[programme.state], key=list(ProgrammeState).index
             )
         ]
         if can_edit

@@ -137,6 +137,9 @@ class School(db.Model):
         enum_type(NetworkStatus, "network_status"), default=NetworkStatus.NONE, index=True
     )
     network_applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Who asked for the pending network admission; accepting it activates only their request
+    #: to join the school, never anyone else's.
+    network_applicant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     network_joined_on: Mapped[date | None] = mapped_column(sa.Date)
     network_left_on: Mapped[date | None] = mapped_column(sa.Date)
     network_note: Mapped[str] = mapped_column(sa.Text, default="")

@@ -8,6 +8,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from ..accounts.models import Membership, MembershipState, User
+from ..accounts.services import decide_membership
+from ..core.transitions import move
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import BANGKOK
@@ -35,6 +37,33 @@ ORGANISATION_FIELDS = (
 
 class RegistryError(Exception):
     """A registry change that is not allowed in the current state."""
+
+
+N = NetworkStatus
+#: Network admission as a state machine: apply, then accepted or declined; members may leave,
+#: and a declined or former school may apply again.
+NETWORK_TRANSITIONS: dict[NetworkStatus, frozenset[NetworkStatus]] = {
+    N.NONE: frozenset({N.APPLICANT}),
+    N.APPLICANT: frozenset({N.MEMBER, N.DECLINED}),
+    N.MEMBER: frozenset({N.LEFT}),
+    N.DECLINED: frozenset({N.APPLICANT}),
+    N.LEFT: frozenset({N.APPLICANT}),
+}
+
+
+def _network_refused(from_state: NetworkStatus, to_state: NetworkStatus) -> RegistryError:
+    return RegistryError(f"network status cannot go from {from_state} to {to_state}")
+
+
+def _move_network(school: School, to_state: NetworkStatus, **values) -> None:
+    move(
+        school,
+        to_state,
+        allowed=NETWORK_TRANSITIONS,
+        illegal=_network_refused,
+        values=values,
+        attr="network_status",
+    )
 
 
 def today() -> date:
@@ -86,6 +115,7 @@ def apply_to_network(data: dict, applicant: User, position: str) -> School:
     """A new school asks to join; the applicant becomes its (pending) staff member."""
     school = create_school(data, network_status=NetworkStatus.APPLICANT)
     school.network_applied_at = utcnow()
+    school.network_applicant_id = applicant.id
     school.network_note = _clean(data.get("motivation") or "")
     db.session.add(
         Membership(user=applicant, school=school, position=position, message=school.network_note)
@@ -94,43 +124,40 @@ def apply_to_network(data: dict, applicant: User, position: str) -> School:
     return school
 
 
-def request_network_admission(school: School) -> None:
-    """An existing (non-member) school applies to join."""
-    if school.network_status in (NetworkStatus.MEMBER, NetworkStatus.APPLICANT):
-        raise RegistryError("already")
-    school.network_status = NetworkStatus.APPLICANT
-    school.network_applied_at = utcnow()
-    db.session.flush()
+def request_network_admission(school: School, applicant: User) -> None:
+    """An existing (non-member) school applies to join, asked by one of its staff."""
+    _move_network(
+        school, N.APPLICANT, network_applied_at=utcnow(), network_applicant_id=applicant.id
+    )
 
 
 def decide_network(school: School, accept: bool, staff: User, note: str = "") -> None:
-    """Accept or decline a school's application; accepting also activates its applicant staff."""
-    if school.network_status != NetworkStatus.APPLICANT:
-        raise RegistryError("not-applicant")
+    """Accept or decline a school's application.
+
+    Deciding also decides the applicant's own pending request to join the school (the person
+    who applied for a new school), and nobody else's: other requests to join stay pending in
+    Staff → Memberships, where staff check each person.
+    """
+    values = {"network_note": note} if note else {}
     if accept:
-        school.network_status = NetworkStatus.MEMBER
-        school.network_joined_on = today()
-        school.network_left_on = None
-    else:
-        school.network_status = NetworkStatus.DECLINED
-    if note:
-        school.network_note = note
-    for membership in school.memberships:
-        if membership.state == MembershipState.PENDING:
-            membership.state = MembershipState.ACTIVE if accept else MembershipState.DECLINED
-            membership.decided_by = staff
-            membership.decided_at = utcnow()
-    db.session.flush()
+        values |= {"network_joined_on": today(), "network_left_on": None}
+    _move_network(school, N.MEMBER if accept else N.DECLINED, **values)
+    if school.network_applicant_id is None:
+        return
+    own = db.session.scalar(
+        sa.select(Membership).where(
+            Membership.school_id == school.id,
+            Membership.user_id == school.network_applicant_id,
+            Membership.state == MembershipState.PENDING,
+        )
+    )
+    if own is not None:
+        decide_membership(own, accept, staff, note)
 
 
 def leave_network(school: School, note: str = "") -> None:
-    if school.network_status != NetworkStatus.MEMBER:
-        raise RegistryError("not-member")
-    school.network_status = NetworkStatus.LEFT
-    school.network_left_on = today()
-    if note:
-        school.network_note = note
-    db.session.flush()
+    values = {"network_note": note} if note else {}
+    _move_network(school, N.LEFT, network_left_on=today(), **values)
 
 
 def create_organisation(data: dict) -> Organisation:

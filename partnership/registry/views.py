@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from ..accounts.models import MembershipState
+from ..accounts.models import MembershipState, User
 from ..core.pagination import paginate
 from ..extensions import db
 from ..i18n import current_academic_year, current_language
@@ -159,7 +159,7 @@ def network_apply():
 def network_reapply(school_id: int):
     school = load_or_404(School, school_id, "edit")
     try:
-        services.request_network_admission(school)
+        services.request_network_admission(school, current_user)
     except services.RegistryError:
         flash(_("This school is already a member or has applied."), "info")
         return redirect(url_for("registry.school", school_id=school.id))
@@ -190,12 +190,14 @@ def network_decide(school_id: int, decision: str):
     if not form.validate_on_submit():
         abort(400)
     note = (form.note.data or "").strip()
-    # The school's people, taken before the decision: declined or ended requests are not told.
-    recipients = {
-        m.user.email
-        for m in school.memberships
-        if m.state in (MembershipState.PENDING, MembershipState.ACTIVE)
-    } | ({school.contact_email} if school.contact_email else set())
+    # The school's active staff, its contact and whoever applied; never a stranger's pending
+    # request to join the school.
+    recipients = {m.user.email for m in school.memberships if m.state == MembershipState.ACTIVE} | (
+        {school.contact_email} if school.contact_email else set()
+    )
+    applicant = db.session.get(User, school.network_applicant_id or 0)
+    if applicant is not None and decision != "leave":
+        recipients.add(applicant.email)
     try:
         if decision == "leave":
             services.leave_network(school, note)

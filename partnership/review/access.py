@@ -9,8 +9,9 @@ from ..extensions import db
 from ..programmes.models import ProgrammeState
 from .models import CommitteeMember, ReviewAssignment
 
-#: Programme states in which members score and see each other's scores.
-REVIEW_PHASES = (ProgrammeState.REVIEWING, ProgrammeState.DECIDED, ProgrammeState.ARCHIVED)
+#: Programme states in which members may see each other's scores: only while the committee is
+#: at work. Once decided or archived, the scores are the foundation's record (README).
+PEER_SCORES_PHASES = (ProgrammeState.REVIEWING,)
 
 
 def member_of(user, programme_id: int) -> CommitteeMember | None:
@@ -18,7 +19,9 @@ def member_of(user, programme_id: int) -> CommitteeMember | None:
         return None
     return db.session.scalar(
         sa.select(CommitteeMember).where(
-            CommitteeMember.programme_id == programme_id, CommitteeMember.user_id == user.id
+            CommitteeMember.programme_id == programme_id,
+            CommitteeMember.user_id == user.id,
+            CommitteeMember.ended_at.is_(None),
         )
     )
 
@@ -51,7 +54,9 @@ def is_committee_member(user) -> bool:
     if "is_committee_member" not in g:
         g.is_committee_member = bool(
             db.session.scalar(
-                sa.select(CommitteeMember.id).where(CommitteeMember.user_id == user.id).limit(1)
+                sa.select(CommitteeMember.id)
+                .where(CommitteeMember.user_id == user.id, CommitteeMember.ended_at.is_(None))
+                .limit(1)
             )
         )
     return g.is_committee_member

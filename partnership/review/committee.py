@@ -9,6 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..applications.models import Application, ApplicationState
+from ..core.transitions import StaleState, compare_and_set, lock_row
+from ..db_types import utcnow
 from ..extensions import db
 from ..programmes.models import Programme, ProgrammeState
 from ..registry.models import Organisation, Sector
@@ -25,11 +27,13 @@ class CommitteeError(Exception):
     """A committee or assignment change the rules do not allow."""
 
 
-def members_of(programme: Programme) -> list[CommitteeMember]:
+def members_of(programme: Programme, *, former: bool = False) -> list[CommitteeMember]:
+    """The committee now (or, with ``former``, the people whose membership has ended)."""
+    ended = CommitteeMember.ended_at.is_not(None) if former else CommitteeMember.ended_at.is_(None)
     return list(
         db.session.scalars(
             sa.select(CommitteeMember)
-            .where(CommitteeMember.programme_id == programme.id)
+            .where(CommitteeMember.programme_id == programme.id, ended)
             .options(selectinload(CommitteeMember.user), selectinload(CommitteeMember.organisation))
             .order_by(CommitteeMember.sector, CommitteeMember.id)
         )
@@ -62,7 +66,9 @@ def appoint_member(
         raise CommitteeError("the committee can no longer change")
     if db.session.scalar(
         sa.select(CommitteeMember.id).where(
-            CommitteeMember.programme_id == programme.id, CommitteeMember.user_id == user.id
+            CommitteeMember.programme_id == programme.id,
+            CommitteeMember.user_id == user.id,
+            CommitteeMember.ended_at.is_(None),
         )
     ):
         raise CommitteeError("already a member")
@@ -79,16 +85,24 @@ def appoint_member(
     return member
 
 
-def remove_member(member: CommitteeMember) -> None:
-    """Take a member off the committee; not once they have submitted a review."""
-    submitted = db.session.scalar(
-        sa.select(sa.func.count(Review.id))
-        .join(ReviewAssignment)
-        .where(ReviewAssignment.member_id == member.id, Review.state == ReviewState.SUBMITTED)
-    )
-    if submitted:
-        raise CommitteeError("member has submitted reviews")
-    db.session.delete(member)
+def end_membership(member: CommitteeMember, reason: str, actor: User) -> None:
+    """Take a member off the committee, with who and why; nothing they did is deleted.
+
+    Their submitted reviews stay on record and keep counting. Assignments they never started
+    work on are withdrawn, so the automatic assignment can give them to someone else; ones
+    with history stay, as history.
+    """
+    try:
+        compare_and_set(
+            member,
+            expected={"ended_at": None},
+            values={"ended_at": utcnow(), "ended_by_id": actor.id, "end_reason": reason.strip()},
+        )
+    except StaleState:
+        raise CommitteeError("already ended") from None
+    for assignment in list(member.assignments):
+        if not assignment.has_history:
+            db.session.delete(assignment)
     db.session.flush()
 
 
@@ -147,7 +161,7 @@ def run_automatic_assignment(
                 ReviewAssignment.application_id == app_id,
             )
         )
-        if assignment is not None:
+        if assignment is not None and not assignment.has_history:
             db.session.delete(assignment)
     for member_id, app_id in state.plan.add:
         db.session.add(ReviewAssignment(member_id=member_id, application_id=app_id))
@@ -170,6 +184,8 @@ def assign_by_hand(member: CommitteeMember, application: Application, actor: Use
     """Staff add one reviewer; never a conflicted one."""
     if application.programme_id != member.programme_id:
         raise CommitteeError("another programme")
+    if not member.is_current:
+        raise CommitteeError("not a member")
     if member.programme.state not in ASSIGNING_PHASES:
         raise CommitteeError("not assigning now")
     if application.state not in ASSIGNABLE_STATES:
@@ -192,8 +208,13 @@ def assign_by_hand(member: CommitteeMember, application: Application, actor: Use
 
 
 def unassign(assignment: ReviewAssignment) -> None:
-    """Withdraw an assignment (and its draft); a submitted review cannot be unassigned."""
-    if assignment.is_submitted:
+    """Withdraw an assignment and its unsubmitted draft.
+
+    A review that was ever submitted has a history (submitted, reopened) and cannot be
+    unassigned: the member's work and the trail stay on record.
+    """
+    lock_row(ReviewAssignment, assignment.id)
+    if assignment.has_history:
         raise CommitteeError("submitted")
     db.session.delete(assignment)
     db.session.flush()

@@ -15,10 +15,13 @@ import sqlalchemy as sa
 
 from ..accounts.models import Membership, MembershipState
 from ..applications.models import Application
+from ..core.transitions import StaleState, compare_and_set
+from ..db_types import utcnow
 from ..extensions import db
 from ..registry.models import Partnership
 from ..registry.services import today
 from .models import CommitteeMember, ConflictOfInterest, ConflictSource, ReviewAssignment
+from .workflow import ASSIGNABLE_STATES
 
 CONFLICT_LOOKBACK_YEARS = 3
 
@@ -88,7 +91,8 @@ def declared_pairs(member_ids: list[int]) -> set[tuple[int, int]]:
         return set()
     rows = db.session.execute(
         sa.select(ConflictOfInterest.member_id, ConflictOfInterest.application_id).where(
-            ConflictOfInterest.member_id.in_(member_ids)
+            ConflictOfInterest.member_id.in_(member_ids),
+            ConflictOfInterest.withdrawn_at.is_(None),
         )
     )
     return {(m, a) for m, a in rows}
@@ -124,22 +128,37 @@ def sync_automatic_conflicts(members: list[CommitteeMember], school_by_app: dict
     return len(new)
 
 
-def declare_conflict(
-    member: CommitteeMember, application: Application, reason: str, actor
-) -> ConflictOfInterest:
-    """Record a declared conflict; an unsubmitted assignment of the pair is withdrawn (a
-    submitted review stays on record but never counts)."""
-    if application.programme_id != member.programme_id:
-        raise ConflictError("application of another programme")
-    conflict = db.session.scalar(
+def current_conflict(member: CommitteeMember, application: Application):
+    """The pair's conflict on record now (withdrawn ones are history)."""
+    return db.session.scalar(
         sa.select(ConflictOfInterest).where(
             ConflictOfInterest.member_id == member.id,
             ConflictOfInterest.application_id == application.id,
+            ConflictOfInterest.withdrawn_at.is_(None),
         )
     )
+
+
+def declare_conflict(
+    member: CommitteeMember, application: Application, reason: str, actor
+) -> ConflictOfInterest:
+    """Record a declared conflict; an assignment of the pair that was never submitted is
+    withdrawn (a submitted review stays on record but never counts).
+
+    Conflicts are declared on applications the committee may review (eligible or in review),
+    not on drafts or decided ones.
+    """
+    if application.programme_id != member.programme_id:
+        raise ConflictError("application of another programme")
+    if not member.is_current:
+        raise ConflictError("not a member")
+    if application.state not in ASSIGNABLE_STATES:
+        raise ConflictError("not under review")
+    conflict = current_conflict(member, application)
     if conflict is None:
         conflict = ConflictOfInterest(member=member, application=application)
         db.session.add(conflict)
+    # A declaration (by the member or staff) replaces an automatic record's wording.
     conflict.source = ConflictSource.DECLARED
     conflict.reason = reason.strip()
     conflict.declared_by = actor
@@ -149,14 +168,26 @@ def declare_conflict(
             ReviewAssignment.application_id == application.id,
         )
     )
-    if assignment is not None and not assignment.is_submitted:
+    if assignment is not None and not assignment.has_history:
         db.session.delete(assignment)
     db.session.flush()
     return conflict
 
 
-def remove_conflict(conflict: ConflictOfInterest) -> None:
-    """Staff withdraw a declared conflict (an automatic one comes back while the partnership
-    exists)."""
-    db.session.delete(conflict)
-    db.session.flush()
+def withdraw_conflict(conflict: ConflictOfInterest, reason: str, actor) -> None:
+    """Staff withdraw a declared conflict, with why; it stays on record as withdrawn (an
+    automatic one comes back while the partnership exists)."""
+    if conflict.source != ConflictSource.DECLARED:
+        raise ConflictError("automatic conflicts follow the partnership")
+    try:
+        compare_and_set(
+            conflict,
+            expected={"withdrawn_at": None},
+            values={
+                "withdrawn_at": utcnow(),
+                "withdrawn_by_id": actor.id,
+                "withdrawal_reason": reason.strip(),
+            },
+        )
+    except StaleState:
+        raise ConflictError("already withdrawn") from None

@@ -11,7 +11,7 @@ from ..applications.models import Application, ApplicationState
 from ..applications.workflow import notify_school
 from ..extensions import db
 from ..programmes.models import Programme, ProgrammeState
-from ..programmes.services import ProgrammeError, change_state
+from ..programmes.services import ProgrammeError, change_state, mark_decided
 from .models import Review
 from .ranking import RankingRow, load_programme_reviews, scores_for
 from .workflow import DECISION_STATES, DecisionError, move_application
@@ -70,7 +70,7 @@ def publish_decisions(programme: Programme, actor) -> None:
     if undecided(programme):
         raise DecisionError("some applications have no decision")
     try:
-        change_state(programme, ProgrammeState.DECIDED, actor)
+        mark_decided(programme, actor)
     except ProgrammeError as error:
         raise DecisionError(str(error)) from error
     for application in programme.applications:

@@ -54,15 +54,28 @@ LABELS.update(
 
 
 class CommitteeMember(db.Model):
-    """A person on a programme's scoring committee, with the sector they represent."""
+    """A person on a programme's scoring committee, with the sector they represent.
+
+    A member is never deleted: leaving the committee ends the membership (who, when, why), and
+    their submitted reviews stay on record.
+    """
 
     __tablename__ = "committee_members"
-    __table_args__ = (sa.UniqueConstraint("programme_id", "user_id"),)
+    __table_args__ = (
+        # One current membership per person and programme; ended ones stay as history.
+        sa.Index(
+            "uq_committee_members_current",
+            "programme_id",
+            "user_id",
+            unique=True,
+            sqlite_where=sa.text("ended_at IS NULL"),
+            postgresql_where=sa.text("ended_at IS NULL"),
+        ),
+        sa.CheckConstraint("(ended_at IS NULL) = (ended_by_id IS NULL)", name="ended_has_actor"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    programme_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("programmes.id", ondelete="CASCADE"), index=True
-    )
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id"), index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     #: The organisation the member sits for (their sector comes from it unless staff set one).
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"))
@@ -70,40 +83,68 @@ class CommitteeMember(db.Model):
     is_chair: Mapped[bool] = mapped_column(default=False)
     appointed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     appointed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    end_reason: Mapped[str] = mapped_column(sa.Text, default="")
 
     programme: Mapped[Programme] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+    ended_by: Mapped[User | None] = relationship(foreign_keys=[ended_by_id])
     organisation: Mapped[Organisation | None] = relationship()
     assignments: Mapped[list[ReviewAssignment]] = relationship(
-        back_populates="member", cascade="all, delete-orphan"
+        back_populates="member", passive_deletes="all"
     )
     conflicts: Mapped[list[ConflictOfInterest]] = relationship(
-        back_populates="member", cascade="all, delete-orphan"
+        back_populates="member", passive_deletes="all"
     )
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_at is None
 
 
 class ConflictOfInterest(db.Model):
-    """A member who must not review an application: found automatically or declared."""
+    """A member who must not review an application: found automatically or declared.
+
+    A declared conflict is withdrawn (with who, when and why), never deleted; a withdrawn one
+    stays on record and a new declaration makes a new row.
+    """
 
     __tablename__ = "conflicts_of_interest"
-    __table_args__ = (sa.UniqueConstraint("member_id", "application_id"),)
+    __table_args__ = (
+        sa.Index(
+            "uq_conflicts_of_interest_current",
+            "member_id",
+            "application_id",
+            unique=True,
+            sqlite_where=sa.text("withdrawn_at IS NULL"),
+            postgresql_where=sa.text("withdrawn_at IS NULL"),
+        ),
+        sa.CheckConstraint(
+            "(withdrawn_at IS NULL) = (withdrawn_by_id IS NULL)", name="withdrawn_has_actor"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("committee_members.id", ondelete="CASCADE"), index=True
-    )
-    application_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True
-    )
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("committee_members.id"), index=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), index=True)
     source: Mapped[ConflictSource] = mapped_column(enum_type(ConflictSource, "conflict_source"))
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     #: Who declared it (the member or staff); NULL for automatic conflicts.
     declared_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    withdrawal_reason: Mapped[str] = mapped_column(sa.Text, default="")
 
     member: Mapped[CommitteeMember] = relationship(back_populates="conflicts")
     application: Mapped[Application] = relationship()
-    declared_by: Mapped[User | None] = relationship()
+    declared_by: Mapped[User | None] = relationship(foreign_keys=[declared_by_id])
+    withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
+
+    @property
+    def is_current(self) -> bool:
+        return self.withdrawn_at is None
 
 
 class ReviewAssignment(db.Model):
@@ -113,12 +154,8 @@ class ReviewAssignment(db.Model):
     __table_args__ = (sa.UniqueConstraint("member_id", "application_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("committee_members.id", ondelete="CASCADE"), index=True
-    )
-    application_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True
-    )
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("committee_members.id"), index=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), index=True)
     #: Staff who assigned by hand; NULL when the automatic assignment made it.
     assigned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -133,6 +170,13 @@ class ReviewAssignment(db.Model):
     def is_submitted(self) -> bool:
         return self.review is not None and self.review.state == ReviewState.SUBMITTED
 
+    @property
+    def has_history(self) -> bool:
+        """A review that was ever submitted (it has events) is part of the record: its
+        assignment is never withdrawn or deleted."""
+        review = self.review
+        return review is not None and (review.is_submitted or bool(review.events))
+
 
 class Review(db.Model):
     """One member's score sheet for one application: a draft until submitted, then locked."""
@@ -145,9 +189,7 @@ class Review(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    assignment_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("review_assignments.id", ondelete="CASCADE"), unique=True
-    )
+    assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("review_assignments.id"), unique=True)
     state: Mapped[ReviewState] = mapped_column(
         enum_type(ReviewState, "review_state"), default=ReviewState.DRAFT, index=True
     )
@@ -160,8 +202,13 @@ class Review(db.Model):
     ratings: Mapped[list[Rating]] = relationship(
         back_populates="review", cascade="all, delete-orphan", order_by="Rating.criterion_id"
     )
+    #: The trail never cascades away: a review with events cannot be deleted (the database
+    #: refuses), so it cannot be unassigned either.
     events: Mapped[list[ReviewEvent]] = relationship(
-        back_populates="review", cascade="all, delete-orphan", order_by="ReviewEvent.id"
+        back_populates="review",
+        cascade="save-update, merge",
+        passive_deletes="all",
+        order_by="ReviewEvent.id",
     )
 
     @property
@@ -198,9 +245,7 @@ class ReviewEvent(db.Model):
     __tablename__ = "review_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    review_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("reviews.id", ondelete="CASCADE"), index=True
-    )
+    review_id: Mapped[int] = mapped_column(sa.ForeignKey("reviews.id"), index=True)
     kind: Mapped[ReviewEventKind] = mapped_column(enum_type(ReviewEventKind, "review_event"))
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(sa.Text, default="")

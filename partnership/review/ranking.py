@@ -70,8 +70,10 @@ def load_programme_reviews(programme: Programme, application_ids=None) -> Progra
         query = query.where(Application.id.in_(application_ids))
     applications = list(db.session.scalars(query).unique())
     members = members_of(programme)
-    member_by_id = {m.id: m for m in members}
-    conflicts = programme_conflicts(members, {a.id: a.school_id for a in applications})
+    # Former members' submitted reviews stay on record and count (unless conflicted).
+    everyone = members + members_of(programme, former=True)
+    member_by_id = {m.id: m for m in everyone}
+    conflicts = programme_conflicts(everyone, {a.id: a.school_id for a in applications})
     app_ids = {a.id for a in applications}
     rows = db.session.execute(
         sa.select(

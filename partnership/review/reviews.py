@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from ..core.transitions import lock_row, move
 from ..db_types import utcnow
 from ..extensions import db
 from ..programmes import services as programme_services
@@ -21,6 +22,20 @@ from .models import (
 
 class ReviewError(Exception):
     """A score-sheet change the rules do not allow."""
+
+
+R = ReviewState
+#: A draft is submitted (and locked); staff may reopen a submitted one.
+REVIEW_TRANSITIONS: dict[ReviewState, frozenset[ReviewState]] = {
+    R.DRAFT: frozenset({R.SUBMITTED}),
+    R.SUBMITTED: frozenset({R.DRAFT}),
+}
+
+
+def _review_refused(from_state: ReviewState, to_state: ReviewState) -> ReviewError:
+    if from_state == R.SUBMITTED:
+        return ReviewError("submitted reviews are locked")
+    return ReviewError(f"review cannot go from {from_state} to {to_state}")
 
 
 def review_submitted_for(programme: Programme) -> bool:
@@ -59,7 +74,13 @@ def save_review(
     programme = assignment.member.programme
     if programme.state != ProgrammeState.REVIEWING:
         raise ReviewError("not in the review phase")
-    review = assignment.review
+    # Two saves of one sheet (two tabs, a double click) take turns; the second sees the first.
+    lock_row(ReviewAssignment, assignment.id)
+    review = db.session.scalar(
+        sa.select(Review)
+        .where(Review.assignment_id == assignment.id)
+        .execution_options(populate_existing=True)
+    )
     if review is None:
         review = Review(assignment=assignment, state=ReviewState.DRAFT)
         db.session.add(review)
@@ -84,11 +105,14 @@ def save_review(
         rating.score = score
         rating.comment = (comments.get(criterion_id) or "").strip()
     review.overall_comment = overall_comment.strip()
-    if submit:
-        review.state = ReviewState.SUBMITTED
-        review.submitted_at = utcnow()
-        review.events.append(ReviewEvent(kind=ReviewEventKind.SUBMITTED, actor_id=actor.id))
     db.session.flush()
+    if submit:
+        move(
+            review, R.SUBMITTED, allowed=REVIEW_TRANSITIONS, illegal=_review_refused,
+            values={"submitted_at": utcnow()},
+        )  # fmt: skip
+        review.events.append(ReviewEvent(kind=ReviewEventKind.SUBMITTED, actor_id=actor.id))
+        db.session.flush()
     return review
 
 
@@ -98,8 +122,10 @@ def reopen_review(review: Review, reason: str, actor) -> None:
         raise ReviewError("not submitted")
     if review.assignment.member.programme.state != ProgrammeState.REVIEWING:
         raise ReviewError("not in the review phase")
-    review.state = ReviewState.DRAFT
-    review.submitted_at = None
+    move(
+        review, R.DRAFT, allowed=REVIEW_TRANSITIONS,
+        illegal=lambda a, b: ReviewError("not submitted"), values={"submitted_at": None},
+    )  # fmt: skip
     review.events.append(
         ReviewEvent(kind=ReviewEventKind.REOPENED, actor_id=actor.id, reason=reason.strip())
     )

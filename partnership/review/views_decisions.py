@@ -117,7 +117,12 @@ def publish(programme_id: int):
         svc.publish_decisions(programme, current_user)
     except DecisionError:
         db.session.rollback()
-        flash(_("Every application needs a decision before the results are published."), "error")
+        if programme.decisions_published:  # another request published them a moment ago
+            flash(_("The decisions are already published."), "info")
+        else:
+            flash(
+                _("Every application needs a decision before the results are published."), "error"
+            )
     else:
         commit_and_send()
         flash(_("Decisions published. Schools can read their feedback."), "success")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -13,7 +13,7 @@ from ..extensions import db
 from ..i18n import current_language
 from ..permissions import login_required, require
 from ..programmes.models import ProgrammeState
-from .access import REVIEW_PHASES, assignment_of, member_of
+from .access import PEER_SCORES_PHASES, assignment_of, member_of
 from .conflicts import ConflictError, declare_conflict, is_conflicted
 from .forms import ConflictForm, score_sheet_form
 from .models import CommitteeMember, ConflictOfInterest, ReviewAssignment, ReviewState
@@ -43,7 +43,7 @@ def review_attachment_url(attachment) -> str | None:
 def queue():
     memberships = db.session.scalars(
         sa.select(CommitteeMember)
-        .where(CommitteeMember.user_id == current_user.id)
+        .where(CommitteeMember.user_id == current_user.id, CommitteeMember.ended_at.is_(None))
         .options(
             selectinload(CommitteeMember.programme),
             selectinload(CommitteeMember.assignments).selectinload(ReviewAssignment.application),
@@ -160,7 +160,8 @@ def declare(application_id: int):
     try:
         declare_conflict(member, application, form.reason.data, current_user)
     except ConflictError:
-        abort(404)
+        flash(_("A conflict can be declared only on an application under review."), "error")
+        return redirect(url_for(".queue"))
     db.session.commit()
     flash(_("Conflict declared. You will not review this application."), "success")
     return redirect(url_for(".queue"))
@@ -175,7 +176,7 @@ def peers(application_id: int):
     if not current_user.is_staff:
         member, application, assignment = _assigned_or_403(application_id)
         require(
-            programme.state in REVIEW_PHASES
+            programme.state in PEER_SCORES_PHASES
             and assignment.review is not None
             and assignment.review.state == ReviewState.SUBMITTED
         )

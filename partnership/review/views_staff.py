@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import selectinload
 
 from ..applications.models import Application
 from ..extensions import db
@@ -16,7 +17,7 @@ from ..registry.models import Organisation, Sector
 from ..registry.services import today
 from . import committee as svc
 from .access import is_committee_member
-from .conflicts import CONFLICT_LOOKBACK_YEARS, ConflictError, declare_conflict, remove_conflict
+from .conflicts import CONFLICT_LOOKBACK_YEARS, ConflictError, declare_conflict, withdraw_conflict
 from .forms import AppointMemberForm, ManualAssignForm, ReasonForm, StaffConflictForm
 from .models import CommitteeMember, ConflictOfInterest, Review, ReviewAssignment
 from .ranking import load_programme_reviews
@@ -104,15 +105,28 @@ def committee(programme_id: int):
             flash(_("%(name)s joined the committee.", name=member.user.name), "success")
             return redirect(url_for(".committee", programme_id=programme.id))
     applications = svc.assignable_applications(programme)
-    conflicts = db.session.scalars(
+    all_conflicts = db.session.scalars(
         sa.select(ConflictOfInterest)
         .join(CommitteeMember)
         .where(CommitteeMember.programme_id == programme.id)
+        .options(
+            selectinload(ConflictOfInterest.member).selectinload(CommitteeMember.user),
+            selectinload(ConflictOfInterest.application),
+            selectinload(ConflictOfInterest.declared_by),
+            selectinload(ConflictOfInterest.withdrawn_by),
+        )
         .order_by(ConflictOfInterest.id)
     ).all()
+    conflicts = [c for c in all_conflicts if c.is_current]
     data = load_programme_reviews(programme)
     recorded = {(c.member_id, c.application_id) for c in conflicts}
     automatic = data.conflicts - recorded
+    former = db.session.scalars(
+        sa.select(CommitteeMember)
+        .where(CommitteeMember.programme_id == programme.id, CommitteeMember.ended_at.is_not(None))
+        .options(selectinload(CommitteeMember.user), selectinload(CommitteeMember.ended_by))
+        .order_by(CommitteeMember.ended_at)
+    ).all()
     return render_template(
         "review/committee.html",
         programme=programme,
@@ -122,6 +136,8 @@ def committee(programme_id: int):
             formdata=None, members=members, applications=applications, prefix="conflict"
         ),
         conflicts=conflicts,
+        withdrawn=[c for c in all_conflicts if not c.is_current],
+        former=former,
         automatic=sorted(automatic),
         member_by_id={m.id: m for m in members},
         app_by_id={a.id: a for a in data.applications},
@@ -132,14 +148,24 @@ def committee(programme_id: int):
 
 @bp.post("/programmes/<int:programme_id>/committee/<int:member_id>/remove")
 def remove_member(programme_id: int, member_id: int):
+    """End a membership of the committee, with a reason (the member's record stays)."""
     member = _member(programme_id, member_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Give the reason for ending this membership."), "error")
+        return redirect(url_for(".committee", programme_id=programme_id))
     try:
-        svc.remove_member(member)
+        svc.end_membership(member, form.reason.data, current_user)
     except svc.CommitteeError:
-        flash(_("A member who has submitted reviews cannot be removed."), "error")
+        db.session.rollback()
+        flash(_("This membership has already ended."), "info")
     else:
         db.session.commit()
-        flash(_("Removed from the committee."), "success")
+        flash(
+            _("%(name)s is no longer on the committee. Their submitted reviews stay on record.",
+              name=member.user.name),
+            "success",
+        )  # fmt: skip
     return redirect(url_for(".committee", programme_id=programme_id))
 
 
@@ -167,7 +193,9 @@ def add_conflict(programme_id: int):
     try:
         declare_conflict(member, application, form.reason.data, current_user)
     except ConflictError:
-        flash(_("That application belongs to another programme."), "error")
+        db.session.rollback()
+        flash(_("A conflict can be recorded only on an application of this programme that is "
+                "under review, for a current member."), "error")  # fmt: skip
     else:
         db.session.commit()
         flash(_("Conflict recorded."), "success")
@@ -176,12 +204,23 @@ def add_conflict(programme_id: int):
 
 @bp.post("/programmes/<int:programme_id>/conflicts/<int:conflict_id>/remove")
 def delete_conflict(programme_id: int, conflict_id: int):
+    """Withdraw a declared conflict, with a reason (it stays listed as withdrawn)."""
     conflict = db.get_or_404(ConflictOfInterest, conflict_id)
     if conflict.member.programme_id != programme_id:
         abort(404)
-    remove_conflict(conflict)
-    db.session.commit()
-    flash(_("Conflict removed."), "success")
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Give the reason for withdrawing the conflict."), "error")
+        return redirect(url_for(".committee", programme_id=programme_id))
+    try:
+        withdraw_conflict(conflict, form.reason.data, current_user)
+    except ConflictError:
+        db.session.rollback()
+        flash(_("This conflict cannot be withdrawn (it is automatic or already withdrawn)."),
+              "info")  # fmt: skip
+    else:
+        db.session.commit()
+        flash(_("Conflict withdrawn."), "success")
     return redirect(url_for(".committee", programme_id=programme_id))
 
 
@@ -193,8 +232,9 @@ def assignments(programme_id: int):
     loads = {m.id: 0 for m in data.members}
     submitted = {m.id: 0 for m in data.members}
     for record in data.records:
-        loads[record.member.id] += 1
-        submitted[record.member.id] += record.counts
+        if record.member.id in loads:  # former members' reviews are not a current load
+            loads[record.member.id] += 1
+            submitted[record.member.id] += record.counts
     app_by_id = {a.id: a for a in data.applications}
     return render_template(
         "review/assignments.html",
@@ -267,7 +307,9 @@ def remove_assignment(assignment_id: int):
     try:
         svc.unassign(assignment)
     except svc.CommitteeError:
-        flash(_("A submitted review cannot be unassigned; reopen it first."), "error")
+        db.session.rollback()
+        flash(_("This review has been submitted, so it stays on record and cannot be "
+                "unassigned."), "error")  # fmt: skip
     else:
         db.session.commit()
         flash(_("Assignment withdrawn."), "success")

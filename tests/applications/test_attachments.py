@@ -76,10 +76,9 @@ def test_pdf_png_jpeg_are_stored_under_random_keys(app, client, db, draft):
         ("photo.png", b"<html><script>alert(1)</script>", "is not a PDF, JPEG or PNG file."),
         ("empty.pdf", b"", "is empty."),
         ("../../evil.pdf", PDF, "a file name cannot contain folders"),
-        ("..\\..\\windows\\evil.pdf", PDF, "a file name cannot contain folders"),
         ("/etc/passwd.pdf", PDF, "a file name cannot contain folders"),
     ],
-    ids=["exe-as-pdf", "html-as-png", "empty", "dotdot", "backslash", "absolute"],
+    ids=["exe-as-pdf", "html-as-png", "empty", "dotdot", "absolute"],
 )
 def test_bad_files_are_refused_and_nothing_is_stored(app, client, db, draft, name, data, message):
     response = _upload(client, draft, ("good.pdf", PDF), (name, data))
@@ -87,6 +86,33 @@ def test_bad_files_are_refused_and_nothing_is_stored(app, client, db, draft, nam
     assert "No file was added." in response.text
     assert _count(db) == 0
     assert _stored(app) == []
+
+
+@pytest.mark.parametrize(
+    "name", ["..\\..\\windows\\evil.pdf", "C:\\Users\\ครู\\แผน.pdf"], ids=["dotdot", "drive"]
+)
+def test_backslash_name_never_becomes_a_stored_path(app, client, db, draft, name):
+    """A Windows path in the file name: the app refuses it if it arrives, and whatever the
+    multipart parser passes on (Werkzeug 3.1.9 unescapes the backslashes away, older versions
+    keep them), the stored name has no folder part and the file lands only under its random key."""
+    from flask_babel import force_locale
+    from werkzeug.datastructures import FileStorage
+
+    from partnership.applications.services import ApplicationError, attach_files
+
+    with force_locale("en"), pytest.raises(ApplicationError, match="cannot contain folders"):
+        attach_files(draft, [FileStorage(io.BytesIO(PDF), filename=name)], None)
+
+    response = _upload(client, draft, (name, PDF))
+    assert response.status_code == 200
+    attachments = db.session.scalars(db.select(Attachment)).all()
+    if not attachments:
+        assert "a file name cannot contain folders" in response.text
+    for attachment in attachments:
+        assert not {"/", "\\", ":"} & set(attachment.filename), attachment.filename
+        assert not attachment.filename.startswith("."), attachment.filename
+        assert attachment.filename.endswith(".pdf")
+    assert _stored(app) == sorted(a.storage_key for a in attachments)
 
 
 def test_oversized_file_is_refused(app, client, db, draft, monkeypatch):

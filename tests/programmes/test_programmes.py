@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
 
 from partnership.programmes import services
 from partnership.programmes.models import Programme, ProgrammeState
@@ -163,16 +164,54 @@ ALL_MOVES = [(a, b) for a in S for b in S]
 
 
 @pytest.mark.parametrize(("from_state", "to_state"), ALL_MOVES)
-def test_programme_state_machine(db, make_programme, from_state, to_state):
+def test_programme_state_machine(db, make_programme, login_as, from_state, to_state):
+    """Every manual move is in the table and recorded once; "decided" is never a manual move."""
+    from partnership.programmes.models import ProgrammeEvent
+
+    staff = login_as("staff")
     programme = make_programme(state=from_state)
-    allowed = to_state in services.PROGRAMME_TRANSITIONS[from_state]
+    allowed = to_state in services.MANUAL_TRANSITIONS[from_state]
+    assert S.DECIDED not in services.MANUAL_TRANSITIONS[from_state]
+    before = db.session.scalar(sa.select(sa.func.count(ProgrammeEvent.id)))
     if allowed:
-        services.change_state(programme, to_state)
+        services.change_state(programme, to_state, staff, "why")
+        db.session.commit()
+        db.session.expire_all()
         assert programme.state == to_state
+        last = programme.events[-1]
+        assert (last.from_state, last.to_state, last.actor_id, last.reason) == (
+            from_state, to_state, staff.id, "why",
+        )  # fmt: skip
     else:
         with pytest.raises(services.IllegalProgrammeTransition):
-            services.change_state(programme, to_state)
+            services.change_state(programme, to_state, staff)
+        db.session.rollback()
         assert programme.state == from_state
+    after = db.session.scalar(sa.select(sa.func.count(ProgrammeEvent.id)))
+    assert after - before == (1 if allowed else 0)
+
+
+def test_only_publishing_marks_a_programme_decided(db, make_programme, login_as):
+    staff = login_as("staff")
+    programme = make_programme(state=S.REVIEWING)
+    with pytest.raises(services.IllegalProgrammeTransition):
+        services.change_state(programme, S.DECIDED, staff)
+    services.mark_decided(programme, staff)
+    assert programme.state == S.DECIDED
+    with pytest.raises(services.IllegalProgrammeTransition):  # once
+        services.mark_decided(programme, staff)
+
+
+def test_programme_page_offers_no_mark_as_decided(client, db, login_as, make_programme):
+    login_as("staff")
+    programme = make_programme(state=S.REVIEWING)
+    page = client.get(f"/programmes/{programme.id}")
+    assert 'id="move-decided"' not in page.text
+    assert 'id="publish-hint"' in page.text
+    refused = client.post(f"/programmes/{programme.id}/state", data={"to_state": "decided"})
+    assert refused.status_code in (200, 302)
+    db.session.expire_all()
+    assert programme.state == S.REVIEWING
 
 
 def test_programme_cannot_open_without_rubric(db, make_programme):
