@@ -3,8 +3,6 @@ effect at the next request, happens once under concurrent requests, and stays on
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 import sqlalchemy as sa
 
@@ -20,6 +18,7 @@ from partnership.accounts.models import (
 from partnership.accounts.services import IllegalMembershipMove, move_membership
 from partnership.extensions import db
 from partnership.notifications.models import OutgoingMail
+from tests.live import all_at_once, live_server
 
 from .conftest import log_in
 
@@ -218,53 +217,38 @@ def test_the_access_record_is_append_only(app, make_user, make_school, add_membe
     assert [e.reason for e in events()] == ["reason"]
 
 
-def race(app, n: int, path: str, data: dict, client_factory) -> list[int]:
-    """``n`` staff clients post the same form at the same moment."""
-    clients = [client_factory() for _ in range(n)]
-    db.session.remove()
-    start = threading.Barrier(n)
-    codes: list[int] = []
-
-    def post(client) -> None:
-        start.wait()
-        codes.append(client.post(path, data=data).status_code)
-
-    threads = [threading.Thread(target=post, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return codes
+THREADS = 8
 
 
-def test_concurrent_ends_of_one_membership_happen_once(app, make_user, make_school, add_membership):
+def test_simultaneous_ends_of_one_membership_happen_once(
+    app, make_user, make_school, add_membership
+):
     staff = make_user(is_staff=True)
     membership = add_membership(make_user(), school=make_school())
-
-    def staff_client():
-        client = app.test_client()
-        log_in(client, staff.email)
-        return client
-
-    codes = race(app, 8, f"/staff/people/memberships/{membership.id}/end",
-                 {f"end-{membership.id}-reason": "Moved away"}, staff_client)  # fmt: skip
-    assert codes == [302] * 8
+    data = {f"end-{membership.id}-reason": "Moved away"}
+    with live_server(app) as server:
+        sessions = [server.session_for(staff) for _ in range(THREADS)]
+        url = f"{server.url}/staff/people/memberships/{membership.id}/end"
+        statuses = all_at_once(
+            THREADS, lambda i: sessions[i].post(url, data=data, allow_redirects=False)
+        )
+    assert server.errors == [] and statuses == [302] * THREADS
     assert len(events()) == 1 and len(mails()) == 1
 
 
-def test_concurrent_deactivations_of_one_account_happen_once(app, make_user):
+def test_simultaneous_deactivations_of_one_account_happen_once(app, make_user):
     staff = make_user(is_staff=True)
-    user_id = make_user().id
-
-    def staff_client():
-        client = app.test_client()
-        log_in(client, staff.email)
-        return client
-
-    codes = race(
-        app, 8, f"/staff/people/{user_id}/deactivate", {"account-reason": "Audit"}, staff_client
-    )
-    assert codes == [302] * 8
+    user = make_user()
+    with live_server(app) as server:
+        sessions = [server.session_for(staff) for _ in range(THREADS)]
+        url = f"{server.url}/staff/people/{user.id}/deactivate"
+        statuses = all_at_once(
+            THREADS,
+            lambda i: sessions[i].post(
+                url, data={"account-reason": "Audit"}, allow_redirects=False
+            ),
+        )
+    assert server.errors == [] and statuses == [302] * THREADS
     assert len(events()) == 1 and len(mails()) == 1
     db.session.expire_all()
-    assert db.session.get(User, user_id).session_version == 2
+    assert db.session.get(User, user.id).session_version == 2

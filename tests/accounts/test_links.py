@@ -6,12 +6,14 @@ import hashlib
 import re
 
 import pytest
+import requests
 import sqlalchemy as sa
 
 from partnership.accounts.models import AccountToken, TokenPurpose
 from partnership.core.urls import external_url
 from partnership.extensions import db
 from partnership.notifications.models import OutgoingMail
+from tests.live import all_at_once, live_server
 
 from .conftest import PASSWORD, log_in
 
@@ -127,32 +129,29 @@ def test_logged_delivery_shows_the_link_in_development_only(
     assert "Reset your password" in caplog.text and not TOKEN_LINK.search(caplog.text)
 
 
-def test_a_reset_link_works_once_under_concurrent_requests(app, make_user, mailbox):
-    """Eight browsers post the same link at once: exactly one new password wins."""
-    import threading
-
+def test_a_reset_link_works_once_under_simultaneous_requests(app, make_user, mailbox):
+    """Eight browsers post the same link at the same moment: exactly one new password wins."""
     make_user("teacher@example.org")
     client = app.test_client()
     client.post("/password/reset", data={"email": "teacher@example.org"})
     path = mailbox.link("teacher@example.org", "/password/reset/")
-    db.session.remove()  # let the threads' sessions write the rows this one has read
-    start = threading.Barrier(8)
-    locations: list[str] = []
+    responses = {}
 
-    def post(n: int) -> None:
-        password = f"concurrent secret {n}"
-        start.wait()
-        response = app.test_client().post(path, data={"password": password, "confirm": password})
-        locations.append((n, response.status_code, response.location))
+    with live_server(app) as server:
 
-    threads = [threading.Thread(target=post, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    winners = [n for n, code, location in locations if location == "/login"]
-    assert len(winners) == 1, locations
-    assert all(loc in ("/login", "/password/reset") for _, _, loc in locations), locations
-    assert (
-        log_in(client, "teacher@example.org", f"concurrent secret {winners[0]}").status_code == 302
-    )
+        def post(i: int) -> requests.Response:
+            password = f"simultaneous secret {i}"
+            responses[i] = requests.post(
+                server.url + path,
+                data={"password": password, "confirm": password},
+                allow_redirects=False,
+            )
+            return responses[i]
+
+        statuses = all_at_once(8, post)
+    assert server.errors == [] and statuses == [302] * 8
+    winners = [i for i, r in responses.items() if r.headers["Location"] == "/login"]
+    assert len(winners) == 1, {i: r.headers["Location"] for i, r in responses.items()}
+    assert {r.headers["Location"] for r in responses.values()} == {"/login", "/password/reset"}
+    new_password = f"simultaneous secret {winners[0]}"
+    assert log_in(client, "teacher@example.org", new_password).status_code == 302
