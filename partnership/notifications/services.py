@@ -60,7 +60,14 @@ def deliver(mail: OutgoingMail, body: str | None = None) -> None:
     body = mail.body if body is None else body
     if not config.get("SMTP_HOST"):
         shown = mail.body if config.get("ENV_NAME") == "production" else body
-        current_app.logger.info("E-mail to %s: %s\n%s", mail.to_address, mail.subject, shown)
+        # A warning, so it shows without debug mode: it is the development mailbox (demo users
+        # reset passwords from here), and in production it says the mail did not go out.
+        current_app.logger.warning(
+            "E-mail not sent (no SMTP_HOST), logged: to %s: %s\n%s",
+            mail.to_address,
+            mail.subject,
+            shown,
+        )
         mail.state = MailState.LOGGED
         mail.sent_at = utcnow()
         return
