@@ -124,3 +124,16 @@ def increment(obj: Any, **deltas: int) -> None:
         execution_options={"synchronize_session": False},
     )
     db.session.expire(obj, list(deltas))
+
+
+def add_unique(obj: Any) -> bool:
+    """Insert a row that a unique constraint guards; False if a racing request inserted it first.
+
+    The insert runs in a savepoint, so losing the race leaves the rest of the transaction intact.
+    """
+    try:
+        with db.session.begin_nested():
+            db.session.add(obj)
+    except sa.exc.IntegrityError:
+        return False
+    return True

@@ -18,7 +18,7 @@ from ..applications.models import (
 )
 from ..extensions import db
 from ..i18n import BANGKOK, current_academic_year, now_utc
-from ..programmes.models import Programme, ProgrammeState, RubricCriterion, TieBreak
+from ..programmes.models import Programme, ProgrammeEvent, ProgrammeState, RubricCriterion, TieBreak
 from ..registry.models import GRADE_INDEX, School
 
 P4, P6 = GRADE_INDEX["p4"], GRADE_INDEX["p6"]
@@ -130,6 +130,22 @@ def _programme_specs() -> dict[str, dict]:
     }
 
 
+def _history(programme: Programme, staff: User | None) -> None:
+    """The programme's trail up to its demo state: created, opened, closed, review started."""
+    path = [ProgrammeState.DRAFT, ProgrammeState.OPEN, ProgrammeState.CLOSED,
+            ProgrammeState.REVIEWING]  # fmt: skip
+    times = [programme.opens_at - timedelta(days=7), programme.opens_at, programme.closes_at,
+             programme.closes_at + timedelta(days=3)]  # fmt: skip
+    previous = None
+    for state, at in zip(path, times, strict=True):
+        programme.events.append(
+            ProgrammeEvent(from_state=previous, to_state=state, actor=staff, created_at=at)
+        )
+        if state == programme.state:
+            break
+        previous = state
+
+
 def _get_or_create_programme(spec: dict, staff: User | None) -> tuple[Programme, bool]:
     existing = db.session.scalar(db.select(Programme).where(Programme.name_th == spec["name_th"]))
     if existing is not None:
@@ -146,6 +162,7 @@ def _get_or_create_programme(spec: dict, staff: User | None) -> tuple[Programme,
                 weight=weight,
             )
         )
+    _history(programme, staff)
     db.session.add(programme)
     db.session.flush()
     return programme, True

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..applications.models import Application, ApplicationState
-from ..core.transitions import StaleState, compare_and_set, lock_row
+from ..core.transitions import StaleState, add_unique, compare_and_set, lock_row
 from ..db_types import utcnow
 from ..extensions import db
 from ..programmes.models import Programme, ProgrammeState
@@ -80,8 +80,8 @@ def appoint_member(
         programme=programme, user=user, organisation=organisation, sector=sector,
         is_chair=is_chair, appointed_by_id=actor.id,
     )  # fmt: skip
-    db.session.add(member)
-    db.session.flush()
+    if not add_unique(member):  # appointed by a simultaneous request
+        raise CommitteeError("already a member")
     return member
 
 
@@ -152,6 +152,7 @@ def run_automatic_assignment(
     and put every application that has a reviewer in review."""
     if programme.state not in ASSIGNING_PHASES:
         raise CommitteeError("not assigning now")
+    lock_row(Programme, programme.id)  # two runs at once take turns; the second adds nothing
     state = dry_run(programme)
     sync_automatic_conflicts(state.members, {a.id: a.school_id for a in state.applications})
     for member_id, app_id in state.plan.remove:
@@ -199,8 +200,11 @@ def assign_by_hand(member: CommitteeMember, application: Application, actor: Use
         )
     ):
         raise CommitteeError("already assigned")
-    assignment = ReviewAssignment(member=member, application=application, assigned_by_id=actor.id)
-    db.session.add(assignment)
+    assignment = ReviewAssignment(
+        member_id=member.id, application_id=application.id, assigned_by_id=actor.id
+    )
+    if not add_unique(assignment):
+        raise CommitteeError("already assigned")
     if application.state == ApplicationState.ELIGIBLE:
         move_application(application, ApplicationState.IN_REVIEW, actor, "")
     db.session.flush()

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from ..accounts.models import Membership, MembershipState
 from ..applications.models import Application
-from ..core.transitions import StaleState, compare_and_set
+from ..core.transitions import StaleState, add_unique, compare_and_set
 from ..db_types import utcnow
 from ..extensions import db
 from ..registry.models import Partnership
@@ -156,12 +156,17 @@ def declare_conflict(
         raise ConflictError("not under review")
     conflict = current_conflict(member, application)
     if conflict is None:
-        conflict = ConflictOfInterest(member=member, application=application)
-        db.session.add(conflict)
-    # A declaration (by the member or staff) replaces an automatic record's wording.
-    conflict.source = ConflictSource.DECLARED
-    conflict.reason = reason.strip()
-    conflict.declared_by = actor
+        conflict = ConflictOfInterest(
+            member_id=member.id, application_id=application.id, source=ConflictSource.DECLARED,
+            reason=reason.strip(), declared_by_id=actor.id if actor else None,
+        )  # fmt: skip
+        if not add_unique(conflict):  # declared by a simultaneous request: that one stands
+            conflict = current_conflict(member, application)
+    else:
+        # A declaration (by the member or staff) replaces an automatic record's wording.
+        conflict.source = ConflictSource.DECLARED
+        conflict.reason = reason.strip()
+        conflict.declared_by = actor
     assignment = db.session.scalar(
         sa.select(ReviewAssignment).where(
             ReviewAssignment.member_id == member.id,

@@ -19,7 +19,7 @@ from . import committee as svc
 from .access import is_committee_member
 from .conflicts import CONFLICT_LOOKBACK_YEARS, ConflictError, declare_conflict, withdraw_conflict
 from .forms import AppointMemberForm, ManualAssignForm, ReasonForm, StaffConflictForm
-from .models import CommitteeMember, ConflictOfInterest, Review, ReviewAssignment
+from .models import CommitteeMember, ConflictOfInterest, ConflictSource, Review, ReviewAssignment
 from .ranking import load_programme_reviews
 from .reviews import ReviewError, register_rubric_lock, reopen_review
 from .workflow import DecisionError
@@ -146,27 +146,32 @@ def committee(programme_id: int):
     )
 
 
-@bp.post("/programmes/<int:programme_id>/committee/<int:member_id>/remove")
+@bp.route(
+    "/programmes/<int:programme_id>/committee/<int:member_id>/remove", methods=["GET", "POST"]
+)
 def remove_member(programme_id: int, member_id: int):
     """End a membership of the committee, with a reason (the member's record stays)."""
     member = _member(programme_id, member_id)
     form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("Give the reason for ending this membership."), "error")
-        return redirect(url_for(".committee", programme_id=programme_id))
-    try:
-        svc.end_membership(member, form.reason.data, current_user)
-    except svc.CommitteeError:
-        db.session.rollback()
+    if member.is_current and form.validate_on_submit():
+        try:
+            svc.end_membership(member, form.reason.data, current_user)
+        except svc.CommitteeError:
+            db.session.rollback()
+        else:
+            db.session.commit()
+            flash(
+                _("%(name)s is no longer on the committee. Their submitted reviews stay on "
+                  "record.", name=member.user.name),
+                "success",
+            )  # fmt: skip
+            return redirect(url_for(".committee", programme_id=programme_id))
+    if not member.is_current:
         flash(_("This membership has already ended."), "info")
-    else:
-        db.session.commit()
-        flash(
-            _("%(name)s is no longer on the committee. Their submitted reviews stay on record.",
-              name=member.user.name),
-            "success",
-        )  # fmt: skip
-    return redirect(url_for(".committee", programme_id=programme_id))
+        return redirect(url_for(".committee", programme_id=programme_id))
+    return render_template(
+        "review/end_member.html", form=form, member=member, programme=member.programme
+    )
 
 
 @bp.post("/programmes/<int:programme_id>/committee/<int:member_id>/chair")
@@ -202,26 +207,33 @@ def add_conflict(programme_id: int):
     return redirect(url_for(".committee", programme_id=programme.id))
 
 
-@bp.post("/programmes/<int:programme_id>/conflicts/<int:conflict_id>/remove")
+@bp.route(
+    "/programmes/<int:programme_id>/conflicts/<int:conflict_id>/remove", methods=["GET", "POST"]
+)
 def delete_conflict(programme_id: int, conflict_id: int):
     """Withdraw a declared conflict, with a reason (it stays listed as withdrawn)."""
     conflict = db.get_or_404(ConflictOfInterest, conflict_id)
     if conflict.member.programme_id != programme_id:
         abort(404)
     form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("Give the reason for withdrawing the conflict."), "error")
-        return redirect(url_for(".committee", programme_id=programme_id))
-    try:
-        withdraw_conflict(conflict, form.reason.data, current_user)
-    except ConflictError:
-        db.session.rollback()
+    withdrawable = conflict.is_current and conflict.source == ConflictSource.DECLARED
+    if withdrawable and form.validate_on_submit():
+        try:
+            withdraw_conflict(conflict, form.reason.data, current_user)
+        except ConflictError:
+            db.session.rollback()
+        else:
+            db.session.commit()
+            flash(_("Conflict withdrawn."), "success")
+            return redirect(url_for(".committee", programme_id=programme_id))
+    if not withdrawable:
         flash(_("This conflict cannot be withdrawn (it is automatic or already withdrawn)."),
               "info")  # fmt: skip
-    else:
-        db.session.commit()
-        flash(_("Conflict withdrawn."), "success")
-    return redirect(url_for(".committee", programme_id=programme_id))
+        return redirect(url_for(".committee", programme_id=programme_id))
+    return render_template(
+        "review/withdraw_conflict.html", form=form, conflict=conflict,
+        programme=conflict.member.programme,
+    )  # fmt: skip
 
 
 @bp.get("/programmes/<int:programme_id>/assignments")

@@ -111,6 +111,15 @@ def test_cannot_change_a_submitted_review(client, login, round_, write_review, d
     db.session.expire_all()
     assert sorted(db.session.scalars(db.select(Rating.score)).all()) == [1, 3]
     assert db.session.get(Review, review.id).state == ReviewState.SUBMITTED
+    # The positive case: the other member's unsubmitted sheet takes the same request.
+    login(round_["private"].user)
+    accepted = client.post(
+        f"/committee/applications/{round_['application'].id}/review",
+        data={f"score_{c.id}": "4" for c in round_["programme"].criteria} | {"action": "submit"},
+    )
+    assert accepted.status_code == 302
+    db.session.expire_all()
+    assert sorted(db.session.scalars(db.select(Rating.score)).all()) == [1, 3, 4, 4]
 
 
 def test_school_sees_feedback_without_reviewer_names(

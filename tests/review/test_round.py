@@ -83,12 +83,19 @@ def test_hand_assignment_refuses_a_conflicted_member(
     app = make_application(programme)
     member = make_member(programme, Sector.PRIVATE)
     make_partnership(member.organisation, app.school)
+    free = make_member(programme, Sector.PRIVATE)
     login_as("staff")
     client.post(
         f"/review/programmes/{programme.id}/assignments/add",
         data={"member_id": member.id, "application_id": app.id},
     )
     assert db.session.scalar(sa.select(sa.func.count(ReviewAssignment.id))) == 0
+    # The same request for a member without a conflict is accepted: the refusal is the rule.
+    client.post(
+        f"/review/programmes/{programme.id}/assignments/add",
+        data={"member_id": free.id, "application_id": app.id},
+    )
+    assert db.session.scalars(sa.select(ReviewAssignment.member_id)).all() == [free.id]
 
 
 def test_conflicted_and_draft_reviews_never_count(
