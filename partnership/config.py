@@ -41,6 +41,9 @@ def load_config(instance_path: str) -> dict:
             raise ConfigError("SECRET_KEY must be set in production")
         secret = "dev-only-not-secret"
     url = _database_url(instance_path)
+    stripe_api_base = os.environ.get("STRIPE_API_BASE", "")
+    if env == "production" and stripe_api_base and not stripe_api_base.startswith("https://"):
+        raise ConfigError("STRIPE_API_BASE must be https:// in production (or unset)")
     return {
         "ENV_NAME": env,
         "SECRET_KEY": secret,
@@ -75,5 +78,12 @@ def load_config(instance_path: str) -> dict:
         "UPLOAD_MAX_FILES": int(os.environ.get("UPLOAD_MAX_FILES", "5")),
         "S3_BUCKET": os.environ.get("S3_BUCKET", ""),
         "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL", ""),
+        # Online giving is off until both Stripe keys are set.
+        "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),
+        "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
+        "STRIPE_API_BASE": stripe_api_base,
+        # Seconds per attempt; with the SDK's 2 retries a silent Stripe costs about 26 s, under
+        # gunicorn's default 30 s worker timeout.
+        "STRIPE_TIMEOUT": float(os.environ.get("STRIPE_TIMEOUT", "8")),
         "PAGE_SIZE": 20,
     }
