@@ -85,5 +85,7 @@ def load_config(instance_path: str) -> dict:
         # Seconds per attempt; with the SDK's 2 retries a silent Stripe costs about 26 s, under
         # gunicorn's default 30 s worker timeout.
         "STRIPE_TIMEOUT": float(os.environ.get("STRIPE_TIMEOUT", "8")),
+        # The largest online gift; Stripe's eight-digit limit is ฿999,999.99.
+        "DONATION_MAX_SATANG": int(os.environ.get("DONATION_MAX_SATANG", "99999999")),
         "PAGE_SIZE": 20,
     }
