@@ -8,13 +8,13 @@ import io
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, render_template, request, send_from_directory
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..core.pagination import paginate
 from ..extensions import db
 from ..i18n import current_language, format_datetime, now_utc
-from ..ledger.services import entries_query
+from ..ledger.services import entries_query, running_balances
 from ..money import satang_to_input
-from ..permissions import load_or_404
 from ..registry.models import Organisation, Partnership
 from ..registry.provinces import province_choices
 from ..registry.services import active_partnership_clause, today
@@ -26,6 +26,14 @@ from .queries import programme_choices, public_campaigns
 from .workflow import NEXT_STEPS
 
 bp = Blueprint("campaigns", __name__)
+
+
+def load_public(campaign_id: int) -> Campaign:
+    """A campaign the visitor may see; a draft is "not found" to the public, not "forbidden"."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    if not campaign.can_view(current_user):
+        abort(404)
+    return campaign
 
 
 @bp.get("/campaigns")
@@ -62,7 +70,7 @@ def sponsors_of(campaign: Campaign) -> list[Organisation]:
 
 @bp.get("/campaigns/<int:campaign_id>")
 def campaign(campaign_id: int):
-    campaign = load_or_404(Campaign, campaign_id)
+    campaign = load_public(campaign_id)
     return render_template(
         "campaigns/campaign.html",
         campaign=campaign,
@@ -77,21 +85,23 @@ def campaign(campaign_id: int):
 
 @bp.get("/campaigns/<int:campaign_id>/ledger")
 def ledger(campaign_id: int):
-    campaign = load_or_404(Campaign, campaign_id)
-    return render_template(
-        "campaigns/ledger.html", campaign=campaign, page=paginate(entries_query(campaign.id), 50)
-    )
+    campaign = load_public(campaign_id)
+    page = paginate(entries_query(campaign.id), 50)
+    balances = running_balances(campaign.id, [entry.id for entry in page.items])
+    return render_template("campaigns/ledger.html", campaign=campaign, page=page, balances=balances)
 
 
 @bp.get("/campaigns/<int:campaign_id>/ledger.csv")
 def ledger_csv(campaign_id: int):
-    campaign = load_or_404(Campaign, campaign_id)
+    campaign = load_public(campaign_id)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
         [_("Entry"), _("Time"), _("Kind"), _("From"), _("Amount (baht)"), _("Balance (baht)")]
     )
-    for entry, balance in db.session.execute(entries_query(campaign.id)):
+    balance = 0
+    for entry in db.session.scalars(entries_query(campaign.id)):
+        balance += entry.amount_satang
         writer.writerow(
             [
                 entry.id,

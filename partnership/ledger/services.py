@@ -50,15 +50,28 @@ def totals_by_campaign() -> dict[int, Totals]:
 
 
 def entries_query(campaign_id: int):
-    """The campaign's rows in order, each with the running balance up to and including it."""
-    running = (
-        sa.func.sum(LedgerEntry.amount_satang)
-        .over(partition_by=LedgerEntry.campaign_id, order_by=LedgerEntry.id)
-        .label("balance_satang")
+    """The campaign's rows in order."""
+    return (
+        sa.select(LedgerEntry)
+        .where(LedgerEntry.campaign_id == campaign_id)
+        .order_by(LedgerEntry.id)
     )
-    inner = sa.select(LedgerEntry, running).where(LedgerEntry.campaign_id == campaign_id).subquery()
-    entry = sa.orm.aliased(LedgerEntry, inner)
-    return sa.select(entry, inner.c.balance_satang).order_by(inner.c.id)
+
+
+def running_balances(campaign_id: int, entry_ids: list[int]) -> dict[int, int]:
+    """The balance after each of these rows (a window over the campaign's rows, one query)."""
+    if not entry_ids:
+        return {}
+    running = (
+        sa.func.sum(LedgerEntry.amount_satang).over(order_by=LedgerEntry.id).label("balance_satang")
+    )
+    inner = (
+        sa.select(LedgerEntry.id, running)
+        .where(LedgerEntry.campaign_id == campaign_id, LedgerEntry.id <= max(entry_ids))
+        .subquery()
+    )
+    rows = db.session.execute(sa.select(inner).where(inner.c.id.in_(entry_ids)))
+    return {entry_id: int(balance) for entry_id, balance in rows}
 
 
 #: A cache of the ledger to check: a name and a reader returning

@@ -20,13 +20,14 @@ MESSAGE_MAX = 500
 class DonationForm(FlaskForm):
     """One gift to ``campaign``; ``amount_satang`` is set once the form validates."""
 
-    preset = RadioField(_l("Amount"), choices=[], validators=[Optional()])
+    #: Checked with the custom amount (``validate_custom_amount``), which always runs.
+    preset = RadioField(_l("Amount"), choices=[], validate_choice=False)
     custom_amount = StringField(
         _l("Or another amount (baht)"),
-        validators=[Optional(), Length(max=30)],
+        validators=[Length(max=30)],
         render_kw={"inputmode": "decimal", "autocomplete": "off"},
     )
-    donor_name = StringField(_l("Your name"), validators=[Optional(), Length(max=120)])
+    donor_name = StringField(_l("Your name"), validators=[Length(max=120)])
     email = EmailField(
         _l("E-mail"),
         validators=[

@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 
 from ..campaigns.hooks import page_section
 from ..campaigns.models import Campaign
+from ..campaigns.views import load_public
 from ..core.pagination import paginate
 from ..extensions import db
 from ..i18n import current_language, now_utc
-from ..permissions import load_or_404
 from .client import (
     PaymentProviderDown,
     PaymentRequestRefused,
@@ -61,7 +61,7 @@ def _render_form(campaign: Campaign, form: DonationForm, status: int = 200, prob
 
 @bp.route("/campaigns/<int:campaign_id>/give", methods=["GET", "POST"])
 def give(campaign_id: int):
-    campaign = load_or_404(Campaign, campaign_id)
+    campaign = load_public(campaign_id)
     form = DonationForm(campaign=campaign)
     if request.method == "GET" and request.args.get("amount", "").isdigit():
         form.preset.data = request.args["amount"]

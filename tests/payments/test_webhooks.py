@@ -15,6 +15,7 @@ from partnership.ledger.models import LedgerEntry, LedgerKind
 from partnership.ledger.services import verify
 from partnership.payments.models import DonationState, EventOutcome, StripeEvent
 from tests.crowd import reload
+from tests.factories import english  # noqa: F401  (autouse: pages in English)
 
 pytestmark = pytest.mark.usefixtures("stripe_app")
 
