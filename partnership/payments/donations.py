@@ -114,6 +114,7 @@ def note_payment_ids(
     donation: Donation, *, payment_intent: str | None = None, charge: str | None = None
 ) -> None:
     """Remember the PaymentIntent and charge: refund and dispute events name only these."""
+    donation = lock_row(Donation, donation.id)
     values = {}
     if payment_intent and not donation.payment_intent_id:
         values["payment_intent_id"] = payment_intent

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from ..core.transitions import lock_row
 from ..extensions import db
 from . import donations as rules
 from .models import Donation, DonationState, EventOutcome, StripeEvent
@@ -105,6 +106,11 @@ def apply_event(event: dict[str, Any]) -> EventOutcome:
     obj = (event.get("data") or {}).get("object") or {}
     handler = HANDLERS.get(event_type)
     donation = find_donation(obj) if handler else None
+    if donation is not None:
+        # Lock the donation before anything refers to it: events about one donation then
+        # apply one after another, and the event row's foreign-key check (a share lock on the
+        # donation) cannot deadlock with another transaction's FOR UPDATE.
+        donation = lock_row(Donation, donation.id)
     if handler is None:
         outcome = EventOutcome.IGNORED
     elif donation is None:
