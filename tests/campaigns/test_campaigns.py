@@ -169,3 +169,19 @@ def test_funding_rule_is_stored_for_the_programme(client, login_as, make_campaig
     )
     assert funding_rule_of(campaign.programme_id) == FundingRule.ALL_OR_NOTHING
     assert reload(campaign).funding_rule == FundingRule.ALL_OR_NOTHING
+
+
+def test_seed_demo_campaigns_verify_and_stay_idempotent(app):
+    from partnership.ledger.services import verify
+    from partnership.payments.models import Donation, DonationState
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    states = sorted(c.state.value for c in db.session.scalars(sa.select(Campaign)))
+    assert states == ["ended", "funded", "live"]
+    donations = db.session.scalars(sa.select(Donation)).all()
+    assert any(d.anonymous for d in donations)
+    assert [d.state for d in donations].count(DonationState.REFUNDED) >= 1
+    assert verify() == []
+    assert runner.invoke(args=["ledger", "verify"]).exit_code == 0
