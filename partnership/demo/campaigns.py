@@ -116,12 +116,12 @@ def seed_campaigns() -> None:
             application, starts_at=starts_at, ends_at=now + timedelta(days=until), actor=None
         )
         transition(campaign, CampaignState.LIVE, launched_at=starts_at)
-        _seed_gifts(campaign, gifts, goal_reached=state == "funded")
+        _seed_gifts(campaign, gifts, goal_reached=state == "funded", refund_last=state == "live")
     db.session.flush()
     close_due(now)
 
 
-def _seed_gifts(campaign: Campaign, gifts, *, goal_reached: bool) -> None:
+def _seed_gifts(campaign: Campaign, gifts, *, goal_reached: bool, refund_last: bool) -> None:
     donations = []
     for n, (name, baht, message) in enumerate(gifts):
         donation = Donation(
@@ -154,7 +154,7 @@ def _seed_gifts(campaign: Campaign, gifts, *, goal_reached: bool) -> None:
             db.session.add(donation)
             db.session.flush()
             mark_paid(donation, f"demo:{donation.token}")
-    else:
+    if refund_last:
         # One gift refunded at the donor's request.
         refunded = donations[-1]
         note_refund(
