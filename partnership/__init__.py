@@ -61,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from .campaigns.views_staff import bp as campaigns_staff_bp
     from .core.views import bp as core_bp
     from .payments.giving import bp as giving_bp
+    from .payments.views_staff import bp as payments_staff_bp
     from .payments.webhooks import bp as webhooks_bp
     from .programmes.views import bp as programmes_bp
     from .registry.organisation_views import bp as organisations_bp
@@ -83,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
         campaigns_bp,
         campaigns_staff_bp,
         giving_bp,
+        payments_staff_bp,
         webhooks_bp,
     ):
         app.register_blueprint(bp)

@@ -113,6 +113,8 @@ PAGES: list[Page] = [
     Page("/donations/demo-{campaign_id}-0/thanks"),
     Page("/staff/campaigns/", role="staff"),
     Page("/staff/campaigns/{campaign_id}", role="staff"),
+    Page("/staff/payments/donations", role="staff"),
+    Page("/staff/payments/events", role="staff"),
 ]
 
 # Language first: the browser tabs switch language once per role, not once per page.

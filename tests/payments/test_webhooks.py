@@ -249,3 +249,20 @@ def test_paid_after_goal_and_after_end_is_kept_as_over_funding(make_campaign, gi
     assert reload(late).state == DonationState.PAID and totals(ended) == (50_000, 1)
     page = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
     assert "Over-funded by ฿400.00" in page
+
+
+def test_staff_see_disputes_and_unmatched_events(make_campaign, give, hooked, client, login_as):
+    campaign = make_campaign()
+    donation, session_id = give(campaign)
+    hooked.pay(session_id)
+    hooked.dispute(session_id)
+    stray = hooked.build_event(
+        "checkout.session.completed", {"id": "cs_x", "metadata": {"donation_id": "424242"}}
+    )
+    hooked.send(stray)
+    assert client.get("/staff/payments/donations").status_code in (302, 401)
+    login_as("staff")
+    html = client.get("/staff/payments/donations?disputed=1").get_data(as_text=True)
+    assert "Disputed" in html and "somchai@example.com" in html
+    events = client.get("/staff/payments/events").get_data(as_text=True)
+    assert stray.id in events
