@@ -162,3 +162,21 @@ def test_ended_campaign_shows_ended(client, make_campaign):
     db.session.commit()
     html = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
     assert "Ended" in html and 'id="give"' not in html
+
+
+@pytest.mark.parametrize("path", ["/campaigns", "/campaigns/{id}"])
+def test_page_weighs_under_100_kb_without_photos(client, app, make_campaign, path):
+    """The HTML plus every stylesheet, script and font it can load (all four Sarabun files)."""
+    from pathlib import Path
+
+    campaign = make_campaign(title="โน้ตบุ๊กเพื่อการเรียนรู้ " * 4)
+    for _ in range(11):
+        make_campaign()
+    add_paid_donations(campaign, 10, anonymous=False, message="ขอให้น้อง ๆ ตั้งใจเรียน " * 5)
+    with client.session_transaction() as session:
+        session["locale"] = "th"
+    html = client.get(path.format(id=campaign.id)).get_data()
+    static = Path(app.static_folder)
+    assets = [static / "css" / "app.css", static / "js" / "app.js", *static.glob("fonts/*.woff2")]
+    total = len(html) + sum(p.stat().st_size for p in assets)
+    assert total <= 100_000, (len(html), total)
