@@ -6,9 +6,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.util import identity_key
 
 from ..applications.models import Application, ApplicationState
-from ..core.transitions import increment
 from ..extensions import db
 from ..i18n import now_utc
 from ..ledger.models import LedgerKind
@@ -166,21 +166,27 @@ def record_money(
         source=source,
         public_label=public_label,
     )
-    campaign = db.session.get(Campaign, campaign_id)
-    deltas = {"raised_satang": amount_satang}
+    deltas = {"raised_satang": Campaign.raised_satang + amount_satang}
     if kind == LedgerKind.DONATION_PAID:
-        deltas["donor_count"] = 1
-    increment(campaign, **deltas)
+        deltas["donor_count"] = Campaign.donor_count + 1
+    # In SQL, without loading the row (``core.transitions.increment`` needs the object).
+    db.session.execute(
+        sa.update(Campaign).where(Campaign.id == campaign_id).values(deltas),
+        execution_options={"synchronize_session": False},
+    )
+    campaign = db.session.identity_map.get(identity_key(Campaign, campaign_id))
+    if campaign is not None:
+        db.session.expire(campaign, ["raised_satang", "donor_count"])
     if amount_satang > 0:
-        _fund_if_goal_reached(campaign)
+        _fund_if_goal_reached(campaign_id)
 
 
-def _fund_if_goal_reached(campaign: Campaign) -> None:
+def _fund_if_goal_reached(campaign_id: int) -> None:
     """live → funded in one statement, only if the counter (as the database holds it) is there."""
     result = db.session.execute(
         sa.update(Campaign)
         .where(
-            Campaign.id == campaign.id,
+            Campaign.id == campaign_id,
             Campaign.state == C.LIVE,
             Campaign.raised_satang >= Campaign.goal_satang,
         )
@@ -190,13 +196,15 @@ def _fund_if_goal_reached(campaign: Campaign) -> None:
     if result.rowcount == 1:
         db.session.add(
             CampaignEvent(
-                campaign_id=campaign.id,
+                campaign_id=campaign_id,
                 from_state=C.LIVE.value,
                 to_state=C.FUNDED.value,
                 reason="goal reached",
             )
         )
-        db.session.expire(campaign, ["state"])
+        campaign = db.session.identity_map.get(identity_key(Campaign, campaign_id))
+        if campaign is not None:
+            db.session.expire(campaign, ["state"])
         db.session.flush()
 
 

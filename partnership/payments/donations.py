@@ -44,6 +44,21 @@ class IllegalDonationTransition(Exception):
         super().__init__(f"donation cannot go from {from_state} to {to_state}")
 
 
+def lock_donation(donation_id: int) -> Donation:
+    """The donation, locked until this transaction ends (once per transaction: it is cheap to
+    ask again, so every rule below asks for it rather than trusting its caller)."""
+    info = db.session.info
+    db.session.connection()  # begin the transaction now, so that it can be told apart
+    transaction = db.session().get_transaction()
+    if info.get("donation_lock_transaction") is not transaction:
+        info["donation_lock_transaction"], info["locked_donations"] = transaction, set()
+    if donation_id in info["locked_donations"]:
+        return db.session.get(Donation, donation_id)
+    donation = lock_row(Donation, donation_id)
+    info["locked_donations"].add(donation_id)
+    return donation
+
+
 class GivingClosed(Exception):
     """The campaign does not take gifts now (draft, ended, closed, or outside its dates)."""
 
@@ -103,7 +118,7 @@ def mark_failed(donation: Donation, reason: str) -> bool:
 
 
 def mark_expired(donation: Donation) -> bool:
-    donation = lock_row(Donation, donation.id)
+    donation = lock_donation(donation.id)
     if donation.state != D.PENDING:
         return False
     move(donation, D.EXPIRED, allowed=TRANSITIONS, illegal=IllegalDonationTransition)
@@ -114,7 +129,7 @@ def note_payment_ids(
     donation: Donation, *, payment_intent: str | None = None, charge: str | None = None
 ) -> None:
     """Remember the PaymentIntent and charge: refund and dispute events name only these."""
-    donation = lock_row(Donation, donation.id)
+    donation = lock_donation(donation.id)
     values = {}
     if payment_intent and not donation.payment_intent_id:
         values["payment_intent_id"] = payment_intent
@@ -126,7 +141,7 @@ def note_payment_ids(
 
 def mark_paid(donation: Donation, source: str) -> bool:
     """The money arrived: move to paid once, add the ledger row and the counters."""
-    donation = lock_row(Donation, donation.id)
+    donation = lock_donation(donation.id)
     if donation.state not in (D.PENDING, D.FAILED, D.EXPIRED):
         return False
     move(
@@ -148,7 +163,7 @@ def mark_paid(donation: Donation, source: str) -> bool:
 
 def note_refund(donation: Donation, refund: dict, source: str) -> None:
     """A refund as Stripe reports it now (``refund.created`` / ``refund.updated``)."""
-    donation = lock_row(Donation, donation.id)
+    donation = lock_donation(donation.id)
     status = str(refund.get("status") or "pending")
     row = db.session.scalar(
         db.select(DonationRefund).where(DonationRefund.stripe_refund_id == refund["id"])
@@ -169,7 +184,7 @@ def note_refund(donation: Donation, refund: dict, source: str) -> None:
 
 def note_charge_refunded(donation: Donation, charge: dict, source: str) -> None:
     """``charge.refunded`` carries the charge's running ``amount_refunded``, not refund ids."""
-    donation = lock_row(Donation, donation.id)
+    donation = lock_donation(donation.id)
     reported = int(charge.get("amount_refunded") or 0)
     if reported > donation.charge_refunded_max_satang:
         compare_and_set(
@@ -219,7 +234,7 @@ def _settle_refunds(donation: Donation, source: str) -> None:
 
 def note_dispute(donation: Donation, dispute: dict, source: str) -> bool:
     """The bank disputes the payment: flag it for staff; the disputed money leaves the ledger."""
-    donation = lock_row(Donation, donation.id)
+    donation = lock_donation(donation.id)
     if donation.disputed:
         return False
     if not donation.is_paid:

@@ -13,9 +13,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, NoResultFound
 
-from ..core.transitions import lock_row
 from ..extensions import db
 from . import donations as rules
 from .models import Donation, DonationState, EventOutcome, StripeEvent
@@ -33,10 +32,18 @@ def _donation_id(obj: dict[str, Any]) -> int | None:
 
 
 def find_donation(obj: dict[str, Any]) -> Donation | None:
-    """Our donation named by the object: its metadata, else the PaymentIntent or charge id."""
+    """Our donation named by the object (locked): its metadata, else the PaymentIntent or charge.
+
+    It is locked before anything refers to it: events about one donation then apply one after
+    another, and the event row's foreign-key check (a share lock on the donation) cannot
+    deadlock with another transaction's FOR UPDATE.
+    """
     donation_id = _donation_id(obj)
     if donation_id is not None:
-        return db.session.get(Donation, donation_id)
+        try:
+            return rules.lock_donation(donation_id)
+        except NoResultFound:
+            return None
     intent = obj.get("payment_intent")
     charge = obj.get("charge") if obj.get("object") != "charge" else obj.get("id")
     conditions = []
@@ -46,7 +53,8 @@ def find_donation(obj: dict[str, Any]) -> Donation | None:
         conditions.append(Donation.charge_id == charge)
     if not conditions:
         return None
-    return db.session.scalar(sa.select(Donation).where(sa.or_(*conditions)).limit(1))
+    found = db.session.scalar(sa.select(Donation.id).where(sa.or_(*conditions)).limit(1))
+    return None if found is None else rules.lock_donation(found)
 
 
 def _session_completed(donation: Donation, session: dict, source: str) -> None:
@@ -106,11 +114,6 @@ def apply_event(event: dict[str, Any]) -> EventOutcome:
     obj = (event.get("data") or {}).get("object") or {}
     handler = HANDLERS.get(event_type)
     donation = find_donation(obj) if handler else None
-    if donation is not None:
-        # Lock the donation before anything refers to it: events about one donation then
-        # apply one after another, and the event row's foreign-key check (a share lock on the
-        # donation) cannot deadlock with another transaction's FOR UPDATE.
-        donation = lock_row(Donation, donation.id)
     if handler is None:
         outcome = EventOutcome.IGNORED
     elif donation is None:
