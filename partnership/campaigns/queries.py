@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, load_only
 
 from ..programmes.models import Programme
 from ..registry.models import School
@@ -18,7 +18,21 @@ def public_campaigns(
         sa.select(Campaign)
         .join(School, School.id == Campaign.school_id)
         .where(Campaign.state.in_(PUBLIC_STATES))
-        .options(joinedload(Campaign.school), joinedload(Campaign.programme))
+        # Only what a card shows: sorting 10,000 rows must not drag their stories along.
+        .options(
+            load_only(
+                Campaign.title,
+                Campaign.state,
+                Campaign.goal_satang,
+                Campaign.raised_satang,
+                Campaign.donor_count,
+                Campaign.ends_at,
+                Campaign.school_id,
+            ),
+            contains_eager(Campaign.school).load_only(
+                School.name_th, School.name_en, School.province_code
+            ),
+        )
     )
     if q:
         like = f"%{q.strip()}%"
