@@ -69,3 +69,20 @@ def add_photo(campaign: Campaign, data: bytes, caption: str = "") -> CampaignPho
     campaign.photos.append(photo)
     db.session.flush()
     return photo
+
+
+def copy_application_photos(campaign: Campaign) -> int:
+    """The application's JPEG and PNG attachments become the campaign's first photos."""
+    from ..applications.storage import get_storage
+
+    storage = get_storage()
+    copied = 0
+    for attachment in campaign.application.attachments:
+        if not attachment.content_type.startswith("image/"):
+            continue
+        try:
+            add_photo(campaign, storage.load(attachment.storage_key))
+        except (PhotoRejected, OSError):
+            continue  # a file we cannot use is left out; staff can upload another
+        copied += 1
+    return copied

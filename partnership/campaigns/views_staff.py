@@ -18,7 +18,7 @@ from ..permissions import load_or_404, staff_required
 from ..programmes.models import Programme
 from .forms import CampaignForm, FundingRuleForm, PhotoForm, last_day
 from .models import Campaign, FundingRule
-from .photos import PhotoRejected, add_photo
+from .photos import PhotoRejected, add_photo, copy_application_photos
 from .services import (
     CampaignRuleError,
     campaign_for_application,
@@ -61,6 +61,7 @@ def new_campaign(application_id: int):
             campaign = create_campaign(
                 application, starts_at=form.starts_at, ends_at=form.ends_at, actor=current_user
             )
+            copy_application_photos(campaign)
             update_campaign(
                 campaign,
                 title=form.title.data,

@@ -110,6 +110,25 @@ def test_staff_create_edit_photo_and_launch(client, login_as, make_programme, ma
     login_as("staff")
     programme = make_programme()
     application = make_application(programme, state=ApplicationState.APPROVED, title="Notebooks")
+    from partnership.applications.models import Attachment
+    from partnership.applications.storage import get_storage
+
+    for key, data, kind in (
+        ("a" * 32 + ".png", png(800, 600), "image/png"),
+        ("b" * 32 + ".pdf", b"%PDF-1.4", "application/pdf"),
+    ):
+        get_storage().save(key, data, kind)
+        db.session.add(
+            Attachment(
+                application_id=application.id,
+                filename=key,
+                content_type=kind,
+                size_bytes=len(data),
+                storage_key=key,
+                sha256="0" * 64,
+            )
+        )
+    db.session.commit()
     page = client.get(f"/staff/campaigns/new/{application.id}")
     assert page.status_code == 200
     today = (now_utc() + timedelta(hours=7)).date()
@@ -137,14 +156,15 @@ def test_staff_create_edit_photo_and_launch(client, login_as, make_programme, ma
         content_type="multipart/form-data",
     )
     campaign = reload(campaign)
-    assert len(campaign.photos) == 1 and campaign.photos[0].width == 960
+    # The application's photo (800 px wide, so never enlarged) and the upload; not the PDF.
+    assert [p.width for p in campaign.photos] == [800, 960]
     assert client.post(f"/staff/campaigns/{campaign.id}/launch").status_code == 302
     assert reload(campaign).state == C.LIVE and reload(campaign).launched_at is not None
     again = client.post(f"/staff/campaigns/{campaign.id}/launch", follow_redirects=True)
     assert "cannot be launched" in again.get_data(as_text=True)
     html = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
     assert 'loading="lazy"' in html and "-480.jpg" in html and "-960.jpg 960w" in html
-    key = campaign.photos[0].storage_key
+    key = campaign.photos[1].storage_key
     with client.get(f"/campaigns/photos/{key}-480.jpg") as image:
         assert image.status_code == 200 and Image.open(io.BytesIO(image.data)).width == 480
 
