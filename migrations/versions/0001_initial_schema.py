@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 22:34:56.346573
+Create Date: 2026-12-01 23:22:10.221495
 
 """
 
@@ -678,8 +678,13 @@ def upgrade():
         sa.Column("raised_satang", sa.BigInteger(), nullable=False),
         sa.Column("donor_count", sa.Integer(), nullable=False),
         sa.Column("launched_at", partnership.db_types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("listing_group", sa.SmallInteger(), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "(state = 'draft' AND listing_group = 2) OR (state IN ('live', 'funded') AND listing_group = 0) OR (state IN ('ended', 'closed') AND listing_group = 1)",
+            name=op.f("ck_campaigns_listing_group_matches_state"),
+        ),
         sa.CheckConstraint(
             "state = 'draft' OR launched_at IS NOT NULL",
             name=op.f("ck_campaigns_launched_has_time"),
@@ -705,6 +710,12 @@ def upgrade():
         sa.UniqueConstraint("application_id", name=op.f("uq_campaigns_application_id")),
     )
     with op.batch_alter_table("campaigns", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_campaigns_listing_ending", ["listing_group", "ends_at", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_campaigns_listing_newest", ["listing_group", "launched_at", "id"], unique=False
+        )
         batch_op.create_index(
             batch_op.f("ix_campaigns_programme_id"), ["programme_id"], unique=False
         )
@@ -1185,6 +1196,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_campaigns_state"))
         batch_op.drop_index(batch_op.f("ix_campaigns_school_id"))
         batch_op.drop_index(batch_op.f("ix_campaigns_programme_id"))
+        batch_op.drop_index("ix_campaigns_listing_newest")
+        batch_op.drop_index("ix_campaigns_listing_ending")
 
     op.drop_table("campaigns")
     with op.batch_alter_table("budget_lines", schema=None) as batch_op:

@@ -49,6 +49,14 @@ LABELS.update(
 
 #: States in which donations are accepted (a funded campaign takes over-funding until its end).
 GIVING_STATES = frozenset({CampaignState.LIVE, CampaignState.FUNDED})
+#: ``Campaign.listing_group`` of each state.
+LISTING_GROUP = {
+    CampaignState.DRAFT: 2,
+    CampaignState.LIVE: 0,
+    CampaignState.FUNDED: 0,
+    CampaignState.ENDED: 1,
+    CampaignState.CLOSED: 1,
+}
 #: States the public sees.
 PUBLIC_STATES = frozenset(set(CampaignState) - {CampaignState.DRAFT})
 
@@ -76,6 +84,15 @@ class Campaign(db.Model):
         sa.CheckConstraint("donor_count >= 0", name="donors_non_negative"),
         sa.CheckConstraint("state = 'draft' OR launched_at IS NOT NULL", name="launched_has_time"),
         sa.Index("ix_campaigns_state_ends_at", "state", "ends_at"),
+        sa.CheckConstraint(
+            "(state = 'draft' AND listing_group = 2)"
+            " OR (state IN ('live', 'funded') AND listing_group = 0)"
+            " OR (state IN ('ended', 'closed') AND listing_group = 1)",
+            name="listing_group_matches_state",
+        ),
+        # The public list's orders walk these instead of sorting every campaign.
+        sa.Index("ix_campaigns_listing_ending", "listing_group", "ends_at", "id"),
+        sa.Index("ix_campaigns_listing_newest", "listing_group", "launched_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -102,6 +119,8 @@ class Campaign(db.Model):
     #: A cache of the ledger: donations paid.
     donor_count: Mapped[int] = mapped_column(default=0)
     launched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Where the public list shows it: 0 taking gifts, 1 ended, 2 draft (follows the state).
+    listing_group: Mapped[int] = mapped_column(sa.SmallInteger, default=2)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

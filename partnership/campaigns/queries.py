@@ -7,7 +7,7 @@ from sqlalchemy.orm import contains_eager, load_only
 
 from ..programmes.models import Programme
 from ..registry.models import School
-from .models import PUBLIC_STATES, Campaign, CampaignState
+from .models import PUBLIC_STATES, Campaign
 
 
 def public_campaigns(
@@ -48,9 +48,7 @@ def public_campaigns(
         query = query.where(Campaign.programme_id == programme_id)
     if province:
         query = query.where(School.province_code == province)
-    open_first = sa.case(
-        (Campaign.state.in_([CampaignState.LIVE, CampaignState.FUNDED]), 0), else_=1
-    )
+    open_first = Campaign.listing_group  # those taking gifts first (0), then ended (1)
     if sort == "nearly":
         # Closest to the goal among those still short of it, then the funded ones.
         ratio = Campaign.raised_satang * 1.0 / Campaign.goal_satang

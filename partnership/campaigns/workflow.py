@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.transitions import move
 from ..extensions import db
-from .models import Campaign, CampaignEvent, CampaignState
+from .models import LISTING_GROUP, Campaign, CampaignEvent, CampaignState
 
 C = CampaignState
 
@@ -44,7 +44,7 @@ def transition(
         CampaignState(to_state),
         allowed=TRANSITIONS,
         illegal=IllegalCampaignTransition,
-        values=values,
+        values={"listing_group": LISTING_GROUP[CampaignState(to_state)], **values},
     )
     event = CampaignEvent(
         campaign_id=campaign.id,

@@ -28,10 +28,10 @@ SQL = [
          'approved', now(), '', '', '', now(), now() FROM generate_series(1, :n) AS g""",
     """INSERT INTO campaigns (application_id, programme_id, school_id, title, story, goal_satang,
          starts_at, ends_at, state, funding_rule, raised_satang, donor_count, launched_at,
-         created_at)
+         listing_group, created_at)
        SELECT a.id, a.programme_id, a.school_id, a.title,
          repeat('นักเรียนต้องใช้คอมพิวเตอร์ร่วมกันหลายคนต่อเครื่อง ', 20), 4497150,
-         :starts, :ends, 'live', 'keep_what_you_raise', 0, 0, :starts, now()
+         :starts, :ends, 'live', 'keep_what_you_raise', 0, 0, :starts, 0, now()
        FROM applications a WHERE a.programme_id = :programme ORDER BY a.id""",
     """INSERT INTO campaign_budget_lines (campaign_id, position, item, unit_price_satang, quantity)
        SELECT id, 0, 'คอมพิวเตอร์โน้ตบุ๊ก', 1499050, 3 FROM campaigns""",

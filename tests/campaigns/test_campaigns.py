@@ -44,7 +44,7 @@ def test_a_stale_copy_cannot_move_twice(make_campaign):
     """Another request ended the campaign after we read it: our move is refused, not applied."""
     stale = make_campaign()
     db.session.execute(
-        sa.update(Campaign).where(Campaign.id == stale.id).values(state=C.ENDED),
+        sa.update(Campaign).where(Campaign.id == stale.id).values(state=C.ENDED, listing_group=1),
         execution_options={"synchronize_session": False},
     )
     assert stale.state == C.LIVE
