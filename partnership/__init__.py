@@ -58,7 +58,12 @@ def register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .applications.screening import bp as screening_bp
     from .applications.views import bp as applications_bp
+    from .campaigns.views import bp as campaigns_bp
+    from .campaigns.views_staff import bp as campaigns_staff_bp
     from .core.views import bp as core_bp
+    from .payments.giving import bp as giving_bp
+    from .payments.views_staff import bp as payments_staff_bp
+    from .payments.webhooks import bp as webhooks_bp
     from .programmes.views import bp as programmes_bp
     from .registry.organisation_views import bp as organisations_bp
     from .registry.views import bp as registry_bp
@@ -78,6 +83,11 @@ def register_blueprints(app: Flask) -> None:
         review_staff_bp,
         review_bp,
         decisions_bp,
+        campaigns_bp,
+        campaigns_staff_bp,
+        giving_bp,
+        payments_staff_bp,
+        webhooks_bp,
     ):
         app.register_blueprint(bp)
 

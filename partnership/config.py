@@ -98,6 +98,9 @@ def load_config(instance_path: str) -> dict:
     smtp_host = os.environ.get("SMTP_HOST", "")
     if production and smtp_host and not os.environ.get("MAIL_FROM"):
         raise ConfigError("MAIL_FROM must be set in production when SMTP_HOST is set")
+    stripe_api_base = os.environ.get("STRIPE_API_BASE", "")
+    if env == "production" and stripe_api_base and not stripe_api_base.startswith("https://"):
+        raise ConfigError("STRIPE_API_BASE must be https:// in production (or unset)")
     return {
         **_site(env),
         "ENV_NAME": env,
@@ -143,5 +146,14 @@ def load_config(instance_path: str) -> dict:
         "UPLOAD_MAX_FILES": int(os.environ.get("UPLOAD_MAX_FILES", "5")),
         "S3_BUCKET": os.environ.get("S3_BUCKET", ""),
         "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL", ""),
+        # Online giving is off until both Stripe keys are set.
+        "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),
+        "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
+        "STRIPE_API_BASE": stripe_api_base,
+        # Seconds per attempt; with the SDK's 2 retries a silent Stripe costs about 26 s, under
+        # gunicorn's default 30 s worker timeout.
+        "STRIPE_TIMEOUT": float(os.environ.get("STRIPE_TIMEOUT", "8")),
+        # The largest online gift; Stripe's eight-digit limit is ฿999,999.99.
+        "DONATION_MAX_SATANG": int(os.environ.get("DONATION_MAX_SATANG", "99999999")),
         "PAGE_SIZE": 20,
     }

@@ -8,7 +8,16 @@ from .applications.models import (  # noqa: F401
     Beneficiaries,
     BudgetLine,
 )
+from .campaigns.models import (  # noqa: F401
+    Campaign,
+    CampaignBudgetLine,
+    CampaignEvent,
+    CampaignPhoto,
+    ProgrammeFunding,
+)
+from .ledger.models import LedgerEntry  # noqa: F401
 from .notifications.models import OutgoingMail  # noqa: F401
+from .payments.models import Donation, DonationRefund, StripeEvent  # noqa: F401
 from .programmes.models import Programme, ProgrammeEvent, RubricCriterion  # noqa: F401
 from .registry.models import Organisation, Partnership, School, SchoolYearStat  # noqa: F401
 from .review.models import (  # noqa: F401

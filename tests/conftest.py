@@ -14,6 +14,7 @@ from flask import g, request_started
 
 from partnership import create_app
 from partnership.extensions import db as _db
+from tests.crowd import give, hooked, make_campaign  # noqa: F401  (crowdfunding, suite-wide)
 from tests.factories import (  # noqa: F401  (programme and application creators, suite-wide)
     act_as,
     make_application,
@@ -26,6 +27,7 @@ from tests.repo_boundary import (  # noqa: F401  (the suite touches no file outs
     pytest_terminal_summary,
     stays_inside_the_repository,
 )
+from tests.fake_stripe.fixtures import fake_stripe, stripe_app  # noqa: F401  (suite-wide)
 
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/test")
 

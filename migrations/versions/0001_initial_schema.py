@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 22:49:40.243440
+Create Date: 2026-12-01 23:35:13.891568
 
 """
 
@@ -560,6 +560,28 @@ def upgrade():
         )
 
     op.create_table(
+        "programme_funding",
+        sa.Column("programme_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "rule",
+            sa.Enum(
+                "keep_what_you_raise",
+                "all_or_nothing",
+                name="funding_rule",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.ForeignKeyConstraint(
+            ["programme_id"],
+            ["programmes.id"],
+            name=op.f("fk_programme_funding_programme_id_programmes"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("programme_id", name=op.f("pk_programme_funding")),
+    )
+    op.create_table(
         "rubric_criteria",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("programme_id", sa.Integer(), nullable=False),
@@ -761,6 +783,90 @@ def upgrade():
         )
 
     op.create_table(
+        "campaigns",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("application_id", sa.Integer(), nullable=False),
+        sa.Column("programme_id", sa.Integer(), nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("story", sa.Text(), nullable=False),
+        sa.Column("goal_satang", sa.BigInteger(), nullable=False),
+        sa.Column("starts_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "state",
+            sa.Enum(
+                "draft",
+                "live",
+                "funded",
+                "ended",
+                "closed",
+                name="campaign_state",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "funding_rule",
+            sa.Enum(
+                "keep_what_you_raise",
+                "all_or_nothing",
+                name="funding_rule",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column("raised_satang", sa.BigInteger(), nullable=False),
+        sa.Column("donor_count", sa.Integer(), nullable=False),
+        sa.Column("launched_at", partnership.db_types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("listing_group", sa.SmallInteger(), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "(state = 'draft' AND listing_group = 2) OR (state IN ('live', 'funded') AND listing_group = 0) OR (state IN ('ended', 'closed') AND listing_group = 1)",
+            name=op.f("ck_campaigns_listing_group_matches_state"),
+        ),
+        sa.CheckConstraint(
+            "state = 'draft' OR launched_at IS NOT NULL",
+            name=op.f("ck_campaigns_launched_has_time"),
+        ),
+        sa.CheckConstraint("donor_count >= 0", name=op.f("ck_campaigns_donors_non_negative")),
+        sa.CheckConstraint("ends_at > starts_at", name=op.f("ck_campaigns_window_ordered")),
+        sa.CheckConstraint("goal_satang > 0", name=op.f("ck_campaigns_goal_positive")),
+        sa.ForeignKeyConstraint(
+            ["application_id"],
+            ["applications.id"],
+            name=op.f("fk_campaigns_application_id_applications"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["users.id"], name=op.f("fk_campaigns_created_by_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["programme_id"], ["programmes.id"], name=op.f("fk_campaigns_programme_id_programmes")
+        ),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["schools.id"], name=op.f("fk_campaigns_school_id_schools")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaigns")),
+        sa.UniqueConstraint("application_id", name=op.f("uq_campaigns_application_id")),
+    )
+    with op.batch_alter_table("campaigns", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_campaigns_listing_ending", ["listing_group", "ends_at", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_campaigns_listing_newest", ["listing_group", "launched_at", "id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_campaigns_programme_id"), ["programme_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_campaigns_school_id"), ["school_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_campaigns_state"), ["state"], unique=False)
+        batch_op.create_index("ix_campaigns_state_ends_at", ["state", "ends_at"], unique=False)
+
+    op.create_table(
         "conflicts_of_interest",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
@@ -861,6 +967,182 @@ def upgrade():
         )
 
     op.create_table(
+        "campaign_budget_lines",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("item", sa.String(length=200), nullable=False),
+        sa.Column("unit_price_satang", sa.BigInteger(), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.CheckConstraint("quantity > 0", name=op.f("ck_campaign_budget_lines_quantity_positive")),
+        sa.CheckConstraint(
+            "unit_price_satang > 0", name=op.f("ck_campaign_budget_lines_price_positive")
+        ),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"],
+            ["campaigns.id"],
+            name=op.f("fk_campaign_budget_lines_campaign_id_campaigns"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_budget_lines")),
+    )
+    with op.batch_alter_table("campaign_budget_lines", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_campaign_budget_lines_campaign_id"), ["campaign_id"], unique=False
+        )
+
+    op.create_table(
+        "campaign_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("from_state", sa.String(length=20), nullable=True),
+        sa.Column("to_state", sa.String(length=20), nullable=False),
+        sa.Column("actor_id", sa.Integer(), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("created_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["actor_id"], ["users.id"], name=op.f("fk_campaign_events_actor_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"], ["campaigns.id"], name=op.f("fk_campaign_events_campaign_id_campaigns")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_events")),
+    )
+    with op.batch_alter_table("campaign_events", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_campaign_events_campaign_id"), ["campaign_id"], unique=False
+        )
+
+    op.create_table(
+        "campaign_photos",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("storage_key", sa.String(length=40), nullable=False),
+        sa.Column("width", sa.Integer(), nullable=False),
+        sa.Column("height", sa.Integer(), nullable=False),
+        sa.Column("caption", sa.String(length=300), nullable=False),
+        sa.Column("uploaded_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "width > 0 AND height > 0", name=op.f("ck_campaign_photos_size_positive")
+        ),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"], ["campaigns.id"], name=op.f("fk_campaign_photos_campaign_id_campaigns")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_photos")),
+        sa.UniqueConstraint("storage_key", name=op.f("uq_campaign_photos_storage_key")),
+    )
+    with op.batch_alter_table("campaign_photos", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_campaign_photos_campaign_id"), ["campaign_id"], unique=False
+        )
+
+    op.create_table(
+        "donations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("token", sa.String(length=32), nullable=False),
+        sa.Column("amount_satang", sa.BigInteger(), nullable=False),
+        sa.Column("donor_name", sa.String(length=120), nullable=False),
+        sa.Column("email", sa.String(length=254), nullable=False),
+        sa.Column("anonymous", sa.Boolean(), nullable=False),
+        sa.Column("show_amount", sa.Boolean(), nullable=False),
+        sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("wants_updates", sa.Boolean(), nullable=False),
+        sa.Column("locale", sa.String(length=5), nullable=False),
+        sa.Column(
+            "state",
+            sa.Enum(
+                "pending",
+                "failed",
+                "expired",
+                "paid",
+                "partially_refunded",
+                "refunded",
+                name="donation_state",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column("idempotency_key", sa.String(length=64), nullable=False),
+        sa.Column("checkout_session_id", sa.String(length=120), nullable=True),
+        sa.Column("payment_intent_id", sa.String(length=120), nullable=True),
+        sa.Column("charge_id", sa.String(length=120), nullable=True),
+        sa.Column("refunded_satang", sa.BigInteger(), nullable=False),
+        sa.Column("charge_refunded_max_satang", sa.BigInteger(), nullable=False),
+        sa.Column("disputed", sa.Boolean(), nullable=False),
+        sa.Column("disputed_satang", sa.BigInteger(), nullable=False),
+        sa.Column("failure_reason", sa.String(length=300), nullable=False),
+        sa.Column("paid_at", partnership.db_types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "state NOT IN ('paid', 'partially_refunded', 'refunded') OR paid_at IS NOT NULL",
+            name=op.f("ck_donations_paid_has_time"),
+        ),
+        sa.CheckConstraint(
+            "amount_satang > 0 AND amount_satang <= 99999999",
+            name=op.f("ck_donations_amount_in_range"),
+        ),
+        sa.CheckConstraint(
+            "refunded_satang >= 0 AND disputed_satang >= 0 AND refunded_satang + disputed_satang <= amount_satang",
+            name=op.f("ck_donations_refunds_within_amount"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"], ["campaigns.id"], name=op.f("fk_donations_campaign_id_campaigns")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_donations")),
+        sa.UniqueConstraint("charge_id", name=op.f("uq_donations_charge_id")),
+        sa.UniqueConstraint("checkout_session_id", name=op.f("uq_donations_checkout_session_id")),
+        sa.UniqueConstraint("idempotency_key", name=op.f("uq_donations_idempotency_key")),
+        sa.UniqueConstraint("payment_intent_id", name=op.f("uq_donations_payment_intent_id")),
+        sa.UniqueConstraint("token", name=op.f("uq_donations_token")),
+    )
+    with op.batch_alter_table("donations", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_donations_campaign_id_state_id", ["campaign_id", "state", "id"], unique=False
+        )
+
+    op.create_table(
+        "ledger_entries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("amount_satang", sa.BigInteger(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "donation_paid",
+                "refund",
+                "refund_reversed",
+                "dispute",
+                name="ledger_kind",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column("source", sa.String(length=120), nullable=False),
+        sa.Column("public_label", sa.String(length=200), nullable=False),
+        sa.Column("created_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "(kind IN ('donation_paid', 'refund_reversed') AND amount_satang > 0) OR (kind IN ('refund', 'dispute') AND amount_satang < 0)",
+            name=op.f("ck_ledger_entries_sign_matches_kind"),
+        ),
+        sa.CheckConstraint("amount_satang <> 0", name=op.f("ck_ledger_entries_amount_not_zero")),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"],
+            ["campaigns.id"],
+            name=op.f("fk_ledger_entries_campaign_id_campaigns"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ledger_entries")),
+        sa.UniqueConstraint("source", "kind", name=op.f("uq_ledger_entries_source_kind")),
+    )
+    with op.batch_alter_table("ledger_entries", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_ledger_entries_campaign_id_id", ["campaign_id", "id"], unique=False
+        )
+
+    op.create_table(
         "reviews",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("assignment_id", sa.Integer(), nullable=False),
@@ -889,6 +1171,29 @@ def upgrade():
     )
     with op.batch_alter_table("reviews", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_reviews_state"), ["state"], unique=False)
+
+    op.create_table(
+        "donation_refunds",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("stripe_refund_id", sa.String(length=120), nullable=False),
+        sa.Column("donation_id", sa.Integer(), nullable=False),
+        sa.Column("amount_satang", sa.BigInteger(), nullable=False),
+        sa.Column("status", sa.String(length=30), nullable=False),
+        sa.Column("created_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("amount_satang > 0", name=op.f("ck_donation_refunds_amount_positive")),
+        sa.ForeignKeyConstraint(
+            ["donation_id"],
+            ["donations.id"],
+            name=op.f("fk_donation_refunds_donation_id_donations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_donation_refunds")),
+        sa.UniqueConstraint("stripe_refund_id", name=op.f("uq_donation_refunds_stripe_refund_id")),
+    )
+    with op.batch_alter_table("donation_refunds", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_donation_refunds_donation_id"), ["donation_id"], unique=False
+        )
 
     op.create_table(
         "ratings",
@@ -948,11 +1253,46 @@ def upgrade():
     with op.batch_alter_table("review_events", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_review_events_review_id"), ["review_id"], unique=False)
 
+    op.create_table(
+        "stripe_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.String(length=120), nullable=False),
+        sa.Column("type", sa.String(length=80), nullable=False),
+        sa.Column(
+            "outcome",
+            sa.Enum(
+                "applied",
+                "ignored",
+                "unmatched",
+                name="event_outcome",
+                native_enum=False,
+                create_constraint=True,
+            ),
+            nullable=False,
+        ),
+        sa.Column("donation_id", sa.Integer(), nullable=True),
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("received_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["donation_id"], ["donations.id"], name=op.f("fk_stripe_events_donation_id_donations")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_stripe_events")),
+        sa.UniqueConstraint("event_id", name=op.f("uq_stripe_events_event_id")),
+    )
+    with op.batch_alter_table("stripe_events", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_stripe_events_donation_id"), ["donation_id"], unique=False
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("stripe_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_stripe_events_donation_id"))
+
+    op.drop_table("stripe_events")
     with op.batch_alter_table("review_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_review_events_review_id"))
 
@@ -962,10 +1302,34 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_ratings_criterion_id"))
 
     op.drop_table("ratings")
+    with op.batch_alter_table("donation_refunds", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_donation_refunds_donation_id"))
+
+    op.drop_table("donation_refunds")
     with op.batch_alter_table("reviews", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_reviews_state"))
 
     op.drop_table("reviews")
+    with op.batch_alter_table("ledger_entries", schema=None) as batch_op:
+        batch_op.drop_index("ix_ledger_entries_campaign_id_id")
+
+    op.drop_table("ledger_entries")
+    with op.batch_alter_table("donations", schema=None) as batch_op:
+        batch_op.drop_index("ix_donations_campaign_id_state_id")
+
+    op.drop_table("donations")
+    with op.batch_alter_table("campaign_photos", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_campaign_photos_campaign_id"))
+
+    op.drop_table("campaign_photos")
+    with op.batch_alter_table("campaign_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_campaign_events_campaign_id"))
+
+    op.drop_table("campaign_events")
+    with op.batch_alter_table("campaign_budget_lines", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_campaign_budget_lines_campaign_id"))
+
+    op.drop_table("campaign_budget_lines")
     with op.batch_alter_table("review_assignments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_review_assignments_member_id"))
         batch_op.drop_index(batch_op.f("ix_review_assignments_application_id"))
@@ -981,6 +1345,15 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_conflicts_of_interest_application_id"))
 
     op.drop_table("conflicts_of_interest")
+    with op.batch_alter_table("campaigns", schema=None) as batch_op:
+        batch_op.drop_index("ix_campaigns_state_ends_at")
+        batch_op.drop_index(batch_op.f("ix_campaigns_state"))
+        batch_op.drop_index(batch_op.f("ix_campaigns_school_id"))
+        batch_op.drop_index(batch_op.f("ix_campaigns_programme_id"))
+        batch_op.drop_index("ix_campaigns_listing_newest")
+        batch_op.drop_index("ix_campaigns_listing_ending")
+
+    op.drop_table("campaigns")
     with op.batch_alter_table("budget_lines", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_budget_lines_application_id"))
 
@@ -1006,6 +1379,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_rubric_criteria_programme_id"))
 
     op.drop_table("rubric_criteria")
+    op.drop_table("programme_funding")
     with op.batch_alter_table("programme_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_programme_events_programme_id"))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .campaigns import seed_campaigns
 from .programmes import seed_programmes
 from .registry import seed_registry
 from .review import seed_review
@@ -12,4 +13,5 @@ def seed_demo() -> list[tuple[str, str, str]]:
     accounts = seed_registry()
     seed_programmes()
     accounts += seed_review()
+    seed_campaigns()
     return accounts

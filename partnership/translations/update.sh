@@ -8,7 +8,7 @@ pybabel extract -F $dir/babel.cfg -k _l -k lazy_gettext --no-location --sort-out
   --project partnership -o $dir/messages.pot . 2>/dev/null
 for lang in th en; do
   if [ -f $dir/$lang/LC_MESSAGES/messages.po ]; then
-    pybabel update --no-fuzzy-matching -i $dir/messages.pot -d $dir -l $lang
+    pybabel update --no-fuzzy-matching --ignore-obsolete -i $dir/messages.pot -d $dir -l $lang
   else
     pybabel init -i $dir/messages.pot -d $dir -l $lang
   fi

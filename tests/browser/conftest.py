@@ -137,6 +137,7 @@ def _seed(app) -> dict[str, int]:
 def _programme_ids(reviewer, school) -> dict[str, int]:
     """Ids of the programmes, applications and reviews the page checks visit."""
     from partnership.applications.models import Application, ApplicationState
+    from partnership.campaigns.models import Campaign, CampaignState
     from partnership.extensions import db
     from partnership.programmes.models import Programme, ProgrammeState
     from partnership.review.models import CommitteeMember, Review, ReviewAssignment, ReviewState
@@ -173,6 +174,9 @@ def _programme_ids(reviewer, school) -> dict[str, int]:
         "scored_application_id": reviewed(ReviewState.SUBMITTED),
         "submitted_review_id": db.session.scalar(
             db.select(Review.id).where(Review.state == ReviewState.SUBMITTED).limit(1)
+        ),
+        "campaign_id": db.session.scalar(
+            db.select(Campaign.id).where(Campaign.state == CampaignState.LIVE).limit(1)
         ),
     }
     missing = [name for name, value in ids.items() if value is None]

@@ -105,6 +105,18 @@ PAGES: list[Page] = [
     Page("/review/reviews/{submitted_review_id}/reopen", role="staff"),
     Page("/applications/{school_application_id}/feedback", role="school"),
     Page("/applications/{school_application_id}/feedback", role="staff"),
+    # Crowdfunding (issue 8).
+    Page("/campaigns"),
+    Page("/campaigns?sort=nearly&province=40"),
+    Page("/campaigns/{campaign_id}"),
+    Page("/campaigns/{campaign_id}", role="staff"),
+    Page("/campaigns/{campaign_id}/ledger"),
+    Page("/campaigns/{campaign_id}/give"),
+    Page("/donations/demo-{campaign_id}-0/thanks"),
+    Page("/staff/campaigns/", role="staff"),
+    Page("/staff/campaigns/{campaign_id}", role="staff"),
+    Page("/staff/payments/donations", role="staff"),
+    Page("/staff/payments/events", role="staff"),
 ]
 
 # Language first: the browser tabs switch language once per role, not once per page.

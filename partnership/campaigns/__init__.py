@@ -1,0 +1,1 @@
+"""Campaigns: an approved application raising money in public, with its counters and history."""

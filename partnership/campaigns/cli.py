@@ -1,0 +1,21 @@
+"""``flask campaigns close-due``: end the campaigns whose end has passed (cron-safe)."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from ..core.database import writing_transactions
+from ..extensions import db
+from .services import close_due
+
+campaigns_cli = AppGroup("campaigns", help="Crowdfunding campaigns.")
+
+
+@campaigns_cli.command("close-due")
+def close_due_command() -> None:
+    """End every live campaign past its end date; running it again changes nothing."""
+    with writing_transactions():
+        ended = close_due()
+        db.session.commit()
+    click.echo(f"Ended {len(ended)} campaign(s)." + (f" {ended}" if ended else ""))

@@ -1,0 +1,220 @@
+"""Campaigns, their budget lines, photos and state history; the programme's funding rule."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
+from ..extensions import db
+
+if TYPE_CHECKING:
+    from ..applications.models import Application
+    from ..programmes.models import Programme
+    from ..registry.models import School
+
+
+class CampaignState(LabelledEnum):
+    DRAFT = "draft"
+    LIVE = "live"
+    FUNDED = "funded"
+    ENDED = "ended"
+    CLOSED = "closed"
+
+
+class FundingRule(LabelledEnum):
+    KEEP_WHAT_YOU_RAISE = "keep_what_you_raise"
+    ALL_OR_NOTHING = "all_or_nothing"
+
+
+LABELS.update(
+    {
+        CampaignState: {
+            CampaignState.DRAFT: _l("Draft"),
+            CampaignState.LIVE: _l("Raising funds"),
+            CampaignState.FUNDED: _l("Funded"),
+            CampaignState.ENDED: _l("Ended"),
+            CampaignState.CLOSED: _l("Closed"),
+        },
+        FundingRule: {
+            FundingRule.KEEP_WHAT_YOU_RAISE: _l("Keep what is raised"),
+            FundingRule.ALL_OR_NOTHING: _l("All or nothing"),
+        },
+    }
+)
+
+#: States in which donations are accepted (a funded campaign takes over-funding until its end).
+GIVING_STATES = frozenset({CampaignState.LIVE, CampaignState.FUNDED})
+#: ``Campaign.listing_group`` of each state.
+LISTING_GROUP = {
+    CampaignState.DRAFT: 2,
+    CampaignState.LIVE: 0,
+    CampaignState.FUNDED: 0,
+    CampaignState.ENDED: 1,
+    CampaignState.CLOSED: 1,
+}
+#: States the public sees.
+PUBLIC_STATES = frozenset(set(CampaignState) - {CampaignState.DRAFT})
+
+
+class ProgrammeFunding(db.Model):
+    """The funding rule a programme's campaigns follow (acted on by the next issue)."""
+
+    __tablename__ = "programme_funding"
+
+    programme_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True
+    )
+    rule: Mapped[FundingRule] = mapped_column(
+        enum_type(FundingRule, "funding_rule"), default=FundingRule.KEEP_WHAT_YOU_RAISE
+    )
+
+
+class Campaign(db.Model):
+    """An approved application raising its budget from the public."""
+
+    __tablename__ = "campaigns"
+    __table_args__ = (
+        sa.CheckConstraint("goal_satang > 0", name="goal_positive"),
+        sa.CheckConstraint("ends_at > starts_at", name="window_ordered"),
+        sa.CheckConstraint("donor_count >= 0", name="donors_non_negative"),
+        sa.CheckConstraint("state = 'draft' OR launched_at IS NOT NULL", name="launched_has_time"),
+        sa.Index("ix_campaigns_state_ends_at", "state", "ends_at"),
+        sa.CheckConstraint(
+            "(state = 'draft' AND listing_group = 2)"
+            " OR (state IN ('live', 'funded') AND listing_group = 0)"
+            " OR (state IN ('ended', 'closed') AND listing_group = 1)",
+            name="listing_group_matches_state",
+        ),
+        # The public list's orders walk these instead of sorting every campaign.
+        sa.Index("ix_campaigns_listing_ending", "listing_group", "ends_at", "id"),
+        sa.Index("ix_campaigns_listing_newest", "listing_group", "launched_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: One campaign per approved application.
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), unique=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id"), index=True)
+    school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    story: Mapped[str] = mapped_column(sa.Text, default="")
+    #: The approved budget, copied when the campaign is made.
+    goal_satang: Mapped[int] = mapped_column(sa.BigInteger)
+    #: Stored in UTC; entered and shown in Asia/Bangkok time.
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    state: Mapped[CampaignState] = mapped_column(
+        enum_type(CampaignState, "campaign_state"), default=CampaignState.DRAFT, index=True
+    )
+    #: Copied from the programme when the campaign is made.
+    funding_rule: Mapped[FundingRule] = mapped_column(
+        enum_type(FundingRule, "funding_rule"), default=FundingRule.KEEP_WHAT_YOU_RAISE
+    )
+    #: A cache of the ledger (``flask ledger verify``): net money in, moved only by SQL.
+    raised_satang: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    #: A cache of the ledger: donations paid.
+    donor_count: Mapped[int] = mapped_column(default=0)
+    launched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Where the public list shows it: 0 taking gifts, 1 ended, 2 draft (follows the state).
+    listing_group: Mapped[int] = mapped_column(sa.SmallInteger, default=2)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    application: Mapped[Application] = relationship()
+    programme: Mapped[Programme] = relationship()
+    school: Mapped[School] = relationship()
+    budget_lines: Mapped[list[CampaignBudgetLine]] = relationship(
+        back_populates="campaign", order_by="CampaignBudgetLine.position", cascade="all"
+    )
+    photos: Mapped[list[CampaignPhoto]] = relationship(
+        back_populates="campaign", order_by="CampaignPhoto.position", cascade="all"
+    )
+    events: Mapped[list[CampaignEvent]] = relationship(
+        back_populates="campaign", order_by="CampaignEvent.id"
+    )
+
+    @property
+    def percent_funded(self) -> int:
+        """Whole percent of the goal raised (may pass 100: over-funding is shown)."""
+        return max(0, self.raised_satang * 100 // self.goal_satang)
+
+    @property
+    def over_funded_satang(self) -> int:
+        return max(0, self.raised_satang - self.goal_satang)
+
+    def days_left(self, now: datetime) -> int:
+        """Whole days until the end, rounded up; 0 once it has passed."""
+        seconds = (self.ends_at - now).total_seconds()
+        return 0 if seconds <= 0 else int(-(-seconds // 86400))
+
+    def accepts_gifts(self, now: datetime) -> bool:
+        return self.state in GIVING_STATES and self.starts_at <= now < self.ends_at
+
+    def can_view(self, user) -> bool:
+        return self.state in PUBLIC_STATES or bool(user.is_authenticated and user.is_staff)
+
+    def can_edit(self, user) -> bool:
+        return bool(user.is_authenticated and user.is_staff)
+
+
+class CampaignBudgetLine(db.Model):
+    """A budget item copied from the application (the application may change; this does not)."""
+
+    __tablename__ = "campaign_budget_lines"
+    __table_args__ = (
+        sa.CheckConstraint("unit_price_satang > 0", name="price_positive"),
+        sa.CheckConstraint("quantity > 0", name="quantity_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    item: Mapped[str] = mapped_column(sa.String(200))
+    unit_price_satang: Mapped[int] = mapped_column(sa.BigInteger)
+    quantity: Mapped[int] = mapped_column()
+
+    campaign: Mapped[Campaign] = relationship(back_populates="budget_lines")
+
+    @property
+    def total_satang(self) -> int:
+        return self.unit_price_satang * self.quantity
+
+
+class CampaignPhoto(db.Model):
+    """A photo, stored as resized JPEG variants under a random key."""
+
+    __tablename__ = "campaign_photos"
+    __table_args__ = (sa.CheckConstraint("width > 0 AND height > 0", name="size_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    #: Random hex; the variants are ``<key>-<width>.jpg`` in the photo folder.
+    storage_key: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    #: Size of the largest variant.
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    caption: Mapped[str] = mapped_column(sa.String(300), default="")
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="photos")
+
+
+class CampaignEvent(db.Model):
+    """Append-only history of the campaign's state changes: who, when, why."""
+
+    __tablename__ = "campaign_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id"), index=True)
+    from_state: Mapped[str | None] = mapped_column(sa.String(20))
+    to_state: Mapped[str] = mapped_column(sa.String(20))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="events")

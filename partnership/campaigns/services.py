@@ -1,0 +1,219 @@
+"""Campaign rules: make one from an approved application, edit, launch, end; money counters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.util import identity_key
+
+from ..applications.models import Application, ApplicationState
+from ..extensions import db
+from ..i18n import now_utc
+from ..ledger.models import LedgerKind
+from ..ledger.services import Totals, append_entry, register_cache
+from .models import (
+    Campaign,
+    CampaignBudgetLine,
+    CampaignEvent,
+    CampaignState,
+    FundingRule,
+    ProgrammeFunding,
+)
+from .workflow import IllegalCampaignTransition, transition
+
+C = CampaignState
+
+
+class CampaignRuleError(Exception):
+    """A campaign operation the rules refuse; the message is shown to staff."""
+
+
+def funding_rule_of(programme_id: int) -> FundingRule:
+    row = db.session.get(ProgrammeFunding, programme_id)
+    return row.rule if row else FundingRule.KEEP_WHAT_YOU_RAISE
+
+
+def set_funding_rule(programme_id: int, rule: FundingRule) -> None:
+    """Store the programme's rule (its draft campaigns follow it; launched ones keep theirs)."""
+    row = db.session.get(ProgrammeFunding, programme_id)
+    if row is None:
+        db.session.add(ProgrammeFunding(programme_id=programme_id, rule=rule))
+    else:
+        row.rule = rule
+    db.session.execute(
+        sa.update(Campaign)
+        .where(Campaign.programme_id == programme_id, Campaign.state == C.DRAFT)
+        .values(funding_rule=rule)
+    )
+    db.session.flush()
+
+
+def campaign_for_application(application_id: int) -> Campaign | None:
+    return db.session.scalar(sa.select(Campaign).where(Campaign.application_id == application_id))
+
+
+def create_campaign(
+    application: Application, *, starts_at: datetime, ends_at: datetime, actor
+) -> Campaign:
+    """A draft campaign from an approved application: its title, need, budget lines, goal."""
+    if application.state != ApplicationState.APPROVED:
+        raise CampaignRuleError(_l("Only an approved application can become a campaign."))
+    if campaign_for_application(application.id) is not None:
+        raise CampaignRuleError(_l("This application already has a campaign."))
+    if ends_at <= starts_at:
+        raise CampaignRuleError(_l("The end must be after the start."))
+    goal = application.requested_satang
+    if goal <= 0:
+        raise CampaignRuleError(_l("The application has no budget to raise."))
+    story = "\n\n".join(p for p in (application.summary, application.need) if p.strip())
+    campaign = Campaign(
+        application_id=application.id,
+        programme_id=application.programme_id,
+        school_id=application.school_id,
+        title=application.title,
+        story=story,
+        goal_satang=goal,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        funding_rule=funding_rule_of(application.programme_id),
+        created_by_id=getattr(actor, "id", None),
+    )
+    for line in application.budget_lines:
+        campaign.budget_lines.append(
+            CampaignBudgetLine(
+                position=line.position,
+                item=line.item,
+                unit_price_satang=line.unit_price_satang,
+                quantity=line.quantity,
+            )
+        )
+    db.session.add(campaign)
+    db.session.flush()
+    db.session.add(
+        CampaignEvent(
+            campaign_id=campaign.id, to_state=C.DRAFT.value, actor_id=campaign.created_by_id
+        )
+    )
+    db.session.flush()
+    return campaign
+
+
+def update_campaign(
+    campaign: Campaign, *, title: str, story: str, starts_at: datetime, ends_at: datetime
+) -> None:
+    """Edit the public text; the dates only while it is a draft."""
+    if campaign.state == C.CLOSED:
+        raise CampaignRuleError(_l("A closed campaign cannot be changed."))
+    campaign.title = title
+    campaign.story = story
+    if (starts_at, ends_at) != (campaign.starts_at, campaign.ends_at):
+        if campaign.state != C.DRAFT:
+            raise CampaignRuleError(_l("The dates cannot change once the campaign is live."))
+        if ends_at <= starts_at:
+            raise CampaignRuleError(_l("The end must be after the start."))
+        campaign.starts_at, campaign.ends_at = starts_at, ends_at
+    db.session.flush()
+
+
+def launch(campaign: Campaign, actor) -> None:
+    """Draft → live: the public sees it and can give from its start."""
+    if campaign.ends_at <= now_utc():
+        raise CampaignRuleError(_l("The end date has passed; change it before launching."))
+    try:
+        transition(campaign, C.LIVE, actor, launched_at=now_utc())
+    except IllegalCampaignTransition as error:
+        raise CampaignRuleError(_l("This campaign cannot be launched now.")) from error
+
+
+def close(campaign: Campaign, actor, reason: str = "") -> None:
+    """Funded or ended → closed, by staff once the money is settled."""
+    try:
+        transition(campaign, C.CLOSED, actor, reason)
+    except IllegalCampaignTransition as error:
+        raise CampaignRuleError(_l("Only a funded or ended campaign can be closed.")) from error
+
+
+def close_due(now: datetime | None = None) -> list[int]:
+    """End every live campaign past its end; safe to run at any time, any number of times."""
+    now = now or now_utc()
+    due = db.session.scalars(
+        sa.select(Campaign).where(Campaign.state == C.LIVE, Campaign.ends_at <= now)
+    ).all()
+    ended = []
+    for campaign in due:
+        try:
+            transition(campaign, C.ENDED, reason="end date reached")
+        except IllegalCampaignTransition:
+            continue  # a webhook funded it, or another run ended it, first
+        ended.append(campaign.id)
+    return ended
+
+
+def record_money(
+    campaign_id: int, *, amount_satang: int, kind: LedgerKind, source: str, public_label: str
+) -> None:
+    """One ledger row and the same change to the campaign's counters, in this transaction.
+
+    A paid donation is never refused, whatever the campaign's state or date: it shows as
+    over-funding. Reaching the goal moves a live campaign to funded, once.
+    """
+    append_entry(
+        campaign_id=campaign_id,
+        amount_satang=amount_satang,
+        kind=kind,
+        source=source,
+        public_label=public_label,
+    )
+    deltas = {"raised_satang": Campaign.raised_satang + amount_satang}
+    if kind == LedgerKind.DONATION_PAID:
+        deltas["donor_count"] = Campaign.donor_count + 1
+    # In SQL, without loading the row (``core.transitions.increment`` needs the object).
+    db.session.execute(
+        sa.update(Campaign).where(Campaign.id == campaign_id).values(deltas),
+        execution_options={"synchronize_session": False},
+    )
+    campaign = db.session.identity_map.get(identity_key(Campaign, campaign_id))
+    if campaign is not None:
+        db.session.expire(campaign, ["raised_satang", "donor_count"])
+    if amount_satang > 0:
+        _fund_if_goal_reached(campaign_id)
+
+
+def _fund_if_goal_reached(campaign_id: int) -> None:
+    """live → funded in one statement, only if the counter (as the database holds it) is there."""
+    result = db.session.execute(
+        sa.update(Campaign)
+        .where(
+            Campaign.id == campaign_id,
+            Campaign.state == C.LIVE,
+            Campaign.raised_satang >= Campaign.goal_satang,
+        )
+        .values(state=C.FUNDED),
+        execution_options={"synchronize_session": False},
+    )
+    if result.rowcount == 1:
+        db.session.add(
+            CampaignEvent(
+                campaign_id=campaign_id,
+                from_state=C.LIVE.value,
+                to_state=C.FUNDED.value,
+                reason="goal reached",
+            )
+        )
+        campaign = db.session.identity_map.get(identity_key(Campaign, campaign_id))
+        if campaign is not None:
+            db.session.expire(campaign, ["state"])
+        db.session.flush()
+
+
+def _cached_totals():
+    rows = db.session.execute(
+        sa.select(Campaign.id, Campaign.title, Campaign.raised_satang, Campaign.donor_count)
+    )
+    for campaign_id, title, raised, donors in rows:
+        yield campaign_id, title, Totals(raised, donors)
+
+
+register_cache("campaign", _cached_totals)

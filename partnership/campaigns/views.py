@@ -1,0 +1,127 @@
+"""Public campaign pages: the list, the campaign, its ledger (page and CSV), its photos."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, render_template, request, send_from_directory
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..core.pagination import paginate
+from ..extensions import db
+from ..i18n import current_language, format_datetime, now_utc
+from ..ledger.services import entries_query, running_balances
+from ..money import satang_to_input
+from ..registry.models import Organisation, Partnership
+from ..registry.provinces import province_choices
+from ..registry.services import active_partnership_clause, today
+from .forms import CampaignFilterForm
+from .hooks import sections_for
+from .models import Campaign
+from .photos import WIDTHS, photo_folder, variant_name
+from .queries import programme_choices, public_campaigns
+from .workflow import NEXT_STEPS
+
+bp = Blueprint("campaigns", __name__)
+
+
+def load_public(campaign_id: int) -> Campaign:
+    """A campaign the visitor may see; a draft is "not found" to the public, not "forbidden"."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    if not campaign.can_view(current_user):
+        abort(404)
+    return campaign
+
+
+@bp.get("/campaigns")
+def campaign_list():
+    lang = current_language()
+    form = CampaignFilterForm(
+        request.args, programmes=programme_choices(lang), provinces=province_choices(lang)
+    )
+    valid = form.validate()
+    programme = form.programme.data if valid and (form.programme.data or "").isdigit() else None
+    query = public_campaigns(
+        q=(form.q.data or "") if valid else "",
+        programme_id=int(programme) if programme else None,
+        province=(form.province.data or "") if valid else "",
+        sort=(form.sort.data or "ending") if valid else "ending",
+    )
+    return render_template(
+        "campaigns/list.html", form=form, page=paginate(query, 12), now=now_utc()
+    )
+
+
+def sponsors_of(campaign: Campaign) -> list[Organisation]:
+    """The organisations partnering the campaign's school today."""
+    return list(
+        db.session.scalars(
+            sa.select(Organisation)
+            .join(Partnership, Partnership.organisation_id == Organisation.id)
+            .where(Partnership.school_id == campaign.school_id, active_partnership_clause(today()))
+            .distinct()
+            .order_by(Organisation.name)
+        )
+    )
+
+
+@bp.get("/campaigns/<int:campaign_id>")
+def campaign(campaign_id: int):
+    campaign = load_public(campaign_id)
+    return render_template(
+        "campaigns/campaign.html",
+        campaign=campaign,
+        now=now_utc(),
+        sponsors=sponsors_of(campaign),
+        next_step=NEXT_STEPS[campaign.state],
+        share_url=request.url_root.rstrip("/") + request.path,
+        widths=WIDTHS,
+        **sections_for(campaign),
+    )
+
+
+@bp.get("/campaigns/<int:campaign_id>/ledger")
+def ledger(campaign_id: int):
+    campaign = load_public(campaign_id)
+    page = paginate(entries_query(campaign.id), 50)
+    balances = running_balances(campaign.id, [entry.id for entry in page.items])
+    return render_template("campaigns/ledger.html", campaign=campaign, page=page, balances=balances)
+
+
+@bp.get("/campaigns/<int:campaign_id>/ledger.csv")
+def ledger_csv(campaign_id: int):
+    campaign = load_public(campaign_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [_("Entry"), _("Time"), _("Kind"), _("From"), _("Amount (baht)"), _("Balance (baht)")]
+    )
+    balance = 0
+    for entry in db.session.scalars(entries_query(campaign.id)):
+        balance += entry.amount_satang
+        writer.writerow(
+            [
+                entry.id,
+                format_datetime(entry.created_at),
+                entry.kind.label,
+                entry.public_label or _("Anonymous donor"),
+                satang_to_input(entry.amount_satang),
+                satang_to_input(balance),
+            ]
+        )
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=campaign-{campaign.id}-ledger.csv"},
+    )
+
+
+@bp.get("/campaigns/photos/<key>-<int:width>.jpg")
+def photo(key: str, width: int):
+    if width not in WIDTHS or not key.isalnum() or len(key) != 32:
+        abort(404)
+    response = send_from_directory(photo_folder(), variant_name(key, width), max_age=86400 * 30)
+    return response

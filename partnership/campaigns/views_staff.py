@@ -1,0 +1,188 @@
+"""Staff pages: make a campaign from an approved application, edit it, add photos, launch, close."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..applications.models import Application
+from ..core.pagination import paginate
+from ..extensions import db
+from ..i18n import now_utc, to_bangkok
+from ..notifications.services import commit_and_send
+from ..permissions import load_or_404, staff_required
+from ..programmes.models import Programme
+from .forms import CampaignForm, FundingRuleForm, PhotoForm, last_day
+from .models import Campaign, FundingRule
+from .photos import PhotoRejected, add_photo, copy_application_photos
+from .services import (
+    CampaignRuleError,
+    campaign_for_application,
+    close,
+    create_campaign,
+    funding_rule_of,
+    launch,
+    set_funding_rule,
+    update_campaign,
+)
+
+bp = Blueprint("campaigns_staff", __name__, url_prefix="/staff/campaigns")
+
+
+@bp.get("/")
+@staff_required
+def campaigns():
+    query = sa.select(Campaign).order_by(Campaign.id.desc())
+    return render_template("campaigns/staff_list.html", page=paginate(query))
+
+
+@bp.route("/new/<int:application_id>", methods=["GET", "POST"])
+@staff_required
+def new_campaign(application_id: int):
+    application = db.get_or_404(Application, application_id)
+    existing = campaign_for_application(application.id)
+    if existing is not None:
+        return redirect(url_for(".edit", campaign_id=existing.id))
+    today = to_bangkok(now_utc()).date()
+    form = CampaignForm(
+        data={
+            "title": application.title,
+            "story": "\n\n".join(p for p in (application.summary, application.need) if p.strip()),
+            "starts_on": today,
+            "ends_on": today + timedelta(days=44),
+        }
+    )
+    if form.validate_on_submit():
+        try:
+            campaign = create_campaign(
+                application, starts_at=form.starts_at, ends_at=form.ends_at, actor=current_user
+            )
+            copy_application_photos(campaign)
+            update_campaign(
+                campaign,
+                title=form.title.data,
+                story=form.story.data or "",
+                starts_at=form.starts_at,
+                ends_at=form.ends_at,
+            )
+        except CampaignRuleError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            commit_and_send()
+            flash(_("The draft campaign is ready. Add photos, then launch it."), "success")
+            return redirect(url_for(".edit", campaign_id=campaign.id))
+    return render_template(
+        "campaigns/staff_form.html", form=form, application=application, campaign=None
+    )
+
+
+@bp.route("/<int:campaign_id>", methods=["GET", "POST"])
+@staff_required
+def edit(campaign_id: int):
+    campaign = load_or_404(Campaign, campaign_id, "edit")
+    form = CampaignForm(
+        data={
+            "title": campaign.title,
+            "story": campaign.story,
+            "starts_on": to_bangkok(campaign.starts_at).date(),
+            "ends_on": last_day(campaign.ends_at),
+        }
+    )
+    if form.validate_on_submit():
+        try:
+            update_campaign(
+                campaign,
+                title=form.title.data,
+                story=form.story.data or "",
+                starts_at=form.starts_at,
+                ends_at=form.ends_at,
+            )
+        except CampaignRuleError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            commit_and_send()
+            flash(_("Saved."), "success")
+            return redirect(url_for(".edit", campaign_id=campaign.id))
+    return render_template(
+        "campaigns/staff_form.html",
+        form=form,
+        application=campaign.application,
+        campaign=campaign,
+        photo_form=PhotoForm(),
+        rule_form=FundingRuleForm(data={"rule": funding_rule_of(campaign.programme_id).value}),
+    )
+
+
+@bp.post("/<int:campaign_id>/photos")
+@staff_required
+def upload_photo(campaign_id: int):
+    campaign = load_or_404(Campaign, campaign_id, "edit")
+    form = PhotoForm()
+    if form.validate_on_submit():
+        try:
+            add_photo(campaign, form.photo.data.read(), form.caption.data or "")
+        except PhotoRejected as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            commit_and_send()
+            flash(_("Photo added."), "success")
+    else:
+        flash(_("Choose a photo."), "error")
+    return redirect(url_for(".edit", campaign_id=campaign.id))
+
+
+@bp.post("/<int:campaign_id>/launch")
+@staff_required
+def launch_campaign(campaign_id: int):
+    campaign = load_or_404(Campaign, campaign_id, "edit")
+    try:
+        launch(campaign, current_user)
+    except CampaignRuleError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        commit_and_send()
+        flash(_("The campaign is live."), "success")
+    return redirect(url_for(".edit", campaign_id=campaign.id))
+
+
+@bp.post("/<int:campaign_id>/close")
+@staff_required
+def close_campaign(campaign_id: int):
+    campaign = load_or_404(Campaign, campaign_id, "edit")
+    try:
+        close(campaign, current_user)
+    except CampaignRuleError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        commit_and_send()
+        flash(_("The campaign is closed."), "success")
+    return redirect(url_for(".edit", campaign_id=campaign.id))
+
+
+@bp.post("/programmes/<int:programme_id>/funding-rule")
+@staff_required
+def funding_rule(programme_id: int):
+    programme = db.get_or_404(Programme, programme_id)
+    form = FundingRuleForm()
+    if form.validate_on_submit():
+        set_funding_rule(programme.id, FundingRule(form.rule.data))
+        commit_and_send()
+        flash(_("The programme's funding rule is saved."), "success")
+    campaign_id = db.session.scalar(
+        sa.select(Campaign.id)
+        .where(Campaign.programme_id == programme.id)
+        .order_by(Campaign.id.desc())
+        .limit(1)
+    )
+    if campaign_id:
+        return redirect(url_for(".edit", campaign_id=campaign_id))
+    return redirect(url_for(".campaigns"))

@@ -1,0 +1,58 @@
+"""The campaign state machine: the table, the named error, and the one transition function."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from ..core.transitions import move
+from ..extensions import db
+from .models import LISTING_GROUP, Campaign, CampaignEvent, CampaignState
+
+C = CampaignState
+
+TRANSITIONS: dict[CampaignState, frozenset[CampaignState]] = {
+    C.DRAFT: frozenset({C.LIVE}),
+    C.LIVE: frozenset({C.FUNDED, C.ENDED}),
+    C.FUNDED: frozenset({C.CLOSED}),
+    C.ENDED: frozenset({C.CLOSED}),
+    C.CLOSED: frozenset(),
+}
+
+NEXT_STEPS = {
+    C.DRAFT: _l("Staff complete the story and photos, then launch the campaign."),
+    C.LIVE: _l("The public can give until the end date."),
+    C.FUNDED: _l("The goal is reached; gifts are still welcome until the end date."),
+    C.ENDED: _l("The campaign ended before reaching its goal; staff settle it."),
+    C.CLOSED: _l("The campaign is closed. Nothing more happens."),
+}
+
+
+class IllegalCampaignTransition(Exception):
+    """A move the campaign machine does not allow (or another request made it first)."""
+
+    def __init__(self, from_state: CampaignState, to_state: CampaignState):
+        self.from_state, self.to_state = from_state, to_state
+        super().__init__(f"campaign cannot go from {from_state} to {to_state}")
+
+
+def transition(
+    campaign: Campaign, to_state: CampaignState, actor=None, reason: str = "", **values
+) -> CampaignEvent:
+    """Move the campaign once (conditional UPDATE) and record who, when and why."""
+    from_state = move(
+        campaign,
+        CampaignState(to_state),
+        allowed=TRANSITIONS,
+        illegal=IllegalCampaignTransition,
+        values={"listing_group": LISTING_GROUP[CampaignState(to_state)], **values},
+    )
+    event = CampaignEvent(
+        campaign_id=campaign.id,
+        from_state=from_state.value,
+        to_state=CampaignState(to_state).value,
+        actor_id=getattr(actor, "id", None),
+        reason=reason,
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event

@@ -1,0 +1,60 @@
+"""Ledger rows: immutable, signed amounts in satang, one source per movement."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
+from ..extensions import db
+
+
+class LedgerKind(LabelledEnum):
+    DONATION_PAID = "donation_paid"
+    REFUND = "refund"
+    #: A refund that failed after it was counted: the money came back.
+    REFUND_REVERSED = "refund_reversed"
+    DISPUTE = "dispute"
+
+
+LABELS[LedgerKind] = {
+    LedgerKind.DONATION_PAID: _l("Donation"),
+    LedgerKind.REFUND: _l("Refund"),
+    LedgerKind.REFUND_REVERSED: _l("Refund cancelled"),
+    LedgerKind.DISPUTE: _l("Disputed payment"),
+}
+
+#: Kinds that bring money in (positive rows) and take it out (negative rows).
+INFLOWS = frozenset({LedgerKind.DONATION_PAID, LedgerKind.REFUND_REVERSED})
+
+
+class LedgerEntry(db.Model):
+    """One movement of money into or out of a campaign. Never updated, never deleted."""
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (
+        sa.CheckConstraint("amount_satang <> 0", name="amount_not_zero"),
+        sa.CheckConstraint(
+            "(kind IN ('donation_paid', 'refund_reversed') AND amount_satang > 0)"
+            " OR (kind IN ('refund', 'dispute') AND amount_satang < 0)",
+            name="sign_matches_kind",
+        ),
+        # One row of a kind per source: a webhook delivered twice cannot write twice.
+        sa.UniqueConstraint("source", "kind"),
+        sa.Index("ix_ledger_entries_campaign_id_id", "campaign_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The campaign the money belongs to (the ledger knows its id, nothing more).
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id", ondelete="RESTRICT"))
+    #: Signed: positive in, negative out.
+    amount_satang: Mapped[int] = mapped_column(sa.BigInteger)
+    kind: Mapped[LedgerKind] = mapped_column(enum_type(LedgerKind, "ledger_kind"))
+    #: Where the movement was learnt, e.g. the Stripe event id ``evt_…``.
+    source: Mapped[str] = mapped_column(sa.String(120))
+    #: Shown on the public ledger: the donor's name or "anonymous donor".
+    public_label: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

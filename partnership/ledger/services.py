@@ -1,0 +1,104 @@
+"""Appending to the ledger and recomputing what the cached counters should be."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from .models import LedgerEntry, LedgerKind
+
+
+def append_entry(
+    *, campaign_id: int, amount_satang: int, kind: LedgerKind, source: str, public_label: str
+) -> LedgerEntry:
+    """Add one row (flushed). The caller moves the matching counter in the same transaction."""
+    if isinstance(amount_satang, bool) or not isinstance(amount_satang, int):
+        raise TypeError(f"amount_satang must be an int: {amount_satang!r}")
+    entry = LedgerEntry(
+        campaign_id=campaign_id,
+        amount_satang=amount_satang,
+        kind=kind,
+        source=source,
+        public_label=public_label[:200],
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class Totals:
+    """What a campaign's counters must be, from its rows."""
+
+    balance_satang: int = 0
+    donations: int = 0
+
+
+def totals_by_campaign() -> dict[int, Totals]:
+    """Every campaign's balance and number of paid donations, summed from the rows."""
+    rows = db.session.execute(
+        sa.select(
+            LedgerEntry.campaign_id,
+            sa.func.sum(LedgerEntry.amount_satang),
+            sa.func.sum(sa.case((LedgerEntry.kind == LedgerKind.DONATION_PAID, 1), else_=0)),
+        ).group_by(LedgerEntry.campaign_id)
+    )
+    return {campaign_id: Totals(int(total), int(count)) for campaign_id, total, count in rows}
+
+
+def entries_query(campaign_id: int):
+    """The campaign's rows in order."""
+    return (
+        sa.select(LedgerEntry)
+        .where(LedgerEntry.campaign_id == campaign_id)
+        .order_by(LedgerEntry.id)
+    )
+
+
+def running_balances(campaign_id: int, entry_ids: list[int]) -> dict[int, int]:
+    """The balance after each of these rows (a window over the campaign's rows, one query)."""
+    if not entry_ids:
+        return {}
+    running = (
+        sa.func.sum(LedgerEntry.amount_satang).over(order_by=LedgerEntry.id).label("balance_satang")
+    )
+    inner = (
+        sa.select(LedgerEntry.id, running)
+        .where(LedgerEntry.campaign_id == campaign_id, LedgerEntry.id <= max(entry_ids))
+        .subquery()
+    )
+    rows = db.session.execute(sa.select(inner).where(inner.c.id.in_(entry_ids)))
+    return {entry_id: int(balance) for entry_id, balance in rows}
+
+
+#: A cache of the ledger to check: a name and a reader returning
+#: ``[(campaign_id, label, Totals as cached)]``. Campaigns register their counters here.
+CacheReader = Callable[[], Iterable[tuple[int, str, Totals]]]
+CACHES: dict[str, CacheReader] = {}
+
+
+def register_cache(name: str, reader: CacheReader) -> None:
+    CACHES[name] = reader
+
+
+def verify() -> list[str]:
+    """Every difference between the rows and the registered caches, as readable lines."""
+    actual = totals_by_campaign()
+    problems = []
+    for name, reader in CACHES.items():
+        seen = set()
+        for campaign_id, label, cached in reader():
+            seen.add(campaign_id)
+            expected = actual.get(campaign_id, Totals())
+            if cached != expected:
+                problems.append(
+                    f"{name} {campaign_id} ({label}): cached balance {cached.balance_satang} "
+                    f"satang, {cached.donations} donations; ledger {expected.balance_satang} "
+                    f"satang, {expected.donations} donations"
+                )
+        for campaign_id in sorted(set(actual) - seen):
+            problems.append(f"ledger rows for unknown campaign {campaign_id}")
+    return problems

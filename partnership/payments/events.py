@@ -1,0 +1,141 @@
+"""Applying one verified Stripe event, exactly once, in the request's transaction.
+
+The event id is inserted first under a unique constraint: a second delivery (even a
+concurrent one) fails there and changes nothing. Its effects are written in the same
+transaction, so the id is stored if and only if they are.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError, NoResultFound
+
+from ..extensions import db
+from . import donations as rules
+from .models import Donation, DonationState, EventOutcome, StripeEvent
+
+Handler = Callable[[Donation, dict[str, Any], str], None]
+
+
+class DuplicateEvent(Exception):
+    """This event id was applied before."""
+
+
+def _donation_id(obj: dict[str, Any]) -> int | None:
+    raw = (obj.get("metadata") or {}).get("donation_id") or obj.get("client_reference_id")
+    return int(raw) if raw and str(raw).isdigit() else None
+
+
+def find_donation(obj: dict[str, Any]) -> Donation | None:
+    """Our donation named by the object (locked): its metadata, else the PaymentIntent or charge.
+
+    It is locked before anything refers to it: events about one donation then apply one after
+    another, and the event row's foreign-key check (a share lock on the donation) cannot
+    deadlock with another transaction's FOR UPDATE.
+    """
+    donation_id = _donation_id(obj)
+    if donation_id is not None:
+        try:
+            return rules.lock_donation(donation_id)
+        except NoResultFound:
+            return None
+    intent = obj.get("payment_intent")
+    charge = obj.get("charge") if obj.get("object") != "charge" else obj.get("id")
+    conditions = []
+    if intent:
+        conditions.append(Donation.payment_intent_id == intent)
+    if charge:
+        conditions.append(Donation.charge_id == charge)
+    if not conditions:
+        return None
+    found = db.session.scalar(sa.select(Donation.id).where(sa.or_(*conditions)).limit(1))
+    return None if found is None else rules.lock_donation(found)
+
+
+def _session_completed(donation: Donation, session: dict, source: str) -> None:
+    rules.note_payment_ids(donation, payment_intent=session.get("payment_intent"))
+    # PromptPay completes the session unpaid: the bank's answer comes as an async event.
+    if session.get("payment_status") == "paid":
+        rules.mark_paid(donation, source)
+
+
+def _async_succeeded(donation: Donation, session: dict, source: str) -> None:
+    rules.note_payment_ids(donation, payment_intent=session.get("payment_intent"))
+    rules.mark_paid(donation, source)
+
+
+def _async_failed(donation: Donation, session: dict, source: str) -> None:
+    if donation.state == DonationState.PENDING:
+        rules.mark_failed(donation, "async_payment_failed")
+
+
+def _expired(donation: Donation, session: dict, source: str) -> None:
+    rules.mark_expired(donation)
+
+
+def _charge_refunded(donation: Donation, charge: dict, source: str) -> None:
+    rules.note_payment_ids(
+        donation, payment_intent=charge.get("payment_intent"), charge=charge.get("id")
+    )
+    rules.note_charge_refunded(donation, charge, source)
+
+
+def _refund(donation: Donation, refund: dict, source: str) -> None:
+    rules.note_payment_ids(
+        donation, payment_intent=refund.get("payment_intent"), charge=refund.get("charge")
+    )
+    rules.note_refund(donation, refund, source)
+
+
+def _dispute(donation: Donation, dispute: dict, source: str) -> None:
+    rules.note_dispute(donation, dispute, source)
+
+
+HANDLERS: dict[str, Handler] = {
+    "checkout.session.completed": _session_completed,
+    "checkout.session.async_payment_succeeded": _async_succeeded,
+    "checkout.session.async_payment_failed": _async_failed,
+    "checkout.session.expired": _expired,
+    "charge.refunded": _charge_refunded,
+    "refund.created": _refund,
+    "refund.updated": _refund,
+    "charge.dispute.created": _dispute,
+}
+
+
+def apply_event(event: dict[str, Any]) -> EventOutcome:
+    """Record the event id, then apply it (flushed; the view commits). Raises DuplicateEvent."""
+    event_id, event_type = str(event["id"]), str(event.get("type", ""))
+    obj = (event.get("data") or {}).get("object") or {}
+    handler = HANDLERS.get(event_type)
+    donation = find_donation(obj) if handler else None
+    if handler is None:
+        outcome = EventOutcome.IGNORED
+    elif donation is None:
+        outcome = EventOutcome.UNMATCHED
+    else:
+        outcome = EventOutcome.APPLIED
+    row = StripeEvent(
+        event_id=event_id,
+        type=event_type[:80],
+        outcome=outcome,
+        donation_id=donation.id if donation else None,
+        payload=json.dumps(event, ensure_ascii=False) if outcome == EventOutcome.UNMATCHED else "",
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        raise DuplicateEvent(event_id) from None
+    if outcome == EventOutcome.UNMATCHED:
+        current_app.logger.warning(
+            "Stripe event %s (%s) names no donation we know", event_id, event_type
+        )
+    if handler is not None and donation is not None:
+        handler(donation, obj, event_id)
+    return outcome

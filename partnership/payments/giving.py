@@ -1,0 +1,128 @@
+"""Giving online: the form, the Checkout redirect, the thank-you page; the donor wall."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..campaigns.hooks import page_section
+from ..campaigns.models import Campaign
+from ..campaigns.views import load_public
+from ..core.pagination import paginate
+from ..extensions import db
+from ..i18n import current_language, now_utc
+from .client import (
+    PaymentProviderDown,
+    PaymentRequestRefused,
+    create_checkout_session,
+    online_giving_enabled,
+)
+from .donations import GivingClosed, attach_session, mark_failed, start_donation
+from .forms import DonationForm
+from .models import PAID_STATES, Donation, DonationState
+
+bp = Blueprint("giving", __name__)
+
+WALL_PAGE_SIZE = 10
+
+
+def donor_wall_query(campaign_id: int):
+    """Paid gifts, newest first (the composite index serves it without a sort of all rows)."""
+    return (
+        sa.select(Donation)
+        .where(Donation.campaign_id == campaign_id, Donation.state.in_(PAID_STATES))
+        .order_by(Donation.id.desc())
+    )
+
+
+@page_section
+def donor_wall_section(campaign: Campaign) -> dict:
+    return {
+        "donor_wall": paginate(donor_wall_query(campaign.id), WALL_PAGE_SIZE),
+        "giving_enabled": online_giving_enabled(),
+        "accepts_gifts": campaign.accepts_gifts(now_utc()),
+    }
+
+
+def _render_form(campaign: Campaign, form: DonationForm, status: int = 200, problem: str = ""):
+    return (
+        render_template(
+            "payments/give.html",
+            campaign=campaign,
+            form=form,
+            giving_enabled=online_giving_enabled(),
+            accepts_gifts=campaign.accepts_gifts(now_utc()),
+            problem=problem,
+        ),
+        status,
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/give", methods=["GET", "POST"])
+def give(campaign_id: int):
+    campaign = load_public(campaign_id)
+    form = DonationForm(campaign=campaign)
+    if request.method == "GET" and request.args.get("amount", "").isdigit():
+        form.preset.data = request.args["amount"]
+    if not online_giving_enabled() or not campaign.accepts_gifts(now_utc()):
+        return _render_form(campaign, form, 409 if request.method == "POST" else 200)
+    if not form.validate_on_submit():
+        return _render_form(campaign, form, 422 if request.method == "POST" else 200)
+    try:
+        donation = start_donation(
+            campaign,
+            amount_satang=form.amount_satang,
+            donor_name=form.donor_name.data or "",
+            email=form.email.data,
+            anonymous=form.anonymous.data,
+            show_amount=form.show_amount.data,
+            message=form.message.data or "",
+            wants_updates=form.wants_updates.data,
+            locale=current_language(),
+        )
+    except GivingClosed:
+        return _render_form(campaign, form, 409)
+    # The pending donation exists before Stripe is asked, so a lost answer leaves a trace.
+    db.session.commit()
+    try:
+        session = create_checkout_session(
+            donation_id=donation.id,
+            amount_satang=donation.amount_satang,
+            campaign_name=campaign.title,
+            email=donation.email,
+            success_url=url_for("giving.thanks", token=donation.token, _external=True),
+            cancel_url=url_for("campaigns.campaign", campaign_id=campaign.id, _external=True),
+            idempotency_key=donation.idempotency_key,
+            locale=current_language(),
+        )
+    except (PaymentProviderDown, PaymentRequestRefused) as error:
+        current_app.logger.warning("Checkout for donation %s failed: %s", donation.id, error)
+        mark_failed(donation, type(error).__name__)
+        db.session.commit()
+        return _render_form(
+            campaign,
+            form,
+            503,
+            _(
+                "The payment service did not answer, so nothing was charged. "
+                "Please try again in a minute."
+            ),
+        )
+    attach_session(donation, session.id)
+    db.session.commit()
+    return redirect(session.url, code=303)
+
+
+@bp.get("/donations/<token>/thanks")
+def thanks(token: str):
+    donation = db.session.scalar(sa.select(Donation).where(Donation.token == token))
+    if donation is None:
+        abort(404)
+    return render_template(
+        "payments/thanks.html",
+        donation=donation,
+        campaign=donation.campaign,
+        processing=donation.state == DonationState.PENDING,
+        failed=donation.state in (DonationState.FAILED, DonationState.EXPIRED),
+    )

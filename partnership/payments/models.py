@@ -1,0 +1,176 @@
+"""Donations, the refunds Stripe reports for them, and every Stripe event received once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
+from ..extensions import db
+from .client import MAX_CHARGE_SATANG
+
+if TYPE_CHECKING:
+    from ..campaigns.models import Campaign
+
+
+class DonationState(LabelledEnum):
+    PENDING = "pending"
+    FAILED = "failed"
+    EXPIRED = "expired"
+    PAID = "paid"
+    PARTIALLY_REFUNDED = "partially_refunded"
+    REFUNDED = "refunded"
+
+
+LABELS[DonationState] = {
+    DonationState.PENDING: _l("Payment processing"),
+    DonationState.FAILED: _l("Payment failed"),
+    DonationState.EXPIRED: _l("Payment not completed"),
+    DonationState.PAID: _l("Paid"),
+    DonationState.PARTIALLY_REFUNDED: _l("Partly refunded"),
+    DonationState.REFUNDED: _l("Refunded"),
+}
+
+#: States in which the money arrived (it counts on the donor wall).
+PAID_STATES = frozenset(
+    {DonationState.PAID, DonationState.PARTIALLY_REFUNDED, DonationState.REFUNDED}
+)
+
+
+class Donation(db.Model):
+    """One gift attempt: pending until Stripe's webhook says it was paid (or not)."""
+
+    __tablename__ = "donations"
+    __table_args__ = (
+        sa.CheckConstraint(
+            f"amount_satang > 0 AND amount_satang <= {MAX_CHARGE_SATANG}", name="amount_in_range"
+        ),
+        sa.CheckConstraint(
+            "refunded_satang >= 0 AND disputed_satang >= 0"
+            " AND refunded_satang + disputed_satang <= amount_satang",
+            name="refunds_within_amount",
+        ),
+        sa.CheckConstraint(
+            "state NOT IN ('paid', 'partially_refunded', 'refunded') OR paid_at IS NOT NULL",
+            name="paid_has_time",
+        ),
+        sa.Index("ix_donations_campaign_id_state_id", "campaign_id", "state", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id"))
+    #: Random; names the donation in the donor's thank-you URL (ids are guessable).
+    token: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    amount_satang: Mapped[int] = mapped_column(sa.BigInteger)
+    donor_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    email: Mapped[str] = mapped_column(sa.String(254))
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    show_amount: Mapped[bool] = mapped_column(default=True)
+    message: Mapped[str] = mapped_column(sa.Text, default="")
+    wants_updates: Mapped[bool] = mapped_column(default=False)
+    locale: Mapped[str] = mapped_column(sa.String(5), default="th")
+    state: Mapped[DonationState] = mapped_column(
+        enum_type(DonationState, "donation_state"), default=DonationState.PENDING
+    )
+    #: The Stripe idempotency key of this attempt's Checkout Session.
+    idempotency_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    checkout_session_id: Mapped[str | None] = mapped_column(sa.String(120), unique=True)
+    payment_intent_id: Mapped[str | None] = mapped_column(sa.String(120), unique=True)
+    charge_id: Mapped[str | None] = mapped_column(sa.String(120), unique=True)
+    #: Money given back so far, as counted in the ledger.
+    refunded_satang: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    #: The largest ``amount_refunded`` any ``charge.refunded`` event reported.
+    charge_refunded_max_satang: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    #: The bank disputed the payment: staff must respond; the amount left the ledger.
+    disputed: Mapped[bool] = mapped_column(default=False)
+    disputed_satang: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    failure_reason: Mapped[str] = mapped_column(sa.String(300), default="")
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    campaign: Mapped[Campaign] = relationship()
+    refunds: Mapped[list[DonationRefund]] = relationship(
+        back_populates="donation", order_by="DonationRefund.id"
+    )
+
+    @property
+    def public_label(self) -> str:
+        """What the public sees: the name, or "anonymous donor"."""
+        from flask_babel import gettext
+
+        if self.anonymous or not self.donor_name.strip():
+            return gettext("Anonymous donor")
+        return self.donor_name
+
+    @property
+    def is_paid(self) -> bool:
+        return self.state in PAID_STATES
+
+    @property
+    def refund_waiting(self) -> bool:
+        """A refund waits for the donor's bank details (PromptPay) or the bank."""
+        return any(r.status in WAITING_REFUND_STATUSES for r in self.refunds)
+
+
+#: Refund statuses in which the money is on its way back (it has left the campaign).
+COUNTED_REFUND_STATUSES = frozenset({"pending", "requires_action", "succeeded"})
+WAITING_REFUND_STATUSES = frozenset({"pending", "requires_action"})
+#: A refund's status only moves forward: a waiting refund ends, an ended one stays.
+REFUND_STATUS_RANK = {
+    "pending": 0,
+    "requires_action": 0,
+    "succeeded": 1,
+    "failed": 1,
+    "canceled": 1,
+}
+
+
+class DonationRefund(db.Model):
+    """A refund as Stripe last reported it, one row per Stripe refund id."""
+
+    __tablename__ = "donation_refunds"
+    __table_args__ = (sa.CheckConstraint("amount_satang > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stripe_refund_id: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    donation_id: Mapped[int] = mapped_column(sa.ForeignKey("donations.id"), index=True)
+    amount_satang: Mapped[int] = mapped_column(sa.BigInteger)
+    #: Stripe's status: pending, requires_action, succeeded, failed, canceled.
+    status: Mapped[str] = mapped_column(sa.String(30))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    donation: Mapped[Donation] = relationship(back_populates="refunds")
+
+
+class EventOutcome(LabelledEnum):
+    APPLIED = "applied"
+    IGNORED = "ignored"
+    #: About a donation we do not know: kept for staff.
+    UNMATCHED = "unmatched"
+
+
+LABELS[EventOutcome] = {
+    EventOutcome.APPLIED: _l("Applied"),
+    EventOutcome.IGNORED: _l("Ignored"),
+    EventOutcome.UNMATCHED: _l("Unknown donation"),
+}
+
+
+class StripeEvent(db.Model):
+    """Every Stripe event id once, stored in the transaction that applied it."""
+
+    __tablename__ = "stripe_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    type: Mapped[str] = mapped_column(sa.String(80))
+    outcome: Mapped[EventOutcome] = mapped_column(enum_type(EventOutcome, "event_outcome"))
+    donation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("donations.id"), index=True)
+    #: The raw event, kept for events staff must look at (unknown donation).
+    payload: Mapped[str] = mapped_column(sa.Text, default="")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

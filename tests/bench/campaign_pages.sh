@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Throughput of the campaign page and the campaign list relative to ../shared/bench's baseline
+# page, both under gunicorn on the same PostgreSQL, in one run. Prints the ratios.
+#   bash tests/bench/campaign_pages.sh [N_CAMPAIGNS] [N_DONATIONS]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+N=${1:-10000}
+M=${2:-1000000}
+BENCH=${BENCH_DIR:-/work/shared/bench}
+command -v wrk >/dev/null || apt-get install -y -qq wrk
+command -v gunicorn >/dev/null || python -m pip install -q gunicorn
+psql -h 127.0.0.1 -d test -qc "DROP DATABASE IF EXISTS partnership_bench_pages" -qc "CREATE DATABASE partnership_bench_pages"
+export DATABASE_URL=postgresql+psycopg://127.0.0.1/partnership_bench_pages
+export BASELINE_DATABASE_URL=postgresql+psycopg://127.0.0.1/test
+export PARTNERSHIP_ENV=production SECRET_KEY=bench RATELIMIT_ENABLED=0
+export PARTNERSHIP_INSTANCE=$(mktemp -d) PYTHONPATH=$PWD
+time python tests/bench/seed_campaigns.py "$N" "$M"
+python "$BENCH/baseline_app.py" seed "$N"
+gunicorn -w 5 -b 127.0.0.1:8000 --log-level warning 'wsgi:app' & A=$!
+gunicorn -w 5 -b 127.0.0.1:8101 --log-level warning --chdir "$BENCH" 'baseline_app:app' & B=$!
+trap 'kill $A $B' EXIT
+sleep 3
+for i in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:8000/campaigns/$i"; curl -s -o /dev/null "http://127.0.0.1:8000/campaigns?page=$i"; curl -s -o /dev/null "http://127.0.0.1:8101/campaigns/$i"; done
+echo "== campaign page"
+python "$BENCH/compare.py" --a "http://127.0.0.1:8000/campaigns/{id}" \
+  --b "http://127.0.0.1:8101/campaigns/{id}" --ids "1-$N" --rounds 3 --seconds 10 --connections 16
+echo "== campaign list"
+python "$BENCH/compare.py" --a "http://127.0.0.1:8000/campaigns?page={id}" \
+  --b "http://127.0.0.1:8101/campaigns/{id}" --ids "1-$((N / 12))" --rounds 3 --seconds 10 --connections 16

@@ -1,0 +1,230 @@
+"""Webhook storm: signed Stripe events at a gunicorn-served app, shuffled, with duplicates.
+
+    python tests/bench/webhook_storm.py --db postgresql   # or --db sqlite
+        [--events 2000] [--concurrency 32] [--workers 5]
+
+Seeds a scratch database (PostgreSQL: ``partnership_bench_storm`` on TEST_POSTGRES_URL's server;
+SQLite: a temporary file) with 5 campaigns and one pending donation per distinct event, half on
+one campaign; builds the events (a quarter of the deliveries are repeats of others), serves the
+app with gunicorn, sends them from ``--concurrency`` threads and prints events/s, latency
+percentiles of the acknowledgement, and whether the totals are exact and the ledger verifies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+SECRET = "whsec_bench_storm"
+PORT = 8231
+
+
+def database_url(kind: str) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{tempfile.mkdtemp()}/storm.sqlite3"
+    admin_url = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/test")
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text('DROP DATABASE IF EXISTS "partnership_bench_storm" WITH (FORCE)'))
+        conn.execute(sa.text('CREATE DATABASE "partnership_bench_storm"'))
+    admin.dispose()
+    return sa.make_url(admin_url).set(database="partnership_bench_storm").render_as_string(False)
+
+
+def seed(url: str, distinct: int) -> list[tuple[int, int, int]]:
+    """Campaigns and pending donations; returns (donation id, campaign id, amount)."""
+    from flask_migrate import upgrade
+
+    from partnership import create_app
+    from partnership.extensions import db
+    from partnership.payments.models import Donation
+    from partnership.registry.models import Affiliation, NetworkStatus, School
+    from tests.crowd import build_campaign
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {}})
+    with app.app_context():
+        upgrade()
+        campaigns = []
+        for n in range(5):
+            school = School(
+                code=f"10400{n:05d}",
+                name_th=f"โรงเรียนทดสอบ {n}",
+                province_code="40",
+                district="เมืองขอนแก่น",
+                affiliation=Affiliation.OBEC,
+                min_grade=0,
+                max_grade=8,
+                network_status=NetworkStatus.MEMBER,
+            )
+            db.session.add(school)
+            db.session.flush()
+            campaigns.append(build_campaign(school, goal_satang=90_000_000).id)
+        rows = []
+        for n in range(distinct):
+            campaign_id = campaigns[0] if n % 2 == 0 else campaigns[1 + n % 4]
+            rows.append(
+                {
+                    "campaign_id": campaign_id,
+                    "token": secrets.token_hex(8),
+                    "idempotency_key": f"storm-{n}",
+                    "amount_satang": 2_000 + 137 * n,
+                    "donor_name": f"ผู้ให้ {n}",
+                    "email": "storm@example.com",
+                }
+            )
+        db.session.execute(sa.insert(Donation), rows)
+        db.session.commit()
+        result = [
+            (d.id, d.campaign_id, d.amount_satang)
+            for d in db.session.scalars(sa.select(Donation).order_by(Donation.id))
+        ]
+        db.engine.dispose()
+    return result
+
+
+def check(url: str, donations) -> str:
+    from partnership import create_app
+    from partnership.campaigns.models import Campaign
+    from partnership.extensions import db
+    from partnership.ledger.services import verify
+    from partnership.payments.models import StripeEvent
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {}})
+    with app.app_context():
+        expected: dict[int, int] = {}
+        for _, campaign_id, amount in donations:
+            expected[campaign_id] = expected.get(campaign_id, 0) + amount
+        actual = dict(db.session.execute(sa.select(Campaign.id, Campaign.raised_satang)).all())
+        events = db.session.scalar(sa.select(sa.func.count(StripeEvent.id)))
+        problems = verify()
+        db.engine.dispose()
+    exact = all(actual[c] == expected.get(c, 0) for c in actual) and events == len(donations)
+    return f"totals exact: {exact}; events stored: {events}; ledger verify: {problems or 'passes'}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="postgresql")
+    parser.add_argument("--events", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=5)
+    args = parser.parse_args()
+
+    from tests.fake_stripe.events import build_event, sign
+
+    distinct = args.events * 3 // 4
+    url = database_url(args.db)
+    donations = seed(url, distinct)
+    events = [
+        build_event(
+            "checkout.session.completed",
+            {
+                "id": f"cs_test_storm_{donation_id}",
+                "object": "checkout.session",
+                "metadata": {"donation_id": str(donation_id)},
+                "client_reference_id": str(donation_id),
+                "payment_status": "paid",
+                "payment_intent": f"pi_storm_{donation_id}",
+                "status": "complete",
+            },
+        )
+        for donation_id, _, _ in donations
+    ]
+    rng = random.Random(2026)
+    deliveries = events + rng.choices(events, k=args.events - len(events))
+    rng.shuffle(deliveries)
+
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        PARTNERSHIP_ENV="production",
+        SECRET_KEY="bench",
+        RATELIMIT_ENABLED="0",
+        STRIPE_SECRET_KEY="sk_test_bench",
+        STRIPE_WEBHOOK_SECRET=SECRET,
+        PARTNERSHIP_INSTANCE=tempfile.mkdtemp(),
+        PYTHONPATH=str(ROOT),
+    )
+    server = subprocess.Popen(
+        [
+            "gunicorn",
+            "-w",
+            str(args.workers),
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        target = f"http://127.0.0.1:{PORT}/webhooks/stripe"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+
+        def send(event):
+            body = event.payload
+            request = urllib.request.Request(
+                target,
+                data=body,
+                headers={
+                    "Content-Type": "application/json",
+                    "Stripe-Signature": sign(body, SECRET),
+                },
+                method="POST",
+            )
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    status = response.status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            return status, time.perf_counter() - started
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(args.concurrency) as pool:
+            results = list(pool.map(send, deliveries))
+        elapsed = time.perf_counter() - started
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    latencies = sorted(latency for _, latency in results)
+    failures = sum(1 for status, _ in results if status != 200)
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
+
+    print(
+        f"{args.db}: {len(deliveries)} deliveries ({len(events)} distinct) from "
+        f"{args.concurrency} threads, gunicorn -w {args.workers}: "
+        f"{len(deliveries) / elapsed:.0f} events/s, p50 {pct(0.5):.0f} ms, p99 {pct(0.99):.0f} ms, "
+        f"mean {statistics.mean(latencies) * 1000:.0f} ms, non-200: {failures}"
+    )
+    print("  " + check(url, donations))
+
+
+if __name__ == "__main__":
+    main()

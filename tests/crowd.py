@@ -1,0 +1,104 @@
+"""Creators for the crowdfunding tests (imported by ``tests/conftest.py``): campaigns, gifts.
+
+``make_campaign`` makes an approved application and its campaign through the service, launched
+unless ``state="draft"``. ``give`` posts the donation form as a donor does and returns the
+pending donation and its Checkout Session id; ``hooked`` sends the fake's webhooks to the app.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from partnership.applications.models import ApplicationState
+from partnership.campaigns.models import Campaign, CampaignState
+from partnership.campaigns.services import create_campaign, launch
+from partnership.campaigns.workflow import transition
+from partnership.extensions import db
+from partnership.i18n import now_utc
+from partnership.payments.models import Donation
+from tests.factories import build_application, build_programme
+
+
+def build_campaign(school, *, goal_satang=4_497_150, state="live", days=30, title="โน้ตบุ๊ก"):
+    """An approved application's campaign (committed), in ``state``."""
+    programme = build_programme(name_th="Notebook for Education")
+    application = build_application(
+        programme,
+        school,
+        lines=(("โน้ตบุ๊ก", goal_satang, 1),),
+        state=ApplicationState.APPROVED,
+        title=title,
+    )
+    db.session.add_all([programme, application])
+    db.session.flush()
+    now = now_utc()
+    campaign = create_campaign(
+        application,
+        starts_at=now - timedelta(days=1),
+        ends_at=now + timedelta(days=days),
+        actor=None,
+    )
+    if state != "draft":
+        launch(campaign, None)
+    if state in ("ended", "closed"):
+        transition(campaign, CampaignState.ENDED)
+    if state == "closed":
+        transition(campaign, CampaignState.CLOSED)
+    if state == "funded":
+        transition(campaign, CampaignState.FUNDED)
+    db.session.commit()
+    return campaign
+
+
+@pytest.fixture()
+def make_campaign(app, make_school):
+    def make(school=None, **kwargs) -> Campaign:
+        return build_campaign(school or make_school(), **kwargs)
+
+    return make
+
+
+DONOR = {
+    "preset": "other",
+    "custom_amount": "500",
+    "donor_name": "สมชาย ใจดี",
+    "email": "somchai@example.com",
+    "show_amount": "y",
+    "message": "สู้ ๆ นะ",
+}
+
+
+@pytest.fixture()
+def give(client, stripe_app, fake_stripe):
+    """give(campaign, **fields) -> (donation, session id): the form posted, Stripe asked."""
+
+    def post(campaign, **fields):
+        data = {**DONOR, **{k: v for k, v in fields.items() if v is not None}}
+        response = client.post(f"/campaigns/{campaign.id}/give", data=data)
+        assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+        db.session.expire_all()
+        donation = db.session.scalars(sa.select(Donation).order_by(Donation.id.desc())).first()
+        assert (
+            response.headers["Location"]
+            == fake_stripe.sessions[donation.checkout_session_id]["url"]
+        )
+        return donation, donation.checkout_session_id
+
+    return post
+
+
+@pytest.fixture()
+def hooked(client, fake_stripe, stripe_app):
+    """The fake's webhooks go to the app through the test client."""
+    fake_stripe.webhook_transport = lambda body, headers: client.post(
+        "/webhooks/stripe", data=body, headers=headers
+    )
+    return fake_stripe
+
+
+def reload(obj):
+    db.session.expire_all()
+    return db.session.get(type(obj), obj.id)

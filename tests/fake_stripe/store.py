@@ -1,0 +1,300 @@
+"""The fake's objects (sessions, payment intents, charges, refunds, disputes) and their moves.
+
+Every move returns the :class:`Change` list of the events Stripe would send for it, each with
+a snapshot of the object at that moment. The caller holds ``Store.lock``.
+"""
+
+from __future__ import annotations
+
+import copy
+import secrets
+import string
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import ApiError, no_such
+from .validation import baht, check_refund, check_session
+
+_ALPHABET = string.ascii_letters + string.digits
+
+
+def new_id(prefix: str, length: int = 24) -> str:
+    """An id shaped like Stripe's: ``cs_test_a1B2…``, ``pi_3Q…``, ``evt_1Q…``."""
+    return prefix + "".join(secrets.choice(_ALPHABET) for _ in range(length))
+
+
+@dataclass
+class Change:
+    """One event to send: its type, the object it carries and what changed."""
+
+    type: str
+    object: dict[str, Any]
+    previous_attributes: dict[str, Any] | None = None
+
+
+def _snapshot(obj: dict[str, Any]) -> dict[str, Any]:
+    return copy.deepcopy(obj)
+
+
+class Store:
+    """All objects the fake knows, by id."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.lock = threading.RLock()
+        self.sessions: dict[str, dict[str, Any]] = {}
+        self.line_items: dict[str, list[dict[str, Any]]] = {}
+        self.payment_intents: dict[str, dict[str, Any]] = {}
+        self.charges: dict[str, dict[str, Any]] = {}
+        self.refunds: dict[str, dict[str, Any]] = {}
+        self.disputes: dict[str, dict[str, Any]] = {}
+        self._intent_metadata: dict[str, dict[str, str]] = {}
+
+    # Checkout Sessions ---------------------------------------------------------------------
+
+    def create_session(self, params: dict[str, Any]) -> dict[str, Any]:
+        values = check_session(params)
+        now = int(time.time())
+        session_id = new_id("cs_test_", 58)
+        session = {
+            "id": session_id,
+            "object": "checkout.session",
+            "amount_subtotal": values["amount_total"],
+            "amount_total": values["amount_total"],
+            "cancel_url": values["cancel_url"],
+            "client_reference_id": values["client_reference_id"],
+            "created": now,
+            "currency": values["currency"],
+            "customer": None,
+            "customer_details": None,
+            "customer_email": values["customer_email"],
+            "expires_at": values["expires_at"] or now + 24 * 3600,
+            "livemode": False,
+            "locale": values["locale"],
+            "metadata": values["metadata"],
+            "mode": "payment",
+            "payment_intent": None,
+            "payment_method_types": values["payment_method_types"],
+            "payment_status": "unpaid",
+            "status": "open",
+            "success_url": values["success_url"],
+            "url": f"{self.base_url}/pay/{session_id}",
+        }
+        self.sessions[session_id] = session
+        self.line_items[session_id] = values["lines"]
+        self._intent_metadata[session_id] = values["intent_metadata"]
+        return session
+
+    def session(self, session_id: str) -> dict[str, Any]:
+        try:
+            return self.sessions[session_id]
+        except KeyError:
+            raise no_such("checkout.session", session_id) from None
+
+    def expire(self, session_id: str) -> list[Change]:
+        session = self.session(session_id)
+        if session["status"] != "open":
+            raise ApiError(
+                f"This Checkout Session is {session['status']}: only a Checkout Session "
+                "with status `open` can be expired.",
+                code="checkout_session_not_open",
+            )
+        session.update(status="expired", url=None)
+        return [Change("checkout.session.expired", _snapshot(session))]
+
+    def pay(self, session_id: str, method: str, outcome: str) -> list[Change]:
+        """The donor pays on the hosted page: by card at once, or by PromptPay (async)."""
+        session = self.session(session_id)
+        if session["status"] != "open":
+            raise ApiError(f"The Checkout Session is {session['status']}, it cannot be paid.")
+        if method not in session["payment_method_types"]:
+            raise ApiError(f"{method} is not a payment method of this Checkout Session.")
+        if outcome not in {"succeeded", "failed", "pending"}:
+            raise ValueError(f"outcome must be succeeded, failed or pending: {outcome!r}")
+        if method == "card" and outcome != "succeeded":
+            raise ValueError("a declined card leaves the session open: there is no event")
+        intent = {
+            "id": new_id("pi_3"),
+            "object": "payment_intent",
+            "amount": session["amount_total"],
+            "amount_received": 0,
+            "created": int(time.time()),
+            "currency": session["currency"],
+            "latest_charge": None,
+            "livemode": False,
+            "metadata": dict(self._intent_metadata[session_id]),
+            "payment_method_types": [method],
+            "status": "processing",
+        }
+        self.payment_intents[intent["id"]] = intent
+        session.update(
+            status="complete",
+            url=None,
+            payment_intent=intent["id"],
+            customer_details={"email": session["customer_email"], "name": None},
+        )
+        if method == "card":
+            self._succeed(session, intent)
+            return [Change("checkout.session.completed", _snapshot(session))]
+        changes = [Change("checkout.session.completed", _snapshot(session))]
+        if outcome != "pending":
+            changes += self.settle(session_id, outcome)
+        return changes
+
+    def settle(self, session_id: str, outcome: str) -> list[Change]:
+        """The bank confirms (or refuses) a PromptPay payment that Checkout left unpaid."""
+        session = self.session(session_id)
+        intent = self.payment_intents.get(session["payment_intent"] or "")
+        if intent is None or intent["status"] != "processing":
+            raise ApiError("This Checkout Session has no PromptPay payment awaiting the bank.")
+        if outcome == "succeeded":
+            self._succeed(session, intent)
+            return [Change("checkout.session.async_payment_succeeded", _snapshot(session))]
+        if outcome == "failed":
+            intent["status"] = "requires_payment_method"
+            return [Change("checkout.session.async_payment_failed", _snapshot(session))]
+        raise ValueError(f"outcome must be succeeded or failed: {outcome!r}")
+
+    def _succeed(self, session: dict[str, Any], intent: dict[str, Any]) -> None:
+        charge = {
+            "id": new_id("ch_3"),
+            "object": "charge",
+            "amount": intent["amount"],
+            "amount_captured": intent["amount"],
+            "amount_refunded": 0,
+            "created": int(time.time()),
+            "currency": intent["currency"],
+            "disputed": False,
+            "livemode": False,
+            "metadata": dict(intent["metadata"]),
+            "paid": True,
+            "payment_intent": intent["id"],
+            "payment_method_details": {"type": intent["payment_method_types"][0]},
+            "refunded": False,
+            "status": "succeeded",
+        }
+        self.charges[charge["id"]] = charge
+        intent.update(
+            status="succeeded", amount_received=intent["amount"], latest_charge=charge["id"]
+        )
+        session["payment_status"] = "paid"
+
+    # Charges: refunds and disputes ---------------------------------------------------------
+
+    def charge_of(
+        self,
+        *,
+        session_id: str | None = None,
+        payment_intent: str | None = None,
+        charge: str | None = None,
+    ) -> dict[str, Any]:
+        """The succeeded charge of a session, payment intent or charge id."""
+        if session_id is not None:
+            payment_intent = self.session(session_id)["payment_intent"]
+            if payment_intent is None:
+                raise ApiError(f"Checkout Session {session_id} has not been paid.")
+        if charge is not None:
+            if charge not in self.charges:
+                raise no_such("charge", charge, "charge")
+            return self.charges[charge]
+        if payment_intent not in self.payment_intents:
+            raise no_such("payment_intent", str(payment_intent), "payment_intent")
+        latest = self.payment_intents[payment_intent]["latest_charge"]
+        if latest is None:
+            raise ApiError(
+                f"This PaymentIntent ({payment_intent}) does not have a successful charge to "
+                "refund.",
+                code="charge_not_refundable",
+            )
+        return self.charges[latest]
+
+    def create_refund(
+        self, params: dict[str, Any], *, pending: bool = False
+    ) -> tuple[dict[str, Any], list[Change]]:
+        """``POST /v1/refunds``: a card refund succeeds (or stays pending), PromptPay waits."""
+        values = check_refund(params)
+        charge = self.charge_of(payment_intent=values["payment_intent"], charge=values["charge"])
+        remaining = charge["amount"] - charge["amount_refunded"]
+        if remaining == 0:
+            raise ApiError(
+                f"Charge {charge['id']} has already been refunded.",
+                code="charge_already_refunded",
+            )
+        amount = values["amount"] if values["amount"] is not None else remaining
+        if amount > remaining:
+            raise ApiError(
+                f"Refund amount ({baht(amount)}) is greater than unrefunded amount on charge "
+                f"({baht(remaining)})",
+                code="amount_too_large",
+                param="amount",
+            )
+        promptpay = charge["payment_method_details"]["type"] == "promptpay"
+        status = "requires_action" if promptpay else "pending" if pending else "succeeded"
+        refund = {
+            "id": new_id("re_3"),
+            "object": "refund",
+            "amount": amount,
+            "charge": charge["id"],
+            "created": int(time.time()),
+            "currency": charge["currency"],
+            "metadata": values["metadata"],
+            "next_action": (
+                {"type": "display_details", "display_details": {"email_sent": {}}}
+                if promptpay
+                else None
+            ),
+            "payment_intent": charge["payment_intent"],
+            "reason": values["reason"],
+            "status": status,
+        }
+        self.refunds[refund["id"]] = refund
+        previous = {"amount_refunded": charge["amount_refunded"], "refunded": charge["refunded"]}
+        charge["amount_refunded"] += amount
+        charge["refunded"] = charge["amount_refunded"] == charge["amount"]
+        return refund, [
+            Change("refund.created", _snapshot(refund)),
+            Change("charge.refunded", _snapshot(charge), previous),
+        ]
+
+    def refund(self, refund_id: str) -> dict[str, Any]:
+        try:
+            return self.refunds[refund_id]
+        except KeyError:
+            raise no_such("refund", refund_id) from None
+
+    def complete_refund(self, refund_id: str, outcome: str) -> list[Change]:
+        """A waiting refund ends: the donor gave their bank details (or it failed)."""
+        refund = self.refund(refund_id)
+        if refund["status"] not in {"pending", "requires_action"}:
+            raise ApiError(f"Refund {refund_id} is already {refund['status']}.")
+        previous = {"status": refund["status"], "next_action": refund["next_action"]}
+        if outcome == "succeeded":
+            refund.update(status="succeeded", next_action=None)
+        elif outcome == "failed":
+            refund.update(status="failed", next_action=None, failure_reason="unknown")
+            charge = self.charges[refund["charge"]]
+            charge["amount_refunded"] -= refund["amount"]
+            charge["refunded"] = False
+        else:
+            raise ValueError(f"outcome must be succeeded or failed: {outcome!r}")
+        return [Change("refund.updated", _snapshot(refund), previous)]
+
+    def dispute(self, charge: dict[str, Any], amount: int | None, reason: str) -> list[Change]:
+        dispute = {
+            "id": new_id("du_1"),
+            "object": "dispute",
+            "amount": amount if amount is not None else charge["amount"],
+            "charge": charge["id"],
+            "created": int(time.time()),
+            "currency": charge["currency"],
+            "livemode": False,
+            "metadata": {},
+            "payment_intent": charge["payment_intent"],
+            "reason": reason,
+            "status": "needs_response",
+        }
+        self.disputes[dispute["id"]] = dispute
+        charge["disputed"] = True
+        return [Change("charge.dispute.created", _snapshot(dispute))]

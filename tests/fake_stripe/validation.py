@@ -1,0 +1,243 @@
+"""Parameter checks of the two create calls, with the errors (and codes) Stripe answers.
+
+Only what the app sends is accepted: an unknown parameter is refused as Stripe refuses it
+(``parameter_unknown``), so a typo in our client fails a test instead of being ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import ApiError, invalid, missing, not_emulated, unknown
+
+#: Stripe's minimum charge in THB (฿10) and the eight-digit maximum of any amount.
+MIN_AMOUNT_THB = 1000
+MAX_AMOUNT = 99_999_999
+
+SESSION_PARAMS = {
+    "mode",
+    "line_items",
+    "payment_method_types",
+    "currency",
+    "metadata",
+    "client_reference_id",
+    "customer_email",
+    "success_url",
+    "cancel_url",
+    "locale",
+    "expand",
+    "payment_intent_data",
+    "expires_at",
+    "submit_type",
+}
+PAYMENT_METHODS = {"card", "promptpay"}
+LOCALES = {"auto", "th", "en", "en-GB", "ja", "zh", "ko", "ms", "vi", "id", "fil"}
+REFUND_PARAMS = {"payment_intent", "charge", "amount", "reason", "metadata", "expand"}
+REFUND_REASONS = {"duplicate", "fraudulent", "requested_by_customer"}
+
+
+def baht(satang: int) -> str:
+    return f"฿{satang // 100:,}.{satang % 100:02d}"
+
+
+def integer(value: Any, param: str) -> int:
+    """Stripe's integer parsing: digits only (an optional minus), else ``Invalid integer``."""
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    raise ApiError(f"Invalid integer: {value}", code="parameter_invalid_integer", param=param)
+
+
+def string(value: Any, param: str, *, max_length: int = 5000) -> str:
+    if not isinstance(value, str):
+        raise ApiError(f"Invalid string: {value!r}", code="parameter_invalid_string", param=param)
+    if len(value) > max_length:
+        raise invalid(
+            param,
+            f"Invalid {param}: must be at most {max_length} characters",
+            "parameter_invalid_string_length",
+        )
+    return value
+
+
+def metadata(value: Any, param: str = "metadata") -> dict[str, str]:
+    """Stripe's metadata limits: 50 keys, keys of 40 characters, values of 500."""
+    if value in (None, ""):
+        return {}
+    if not isinstance(value, dict):
+        raise ApiError("Invalid object", code="parameter_invalid_object", param=param)
+    if len(value) > 50:
+        raise invalid(param, "Metadata can have at most 50 keys.", "metadata_too_many_keys")
+    for key, item in value.items():
+        if len(key) > 40:
+            raise invalid(f"{param}[{key}]", "Metadata keys can be at most 40 characters.")
+        string(item, f"{param}[{key}]", max_length=500)
+    return dict(value)
+
+
+def url(value: Any, param: str) -> str:
+    text = string(value, param)
+    parts = urlsplit(text)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise invalid(param, "Not a valid URL", "url_invalid")
+    return text
+
+
+def check_session(params: dict[str, Any]) -> dict[str, Any]:
+    """Validate ``POST /v1/checkout/sessions``; return the values the session is built from."""
+    for name in params:
+        if name not in SESSION_PARAMS:
+            raise unknown(name)
+    mode = params.get("mode")
+    if not mode:
+        raise missing("mode")
+    if mode != "payment":
+        raise not_emulated(f"mode={mode} (only mode=payment)", "mode")
+    items = params.get("line_items")
+    if not items:
+        raise missing("line_items")
+    if not isinstance(items, list):
+        raise ApiError("Invalid array", code="parameter_invalid_array", param="line_items")
+    lines = [_line_item(item, i) for i, item in enumerate(items)]
+    currencies = {line["currency"] for line in lines}
+    if len(currencies) > 1:
+        raise invalid("line_items", "All line items must use the same currency.")
+    currency = currencies.pop()
+    if "currency" in params and params["currency"] != currency:
+        raise invalid("currency", "currency must match the currency of the line items.")
+    methods = params.get("payment_method_types") or ["card"]
+    if not isinstance(methods, list):
+        raise ApiError(
+            "Invalid array", code="parameter_invalid_array", param="payment_method_types"
+        )
+    for i, method in enumerate(methods):
+        if method not in PAYMENT_METHODS:
+            raise not_emulated(f"payment method {method!r}", f"payment_method_types[{i}]")
+    total = sum(line["amount_total"] for line in lines)
+    if total < MIN_AMOUNT_THB:
+        raise ApiError(
+            "The Checkout Session's total amount due must add up to at least "
+            f"{baht(MIN_AMOUNT_THB)} thb",
+            code="amount_too_small",
+            param="line_items",
+        )
+    if total > MAX_AMOUNT:
+        raise ApiError(
+            f"The Checkout Session's total amount due must be no more than {baht(MAX_AMOUNT)} thb",
+            code="amount_too_large",
+            param="line_items",
+        )
+    if "success_url" not in params:
+        raise missing("success_url")
+    locale = params.get("locale", "auto")
+    if locale not in LOCALES:
+        raise invalid("locale", f"Invalid locale: {locale}", "parameter_invalid_string")
+    email = params.get("customer_email")
+    if email is not None and "@" not in string(email, "customer_email", max_length=800):
+        raise invalid("customer_email", f"Invalid email address: {email}", "email_invalid")
+    reference = params.get("client_reference_id")
+    if reference is not None:
+        string(reference, "client_reference_id", max_length=200)
+    intent_data = params.get("payment_intent_data") or {}
+    for name in intent_data:
+        if name not in {"metadata", "description"}:
+            raise unknown(f"payment_intent_data[{name}]")
+    return {
+        "lines": lines,
+        "currency": currency,
+        "amount_total": total,
+        "payment_method_types": methods,
+        "success_url": url(params["success_url"], "success_url"),
+        "cancel_url": url(params["cancel_url"], "cancel_url") if "cancel_url" in params else None,
+        "metadata": metadata(params.get("metadata")),
+        "intent_metadata": metadata(intent_data.get("metadata"), "payment_intent_data[metadata]"),
+        "customer_email": email,
+        "client_reference_id": reference,
+        "locale": locale,
+        "expires_at": (
+            integer(params["expires_at"], "expires_at") if "expires_at" in params else None
+        ),
+    }
+
+
+def _line_item(item: Any, i: int) -> dict[str, Any]:
+    prefix = f"line_items[{i}]"
+    if not isinstance(item, dict):
+        raise ApiError("Invalid object", code="parameter_invalid_object", param=prefix)
+    for name in item:
+        if name not in {"price_data", "quantity"}:
+            if name == "price":
+                raise not_emulated("Price objects (send price_data)", f"{prefix}[price]")
+            raise unknown(f"{prefix}[{name}]")
+    price = item.get("price_data")
+    if not isinstance(price, dict):
+        raise missing(f"{prefix}[price_data]")
+    for name in price:
+        if name not in {"currency", "unit_amount", "product_data"}:
+            raise unknown(f"{prefix}[price_data][{name}]")
+    if "quantity" not in item:
+        raise missing(f"{prefix}[quantity]")
+    quantity = integer(item["quantity"], f"{prefix}[quantity]")
+    if quantity < 1:
+        raise invalid(f"{prefix}[quantity]", "Quantity must be at least 1.")
+    currency = price.get("currency")
+    if not currency:
+        raise missing(f"{prefix}[price_data][currency]")
+    if currency != "thb":
+        raise not_emulated(f"currency {currency!r} (only thb)", f"{prefix}[price_data][currency]")
+    if "unit_amount" not in price:
+        raise missing(f"{prefix}[price_data][unit_amount]")
+    unit_amount = integer(price["unit_amount"], f"{prefix}[price_data][unit_amount]")
+    if unit_amount < 0:
+        raise invalid(
+            f"{prefix}[price_data][unit_amount]",
+            "This value must be greater than or equal to 0.",
+            "parameter_invalid_integer",
+        )
+    product = price.get("product_data")
+    if not isinstance(product, dict) or not product.get("name"):
+        raise missing(f"{prefix}[price_data][product_data][name]")
+    for name in product:
+        if name not in {"name", "description"}:
+            raise unknown(f"{prefix}[price_data][product_data][{name}]")
+    return {
+        "name": string(product["name"], f"{prefix}[price_data][product_data][name]"),
+        "currency": currency,
+        "unit_amount": unit_amount,
+        "quantity": quantity,
+        "amount_total": unit_amount * quantity,
+    }
+
+
+def check_refund(params: dict[str, Any]) -> dict[str, Any]:
+    """Validate ``POST /v1/refunds`` (the charge itself is checked by the store)."""
+    for name in params:
+        if name not in REFUND_PARAMS:
+            raise unknown(name)
+    if not params.get("payment_intent") and not params.get("charge"):
+        raise ApiError(
+            "One of the following params should be provided for this request: "
+            "payment_intent or charge.",
+            code="parameter_missing",
+        )
+    amount = None
+    if "amount" in params:
+        amount = integer(params["amount"], "amount")
+        if amount < 1:
+            raise invalid(
+                "amount",
+                "This value must be greater than or equal to 1.",
+                "parameter_invalid_integer",
+            )
+    reason = params.get("reason")
+    if reason is not None and reason not in REFUND_REASONS:
+        raise invalid(
+            "reason", f"Invalid reason: must be one of {', '.join(sorted(REFUND_REASONS))}"
+        )
+    return {
+        "payment_intent": params.get("payment_intent"),
+        "charge": params.get("charge"),
+        "amount": amount,
+        "reason": reason,
+        "metadata": metadata(params.get("metadata")),
+    }
