@@ -21,13 +21,13 @@ from tests.factories import (  # noqa: F401  (programme and application creators
     make_programme,
     school_staff,
 )
+from tests.fake_stripe.fixtures import fake_stripe, stripe_app  # noqa: F401  (suite-wide)
 from tests.repo_boundary import (  # noqa: F401  (the suite touches no file outside the repository)
     pytest_sessionfinish,
     pytest_sessionstart,
     pytest_terminal_summary,
     stays_inside_the_repository,
 )
-from tests.fake_stripe.fixtures import fake_stripe, stripe_app  # noqa: F401  (suite-wide)
 
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/test")
 
