@@ -25,6 +25,10 @@ WEBHOOK_TOLERANCE_SECONDS = 300
 MIN_CHARGE_SATANG = 1_000
 MAX_CHARGE_SATANG = 99_999_999
 
+# The SDK otherwise writes a telemetry id to ~/.config/stripe on first use and sends it in the
+# user agent: a web server has no business writing to its home folder, nor reporting usage.
+stripe.enable_telemetry = False
+
 
 class PaymentsError(Exception):
     """Base of the errors this module raises."""
