@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..core.transitions import TransitionRefused, move
+from ..db_types import utcnow
 from ..extensions import db
-from ..i18n import now_utc
 from ..notifications.services import queue_mail
 from .models import Application, ApplicationEvent, ApplicationState
 
@@ -78,7 +78,7 @@ def transition(
     to_state = ApplicationState(to_state)
     values = dict(values or {})
     if to_state == A.SUBMITTED:
-        values.setdefault("submitted_at", now_utc())
+        values.setdefault("submitted_at", utcnow())
     from_state = move(
         application, to_state, allowed=TRANSITIONS, illegal=IllegalTransition, values=values
     )

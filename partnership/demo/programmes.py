@@ -16,8 +16,9 @@ from ..applications.models import (
     Beneficiaries,
     BudgetLine,
 )
+from ..db_types import utcnow
 from ..extensions import db
-from ..i18n import BANGKOK, current_academic_year, now_utc
+from ..i18n import BANGKOK, current_academic_year
 from ..programmes.models import Programme, ProgrammeEvent, ProgrammeState, RubricCriterion, TieBreak
 from ..registry.models import GRADE_INDEX, School
 
@@ -93,7 +94,7 @@ def _bangkok(day, hour: int, minute: int) -> datetime:
 
 
 def _programme_specs() -> dict[str, dict]:
-    today = now_utc().astimezone(BANGKOK).date()
+    today = utcnow().astimezone(BANGKOK).date()
     year_be = current_academic_year() + 543
     common = {
         "description_th": DESCRIPTION_TH,

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 
 from ..core.collections import sync_by_position
 from ..core.transitions import TransitionRefused, move
+from ..db_types import utcnow
 from ..extensions import db
-from ..i18n import BANGKOK, now_utc
+from ..i18n import BANGKOK
 from .models import Programme, ProgrammeEvent, ProgrammeState, RubricCriterion
 
 
@@ -155,7 +156,7 @@ def _move(programme, to_state, actor, reason, table) -> None:
     if to_state == ProgrammeState.OPEN:
         if not programme.criteria:
             raise IllegalProgrammeTransition(programme.state, to_state, "no rubric")
-        if programme.closes_at <= now_utc():
+        if programme.closes_at <= utcnow():
             raise IllegalProgrammeTransition(programme.state, to_state, "closing time passed")
     from_state = move(programme, to_state, allowed=table, illegal=IllegalProgrammeTransition)
     programme.events.append(
@@ -171,7 +172,7 @@ def record_creation(programme: Programme, actor) -> None:
 
 def accepting_applications(programme: Programme, at: datetime | None = None) -> bool:
     """Open, and ``at`` (default now) inside the opening window."""
-    return programme.is_open_at(at or now_utc())
+    return programme.is_open_at(at or utcnow())
 
 
 def visible_programmes_query(user):

@@ -9,8 +9,9 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ..core.pagination import paginate
+from ..db_types import utcnow
 from ..extensions import db
-from ..i18n import current_language, now_utc
+from ..i18n import current_language
 from ..permissions import load_or_404, staff_required
 from ..registry.models import grade_label
 from ..registry.provinces import get_province
@@ -51,7 +52,7 @@ def programmes():
         selectinload(Programme.criteria)
     )
     return render_template(
-        "programmes/list.html", page=paginate(query), now=now_utc(), facts=_programme_facts
+        "programmes/list.html", page=paginate(query), now=utcnow(), facts=_programme_facts
     )
 
 
@@ -184,7 +185,7 @@ def change_programme_state(programme_id: int):
 @bp.app_template_global()
 def time_left_label(closes_at) -> str:
     """Server-side text of a countdown ("12 days left"); app.js keeps it current."""
-    left = (closes_at - now_utc()).total_seconds()
+    left = (closes_at - utcnow()).total_seconds()
     if left <= 0:
         return _("Closed for applications")
     if left >= 86400:

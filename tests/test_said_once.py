@@ -1,0 +1,35 @@
+"""Code that says one thing once: each of these rules has exactly one home in ``partnership``."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import partnership
+
+PACKAGE = Path(partnership.__file__).parent
+
+
+def _modules():
+    for path in sorted(PACKAGE.rglob("*.py")):
+        yield path.relative_to(PACKAGE.parent).as_posix(), ast.parse(path.read_text("utf-8"))
+
+
+def _calls(tree: ast.AST):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            yield node, node.func
+
+
+def test_the_clock_is_read_in_one_place():
+    """``db_types.utcnow`` is the only reader of the wall clock (no second ``now_utc``)."""
+    readers = []
+    for name, tree in _modules():
+        for node, func in _calls(tree):
+            receiver = func.value.id if isinstance(func.value, ast.Name) else ""
+            if func.attr in ("now", "utcnow", "today") and receiver in ("datetime", "date"):
+                readers.append(f"{name}:{node.lineno}")
+    assert [where.split(":")[0] for where in readers] == ["partnership/db_types.py"], readers
+    import partnership.i18n
+
+    assert not hasattr(partnership.i18n, "now_utc")
