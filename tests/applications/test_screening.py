@@ -119,3 +119,15 @@ def test_application_page_shows_screening_form_to_staff(client, screened, login_
     assert 'id="override-eligibility"' in page.text
     assert 'data-rule="province"' in page.text
     assert 'class="timeline"' in page.text
+
+
+def test_csv_export_escapes_formulas_behind_white_space(
+    client, make_programme, make_application, login_as
+):
+    programme = make_programme()
+    make_application(programme, state=A.ELIGIBLE, title=" @SUM(1)")
+    login_as("staff")
+    response = client.get(f"/programmes/{programme.id}/applications.csv")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[1][4] == "' @SUM(1)"
+    assert rows[1][8].isdigit()  # pupils: a number stays a number
