@@ -33,3 +33,18 @@ def test_the_clock_is_read_in_one_place():
     import partnership.i18n
 
     assert not hasattr(partnership.i18n, "now_utc")
+
+
+def test_the_buddhist_era_offset_is_one_constant():
+    """Years move between Gregorian and Buddhist Era only through ``i18n.BUDDHIST_ERA_OFFSET``."""
+    literals = [
+        f"{name}:{node.lineno}"
+        for name, tree in _modules()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and node.value == 543
+    ]
+    assert [where.split(":")[0] for where in literals] == ["partnership/i18n.py"], literals
+    templates = PACKAGE.parent / "templates"
+    scripts = PACKAGE.parent / "static" / "js"
+    for path in [*templates.rglob("*.html"), *scripts.rglob("*.js")]:
+        assert "543" not in path.read_text("utf-8"), path

@@ -27,7 +27,7 @@ from wtforms.validators import (
 )
 
 from ..extensions import db
-from ..i18n import current_academic_year, current_language
+from ..i18n import BUDDHIST_ERA_OFFSET, current_academic_year, current_language
 from .models import (
     GRADES,
     Affiliation,
@@ -124,7 +124,10 @@ class YearStatForm(FlaskForm):
     )
 
     def validate_academic_year(self, field) -> None:
-        if field.data is not None and field.data - 543 > current_academic_year() + 1:
+        if (
+            field.data is not None
+            and field.data - BUDDHIST_ERA_OFFSET > current_academic_year() + 1
+        ):
             raise ValidationError(_l("This academic year has not started yet."))
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import MembershipState, User
 from ..core.pagination import paginate
 from ..extensions import db
-from ..i18n import current_academic_year, current_language
+from ..i18n import BUDDHIST_ERA_OFFSET, current_academic_year, current_language
 from ..notifications.services import commit_and_send, queue_mail
 from ..permissions import load_or_404, login_required, staff_required
 from . import services
@@ -72,7 +72,7 @@ def school(school_id: int):
     can_edit = school.can_edit(current_user)
     stat_form = YearStatForm(formdata=None) if can_edit else None
     if stat_form is not None:
-        stat_form.academic_year.data = current_academic_year() + 543
+        stat_form.academic_year.data = current_academic_year() + BUDDHIST_ERA_OFFSET
     return render_template(
         "registry/school.html",
         school=school,
@@ -116,11 +116,11 @@ def school_stats(school_id: int):
     school = load_or_404(School, school_id, "edit")
     form = YearStatForm()
     if request.method == "GET":
-        form.academic_year.data = current_academic_year() + 543
+        form.academic_year.data = current_academic_year() + BUDDHIST_ERA_OFFSET
     if form.validate_on_submit():
         services.record_year_stat(
             school,
-            form.academic_year.data - 543,
+            form.academic_year.data - BUDDHIST_ERA_OFFSET,
             form.pupils.data,
             form.teachers.data,
             current_user,
