@@ -44,6 +44,15 @@ def parse_baht(text: str | int | Decimal) -> int:
     return int(satang)
 
 
+def line_total_satang(unit_price_satang, quantity):
+    """A budget line's total: unit price times quantity, in satang.
+
+    The one place this is computed: ``BudgetLine.total_satang`` (on a row and in SQL, where the
+    arguments are columns), the budget form's lines and its no-JavaScript row totals.
+    """
+    return unit_price_satang * quantity
+
+
 def format_satang(satang: int | None, symbol: bool = True) -> str:
     """Format integer satang as ฿1,234.50 (negative as -฿1,234.50)."""
     if satang is None:

@@ -48,3 +48,25 @@ def test_the_buddhist_era_offset_is_one_constant():
     scripts = PACKAGE.parent / "static" / "js"
     for path in [*templates.rglob("*.html"), *scripts.rglob("*.js")]:
         assert "543" not in path.read_text("utf-8"), path
+
+
+def _names(node: ast.AST) -> str:
+    return " ".join(
+        n.id if isinstance(n, ast.Name) else n.attr
+        for n in ast.walk(node)
+        if isinstance(n, ast.Name | ast.Attribute)
+    )
+
+
+def test_line_totals_are_computed_in_one_place():
+    """Price × quantity only in ``money.line_total_satang`` (BudgetLine, forms and SQL call it)."""
+    products = [
+        f"{name}:{node.lineno}"
+        for name, tree in _modules()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.BinOp)
+        and isinstance(node.op, ast.Mult)
+        and "price" in _names(node)
+        and "quantity" in _names(node)
+    ]
+    assert [where.split(":")[0] for where in products] == ["partnership/money.py"], products

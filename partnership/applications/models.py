@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
 from ..extensions import db
+from ..money import line_total_satang
 
 if TYPE_CHECKING:
     from ..accounts.models import User
@@ -69,9 +71,10 @@ class BudgetLine(db.Model):
 
     application: Mapped[Application] = relationship(back_populates="budget_lines")
 
-    @property
+    @hybrid_property
     def total_satang(self) -> int:
-        return self.unit_price_satang * self.quantity
+        """Unit price times quantity, on a loaded row and in SQL (``requested_satang``)."""
+        return line_total_satang(self.unit_price_satang, self.quantity)
 
 
 class Beneficiaries(db.Model):
@@ -206,7 +209,7 @@ class Application(db.Model):
 
 #: Requested total in satang, always the sum of the lines (one correlated subquery, no copy).
 Application.requested_satang = column_property(
-    sa.select(sa.func.coalesce(sa.func.sum(BudgetLine.unit_price_satang * BudgetLine.quantity), 0))
+    sa.select(sa.func.coalesce(sa.func.sum(BudgetLine.total_satang), 0))
     .where(BudgetLine.application_id == Application.id)
     .correlate_except(BudgetLine)
     .scalar_subquery()
