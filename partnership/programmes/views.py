@@ -13,8 +13,8 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import current_language
 from ..permissions import load_or_404, staff_required
-from ..registry.models import grade_label
-from ..registry.provinces import get_province
+from ..registry.models import grade_range_label
+from ..registry.provinces import province_name
 from . import services
 from .forms import ProgrammeForm, ProgrammeStateForm, programme_form_data
 from .models import Programme, ProgrammeState
@@ -31,19 +31,15 @@ STATE_ACTIONS = {
 
 
 def _programme_facts(programme: Programme) -> dict:
+    """Who may apply, in the visitor's language (labels from the registry)."""
     lang = current_language()
     grades = None
     if programme.min_grade is not None:
-        grades = (
-            f"{grade_label(programme.min_grade, lang)}–{grade_label(programme.max_grade, lang)}"
-        )
-    provinces = []
-    for code in programme.allowed_provinces:
-        province = get_province(code)
-        provinces.append(
-            (province.name_th if lang == "th" else province.name_en) if province else code
-        )
-    return {"grades": grades, "provinces": provinces}
+        grades = grade_range_label(programme.min_grade, programme.max_grade, lang)
+    return {
+        "grades": grades,
+        "provinces": [province_name(code, lang) for code in programme.allowed_provinces],
+    }
 
 
 @bp.get("/programmes")
