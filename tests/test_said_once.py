@@ -70,3 +70,16 @@ def test_line_totals_are_computed_in_one_place():
         and "quantity" in _names(node)
     ]
     assert [where.split(":")[0] for where in products] == ["partnership/money.py"], products
+
+
+def test_views_leave_recipients_and_mail_bodies_to_services():
+    """A view commits and sends (``commit_and_send``); whom to tell and what to say are rules."""
+    queued = [
+        f"{name}:{node.lineno}"
+        for name, tree in _modules()
+        if name.rsplit("/", 1)[-1].startswith("views")
+        for node in ast.walk(tree)
+        if (isinstance(node, ast.Name) and node.id in ("queue_mail", "notify_school"))
+        or (isinstance(node, ast.alias) and node.name in ("queue_mail", "notify_school"))
+    ]
+    assert queued == []

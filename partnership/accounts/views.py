@@ -20,7 +20,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db, limiter
-from ..notifications.services import commit_and_send, queue_mail
+from ..notifications.services import commit_and_send
 from ..permissions import login_required, staff_required
 from ..registry.models import Organisation, School
 from . import services
@@ -302,14 +302,7 @@ def decide_membership(membership_id: int, decision: str):
     except services.AccountError:
         flash(_("This request was already decided."), "info")
         return redirect(url_for("accounts.memberships"))
-    target = membership.target.display_name()
-    if decision == "approve":
-        body = _("You can now act for %(target)s in partnership.", target=target)
-    else:
-        body = _("Your request to join %(target)s was declined.", target=target)
-        if membership.decision_reason:
-            body += "\n\n" + membership.decision_reason
-    queue_mail(membership.user.email, _("Your membership request"), body, topic="membership")
+    services.tell_membership_decision(membership)
     commit_and_send()
     flash(_("Decision saved."), "success")
     return redirect(url_for("accounts.memberships"))
