@@ -59,15 +59,19 @@ def register_blueprints(app: Flask) -> None:
     from .applications.screening import bp as screening_bp
     from .applications.views import bp as applications_bp
     from .core.views import bp as core_bp
+    from .notifications.views import bp as notifications_bp
     from .programmes.views import bp as programmes_bp
     from .registry.organisation_views import bp as organisations_bp
     from .registry.views import bp as registry_bp
     from .review.views_decisions import bp as decisions_bp
     from .review.views_member import bp as review_bp
     from .review.views_staff import bp as review_staff_bp
+    from .site.views import bp as site_bp
 
     for bp in (
         core_bp,
+        site_bp,
+        notifications_bp,
         accounts_bp,
         people_bp,
         registry_bp,

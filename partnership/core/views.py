@@ -1,4 +1,4 @@
-"""Home page, error pages and the health check."""
+"""What every page stands on: the error pages and the health check (no feature imports)."""
 
 from __future__ import annotations
 
@@ -10,39 +10,10 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from ..core.pagination import paginate
 from ..core.transitions import TransitionRefused
 from ..extensions import db
-from ..permissions import staff_required
-from ..registry.models import NetworkStatus, Organisation, School, Sector
-from ..registry.services import schools_without_private_partner_query
 
 bp = Blueprint("core", __name__)
-
-
-@bp.get("/")
-def home():
-    member_count = db.session.scalar(
-        sa.select(sa.func.count(School.id)).where(School.network_status == NetworkStatus.MEMBER)
-    )
-    province_count = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(School.province_code))).where(
-            School.network_status == NetworkStatus.MEMBER
-        )
-    )
-    private_count = db.session.scalar(
-        sa.select(sa.func.count(Organisation.id)).where(Organisation.sector == Sector.PRIVATE)
-    )
-    without_partner = db.session.scalar(
-        sa.select(sa.func.count()).select_from(schools_without_private_partner_query().subquery())
-    )
-    return render_template(
-        "core/home.html",
-        member_count=member_count,
-        province_count=province_count,
-        private_count=private_count,
-        without_partner=without_partner,
-    )
 
 
 @bp.get("/healthz")
@@ -102,28 +73,3 @@ def server_error(error):
     if _wants_json():
         return jsonify(error=message, status=500), 500
     return render_template("core/error.html", code=500, message=message), 500
-
-
-@bp.get("/staff")
-@staff_required
-def staff_home():
-    from ..accounts.models import Membership, MembershipState
-
-    pending = db.session.scalar(
-        sa.select(sa.func.count(Membership.id)).where(Membership.state == MembershipState.PENDING)
-    )
-    applicants = db.session.scalar(
-        sa.select(sa.func.count(School.id)).where(School.network_status == NetworkStatus.APPLICANT)
-    )
-    return render_template(
-        "core/staff.html", pending_memberships=pending, network_applicants=applicants
-    )
-
-
-@bp.get("/staff/mail")
-@staff_required
-def outgoing_mail():
-    from ..notifications.models import OutgoingMail
-
-    query = sa.select(OutgoingMail).order_by(OutgoingMail.id.desc())
-    return render_template("core/mail.html", page=paginate(query))
