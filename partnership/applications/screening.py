@@ -54,6 +54,17 @@ class ScreeningFilters:
         return {k: v for k, v in self.__dict__.items() if v}
 
 
+@bp.app_template_global()
+def application_counts(programme: Programme) -> dict[ApplicationState, int]:
+    """Applications per state, for the staff box on the programme page (drafts included)."""
+    rows = db.session.execute(
+        sa.select(Application.state, sa.func.count(Application.id))
+        .where(Application.programme_id == programme.id)
+        .group_by(Application.state)
+    )
+    return dict(rows.all())
+
+
 def _has_code(code: str):
     column = Application.eligibility_failures
     return sa.or_(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -57,17 +56,6 @@ def programme(programme_id: int):
     programme = load_or_404(Programme, programme_id, "view")
     schools = current_user.schools if current_user.is_authenticated else []
     can_edit = programme.can_edit(current_user)
-    counts = {}
-    if can_edit:
-        from ..applications.models import Application
-
-        counts = dict(
-            db.session.execute(
-                sa.select(Application.state, sa.func.count(Application.id))
-                .where(Application.programme_id == programme.id)
-                .group_by(Application.state)
-            ).all()
-        )
     return render_template(
         "programmes/programme.html",
         programme=programme,
@@ -84,7 +72,6 @@ def programme(programme_id: int):
         if can_edit
         else [],
         state_form=ProgrammeStateForm(),
-        counts=counts,
         **_programme_facts(programme),
     )
 
