@@ -83,3 +83,16 @@ def test_views_leave_recipients_and_mail_bodies_to_services():
         or (isinstance(node, ast.alias) and node.name in ("queue_mail", "notify_school"))
     ]
     assert queued == []
+
+
+def test_hooks_are_named_signals_not_lists_of_callables():
+    """A feature learns what the features above add through a named signal (core.signals)."""
+    lists = [
+        f"{name}:{node.lineno}"
+        for name, tree in _modules()
+        for node in tree.body
+        if isinstance(node, ast.AnnAssign)
+        and "Callable" in ast.unparse(node.annotation)
+        and ast.unparse(node.annotation).startswith(("list", "List", "set", "tuple"))
+    ]
+    assert lists == []

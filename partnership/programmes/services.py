@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ..core.collections import sync_by_position
+from ..core.signals import any_receiver_agrees
 from ..core.transitions import TransitionRefused, move
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import BANGKOK
 from .models import Programme, ProgrammeEvent, ProgrammeState, RubricCriterion
+from .signals import rubric_in_use
 
 
 class ProgrammeError(Exception):
@@ -43,13 +44,10 @@ PROGRAMME_TRANSITIONS: dict[ProgrammeState, frozenset[ProgrammeState]] = {
     S.ARCHIVED: frozenset(),
 }
 
-#: Checks that say "this programme's rubric is in use"; the review feature appends its own.
-RUBRIC_LOCK_CHECKS: list[Callable[[Programme], bool]] = []
-
 
 def rubric_locked(programme: Programme) -> bool:
-    """True once any registered check says the rubric is in use (e.g. a review was submitted)."""
-    return programme.id is not None and any(check(programme) for check in RUBRIC_LOCK_CHECKS)
+    """True once a feature above says the rubric is in use (review: a review was submitted)."""
+    return programme.id is not None and any_receiver_agrees(rubric_in_use, programme)
 
 
 def bangkok_to_utc(local: datetime) -> datetime:
