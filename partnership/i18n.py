@@ -80,11 +80,11 @@ def current_academic_year(today: date | None = None) -> int:
 
 def register_i18n(app: Flask) -> None:
     """Expose the date, money and language helpers to templates."""
-    from .money import format_satang
+    from .money import format_satang_html
 
     app.jinja_env.filters["thai_date"] = format_date
     app.jinja_env.filters["thai_datetime"] = format_datetime
-    app.jinja_env.filters["baht"] = format_satang
+    app.jinja_env.filters["baht"] = format_satang_html
     app.jinja_env.filters["academic_year"] = academic_year_label
 
     @app.context_processor
