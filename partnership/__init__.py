@@ -61,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from .campaigns.views import bp as campaigns_bp
     from .campaigns.views_staff import bp as campaigns_staff_bp
     from .core.views import bp as core_bp
+    from .notifications.views import bp as notifications_bp
     from .payments.giving import bp as giving_bp
     from .payments.views_staff import bp as payments_staff_bp
     from .payments.webhooks import bp as webhooks_bp
@@ -70,9 +71,12 @@ def register_blueprints(app: Flask) -> None:
     from .review.views_decisions import bp as decisions_bp
     from .review.views_member import bp as review_bp
     from .review.views_staff import bp as review_staff_bp
+    from .site.views import bp as site_bp
 
     for bp in (
         core_bp,
+        site_bp,
+        notifications_bp,
         accounts_bp,
         people_bp,
         registry_bp,

@@ -44,7 +44,7 @@ def enum_type(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
 
 
 def utcnow() -> datetime:
-    """Column default: now, in UTC, timezone-aware."""
+    """Now, in UTC, timezone-aware: the one clock of the app (column defaults, services, pages)."""
     return datetime.now(UTC)
 
 

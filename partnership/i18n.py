@@ -9,6 +9,8 @@ from flask import Flask, current_app, session
 from flask_babel import get_locale
 from flask_login import current_user
 
+from .db_types import utcnow
+
 BANGKOK = ZoneInfo("Asia/Bangkok")
 BUDDHIST_ERA_OFFSET = 543
 
@@ -33,11 +35,6 @@ def select_locale() -> str:
 def current_language() -> str:
     """'th' or 'en' for the current request."""
     return str(get_locale() or "th")
-
-
-def now_utc() -> datetime:
-    """Timezone-aware now; every stored timestamp is UTC."""
-    return datetime.now(UTC)
 
 
 def to_bangkok(value: datetime) -> datetime:
@@ -77,17 +74,17 @@ def academic_year_label(year: int, lang: str | None = None) -> str:
 
 def current_academic_year(today: date | None = None) -> int:
     """The Thai academic year starts in May: 2026-04 is still the 2025 year."""
-    today = today or now_utc().astimezone(BANGKOK).date()
+    today = today or utcnow().astimezone(BANGKOK).date()
     return today.year if today.month >= 5 else today.year - 1
 
 
 def register_i18n(app: Flask) -> None:
     """Expose the date, money and language helpers to templates."""
-    from .money import format_satang
+    from .money import format_satang_html
 
     app.jinja_env.filters["thai_date"] = format_date
     app.jinja_env.filters["thai_datetime"] = format_datetime
-    app.jinja_env.filters["baht"] = format_satang
+    app.jinja_env.filters["baht"] = format_satang_html
     app.jinja_env.filters["academic_year"] = academic_year_label
 
     @app.context_processor

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from markupsafe import Markup
+
 SATANG_PER_BAHT = 100
 #: Upper bound for any single amount typed by a person (฿1,000,000,000.00).
 MAX_SATANG = 100_000_000_000
@@ -44,6 +46,15 @@ def parse_baht(text: str | int | Decimal) -> int:
     return int(satang)
 
 
+def line_total_satang(unit_price_satang, quantity):
+    """A budget line's total: unit price times quantity, in satang.
+
+    The one place this is computed: ``BudgetLine.total_satang`` (on a row and in SQL, where the
+    arguments are columns), the budget form's lines and its no-JavaScript row totals.
+    """
+    return unit_price_satang * quantity
+
+
 def format_satang(satang: int | None, symbol: bool = True) -> str:
     """Format integer satang as ฿1,234.50 (negative as -฿1,234.50)."""
     if satang is None:
@@ -51,6 +62,11 @@ def format_satang(satang: int | None, symbol: bool = True) -> str:
     sign = "-" if satang < 0 else ""
     baht, rest = divmod(abs(int(satang)), SATANG_PER_BAHT)
     return f"{sign}{'฿' if symbol else ''}{baht:,}.{rest:02d}"
+
+
+def format_satang_html(satang: int | None) -> Markup:
+    """``format_satang`` for a page (the ``baht`` filter): one unit a line never breaks inside."""
+    return Markup('<span class="amount">%s</span>') % format_satang(satang)
 
 
 def satang_to_input(satang: int | None) -> str:

@@ -16,8 +16,8 @@ from partnership.applications.models import ApplicationState
 from partnership.campaigns.models import Campaign, CampaignState
 from partnership.campaigns.services import create_campaign, launch
 from partnership.campaigns.workflow import transition
+from partnership.db_types import utcnow
 from partnership.extensions import db
-from partnership.i18n import now_utc
 from partnership.payments.models import Donation
 from tests.factories import build_application, build_programme
 
@@ -34,7 +34,7 @@ def build_campaign(school, *, goal_satang=4_497_150, state="live", days=30, titl
     )
     db.session.add_all([programme, application])
     db.session.flush()
-    now = now_utc()
+    now = utcnow()
     campaign = create_campaign(
         application,
         starts_at=now - timedelta(days=1),

@@ -19,8 +19,8 @@ from partnership.applications.models import (
     Beneficiaries,
     BudgetLine,
 )
+from partnership.db_types import utcnow
 from partnership.extensions import db
-from partnership.i18n import now_utc
 from partnership.programmes.models import Programme, ProgrammeState, RubricCriterion
 from partnership.registry.models import GRADE_INDEX
 
@@ -37,7 +37,7 @@ def build_programme(
 
     Criteria are labelled "เกณฑ์ n" and, with ``english_labels``, "Criterion n" in English.
     """
-    now = now_utc()
+    now = utcnow()
     values = {
         "name_th": "โครงการทดสอบ",
         "description_th": "รายละเอียด",
@@ -88,7 +88,7 @@ def build_application(
     }
     values.update(overrides)
     if state != ApplicationState.DRAFT:
-        values.setdefault("submitted_at", now_utc())
+        values.setdefault("submitted_at", utcnow())
     application = Application(programme=programme, school=school, **values)
     for position, (item, price, quantity) in enumerate(lines):
         application.budget_lines.append(

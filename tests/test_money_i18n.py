@@ -121,3 +121,13 @@ def test_signed_in_choice_is_remembered_on_the_user(app, client, db, make_user, 
         session["_user_id"] = user.get_id()
     assert 'lang="en"' in elsewhere.get("/").text
     assert 'lang="th"' in app.test_client().get("/").text  # an anonymous visitor still gets Thai
+
+
+def test_the_baht_filter_makes_an_amount_one_unbroken_unit(app):
+    from partnership.money import format_satang_html
+
+    assert format_satang_html(30_000_000) == '<span class="amount">฿300,000.00</span>'
+    assert format_satang_html(None) == '<span class="amount">—</span>'
+    with app.test_request_context():
+        template = app.jinja_env.from_string("{{ _('Up to %(cap)s', cap=v|baht) }}")
+        assert template.render(v=150) == 'Up to <span class="amount">฿1.50</span>'

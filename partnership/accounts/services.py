@@ -277,3 +277,15 @@ def decide_membership(membership: Membership, approve: bool, staff: User, reason
         MembershipState.ACTIVE if approve else MembershipState.DECLINED,
         values={"decided_by_id": staff.id, "decided_at": utcnow(), "decision_reason": reason},
     )
+
+
+def tell_membership_decision(membership: Membership) -> None:
+    """Tell the person who asked to join whether staff approved, and why not if declined."""
+    target = membership.target.display_name()
+    if membership.state == MembershipState.ACTIVE:
+        body = _("You can now act for %(target)s in partnership.", target=target)
+    else:
+        body = _("Your request to join %(target)s was declined.", target=target)
+        if membership.decision_reason:
+            body += "\n\n" + membership.decision_reason
+    queue_mail(membership.user.email, _("Your membership request"), body, topic="membership")

@@ -20,7 +20,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db, limiter
-from ..notifications.services import commit_and_send, queue_mail
+from ..notifications.services import commit_and_send
 from ..permissions import login_required, staff_required
 from ..registry.models import Organisation, School
 from . import services
@@ -70,7 +70,7 @@ def _login_email_key() -> str:
 )
 def login():
     if current_user.is_authenticated:
-        return redirect(safe_next(url_for("core.home")))
+        return redirect(safe_next(url_for("site.home")))
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
@@ -80,7 +80,7 @@ def login():
             db.session.commit()
             _start_session(user)
             flash(_("Welcome, %(name)s.", name=user.name), "success")
-            return redirect(safe_next(url_for("core.home")))
+            return redirect(safe_next(url_for("site.home")))
     return render_template("accounts/login.html", form=form)
 
 
@@ -92,7 +92,7 @@ def logout():
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")
-    return redirect(url_for("core.home"))
+    return redirect(url_for("site.home"))
 
 
 def _mail_address_key() -> str:
@@ -114,7 +114,7 @@ mail_to_address_limit = limiter.shared_limit(
 @mail_to_address_limit
 def register():
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(url_for("site.home"))
     form = RegisterForm()
     if form.validate_on_submit():
         email, name, locale = form.email.data, form.name.data, session.get("locale")
@@ -235,7 +235,7 @@ def set_language():
         if current_user.is_authenticated:
             current_user.locale = lang
             db.session.commit()
-    return redirect(safe_next(url_for("core.home")))
+    return redirect(safe_next(url_for("site.home")))
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -302,14 +302,7 @@ def decide_membership(membership_id: int, decision: str):
     except services.AccountError:
         flash(_("This request was already decided."), "info")
         return redirect(url_for("accounts.memberships"))
-    target = membership.target.display_name()
-    if decision == "approve":
-        body = _("You can now act for %(target)s in partnership.", target=target)
-    else:
-        body = _("Your request to join %(target)s was declined.", target=target)
-        if membership.decision_reason:
-            body += "\n\n" + membership.decision_reason
-    queue_mail(membership.user.email, _("Your membership request"), body, topic="membership")
+    services.tell_membership_decision(membership)
     commit_and_send()
     flash(_("Decision saved."), "success")
     return redirect(url_for("accounts.memberships"))

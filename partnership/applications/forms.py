@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..i18n import current_language
-from ..money import MoneyError, format_satang, parse_baht
+from ..money import MoneyError, format_satang, line_total_satang, parse_baht
 from ..registry.models import grade_label
 
 #: The most a single item may cost, and the most of one item (anything above is a typo).
@@ -39,7 +39,7 @@ class LineData:
 
     @property
     def total_satang(self) -> int:
-        return self.unit_price_satang * self.quantity
+        return line_total_satang(self.unit_price_satang, self.quantity)
 
 
 class BudgetLineForm(Form):
@@ -206,7 +206,7 @@ class ApplicationForm(FlaskForm):
                 totals.append(None)
                 continue
             ok = 0 < price <= MAX_UNIT_PRICE_SATANG and 0 < quantity <= MAX_QUANTITY
-            totals.append(price * quantity if ok else None)
+            totals.append(line_total_satang(price, quantity) if ok else None)
         return totals
 
     def lines(self) -> list[LineData]:

@@ -7,10 +7,14 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
+from ..core.signals import any_receiver_agrees
 from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
 from ..extensions import db
+from ..money import line_total_satang
+from .signals import may_view_application
 
 if TYPE_CHECKING:
     from ..accounts.models import User
@@ -69,9 +73,10 @@ class BudgetLine(db.Model):
 
     application: Mapped[Application] = relationship(back_populates="budget_lines")
 
-    @property
+    @hybrid_property
     def total_satang(self) -> int:
-        return self.unit_price_satang * self.quantity
+        """Unit price times quantity, on a loaded row and in SQL (``requested_satang``)."""
+        return line_total_satang(self.unit_price_satang, self.quantity)
 
 
 class Beneficiaries(db.Model):
@@ -182,16 +187,13 @@ class Application(db.Model):
             return [e for e in self.events if e.to_state not in DECISION_STATES]
         return list(self.events)
 
-    # Permissions: staff see all; the school's own staff see theirs. Reviewers: see review/.
+    # Permissions: staff see all; the school's own staff see theirs; features above add others.
     def can_view(self, user) -> bool:
         if not user.is_authenticated:
             return False
         if user.is_staff or user.is_school_staff_of(self.school_id):
             return True
-        # An assigned, non-conflicted committee member; looked up lazily (review imports us).
-        from ..review.access import reviewer_may_view
-
-        return reviewer_may_view(self, user)
+        return any_receiver_agrees(may_view_application, self, user=user)
 
     def can_edit(self, user) -> bool:
         return bool(
@@ -206,7 +208,7 @@ class Application(db.Model):
 
 #: Requested total in satang, always the sum of the lines (one correlated subquery, no copy).
 Application.requested_satang = column_property(
-    sa.select(sa.func.coalesce(sa.func.sum(BudgetLine.unit_price_satang * BudgetLine.quantity), 0))
+    sa.select(sa.func.coalesce(sa.func.sum(BudgetLine.total_satang), 0))
     .where(BudgetLine.application_id == Application.id)
     .correlate_except(BudgetLine)
     .scalar_subquery()

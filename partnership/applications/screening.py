@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ..core.pagination import paginate
+from ..core.spreadsheet import spreadsheet_cell
 from ..extensions import db
 from ..i18n import current_language, to_bangkok
 from ..money import satang_to_input
@@ -51,6 +52,17 @@ class ScreeningFilters:
 
     def as_args(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v}
+
+
+@bp.app_template_global()
+def application_counts(programme: Programme) -> dict[ApplicationState, int]:
+    """Applications per state, for the staff box on the programme page (drafts included)."""
+    rows = db.session.execute(
+        sa.select(Application.state, sa.func.count(Application.id))
+        .where(Application.programme_id == programme.id)
+        .group_by(Application.state)
+    )
+    return dict(rows.all())
 
 
 def _has_code(code: str):
@@ -109,12 +121,6 @@ def applications(programme_id: int):
     )
 
 
-def _cell(value) -> str:
-    """Text for a spreadsheet cell; a leading = + - @ is neutralised (formula injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 CSV_HEADER = (
     "id", "school_code", "school", "province", "title", "state", "submitted_at",
     "requested_baht", "pupils", "teachers", "failed_rules", "failed_reasons", "override_reason",
@@ -131,7 +137,7 @@ def export_rows(programme: Programme, filters: ScreeningFilters):
     for app in db.session.scalars(query):
         rules = parse_codes(app.eligibility_failures)
         yield tuple(
-            _cell(v)
+            spreadsheet_cell(v)
             for v in (
                 app.id,
                 app.school.code,

@@ -13,8 +13,8 @@ from werkzeug.datastructures import FileStorage
 
 from ..core.collections import sync_by_position
 from ..core.transitions import lock_row
+from ..db_types import utcnow
 from ..extensions import db
-from ..i18n import now_utc
 from ..programmes.models import Programme
 from ..registry.models import School
 from . import eligibility
@@ -55,7 +55,7 @@ class SubmissionRefused(ApplicationError):
 
 def can_start(programme: Programme, school: School, at: datetime | None = None) -> list[str]:
     """Why the school may not start a new application now (empty list: it may)."""
-    at = at or now_utc()
+    at = at or utcnow()
     reasons = []
     if not programme.is_open_at(at):
         rule = Rule.DEADLINE_PASSED if at >= programme.closes_at else Rule.NOT_OPEN
@@ -148,7 +148,7 @@ def submit(application: Application, actor, at: datetime | None = None) -> Submi
 
     Outside the programme's window nothing changes and ``SubmissionRefused`` names the reason.
     """
-    at = at or now_utc()
+    at = at or utcnow()
     if application.state != A.DRAFT:
         raise IllegalTransition(application.state, A.SUBMITTED)
     refused = eligibility.window_failures(application, at)

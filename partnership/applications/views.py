@@ -19,8 +19,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from ..db_types import utcnow
 from ..extensions import db
-from ..i18n import now_utc
 from ..money import satang_to_input
 from ..notifications.services import commit_and_send
 from ..permissions import load_or_404, login_required, require
@@ -66,7 +66,7 @@ def dashboard():
             .order_by(Application.created_at.desc())
             .options(selectinload(Application.programme), selectinload(Application.school))
         ).all()
-    now = now_utc()
+    now = utcnow()
     open_programmes = db.session.scalars(
         db.select(Programme)
         .where(
@@ -198,7 +198,7 @@ def application(application_id: int):
     is_school = current_user.is_school_staff_of(application.school_id)
     precheck = []
     if application.state == ApplicationState.DRAFT:
-        precheck = eligibility.check(application, now_utc())
+        precheck = eligibility.check(application, utcnow())
     return render_template(
         "applications/application.html",
         application=application,

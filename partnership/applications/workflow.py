@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..core.transitions import TransitionRefused, move
+from ..db_types import utcnow
 from ..extensions import db
-from ..i18n import now_utc
-from ..notifications.services import queue_mail
+from ..registry.notices import tell_school
 from .models import Application, ApplicationEvent, ApplicationState
 
 A = ApplicationState
@@ -78,7 +78,7 @@ def transition(
     to_state = ApplicationState(to_state)
     values = dict(values or {})
     if to_state == A.SUBMITTED:
-        values.setdefault("submitted_at", now_utc())
+        values.setdefault("submitted_at", utcnow())
     from_state = move(
         application, to_state, allowed=TRANSITIONS, illegal=IllegalTransition, values=values
     )
@@ -104,16 +104,6 @@ def transition(
     return event
 
 
-def school_recipients(application: Application) -> list[str]:
-    """The school's active staff and its contact address, each once."""
-    school = application.school
-    addresses = {m.user.email for m in school.memberships if m.state.value == "active"}
-    if school.contact_email:
-        addresses.add(school.contact_email)
-    return sorted(addresses)
-
-
 def notify_school(application: Application, subject: str, body: str) -> None:
-    """Queue one e-mail per recipient; sent by ``commit_and_send`` after the commit."""
-    for address in school_recipients(application):
-        queue_mail(address, subject, body, topic="application")
+    """Queue one e-mail per person of the school (``registry.notices.school_recipients``)."""
+    tell_school(application.school, subject, body, topic="application")

@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.util import identity_key
 
 from ..applications.models import Application, ApplicationState
+from ..db_types import utcnow
 from ..extensions import db
-from ..i18n import now_utc
 from ..ledger.models import LedgerKind
 from ..ledger.services import Totals, append_entry, register_cache
 from .models import (
@@ -119,10 +119,10 @@ def update_campaign(
 
 def launch(campaign: Campaign, actor) -> None:
     """Draft → live: the public sees it and can give from its start."""
-    if campaign.ends_at <= now_utc():
+    if campaign.ends_at <= utcnow():
         raise CampaignRuleError(_l("The end date has passed; change it before launching."))
     try:
-        transition(campaign, C.LIVE, actor, launched_at=now_utc())
+        transition(campaign, C.LIVE, actor, launched_at=utcnow())
     except IllegalCampaignTransition as error:
         raise CampaignRuleError(_l("This campaign cannot be launched now.")) from error
 
@@ -137,7 +137,7 @@ def close(campaign: Campaign, actor, reason: str = "") -> None:
 
 def close_due(now: datetime | None = None) -> list[int]:
     """End every live campaign past its end; safe to run at any time, any number of times."""
-    now = now or now_utc()
+    now = now or utcnow()
     due = db.session.scalars(
         sa.select(Campaign).where(Campaign.state == C.LIVE, Campaign.ends_at <= now)
     ).all()

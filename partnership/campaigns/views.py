@@ -11,8 +11,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.pagination import paginate
+from ..db_types import utcnow
 from ..extensions import db
-from ..i18n import current_language, format_datetime, now_utc
+from ..i18n import current_language, format_datetime
 from ..ledger.services import entries_query, running_balances
 from ..money import satang_to_input
 from ..registry.models import Organisation, Partnership
@@ -50,9 +51,7 @@ def campaign_list():
         province=(form.province.data or "") if valid else "",
         sort=(form.sort.data or "ending") if valid else "ending",
     )
-    return render_template(
-        "campaigns/list.html", form=form, page=paginate(query, 12), now=now_utc()
-    )
+    return render_template("campaigns/list.html", form=form, page=paginate(query, 12), now=utcnow())
 
 
 def sponsors_of(campaign: Campaign) -> list[Organisation]:
@@ -74,7 +73,7 @@ def campaign(campaign_id: int):
     return render_template(
         "campaigns/campaign.html",
         campaign=campaign,
-        now=now_utc(),
+        now=utcnow(),
         sponsors=sponsors_of(campaign),
         next_step=NEXT_STEPS[campaign.state],
         share_url=request.url_root.rstrip("/") + request.path,

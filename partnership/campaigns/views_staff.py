@@ -11,8 +11,9 @@ from flask_login import current_user
 
 from ..applications.models import Application
 from ..core.pagination import paginate
+from ..db_types import utcnow
 from ..extensions import db
-from ..i18n import now_utc, to_bangkok
+from ..i18n import to_bangkok
 from ..notifications.services import commit_and_send
 from ..permissions import load_or_404, staff_required
 from ..programmes.models import Programme
@@ -47,7 +48,7 @@ def new_campaign(application_id: int):
     existing = campaign_for_application(application.id)
     if existing is not None:
         return redirect(url_for(".edit", campaign_id=existing.id))
-    today = to_bangkok(now_utc()).date()
+    today = to_bangkok(utcnow()).date()
     form = CampaignForm(
         data={
             "title": application.title,

@@ -1,54 +1,33 @@
-"""Home page, error pages and the health check."""
+"""What every page stands on: error pages, the health check, the icon (no feature imports)."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request, send_from_directory
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from ..core.pagination import paginate
 from ..core.transitions import TransitionRefused
 from ..extensions import db
-from ..permissions import staff_required
-from ..registry.models import NetworkStatus, Organisation, School, Sector
-from ..registry.services import schools_without_private_partner_query
 
 bp = Blueprint("core", __name__)
-
-
-@bp.get("/")
-def home():
-    member_count = db.session.scalar(
-        sa.select(sa.func.count(School.id)).where(School.network_status == NetworkStatus.MEMBER)
-    )
-    province_count = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(School.province_code))).where(
-            School.network_status == NetworkStatus.MEMBER
-        )
-    )
-    private_count = db.session.scalar(
-        sa.select(sa.func.count(Organisation.id)).where(Organisation.sector == Sector.PRIVATE)
-    )
-    without_partner = db.session.scalar(
-        sa.select(sa.func.count()).select_from(schools_without_private_partner_query().subquery())
-    )
-    return render_template(
-        "core/home.html",
-        member_count=member_count,
-        province_count=province_count,
-        private_count=private_count,
-        without_partner=without_partner,
-    )
 
 
 @bp.get("/healthz")
 def healthz():
     db.session.execute(sa.text("SELECT 1"))
     return {"status": "ok"}
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers and feed readers ask for /favicon.ico whatever the page links to."""
+    return send_from_directory(
+        current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon", max_age=86400
+    )
 
 
 def _wants_json() -> bool:
@@ -102,28 +81,3 @@ def server_error(error):
     if _wants_json():
         return jsonify(error=message, status=500), 500
     return render_template("core/error.html", code=500, message=message), 500
-
-
-@bp.get("/staff")
-@staff_required
-def staff_home():
-    from ..accounts.models import Membership, MembershipState
-
-    pending = db.session.scalar(
-        sa.select(sa.func.count(Membership.id)).where(Membership.state == MembershipState.PENDING)
-    )
-    applicants = db.session.scalar(
-        sa.select(sa.func.count(School.id)).where(School.network_status == NetworkStatus.APPLICANT)
-    )
-    return render_template(
-        "core/staff.html", pending_memberships=pending, network_applicants=applicants
-    )
-
-
-@bp.get("/staff/mail")
-@staff_required
-def outgoing_mail():
-    from ..notifications.models import OutgoingMail
-
-    query = sa.select(OutgoingMail).order_by(OutgoingMail.id.desc())
-    return render_template("core/mail.html", page=paginate(query))

@@ -15,8 +15,9 @@ from ..applications.models import Application, ApplicationState, Beneficiaries, 
 from ..campaigns.models import Campaign, CampaignState
 from ..campaigns.services import close_due, create_campaign
 from ..campaigns.workflow import transition
+from ..db_types import utcnow
 from ..extensions import db
-from ..i18n import BANGKOK, now_utc
+from ..i18n import BANGKOK
 from ..payments.donations import mark_paid, note_refund
 from ..payments.models import Donation
 from ..programmes.models import Programme, ProgrammeState
@@ -89,7 +90,7 @@ def seed_campaigns() -> None:
         max_grade=GRADE_INDEX["p6"],
     )
     db.session.add(programme)
-    now = now_utc()
+    now = utcnow()
     for index, (state, notebooks, since, until, gifts) in enumerate(CAMPAIGNS):
         school = schools[index]
         application = Application(

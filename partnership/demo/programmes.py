@@ -16,8 +16,9 @@ from ..applications.models import (
     Beneficiaries,
     BudgetLine,
 )
+from ..db_types import utcnow
 from ..extensions import db
-from ..i18n import BANGKOK, current_academic_year, now_utc
+from ..i18n import BANGKOK, BUDDHIST_ERA_OFFSET, current_academic_year
 from ..programmes.models import Programme, ProgrammeEvent, ProgrammeState, RubricCriterion, TieBreak
 from ..registry.models import GRADE_INDEX, School
 
@@ -93,8 +94,8 @@ def _bangkok(day, hour: int, minute: int) -> datetime:
 
 
 def _programme_specs() -> dict[str, dict]:
-    today = now_utc().astimezone(BANGKOK).date()
-    year_be = current_academic_year() + 543
+    today = utcnow().astimezone(BANGKOK).date()
+    year_be = current_academic_year() + BUDDHIST_ERA_OFFSET
     common = {
         "description_th": DESCRIPTION_TH,
         "description_en": DESCRIPTION_EN,

@@ -14,8 +14,8 @@ from flask_babel import lazy_gettext as _l
 from ..campaigns.models import Campaign
 from ..campaigns.services import record_money
 from ..core.transitions import compare_and_set, lock_row, move
+from ..db_types import utcnow
 from ..extensions import db
-from ..i18n import now_utc
 from ..ledger.models import LedgerKind
 from .models import (
     COUNTED_REFUND_STATUSES,
@@ -76,7 +76,7 @@ def start_donation(
     locale: str,
 ) -> Donation:
     """A pending donation with a fresh idempotency key for its one Checkout Session."""
-    if not campaign.accepts_gifts(now_utc()):
+    if not campaign.accepts_gifts(utcnow()):
         raise GivingClosed(_l("This campaign is not taking donations."))
     donation = Donation(
         campaign_id=campaign.id,
@@ -149,7 +149,7 @@ def mark_paid(donation: Donation, source: str) -> bool:
         D.PAID,
         allowed=TRANSITIONS,
         illegal=IllegalDonationTransition,
-        values={"paid_at": now_utc()},
+        values={"paid_at": utcnow()},
     )
     record_money(
         donation.campaign_id,

@@ -10,8 +10,9 @@ from ..campaigns.hooks import page_section
 from ..campaigns.models import Campaign
 from ..campaigns.views import load_public
 from ..core.pagination import paginate
+from ..db_types import utcnow
 from ..extensions import db
-from ..i18n import current_language, now_utc
+from ..i18n import current_language
 from .client import (
     PaymentProviderDown,
     PaymentRequestRefused,
@@ -41,7 +42,7 @@ def donor_wall_section(campaign: Campaign) -> dict:
     return {
         "donor_wall": paginate(donor_wall_query(campaign.id), WALL_PAGE_SIZE),
         "giving_enabled": online_giving_enabled(),
-        "accepts_gifts": campaign.accepts_gifts(now_utc()),
+        "accepts_gifts": campaign.accepts_gifts(utcnow()),
     }
 
 
@@ -52,7 +53,7 @@ def _render_form(campaign: Campaign, form: DonationForm, status: int = 200, prob
             campaign=campaign,
             form=form,
             giving_enabled=online_giving_enabled(),
-            accepts_gifts=campaign.accepts_gifts(now_utc()),
+            accepts_gifts=campaign.accepts_gifts(utcnow()),
             problem=problem,
         ),
         status,
@@ -65,7 +66,7 @@ def give(campaign_id: int):
     form = DonationForm(campaign=campaign)
     if request.method == "GET" and request.args.get("amount", "").isdigit():
         form.preset.data = request.args["amount"]
-    if not online_giving_enabled() or not campaign.accepts_gifts(now_utc()):
+    if not online_giving_enabled() or not campaign.accepts_gifts(utcnow()):
         return _render_form(campaign, form, 409 if request.method == "POST" else 200)
     if not form.validate_on_submit():
         return _render_form(campaign, form, 422 if request.method == "POST" else 200)

@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..i18n import current_language
 from ..money import MAX_SATANG, MoneyError, parse_baht
-from ..registry.models import GRADES, grade_label
+from ..registry.models import grade_choices
 from ..registry.provinces import PROVINCES_BY_CODE, province_choices
 from .models import ProgrammeState, TieBreak
 from .services import CriterionData, bangkok_to_utc
@@ -89,7 +89,7 @@ class CriterionForm(Form):
 
 def _grade_choices() -> list[tuple[int, str]]:
     lang = current_language()
-    return [(-1, _l("Any grade"))] + [(i, grade_label(i, lang)) for i in range(len(GRADES))]
+    return [(-1, _l("Any grade")), *grade_choices(lang)]
 
 
 class ProgrammeForm(FlaskForm):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ..core.collections import sync_by_position
+from ..core.signals import any_receiver_agrees
 from ..core.transitions import TransitionRefused, move
+from ..db_types import utcnow
 from ..extensions import db
-from ..i18n import BANGKOK, now_utc
+from ..i18n import BANGKOK
 from .models import Programme, ProgrammeEvent, ProgrammeState, RubricCriterion
+from .signals import rubric_in_use
 
 
 class ProgrammeError(Exception):
@@ -42,13 +44,10 @@ PROGRAMME_TRANSITIONS: dict[ProgrammeState, frozenset[ProgrammeState]] = {
     S.ARCHIVED: frozenset(),
 }
 
-#: Checks that say "this programme's rubric is in use"; the review feature appends its own.
-RUBRIC_LOCK_CHECKS: list[Callable[[Programme], bool]] = []
-
 
 def rubric_locked(programme: Programme) -> bool:
-    """True once any registered check says the rubric is in use (e.g. a review was submitted)."""
-    return programme.id is not None and any(check(programme) for check in RUBRIC_LOCK_CHECKS)
+    """True once a feature above says the rubric is in use (review: a review was submitted)."""
+    return programme.id is not None and any_receiver_agrees(rubric_in_use, programme)
 
 
 def bangkok_to_utc(local: datetime) -> datetime:
@@ -155,7 +154,7 @@ def _move(programme, to_state, actor, reason, table) -> None:
     if to_state == ProgrammeState.OPEN:
         if not programme.criteria:
             raise IllegalProgrammeTransition(programme.state, to_state, "no rubric")
-        if programme.closes_at <= now_utc():
+        if programme.closes_at <= utcnow():
             raise IllegalProgrammeTransition(programme.state, to_state, "closing time passed")
     from_state = move(programme, to_state, allowed=table, illegal=IllegalProgrammeTransition)
     programme.events.append(
@@ -171,7 +170,7 @@ def record_creation(programme: Programme, actor) -> None:
 
 def accepting_applications(programme: Programme, at: datetime | None = None) -> bool:
     """Open, and ``at`` (default now) inside the opening window."""
-    return programme.is_open_at(at or now_utc())
+    return programme.is_open_at(at or utcnow())
 
 
 def visible_programmes_query(user):

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ..core.pagination import paginate
+from ..db_types import utcnow
 from ..extensions import db
-from ..i18n import current_language, now_utc
+from ..i18n import current_language
 from ..permissions import load_or_404, staff_required
-from ..registry.models import grade_label
-from ..registry.provinces import get_province
+from ..registry.models import grade_range_label
+from ..registry.provinces import province_name
 from . import services
 from .forms import ProgrammeForm, ProgrammeStateForm, programme_form_data
 from .models import Programme, ProgrammeState
@@ -30,19 +30,15 @@ STATE_ACTIONS = {
 
 
 def _programme_facts(programme: Programme) -> dict:
+    """Who may apply, in the visitor's language (labels from the registry)."""
     lang = current_language()
     grades = None
     if programme.min_grade is not None:
-        grades = (
-            f"{grade_label(programme.min_grade, lang)}–{grade_label(programme.max_grade, lang)}"
-        )
-    provinces = []
-    for code in programme.allowed_provinces:
-        province = get_province(code)
-        provinces.append(
-            (province.name_th if lang == "th" else province.name_en) if province else code
-        )
-    return {"grades": grades, "provinces": provinces}
+        grades = grade_range_label(programme.min_grade, programme.max_grade, lang)
+    return {
+        "grades": grades,
+        "provinces": [province_name(code, lang) for code in programme.allowed_provinces],
+    }
 
 
 @bp.get("/programmes")
@@ -51,7 +47,7 @@ def programmes():
         selectinload(Programme.criteria)
     )
     return render_template(
-        "programmes/list.html", page=paginate(query), now=now_utc(), facts=_programme_facts
+        "programmes/list.html", page=paginate(query), now=utcnow(), facts=_programme_facts
     )
 
 
@@ -60,17 +56,6 @@ def programme(programme_id: int):
     programme = load_or_404(Programme, programme_id, "view")
     schools = current_user.schools if current_user.is_authenticated else []
     can_edit = programme.can_edit(current_user)
-    counts = {}
-    if can_edit:
-        from ..applications.models import Application
-
-        counts = dict(
-            db.session.execute(
-                sa.select(Application.state, sa.func.count(Application.id))
-                .where(Application.programme_id == programme.id)
-                .group_by(Application.state)
-            ).all()
-        )
     return render_template(
         "programmes/programme.html",
         programme=programme,
@@ -87,7 +72,6 @@ def programme(programme_id: int):
         if can_edit
         else [],
         state_form=ProgrammeStateForm(),
-        counts=counts,
         **_programme_facts(programme),
     )
 
@@ -184,7 +168,7 @@ def change_programme_state(programme_id: int):
 @bp.app_template_global()
 def time_left_label(closes_at) -> str:
     """Server-side text of a countdown ("12 days left"); app.js keeps it current."""
-    left = (closes_at - now_utc()).total_seconds()
+    left = (closes_at - utcnow()).total_seconds()
     if left <= 0:
         return _("Closed for applications")
     if left >= 86400:

@@ -27,16 +27,15 @@ from wtforms.validators import (
 )
 
 from ..extensions import db
-from ..i18n import current_academic_year, current_language
+from ..i18n import BUDDHIST_ERA_OFFSET, current_academic_year, current_language
 from .models import (
-    GRADES,
     Affiliation,
     Organisation,
     OrganisationKind,
     PartnershipRole,
     School,
     Sector,
-    grade_label,
+    grade_choices,
 )
 from .provinces import PROVINCES_BY_CODE, province_choices
 
@@ -46,8 +45,7 @@ MAX_TEACHERS = 2_000
 
 
 def _grade_choices() -> list[tuple[int, str]]:
-    lang = current_language()
-    return [(i, grade_label(i, lang)) for i in range(len(GRADES))]
+    return grade_choices(current_language())
 
 
 class SchoolForm(FlaskForm):
@@ -124,7 +122,10 @@ class YearStatForm(FlaskForm):
     )
 
     def validate_academic_year(self, field) -> None:
-        if field.data is not None and field.data - 543 > current_academic_year() + 1:
+        if (
+            field.data is not None
+            and field.data - BUDDHIST_ERA_OFFSET > current_academic_year() + 1
+        ):
             raise ValidationError(_l("This academic year has not started yet."))
 
 

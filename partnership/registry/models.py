@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
 from ..extensions import db
-from .provinces import REGIONS, get_province
+from .provinces import REGIONS, get_province, province_name
 
 if TYPE_CHECKING:
     from ..accounts.models import Membership, User
@@ -112,6 +112,16 @@ def grade_label(index: int, lang: str = "th") -> str:
     return th if lang == "th" else en
 
 
+def grade_range_label(low: int, high: int, lang: str = "th") -> str:
+    """ป.4–ป.6 in Thai, P4–P6 in English: a school's grades or a programme's."""
+    return f"{grade_label(low, lang)}–{grade_label(high, lang)}"
+
+
+def grade_choices(lang: str = "th") -> list[tuple[int, str]]:
+    """(index, label) pairs of every grade, lowest first, for a form's select."""
+    return [(index, grade_label(index, lang)) for index in range(len(GRADES))]
+
+
 class School(db.Model):
     """A school with its official code; pupils and teachers are kept per academic year."""
 
@@ -169,10 +179,7 @@ class School(db.Model):
         return province.region if province else None
 
     def province_name(self, lang: str = "th") -> str:
-        province = self.province
-        if province is None:
-            return self.province_code
-        return province.name_th if lang == "th" else province.name_en
+        return province_name(self.province_code, lang)
 
     def region_name(self, lang: str = "th") -> str:
         region = REGIONS.get(self.region or "")
@@ -182,7 +189,7 @@ class School(db.Model):
         return self.name_en if lang == "en" and self.name_en else self.name_th
 
     def grades_label(self, lang: str = "th") -> str:
-        return f"{grade_label(self.min_grade, lang)}–{grade_label(self.max_grade, lang)}"
+        return grade_range_label(self.min_grade, self.max_grade, lang)
 
     def offers_grades(self, low: int, high: int) -> bool:
         return self.min_grade <= low and self.max_grade >= high

@@ -121,6 +121,14 @@ def get_province(code: str) -> Province | None:
     return PROVINCES_BY_CODE.get(code)
 
 
+def province_name(code: str, lang: str = "th") -> str:
+    """The province's name in ``lang`` (Thai or English); an unknown code is shown as it is."""
+    province = get_province(code)
+    if province is None:
+        return code
+    return province.name_th if lang == "th" else province.name_en
+
+
 def province_choices(locale: str) -> list[tuple[str, str]]:
     """Return ``(code, name)`` pairs for form choices, sorted by the displayed name."""
     if locale == "th":

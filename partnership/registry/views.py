@@ -7,13 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from ..accounts.models import MembershipState, User
 from ..core.pagination import paginate
 from ..extensions import db
-from ..i18n import current_academic_year, current_language
-from ..notifications.services import commit_and_send, queue_mail
+from ..i18n import BUDDHIST_ERA_OFFSET, current_academic_year, current_language
+from ..notifications.services import commit_and_send
 from ..permissions import load_or_404, login_required, staff_required
-from . import services
+from . import notices, services
 from .forms import NetworkApplicationForm, NetworkDecisionForm, SchoolForm, YearStatForm
 from .models import NetworkStatus, Partnership, School
 from .provinces import province_choices, region_choices
@@ -72,7 +71,7 @@ def school(school_id: int):
     can_edit = school.can_edit(current_user)
     stat_form = YearStatForm(formdata=None) if can_edit else None
     if stat_form is not None:
-        stat_form.academic_year.data = current_academic_year() + 543
+        stat_form.academic_year.data = current_academic_year() + BUDDHIST_ERA_OFFSET
     return render_template(
         "registry/school.html",
         school=school,
@@ -116,11 +115,11 @@ def school_stats(school_id: int):
     school = load_or_404(School, school_id, "edit")
     form = YearStatForm()
     if request.method == "GET":
-        form.academic_year.data = current_academic_year() + 543
+        form.academic_year.data = current_academic_year() + BUDDHIST_ERA_OFFSET
     if form.validate_on_submit():
         services.record_year_stat(
             school,
-            form.academic_year.data - 543,
+            form.academic_year.data - BUDDHIST_ERA_OFFSET,
             form.pupils.data,
             form.teachers.data,
             current_user,
@@ -140,15 +139,7 @@ def network_apply():
         services.record_year_stat(
             school, current_academic_year(), form.pupils.data, form.teachers.data, current_user
         )
-        queue_mail(
-            current_user.email,
-            _("We received your application to join the network"),
-            _(
-                "Thank you. Staff will review the application of %(name)s and reply by e-mail.",
-                name=school.name_th,
-            ),
-            topic="network",
-        )
+        notices.tell_application_received(school, current_user)
         commit_and_send()
         flash(_("Your application is sent. Staff will review it."), "success")
         return redirect(url_for("registry.school", school_id=school.id))
@@ -190,14 +181,6 @@ def network_decide(school_id: int, decision: str):
     if not form.validate_on_submit():
         abort(400)
     note = (form.note.data or "").strip()
-    # The school's active staff, its contact and whoever applied; never a stranger's pending
-    # request to join the school.
-    recipients = {m.user.email for m in school.memberships if m.state == MembershipState.ACTIVE} | (
-        {school.contact_email} if school.contact_email else set()
-    )
-    applicant = db.session.get(User, school.network_applicant_id or 0)
-    if applicant is not None and decision != "leave":
-        recipients.add(applicant.email)
     try:
         if decision == "leave":
             services.leave_network(school, note)
@@ -206,16 +189,9 @@ def network_decide(school_id: int, decision: str):
     except services.RegistryError:
         flash(_("The school's network status has changed meanwhile; nothing was done."), "error")
         return redirect(url_for("registry.school", school_id=school.id))
-    messages = {
-        "accept": _("%(name)s is now a member of the network.", name=school.name_th),
-        "decline": _("The application of %(name)s was declined.", name=school.name_th),
-        "leave": _("%(name)s has left the network.", name=school.name_th),
-    }
-    for address in sorted(recipients):
-        body = messages[decision] + ("\n\n" + note if note else "")
-        queue_mail(address, _("Network membership"), body, topic="network")
+    notices.tell_network_decision(school, decision, note)
     commit_and_send()
-    flash(messages[decision], "success")
+    flash(notices.network_decision_text(school, decision), "success")
     if request.form.get("back") == "queue":
         return redirect(url_for("registry.network_queue"))
     return redirect(url_for("registry.school", school_id=school.id))

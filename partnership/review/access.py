@@ -1,10 +1,11 @@
-"""Who may see what in committee review (looked up lazily by ``Application.can_view``)."""
+"""Who may see what in committee review; reviewers are added to ``Application.can_view``."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import g
 
+from ..applications.signals import may_view_application
 from ..extensions import db
 from ..programmes.models import ProgrammeState
 from .models import CommitteeMember, ReviewAssignment
@@ -37,7 +38,8 @@ def assignment_of(member: CommitteeMember | None, application_id: int) -> Review
     )
 
 
-def reviewer_may_view(application, user) -> bool:
+@may_view_application.connect
+def reviewer_may_view(application, user, **_) -> bool:
     """An assigned, non-conflicted committee member may open the application and its files."""
     from .conflicts import is_conflicted
 

@@ -8,6 +8,7 @@ from fractions import Fraction
 
 from openpyxl import Workbook
 
+from ..core.spreadsheet import spreadsheet_cell
 from .ranking import ProgrammeReviews, RankingRow, build_ranking
 
 Table = tuple[list[str], list[list]]
@@ -92,20 +93,13 @@ def table_for(kind: str, data: ProgrammeReviews, lang: str) -> Table:
     return progress_table(data)
 
 
-def _safe(value):
-    """Cells starting with = + - @ are text, not formulas, when the file is opened."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def to_csv(table: Table) -> bytes:
     headers, body = table
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(headers)
+    writer.writerow([spreadsheet_cell(h) for h in headers])  # criterion labels are typed
     for line in body:
-        writer.writerow(["" if v is None else _safe(v) for v in line])
+        writer.writerow([spreadsheet_cell(v) for v in line])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel reads the Thai correctly
 
 
@@ -114,9 +108,9 @@ def to_xlsx(table: Table, title: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
-    sheet.append(headers)
+    sheet.append([spreadsheet_cell(h) for h in headers])
     for line in body:
-        sheet.append([_safe(v) for v in line])
+        sheet.append([spreadsheet_cell(v) for v in line])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from ..core.transitions import lock_row, move
 from ..db_types import utcnow
 from ..extensions import db
-from ..programmes import services as programme_services
 from ..programmes.models import Programme, ProgrammeState
+from ..programmes.signals import rubric_in_use
 from .models import (
     CommitteeMember,
     Rating,
@@ -38,8 +38,9 @@ def _review_refused(from_state: ReviewState, to_state: ReviewState) -> ReviewErr
     return ReviewError(f"review cannot go from {from_state} to {to_state}")
 
 
-def review_submitted_for(programme: Programme) -> bool:
-    """Rubric lock check: a review of this programme has been submitted."""
+@rubric_in_use.connect
+def review_submitted_for(programme: Programme, **_) -> bool:
+    """The rubric is in use once a review of this programme has been submitted."""
     return bool(
         db.session.scalar(
             sa.select(Review.id)
@@ -52,13 +53,6 @@ def review_submitted_for(programme: Programme) -> bool:
             .limit(1)
         )
     )
-
-
-def register_rubric_lock() -> None:
-    """Tell the programmes feature that submitted reviews lock the rubric (idempotent)."""
-    checks = programme_services.RUBRIC_LOCK_CHECKS
-    if review_submitted_for not in checks:
-        checks.append(review_submitted_for)
 
 
 def save_review(

@@ -21,7 +21,7 @@ from .conflicts import CONFLICT_LOOKBACK_YEARS, ConflictError, declare_conflict,
 from .forms import AppointMemberForm, ManualAssignForm, ReasonForm, StaffConflictForm
 from .models import CommitteeMember, ConflictOfInterest, ConflictSource, Review, ReviewAssignment
 from .ranking import load_programme_reviews
-from .reviews import ReviewError, register_rubric_lock, reopen_review
+from .reviews import ReviewError, reopen_review
 from .workflow import DecisionError
 
 bp = Blueprint("review_staff", __name__, url_prefix="/review")
@@ -42,7 +42,6 @@ PROBLEM_TEXT = {
 
 @bp.record_once
 def _on_register(state) -> None:
-    register_rubric_lock()
     state.app.jinja_env.globals["is_committee_member"] = lambda: is_committee_member(current_user)
 
 

@@ -176,9 +176,9 @@ def test_attachments_frozen_after_submission(app, client, db, draft):
     _upload(client, draft, ("a.pdf", PDF))
     attachment = db.session.scalar(db.select(Attachment))
     draft.state = ApplicationState.ELIGIBLE
-    from partnership.i18n import now_utc
+    from partnership.db_types import utcnow
 
-    draft.submitted_at = now_utc()
+    draft.submitted_at = utcnow()
     db.session.commit()
     response = client.post(
         f"/applications/{draft.id}/attachments",

@@ -183,10 +183,10 @@ def test_ineligible_submission_names_each_failed_rule(db, programme, school, mak
 def test_late_submission_through_the_page_shows_the_reason(
     client, db, make_programme, school_staff, login, make_application
 ):
-    from partnership.i18n import now_utc
+    from partnership.db_types import utcnow
 
     programme = make_programme(
-        opens_at=now_utc() - timedelta(days=9), closes_at=now_utc() - timedelta(seconds=1)
+        opens_at=utcnow() - timedelta(days=9), closes_at=utcnow() - timedelta(seconds=1)
     )
     user, school = school_staff(max_grade=P6)
     application = make_application(programme, school)

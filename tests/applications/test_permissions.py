@@ -119,9 +119,9 @@ def test_one_application_per_school_unless_allowed(client, db, world, make_appli
 def test_closed_programme_refuses_new_drafts(client, db, world, act_as):
     from datetime import timedelta
 
-    from partnership.i18n import now_utc
+    from partnership.db_types import utcnow
 
-    world["programme"].closes_at = now_utc() - timedelta(minutes=1)
+    world["programme"].closes_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     act_as(world["owner"])
     url = f"/programmes/{world['programme'].id}/apply?school={world['school'].id}"

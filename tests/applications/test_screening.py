@@ -119,3 +119,25 @@ def test_application_page_shows_screening_form_to_staff(client, screened, login_
     assert 'id="override-eligibility"' in page.text
     assert 'data-rule="province"' in page.text
     assert 'class="timeline"' in page.text
+
+
+def test_csv_export_escapes_formulas_behind_white_space(
+    client, make_programme, make_application, login_as
+):
+    programme = make_programme()
+    make_application(programme, state=A.ELIGIBLE, title=" @SUM(1)")
+    login_as("staff")
+    response = client.get(f"/programmes/{programme.id}/applications.csv")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[1][4] == "' @SUM(1)"
+    assert rows[1][8].isdigit()  # pupils: a number stays a number
+
+
+def test_programme_page_shows_staff_the_counts_per_state(client, screened, login_as):
+    programme, _ = screened
+    login_as("staff")
+    page = client.get(f"/programmes/{programme.id}").text
+    assert "<li>Eligible: 2</li>" in page and "<li>Ineligible: 1</li>" in page
+    assert "<li>Draft: 1</li>" in page
+    login_as("school")
+    assert "<li>Eligible: 2</li>" not in client.get(f"/programmes/{programme.id}").text

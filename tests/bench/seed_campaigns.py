@@ -15,8 +15,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from partnership import create_app
+from partnership.db_types import utcnow
 from partnership.extensions import db
-from partnership.i18n import now_utc
 from partnership.programmes.models import Programme, ProgrammeState
 from tests.bench.seed_registry import seed as seed_schools
 
@@ -57,7 +57,7 @@ def seed(n: int, m: int) -> None:
         if db.session.scalar(sa.select(sa.func.count()).select_from(sa.text("campaigns"))):
             print("campaigns already seeded")
             return
-        now = now_utc()
+        now = utcnow()
         programme = Programme(
             name_th="โครงการ Notebook for Education (benchmark)",
             opens_at=now - timedelta(days=90),

@@ -18,8 +18,8 @@ from partnership.campaigns.services import (
     funding_rule_of,
 )
 from partnership.campaigns.workflow import TRANSITIONS, IllegalCampaignTransition, transition
+from partnership.db_types import utcnow
 from partnership.extensions import db
-from partnership.i18n import now_utc
 from tests.crowd import reload
 
 C = CampaignState
@@ -30,7 +30,7 @@ C = CampaignState
 def test_every_transition(make_campaign, from_state, to_state):
     campaign = make_campaign(state=from_state.value)
     if to_state in TRANSITIONS[from_state]:
-        values = {"launched_at": now_utc()} if to_state == C.LIVE else {}
+        values = {"launched_at": utcnow()} if to_state == C.LIVE else {}
         transition(campaign, to_state, reason="test", **values)
         db.session.commit()
         assert reload(campaign).state == to_state
@@ -60,7 +60,7 @@ def test_created_from_an_approved_application_only(make_programme, make_applicat
         lines=(("โน้ตบุ๊ก", 1_499_050, 3), ("เมาส์", 25_000, 3)),
         state=ApplicationState.WAITLISTED,
     )
-    now = now_utc()
+    now = utcnow()
     with pytest.raises(CampaignRuleError):
         create_campaign(draft, starts_at=now, ends_at=now + timedelta(days=5), actor=None)
     draft.state = ApplicationState.APPROVED
@@ -82,7 +82,7 @@ def test_close_due_is_idempotent_from_the_command_line(app, make_campaign):
     db.session.execute(
         sa.update(Campaign)
         .where(Campaign.id == due.id)
-        .values(ends_at=now_utc() - timedelta(minutes=1))
+        .values(ends_at=utcnow() - timedelta(minutes=1))
     )
     db.session.commit()
     runner = app.test_cli_runner()
@@ -131,7 +131,7 @@ def test_staff_create_edit_photo_and_launch(client, login_as, make_programme, ma
     db.session.commit()
     page = client.get(f"/staff/campaigns/new/{application.id}")
     assert page.status_code == 200
-    today = (now_utc() + timedelta(hours=7)).date()
+    today = (utcnow() + timedelta(hours=7)).date()
     response = client.post(
         f"/staff/campaigns/new/{application.id}",
         data={

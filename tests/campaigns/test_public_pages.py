@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from partnership.campaigns.models import Campaign
+from partnership.db_types import utcnow
 from partnership.extensions import db
-from partnership.i18n import now_utc
 from partnership.payments.models import Donation, DonationState
 
 
@@ -28,7 +28,7 @@ def add_paid_donations(campaign, count, start=0, **overrides):
             "show_amount": n % 2 == 0,
             "message": "ขอให้น้อง ๆ ตั้งใจเรียน" if n % 5 == 0 else "",
             "state": DonationState.PAID,
-            "paid_at": now_utc(),
+            "paid_at": utcnow(),
         }
         | overrides
         for n in range(count)
@@ -158,7 +158,7 @@ def test_query_counts_do_not_grow_with_donations(client, make_campaign, path):
 
 def test_ended_campaign_shows_ended(client, make_campaign):
     campaign = make_campaign(state="ended")
-    db.session.execute(sa.update(Campaign).values(ends_at=now_utc() - timedelta(days=1)))
+    db.session.execute(sa.update(Campaign).values(ends_at=utcnow() - timedelta(days=1)))
     db.session.commit()
     html = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
     assert "Ended" in html and 'id="give"' not in html

@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from partnership.core.transitions import move
+from partnership.db_types import utcnow
 from partnership.extensions import db
-from partnership.i18n import now_utc
 from partnership.payments.donations import TRANSITIONS, IllegalDonationTransition
 from partnership.payments.models import PAID_STATES, Donation, DonationState
 
@@ -23,7 +23,7 @@ def donation_in(campaign, state: DonationState) -> Donation:
         donor_name="ทดสอบ",
         email="d@example.com",
         state=state,
-        paid_at=now_utc() if state in PAID_STATES else None,
+        paid_at=utcnow() if state in PAID_STATES else None,
     )
     db.session.add(donation)
     db.session.commit()
@@ -34,7 +34,7 @@ def donation_in(campaign, state: DonationState) -> Donation:
 @pytest.mark.parametrize("to_state", list(D))
 def test_every_transition(make_campaign, from_state, to_state):
     donation = donation_in(make_campaign(), from_state)
-    values = {"paid_at": now_utc()} if to_state in PAID_STATES else {}
+    values = {"paid_at": utcnow()} if to_state in PAID_STATES else {}
     if to_state in TRANSITIONS[from_state]:
         move(
             donation,

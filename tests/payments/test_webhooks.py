@@ -240,9 +240,9 @@ def test_paid_after_goal_and_after_end_is_kept_as_over_funding(make_campaign, gi
     from datetime import timedelta
 
     from partnership.campaigns.services import close_due
-    from partnership.i18n import now_utc
+    from partnership.i18n import utcnow
 
-    close_due(now_utc() + timedelta(days=365))
+    close_due(utcnow() + timedelta(days=365))
     db.session.commit()
     assert reload(ended).state == CampaignState.ENDED
     hooked.pay(late_session)

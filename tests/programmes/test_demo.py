@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from partnership.applications.models import Application, ApplicationEvent, ApplicationState
+from partnership.db_types import utcnow
 from partnership.demo.programmes import seed_programmes
 from partnership.demo.registry import seed_registry
-from partnership.i18n import now_utc
 from partnership.programmes.models import Programme, ProgrammeState
 
 
@@ -26,7 +26,7 @@ def test_seed_is_idempotent_and_realistic(app, db):
     assert _counts(db) == first
     programmes = {p.state: p for p in db.session.scalars(db.select(Programme))}
     assert set(programmes) == {ProgrammeState.OPEN, ProgrammeState.REVIEWING}
-    assert programmes[ProgrammeState.OPEN].is_open_at(now_utc())
+    assert programmes[ProgrammeState.OPEN].is_open_at(utcnow())
     assert len(programmes[ProgrammeState.REVIEWING].criteria) == 5
     states = {a.state for a in db.session.scalars(db.select(Application))}
     assert {

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from partnership.programmes import services
 from partnership.programmes.models import Programme, ProgrammeState
+from partnership.programmes.signals import rubric_in_use
 
 
 def _form(**overrides) -> dict:
@@ -137,22 +138,23 @@ def test_edit_replaces_rubric_in_place(client, db, login_as, make_programme):
     assert programme.criteria[0].id == first_id
 
 
-def test_locked_rubric_cannot_change(client, db, login_as, make_programme, monkeypatch):
+def test_locked_rubric_cannot_change(client, db, login_as, make_programme):
     programme = make_programme(criteria=2)
-    monkeypatch.setattr(services, "RUBRIC_LOCK_CHECKS", [lambda p: True])
-    assert services.rubric_locked(programme)
-    with pytest.raises(services.RubricLocked):
-        services.replace_rubric(programme, [])
-    db.session.rollback()
-    login_as("staff")
-    page = client.get(f"/programmes/{programme.id}/edit")
-    assert "The rubric cannot change once the first review is submitted." in page.text
-    assert 'id="criteria-0-label_th"' not in page.text
-    response = client.post(f"/programmes/{programme.id}/edit", data=_form(name_th="ชื่อใหม่"))
-    assert response.status_code == 302
+    with rubric_in_use.connected_to(lambda sender, **_: sender.id == programme.id):
+        assert services.rubric_locked(programme)
+        with pytest.raises(services.RubricLocked):
+            services.replace_rubric(programme, [])
+        db.session.rollback()
+        login_as("staff")
+        page = client.get(f"/programmes/{programme.id}/edit")
+        assert "The rubric cannot change once the first review is submitted." in page.text
+        assert 'id="criteria-0-label_th"' not in page.text
+        response = client.post(f"/programmes/{programme.id}/edit", data=_form(name_th="ชื่อใหม่"))
+        assert response.status_code == 302
     db.session.expire_all()
     assert programme.name_th == "ชื่อใหม่"
     assert [c.label_th for c in programme.criteria] == ["เกณฑ์ 1", "เกณฑ์ 2"]
+    assert not services.rubric_locked(programme)  # the receiver is gone
 
 
 def test_rubric_unlocked_without_hooks(make_programme):

@@ -1,0 +1,1 @@
+"""The site's front pages: the public home page and the staff home page (reads every feature)."""
