@@ -102,3 +102,11 @@ def hooked(client, fake_stripe, stripe_app):
 def reload(obj):
     db.session.expire_all()
     return db.session.get(type(obj), obj.id)
+
+
+def page_text(response) -> str:
+    """A page's HTML with the amount wrappers of the ``baht`` filter removed, to read figures."""
+    import re
+
+    html = response.get_data(as_text=True)
+    return re.sub(r'<span class="amount">(.*?)</span>', r"\1", html)

@@ -1,26 +1,24 @@
-"""What features above campaigns add to the public campaign page.
+"""What features above campaigns add to the public campaign page, through a named signal.
 
-Campaigns know nothing of donations; payments registers the donor wall and the give button
-here (as review registers what it adds to applications), each a callable
-``(campaign) -> dict`` whose keys the page template reads.
+Campaigns know nothing of donations; payments connects a receiver to ``campaign_page`` that
+returns the donor wall and the give button as a dict whose keys the page template reads (as
+review answers the applications feature's signals).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from flask.signals import Namespace
 
-PAGE_SECTIONS: list[Callable[[Any], dict]] = []
+_signals = Namespace()
 
-
-def page_section(function: Callable[[Any], dict]) -> Callable[[Any], dict]:
-    """Register a section provider (a decorator)."""
-    PAGE_SECTIONS.append(function)
-    return function
+#: Sent with the campaign as sender when its public page is built; each receiver returns a dict
+#: of template values for the sections it adds.
+campaign_page = _signals.signal("campaign page sections")
 
 
 def sections_for(campaign) -> dict:
+    """The template values every connected feature adds to this campaign's page."""
     context: dict = {}
-    for provider in PAGE_SECTIONS:
-        context.update(provider(campaign))
+    for _receiver, values in campaign_page.send(campaign):
+        context.update(values or {})
     return context

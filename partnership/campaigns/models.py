@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
 from ..extensions import db
+from ..money import line_total_satang
 
 if TYPE_CHECKING:
     from ..applications.models import Application
@@ -181,7 +182,7 @@ class CampaignBudgetLine(db.Model):
 
     @property
     def total_satang(self) -> int:
-        return self.unit_price_satang * self.quantity
+        return line_total_satang(self.unit_price_satang, self.quantity)
 
 
 class CampaignPhoto(db.Model):

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..campaigns.hooks import page_section
+from ..campaigns.hooks import campaign_page
 from ..campaigns.models import Campaign
 from ..campaigns.views import load_public
 from ..core.pagination import paginate
@@ -37,7 +37,7 @@ def donor_wall_query(campaign_id: int):
     )
 
 
-@page_section
+@campaign_page.connect
 def donor_wall_section(campaign: Campaign) -> dict:
     return {
         "donor_wall": paginate(donor_wall_query(campaign.id), WALL_PAGE_SIZE),

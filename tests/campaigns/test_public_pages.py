@@ -12,6 +12,7 @@ from partnership.campaigns.models import Campaign
 from partnership.db_types import utcnow
 from partnership.extensions import db
 from partnership.payments.models import Donation, DonationState
+from tests.crowd import page_text
 
 
 def add_paid_donations(campaign, count, start=0, **overrides):
@@ -99,7 +100,7 @@ def test_campaign_page_shows_progress_wall_and_respects_donor_choices(client, ma
         sa.update(Donation).where(Donation.token == f"t{campaign.id}-1").values(message="<b>hi</b>")
     )
     db.session.commit()
-    html = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    html = page_text(client.get(f"/campaigns/{campaign.id}"))
     assert "฿400.06" in html and "raised of ฿1,000.00" in html and "4 donors" in html
     assert "12 days left" in html and "<progress" in html
     assert "Anonymous donor" in html  # donors 0 and 3

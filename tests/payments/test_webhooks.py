@@ -14,7 +14,7 @@ from partnership.extensions import db
 from partnership.ledger.models import LedgerEntry, LedgerKind
 from partnership.ledger.services import verify
 from partnership.payments.models import DonationState, EventOutcome, StripeEvent
-from tests.crowd import reload
+from tests.crowd import page_text, reload
 from tests.factories import english  # noqa: F401  (autouse: pages in English)
 
 pytestmark = pytest.mark.usefixtures("stripe_app")
@@ -247,7 +247,7 @@ def test_paid_after_goal_and_after_end_is_kept_as_over_funding(make_campaign, gi
     assert reload(ended).state == CampaignState.ENDED
     hooked.pay(late_session)
     assert reload(late).state == DonationState.PAID and totals(ended) == (50_000, 1)
-    page = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    page = page_text(client.get(f"/campaigns/{campaign.id}"))
     assert "Over-funded by ฿400.00" in page
 
 
