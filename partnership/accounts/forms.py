@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from ..core.forms import BaseForm, coerce_id
 from .passwords import MAX_LENGTH, password_problem
 from .services import find_user
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
 
@@ -34,7 +34,7 @@ class NewPasswordMixin:
     )
 
 
-class RegisterForm(NewPasswordMixin, FlaskForm):
+class RegisterForm(NewPasswordMixin, BaseForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
 
@@ -43,19 +43,19 @@ class RegisterForm(NewPasswordMixin, FlaskForm):
             raise ValidationError(_l("An account with this e-mail already exists; log in instead."))
 
 
-class PasswordChangeForm(NewPasswordMixin, FlaskForm):
+class PasswordChangeForm(NewPasswordMixin, BaseForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(BaseForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
 
 
-class ResetForm(NewPasswordMixin, FlaskForm):
+class ResetForm(NewPasswordMixin, BaseForm):
     pass
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(BaseForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
     locale = SelectField(_l("Language"), validators=[DataRequired()])
 
@@ -65,7 +65,7 @@ class ProfileForm(FlaskForm):
         self.locale.choices = [("th", "ไทย"), ("en", "English")]
 
 
-class JoinForm(FlaskForm):
+class JoinForm(BaseForm):
     """Ask to act for a school (by its code) or for an organisation."""
 
     kind = SelectField(_l("I work for"))
@@ -74,7 +74,7 @@ class JoinForm(FlaskForm):
         validators=[Length(max=10)],
         description=_l("The 10-digit code of the Ministry of Education."),
     )
-    organisation_id = SelectField(_l("Organisation"), coerce=int, validate_choice=False)
+    organisation_id = SelectField(_l("Organisation"), coerce=coerce_id, validate_choice=False)
     position = StringField(_l("Your position"), validators=[DataRequired(), Length(max=120)])
     message = TextAreaField(_l("Message to the staff"), validators=[Length(max=2000)])
 
@@ -86,5 +86,5 @@ class JoinForm(FlaskForm):
         ]
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(BaseForm):
     reason = TextAreaField(_l("Reason (sent to the person)"), validators=[Length(max=2000)])
