@@ -276,6 +276,7 @@ def test_named_bad_input_is_a_form_error(client, world, role, path, data, field,
     html = response.get_data(as_text=True)
     error = re.search(rf'<p class="field-error" id="{field}-error">(.*?)</p>', html, re.S)
     assert error and message in error.group(1)
+    assert "\x00" not in html  # shown again without what cannot be shown (invalid HTML)
     assert digest() == before
 
 

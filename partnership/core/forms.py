@@ -23,18 +23,30 @@ from wtforms.validators import StopValidation, ValidationError
 from .inputs import DB_INT_MAX, has_control_characters
 
 CONTROL_CHARACTERS_MESSAGE = _l(
-    "This field contains invisible control characters (such as NUL); remove them and try again."
+    "This field contained invisible control characters (such as NUL). They are removed now: "
+    "check the text and send the form again."
 )
 
 
 def _checked_first(form, field) -> None:
     """Stop at a value that did not parse, or that holds control characters."""
     values = [v for v in field.raw_data or () if isinstance(v, str)]
+    multiline = isinstance(field, TextAreaField)
+    refused = any(has_control_characters(v, multiline=multiline) for v in values)
+    if refused:  # the form is shown again with what was typed, minus what cannot be shown
+        field.raw_data = [_visible(v, multiline) for v in field.raw_data]
+        if isinstance(field.data, str):
+            field.data = _visible(field.data, multiline)
     if field.process_errors and any(v.strip() for v in values):
         raise StopValidation()  # the parse error already says what is wrong
-    multiline = isinstance(field, TextAreaField)
-    if any(has_control_characters(v, multiline=multiline) for v in values):
+    if refused:
         raise StopValidation(CONTROL_CHARACTERS_MESSAGE)
+
+
+def _visible(value, multiline: bool):
+    if not isinstance(value, str):
+        return value
+    return "".join(ch for ch in value if not has_control_characters(ch, multiline=multiline))
 
 
 class _CheckedMeta:
