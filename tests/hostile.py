@@ -22,6 +22,7 @@ from partnership import create_app
 from partnership.extensions import db
 
 CORPUS = {
+    "empty": "",
     "thai": "โรงเรียนบ้านหนองบัวลำภู ๑๒๓ ภาษาไทย",
     "long": "ก" * 100 + "x" * 19_900,  # 20,000 characters
     "nul": "a\x00b",
@@ -37,8 +38,8 @@ CORPUS = {
 #: Which values go into one field of an otherwise valid form, by the kind of input it is.
 ONE_FIELD = {
     "text": ("nul", "long"),
-    "number": ("huge", "negative", "float_overflow"),
-    "choice": ("huge", "negative"),
+    "number": ("huge", "negative", "float_overflow", "empty"),
+    "choice": ("huge", "negative", "empty"),
     "date": ("year_one", "impossible_date"),
     "flag": ("nul",),
 }

@@ -229,6 +229,7 @@ def test_an_id_too_large_in_the_query_string_is_ignored(client, world, role, pat
     "role, path, data, field, message",
     [
         ("staff", "/schools/new", {"max_grade": "ป.6"}, "max_grade", "Invalid Choice"),
+        ("staff", "/schools/new", {"max_grade": ""}, "max_grade", "Invalid Choice"),
         ("school", "/network/apply", {"max_grade": "six"}, "max_grade", "Invalid Choice"),
         (
             "staff",

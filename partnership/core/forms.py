@@ -2,7 +2,7 @@
 
 Every form of the app derives from ``BaseForm`` (``SubForm`` for the rows of a ``FormField``,
 ``QueryForm`` for search boxes read from the query string). Their ``Meta.bind_field`` puts one
-check first in every field's validators:
+check in every field's validators, right after the ones that judge an empty field:
 
 - a value that did not parse (not a number, not a date, not a choice) stops there, so no
   later rule meets the ``None`` it left behind;
@@ -18,7 +18,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Form, TextAreaField
 from wtforms.fields import FieldList, FormField
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from .inputs import DB_INT_MAX, has_control_characters
 
@@ -37,7 +43,7 @@ def _checked_first(form, field) -> None:
         field.raw_data = [_visible(v, multiline) for v in field.raw_data]
         if isinstance(field.data, str):
             field.data = _visible(field.data, multiline)
-    if field.process_errors and any(v.strip() for v in values):
+    if field.process_errors:
         raise StopValidation()  # the parse error already says what is wrong
     if refused:
         raise StopValidation(CONTROL_CHARACTERS_MESSAGE)
@@ -49,11 +55,20 @@ def _visible(value, multiline: bool):
     return "".join(ch for ch in value if not has_control_characters(ch, multiline=multiline))
 
 
+_SAYS_WHETHER_REQUIRED = (InputRequired, DataRequired, Optional)
+
+
 class _CheckedMeta:
     def bind_field(self, form, unbound_field, options):
         field = unbound_field.bind(form=form, **options)
-        if not isinstance(field, FieldList | FormField):  # their rows are checked themselves
-            field.validators = [_checked_first, *field.validators]
+        if isinstance(field, FieldList | FormField):  # their rows are checked themselves
+            return field
+        # After InputRequired/DataRequired/Optional (an empty field is theirs to judge), before
+        # everything else.
+        validators, at = list(field.validators), 0
+        while at < len(validators) and isinstance(validators[at], _SAYS_WHETHER_REQUIRED):
+            at += 1
+        field.validators = [*validators[:at], _checked_first, *validators[at:]]
         return field
 
 

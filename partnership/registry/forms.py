@@ -99,8 +99,7 @@ class SchoolForm(BaseForm):
             raise ValidationError(_l("Choose one of Thailand's 77 provinces."))
 
     def validate_max_grade(self, field) -> None:
-        low = self.min_grade.data
-        if low is not None and field.data is not None and field.data < low:
+        if self.min_grade.data is not None and field.data < self.min_grade.data:
             raise ValidationError(_l("The highest grade cannot be below the lowest."))
 
 
