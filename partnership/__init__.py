@@ -25,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     register_extensions(app)
+    register_converters(app)
     register_blueprints(app)
     register_security(app)
     register_commands(app)
@@ -51,6 +52,13 @@ def register_extensions(app: Flask) -> None:
     init_rate_limits(app)  # RATELIMIT_ENABLED is read per request (tests switch it)
     init_login(app)
     register_i18n(app)
+
+
+def register_converters(app: Flask) -> None:
+    """``<int:...>`` stops at the database's integer range: a larger id is a 404, not a 500."""
+    from .core.inputs import DatabaseIntConverter
+
+    app.url_map.converters["int"] = DatabaseIntConverter
 
 
 def register_blueprints(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 23:35:13.891568
+Create Date: 2026-12-01 23:46:39.858884
 
 """
 

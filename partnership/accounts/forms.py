@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from ..core.forms import BaseForm, coerce_id
 from .passwords import MAX_LENGTH, password_problem
 
 #: What a browser or password manager may fill in (the HTML autocomplete tokens).
@@ -16,7 +16,7 @@ CURRENT_PASSWORD = {"autocomplete": "current-password"}
 NEW_PASSWORD = {"autocomplete": "new-password"}
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)], render_kw=EMAIL)
     password = PasswordField(
         _l("Password"),
@@ -45,7 +45,7 @@ class NewPasswordMixin:
     )
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(BaseForm):
     """Name and address only: the password is chosen from the mailed link (``accounts.confirm``).
 
     No check that the address is free: the answer must not tell a stranger who has an account.
@@ -59,23 +59,23 @@ class RegisterForm(FlaskForm):
     )
 
 
-class PasswordChangeForm(NewPasswordMixin, FlaskForm):
+class PasswordChangeForm(NewPasswordMixin, BaseForm):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired()], render_kw=CURRENT_PASSWORD
     )
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(BaseForm):
     email = EmailField(
         _l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)], render_kw=EMAIL
     )
 
 
-class ResetForm(NewPasswordMixin, FlaskForm):
+class ResetForm(NewPasswordMixin, BaseForm):
     pass
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(BaseForm):
     name = StringField(
         _l("Your name"), validators=[DataRequired(), Length(max=120)], render_kw=NAME
     )
@@ -87,7 +87,7 @@ class ProfileForm(FlaskForm):
         self.locale.choices = [("th", "ไทย"), ("en", "English")]
 
 
-class JoinForm(FlaskForm):
+class JoinForm(BaseForm):
     """Ask to act for a school (by its code) or for an organisation."""
 
     kind = SelectField(_l("I work for"))
@@ -96,7 +96,7 @@ class JoinForm(FlaskForm):
         validators=[Length(max=10)],
         description=_l("The 10-digit code of the Ministry of Education."),
     )
-    organisation_id = SelectField(_l("Organisation"), coerce=int, validate_choice=False)
+    organisation_id = SelectField(_l("Organisation"), coerce=coerce_id, validate_choice=False)
     position = StringField(_l("Your position"), validators=[DataRequired(), Length(max=120)])
     message = TextAreaField(_l("Message to the staff"), validators=[Length(max=2000)])
 
@@ -108,11 +108,11 @@ class JoinForm(FlaskForm):
         ]
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(BaseForm):
     reason = TextAreaField(_l("Reason (sent to the person)"), validators=[Length(max=2000)])
 
 
-class AccessReasonForm(FlaskForm):
+class AccessReasonForm(BaseForm):
     """Why staff end a membership or deactivate (or reactivate) an account."""
 
     reason = TextAreaField(

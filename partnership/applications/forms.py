@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     FieldList,
-    Form,
     FormField,
     IntegerField,
     SelectField,
@@ -18,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..core.forms import BaseForm, SubForm
 from ..i18n import current_language
 from ..money import MoneyError, format_satang, line_total_satang, parse_baht
 from ..registry.models import grade_label
@@ -42,7 +41,7 @@ class LineData:
         return line_total_satang(self.unit_price_satang, self.quantity)
 
 
-class BudgetLineForm(Form):
+class BudgetLineForm(SubForm):
     """One budget row; a completely empty row is ignored. Prices are typed in baht."""
 
     item = StringField(_l("Item"), validators=[Optional(), Length(max=200)])
@@ -113,7 +112,7 @@ class BudgetLineForm(Form):
         return quantity
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(BaseForm):
     """A school's proposal; ``programme`` and ``school`` decide the grades and the cap."""
 
     title = StringField(_l("Project title"), validators=[DataRequired(), Length(max=200)])
@@ -230,7 +229,7 @@ class ApplicationForm(FlaskForm):
         }
 
 
-class UploadForm(FlaskForm):
+class UploadForm(BaseForm):
     files = MultipleFileField(
         _l("Add files"),
         description=_l("PDF, JPEG or PNG."),
@@ -238,13 +237,13 @@ class UploadForm(FlaskForm):
     )
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(BaseForm):
     """Withdrawal (reason optional) and other one-button actions with a note."""
 
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(BaseForm):
     """Staff override of the automatic eligibility check: always with a reason."""
 
     decision = SelectField(

@@ -21,7 +21,7 @@ from ..notifications.services import commit_and_send
 from ..permissions import load_or_404, staff_required
 from ..programmes.models import Programme
 from ..registry.models import School
-from ..registry.provinces import province_choices
+from ..registry.provinces import PROVINCES_BY_CODE, province_choices
 from . import services
 from .eligibility import Rule, parse_codes
 from .forms import OverrideForm
@@ -41,10 +41,11 @@ class ScreeningFilters:
     @classmethod
     def from_args(cls, args) -> ScreeningFilters:
         state = args.get("state", "")
+        province = args.get("province", "")
         eligibility = args.get("eligibility", "")
         return cls(
             state=state if state in ApplicationState._value2member_map_ else "",
-            province=args.get("province", "")[:2],
+            province=province if province in PROVINCES_BY_CODE else "",
             eligibility=eligibility
             if eligibility in ELIGIBILITY_FILTERS or eligibility in Rule._value2member_map_
             else "",

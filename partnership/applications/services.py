@@ -22,6 +22,7 @@ from .eligibility import Rule
 from .forms import LineData
 from .models import Application, ApplicationState, Attachment, Beneficiaries, BudgetLine
 from .storage import clean_filename, get_storage, new_key, sniff_type
+from .uploads import RefusedFile, checked_content
 from .workflow import (  # noqa: F401  (re-exported: the review feature imports them from here)
     NEXT_STEPS,
     TRANSITIONS,
@@ -233,7 +234,12 @@ def attach_files(application: Application, files: list[FileStorage], actor) -> l
         elif content_type is None:
             problems.append(_("%(name)s is not a PDF, JPEG or PNG file.", name=shown))
         else:
-            accepted.append((upload.filename, data, content_type))
+            try:
+                stored = checked_content(data, content_type, shown)
+            except RefusedFile as exc:
+                problems.append(str(exc))
+            else:
+                accepted.append((upload.filename, stored, content_type))
     if problems:
         raise ApplicationError(problems)
     storage = get_storage()

@@ -20,7 +20,8 @@ from flask import Flask, current_app
 
 from ..config import ConfigError
 
-#: Content types we accept, recognised by their first bytes (never by the file name).
+#: Content types we accept, recognised by their first bytes (never by the file name); the first
+#: bytes only choose the parser that ``uploads.checked_content`` then runs over the whole file.
 MAGIC = (
     (b"%PDF-", "application/pdf", ".pdf"),
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from ..core.inputs import arg_id
 from ..db_types import utcnow
 from ..extensions import db
 from ..money import satang_to_input
@@ -127,9 +128,7 @@ def _add_rows_requested(form: ApplicationForm) -> bool:
 def new_application(programme_id: int):
     programme = load_or_404(Programme, programme_id, "view")
     schools = current_user.schools
-    school_id = request.args.get("school", type=int) or (
-        schools[0].id if len(schools) == 1 else None
-    )
+    school_id = arg_id("school") or (schools[0].id if len(schools) == 1 else None)
     if not schools:
         flash(
             _("Only staff of a registered school can apply. Ask to join your school first."),

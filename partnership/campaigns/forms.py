@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from ..core.forms import BaseForm, QueryForm
 from ..i18n import BANGKOK, to_bangkok
 from .models import FundingRule
 
@@ -24,7 +24,7 @@ def last_day(ends_at: datetime):
     return (to_bangkok(ends_at) - timedelta(seconds=1)).date()
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(BaseForm):
     """Create or edit a campaign: the public title and story, the days it runs."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
@@ -57,12 +57,12 @@ class CampaignForm(FlaskForm):
         return bangkok_day_start(self.ends_on.data + timedelta(days=1))
 
 
-class PhotoForm(FlaskForm):
+class PhotoForm(BaseForm):
     photo = FileField(_l("Photo (JPEG or PNG)"), validators=[DataRequired(_l("Choose a photo."))])
     caption = StringField(_l("Caption"), validators=[Optional(), Length(max=300)])
 
 
-class FundingRuleForm(FlaskForm):
+class FundingRuleForm(BaseForm):
     rule = SelectField(_l("Funding rule"), choices=[])
 
     def __init__(self, *args, **kwargs):
@@ -77,11 +77,8 @@ SORTS = {
 }
 
 
-class CampaignFilterForm(FlaskForm):
+class CampaignFilterForm(QueryForm):
     """The public list's search and filters (GET, no CSRF)."""
-
-    class Meta:
-        csrf = False
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
     programme = SelectField(_l("Programme"), choices=[], validators=[Optional()])

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from ..core.forms import BaseForm
 from ..money import MoneyError, format_satang, parse_baht
 from .client import MAX_CHARGE_SATANG
 
@@ -17,7 +17,7 @@ MIN_DONATION_SATANG = 2_000
 MESSAGE_MAX = 500
 
 
-class DonationForm(FlaskForm):
+class DonationForm(BaseForm):
     """One gift to ``campaign``; ``amount_satang`` is set once the form validates."""
 
     #: Checked with the custom amount (``validate_custom_amount``), which always runs.

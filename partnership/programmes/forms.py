@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     SelectField,
@@ -18,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..core.forms import BaseForm, SubForm, YearRange
 from ..i18n import current_language
 from ..money import MAX_SATANG, MoneyError, parse_baht
 from ..registry.models import grade_choices
@@ -29,9 +28,11 @@ MAX_CRITERIA = 20
 MAX_SCORE = 100
 MAX_WEIGHT = 100
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+#: The years a call may open and close in (Gregorian, as the browser's date picker sends them).
+PROGRAMME_YEARS = (2000, 2100)
 
 
-class CriterionForm(Form):
+class CriterionForm(SubForm):
     """One rubric row; a row left completely empty is ignored."""
 
     label_th = StringField(_l("Criterion (Thai)"), validators=[Optional(), Length(max=200)])
@@ -92,7 +93,7 @@ def _grade_choices() -> list[tuple[int, str]]:
     return [(-1, _l("Any grade")), *grade_choices(lang)]
 
 
-class ProgrammeForm(FlaskForm):
+class ProgrammeForm(BaseForm):
     """Create or edit a programme; the rubric rows come with it (``rubric_locked`` hides them)."""
 
     name_th = StringField(_l("Name in Thai"), validators=[DataRequired(), Length(max=200)])
@@ -106,12 +107,12 @@ class ProgrammeForm(FlaskForm):
     opens_at = DateTimeLocalField(
         _l("Opens (Bangkok time)"),
         format=DATETIME_FORMATS,
-        validators=[InputRequired(_l("Enter a date and time."))],
+        validators=[InputRequired(_l("Enter a date and time.")), YearRange(*PROGRAMME_YEARS)],
     )
     closes_at = DateTimeLocalField(
         _l("Closes (Bangkok time)"),
         format=DATETIME_FORMATS,
-        validators=[InputRequired(_l("Enter a date and time."))],
+        validators=[InputRequired(_l("Enter a date and time.")), YearRange(*PROGRAMME_YEARS)],
         description=_l("Applications submitted at or after this minute are refused."),
     )
     budget_total = StringField(
@@ -234,7 +235,7 @@ class ProgrammeForm(FlaskForm):
         }
 
 
-class ProgrammeStateForm(FlaskForm):
+class ProgrammeStateForm(BaseForm):
     """The next state, chosen with one button per allowed move."""
 
     to_state = SelectField()

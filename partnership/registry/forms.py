@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
     IntegerField,
+    SearchField,
     SelectField,
     StringField,
     TextAreaField,
@@ -26,6 +26,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..core.forms import BaseForm, QueryForm, YearRange, coerce_id
 from ..extensions import db
 from ..i18n import BUDDHIST_ERA_OFFSET, current_academic_year, current_language
 from .models import (
@@ -42,13 +43,15 @@ from .provinces import PROVINCES_BY_CODE, province_choices
 SCHOOL_CODE_RE = re.compile(r"^\d{8}(\d{2})?$")
 MAX_PUPILS = 20_000
 MAX_TEACHERS = 2_000
+#: The years a partnership may start or end in.
+PARTNERSHIP_YEARS = (1900, 2100)
 
 
 def _grade_choices() -> list[tuple[int, str]]:
     return grade_choices(current_language())
 
 
-class SchoolForm(FlaskForm):
+class SchoolForm(BaseForm):
     """Create (staff) or edit a school's profile; ``school`` is the one being edited."""
 
     code = StringField(
@@ -98,7 +101,7 @@ class SchoolForm(FlaskForm):
             raise ValidationError(_l("The highest grade cannot be below the lowest."))
 
 
-class YearStatForm(FlaskForm):
+class YearStatForm(BaseForm):
     """Pupils and teachers for one academic year."""
 
     academic_year = IntegerField(
@@ -129,7 +132,7 @@ class YearStatForm(FlaskForm):
             raise ValidationError(_l("This academic year has not started yet."))
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
     kind = SelectField(_l("Kind"), validators=[DataRequired()])
@@ -157,12 +160,16 @@ class OrganisationForm(FlaskForm):
             raise ValidationError(_l("An organisation with this name is already registered."))
 
 
-class PartnershipForm(FlaskForm):
-    organisation_id = SelectField(_l("Organisation"), coerce=int)
+class PartnershipForm(BaseForm):
+    organisation_id = SelectField(_l("Organisation"), coerce=coerce_id)
     school_code = StringField(_l("School code"), validators=[DataRequired(), Length(max=10)])
     role = SelectField(_l("Role"), validators=[DataRequired()])
-    started_on = DateField(_l("From"), validators=[InputRequired(_l("Enter a date."))])
-    ended_on = DateField(_l("Until (leave empty if ongoing)"), validators=[Optional()])
+    started_on = DateField(
+        _l("From"), validators=[InputRequired(_l("Enter a date.")), YearRange(*PARTNERSHIP_YEARS)]
+    )
+    ended_on = DateField(
+        _l("Until (leave empty if ongoing)"), validators=[Optional(), YearRange(*PARTNERSHIP_YEARS)]
+    )
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
 
     def __init__(self, *args, **kwargs):
@@ -184,7 +191,7 @@ class PartnershipForm(FlaskForm):
             raise ValidationError(_l("The end date cannot be before the start date."))
 
 
-class NetworkDecisionForm(FlaskForm):
+class NetworkDecisionForm(BaseForm):
     note = TextAreaField(_l("Note to the school"), validators=[Optional(), Length(max=2000)])
 
 
@@ -206,3 +213,21 @@ class NetworkApplicationForm(SchoolForm):
     motivation = TextAreaField(
         _l("Why does your school want to join?"), validators=[DataRequired(), Length(max=4000)]
     )
+
+
+class SchoolSearchForm(QueryForm):
+    """The school list's search box and filters (the template draws the choices)."""
+
+    q = SearchField(_l("Search"))
+    province = StringField()
+    region = StringField()
+    status = StringField()
+    partner = StringField()
+
+
+class OrganisationSearchForm(QueryForm):
+    """The organisation list's search box and filters."""
+
+    q = SearchField(_l("Search"))
+    sector = StringField()
+    kind = StringField()

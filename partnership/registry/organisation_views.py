@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from ..core.inputs import arg_id
 from ..core.pagination import paginate
 from ..extensions import db
 from ..permissions import load_or_404, staff_required
 from . import services
-from .forms import OrganisationForm, PartnershipForm
+from .forms import OrganisationForm, OrganisationSearchForm, PartnershipForm
 from .models import Organisation, OrganisationKind, Partnership, PartnershipRole, School, Sector
 
 bp = Blueprint("organisations", __name__)
@@ -19,9 +20,10 @@ bp = Blueprint("organisations", __name__)
 
 @bp.get("/organisations")
 def organisations():
-    q = request.args.get("q", "")[:100]
-    sector = request.args.get("sector", "")[:20]
-    kind = request.args.get("kind", "")[:20]
+    search_form = OrganisationSearchForm(request.args)
+    search_form.validate()
+    q = search_form.value("q", 100)
+    sector, kind = search_form.value("sector", 20), search_form.value("kind", 20)
     page = paginate(services.organisation_query(q, sector, kind))
     counts = services.active_school_counts([o.id for o in page.items])
     return render_template(
@@ -29,6 +31,7 @@ def organisations():
         page=page,
         counts=counts,
         q=q,
+        search_form=search_form,
         sector=sector,
         kind=kind,
         sectors=Sector.choices(),
@@ -86,10 +89,11 @@ def edit_organisation(organisation_id: int):
 def new_partnership():
     form = PartnershipForm()
     if request.method == "GET":
-        school = db.session.get(School, request.args.get("school", 0, type=int))
+        school_id = arg_id("school")
+        school = db.session.get(School, school_id) if school_id else None
         if school is not None:
             form.school_code.data = school.code
-        form.organisation_id.data = request.args.get("organisation", 0, type=int)
+        form.organisation_id.data = arg_id("organisation") or 0
         form.started_on.data = services.today()
     if form.validate_on_submit():
         organisation = db.session.get(Organisation, form.organisation_id.data)

@@ -13,21 +13,28 @@ from ..i18n import BUDDHIST_ERA_OFFSET, current_academic_year, current_language
 from ..notifications.services import commit_and_send
 from ..permissions import load_or_404, login_required, staff_required
 from . import notices, services
-from .forms import NetworkApplicationForm, NetworkDecisionForm, SchoolForm, YearStatForm
+from .forms import (
+    NetworkApplicationForm,
+    NetworkDecisionForm,
+    SchoolForm,
+    SchoolSearchForm,
+    YearStatForm,
+)
 from .models import NetworkStatus, Partnership, School
 from .provinces import province_choices, region_choices
 
 bp = Blueprint("registry", __name__)
 
 
-def _school_filters() -> services.SchoolFilters:
-    args = request.args
-    return services.SchoolFilters(
-        q=args.get("q", "")[:100],
-        province=args.get("province", "")[:2],
-        region=args.get("region", "")[:20],
-        status=args.get("status", "")[:20],
-        partner=args.get("partner", "")[:10],
+def _school_filters() -> tuple[SchoolSearchForm, services.SchoolFilters]:
+    form = SchoolSearchForm(request.args)
+    form.validate()
+    return form, services.SchoolFilters(
+        q=form.value("q", 100),
+        province=form.value("province", 2),
+        region=form.value("region", 20),
+        status=form.value("status", 20),
+        partner=form.value("partner", 10),
     )
 
 
@@ -42,10 +49,16 @@ def _filter_choices() -> dict:
 
 @bp.get("/schools")
 def schools():
-    filters = _school_filters()
+    search_form, filters = _school_filters()
     query = services.school_query(filters).options(selectinload(School.year_stats))
     page = paginate(query)
-    return render_template("registry/schools.html", page=page, filters=filters, **_filter_choices())
+    return render_template(
+        "registry/schools.html",
+        page=page,
+        filters=filters,
+        search_form=search_form,
+        **_filter_choices(),
+    )
 
 
 @bp.get("/schools/without-private-partner")

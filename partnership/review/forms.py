@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..accounts.services import find_user
 from ..applications.models import ApplicationState
+from ..core.forms import BaseForm, coerce_id
 from ..i18n import current_language
 from ..registry.models import Organisation, Sector
 
@@ -16,7 +16,7 @@ REASON_MAX = 2000
 COMMENT_MAX = 4000
 
 
-class AppointMemberForm(FlaskForm):
+class AppointMemberForm(BaseForm):
     """Name a registered person to the committee."""
 
     email = StringField(
@@ -24,7 +24,7 @@ class AppointMemberForm(FlaskForm):
         validators=[DataRequired(), Length(max=254)],
         description=_l("They must already have an account."),
     )
-    organisation_id = SelectField(_l("Organisation they sit for"), coerce=int)
+    organisation_id = SelectField(_l("Organisation they sit for"), coerce=coerce_id)
     sector = SelectField(
         _l("Sector"), description=_l("Leave as is to use the organisation's sector.")
     )
@@ -52,7 +52,7 @@ class AppointMemberForm(FlaskForm):
             raise ValidationError(_l("Choose an organisation or a sector."))
 
 
-class ConflictForm(FlaskForm):
+class ConflictForm(BaseForm):
     """A member declares a conflict with one application."""
 
     reason = TextAreaField(
@@ -65,8 +65,8 @@ class ConflictForm(FlaskForm):
 class StaffConflictForm(ConflictForm):
     """Staff record a conflict for any member and application of the programme."""
 
-    member_id = SelectField(_l("Committee member"), coerce=int)
-    application_id = SelectField(_l("Application"), coerce=int)
+    member_id = SelectField(_l("Committee member"), coerce=coerce_id)
+    application_id = SelectField(_l("Application"), coerce=coerce_id)
 
     def __init__(self, *args, members, applications, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,9 +75,9 @@ class StaffConflictForm(ConflictForm):
         self.reason.label.text = _l("Reason")
 
 
-class ManualAssignForm(FlaskForm):
-    member_id = SelectField(_l("Committee member"), coerce=int)
-    application_id = SelectField(_l("Application"), coerce=int)
+class ManualAssignForm(BaseForm):
+    member_id = SelectField(_l("Committee member"), coerce=coerce_id)
+    application_id = SelectField(_l("Application"), coerce=coerce_id)
 
     def __init__(self, *args, members, applications, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,13 +85,13 @@ class ManualAssignForm(FlaskForm):
         self.application_id.choices = [(a.id, f"#{a.id} {a.title}") for a in applications]
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(BaseForm):
     """Staff reopen a submitted review."""
 
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=REASON_MAX)])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(BaseForm):
     decision = SelectField(_l("Decision"))
     reason = TextAreaField(
         _l("Reason for the school"),
@@ -108,7 +108,7 @@ class DecisionForm(FlaskForm):
         ]
 
 
-class ScoreSheetForm(FlaskForm):
+class ScoreSheetForm(BaseForm):
     """The score sheet: one integer 0..max per criterion, optional comments, overall comment.
 
     Built per programme by ``score_sheet_form``; a draft may leave scores empty, submitting

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from ..applications.models import Application, ApplicationState
+from ..core.forms import BaseForm
 from ..extensions import db
 from ..i18n import current_language
 from ..notifications.services import commit_and_send
@@ -41,7 +41,7 @@ def ranking(programme_id: int):
         within_count=len(within),
         threshold=DISAGREEMENT_THRESHOLD,
         decision_form=DecisionForm(formdata=None),
-        button=FlaskForm(),
+        button=BaseForm(),
         deciding=programme.state == ProgrammeState.REVIEWING,
         undecided=len(svc.undecided(programme)),
         export_kinds=EXPORT_KINDS,
@@ -75,7 +75,7 @@ def decide(programme_id: int, application_id: int):
 @staff_required
 def apply_cut(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
-    require(FlaskForm().validate_on_submit())
+    require(BaseForm().validate_on_submit())
     rows = build_ranking(load_programme_reviews(programme))
     try:
         changed = svc.apply_suggested_cut(
@@ -97,7 +97,7 @@ def apply_cut(programme_id: int):
 @staff_required
 def start(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
-    require(FlaskForm().validate_on_submit())
+    require(BaseForm().validate_on_submit())
     try:
         svc.start_review(programme, current_user)
     except DecisionError:
@@ -112,7 +112,7 @@ def start(programme_id: int):
 @staff_required
 def publish(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
-    require(FlaskForm().validate_on_submit())
+    require(BaseForm().validate_on_submit())
     try:
         svc.publish_decisions(programme, current_user)
     except DecisionError:

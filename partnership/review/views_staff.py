@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 
 from ..applications.models import Application
+from ..core.forms import BaseForm
 from ..extensions import db
 from ..notifications.services import commit_and_send
 from ..programmes.models import Programme, ProgrammeState
@@ -141,7 +141,7 @@ def committee(programme_id: int):
         member_by_id={m.id: m for m in members},
         app_by_id={a.id: a for a in data.applications},
         lookback=CONFLICT_LOOKBACK_YEARS,
-        button=FlaskForm(),
+        button=BaseForm(),
     )
 
 
@@ -258,7 +258,7 @@ def assignments(programme_id: int):
         loads=loads,
         submitted=submitted,
         form=ManualAssignForm(formdata=None, members=data.members, applications=state.applications),
-        button=FlaskForm(),
+        button=BaseForm(),
         can_assign=programme.state in svc.ASSIGNING_PHASES,
         today=today(),
     )

@@ -3,17 +3,39 @@ downloads only for those allowed."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 
 import pytest
+from PIL import ExifTags, Image, PngImagePlugin
+from pypdf import PdfWriter
 
 from partnership.applications.models import ApplicationState, Attachment
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 EXE = b"MZ\x90\x00" + b"\x00" * 64
+
+
+def pdf_bytes(*, password: str | None = None) -> bytes:
+    """A real one-page PDF, written by pypdf."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    if password is not None:
+        writer.encrypt(user_password=password, owner_password="owner")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def image_bytes(kind: str, size=(40, 20), **save) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, kind, **save)
+    return out.getvalue()
+
+
+PDF = pdf_bytes()
+PNG = image_bytes("PNG")
+JPEG = image_bytes("JPEG")
 
 
 @pytest.fixture()
@@ -115,6 +137,42 @@ def test_backslash_name_never_becomes_a_stored_path(app, client, db, draft, name
     assert _stored(app) == sorted(a.storage_key for a in attachments)
 
 
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("page.pdf", b"%PDF-1.7\n<html><script>alert(1)</script></html>", "not a readable PDF"),
+        ("cut.pdf", PDF[: len(PDF) // 2], "not a readable PDF"),
+        ("locked.pdf", pdf_bytes(password="secret"), "protected by a password"),
+        ("open-locked.pdf", pdf_bytes(password=""), "protected by a password"),
+        (
+            "cut.png",
+            image_bytes("PNG", (300, 300), compress_level=0)[:2000],
+            "not a readable image",
+        ),
+        ("fake.png", b"\x89PNG\r\n\x1a\n" + b"<html>" * 20, "not a readable image"),
+        ("fake.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64, "not a readable image"),
+        ("png.jpg", b"\xff\xd8\xff" + PNG, "not a readable image"),
+    ],
+    ids=[
+        "html-behind-pdf-magic",
+        "truncated-pdf",
+        "encrypted-pdf",
+        "encrypted-pdf-no-user-password",
+        "truncated-png",
+        "html-behind-png-magic",
+        "zeros-behind-jpeg-magic",
+        "png-behind-jpeg-magic",
+    ],
+)
+def test_files_that_do_not_parse_are_refused(app, client, db, draft, name, data, message):
+    """The first bytes only choose the parser: the whole file must parse as what it claims."""
+    response = _upload(client, draft, ("good.pdf", PDF), (name, data))
+    assert f"{name} is {message}" in response.text
+    assert "No file was added." in response.text
+    assert _count(db) == 0
+    assert _stored(app) == []
+
+
 def test_oversized_file_is_refused(app, client, db, draft, monkeypatch):
     monkeypatch.setitem(app.config, "UPLOAD_MAX_BYTES", 1000)
     response = _upload(client, draft, ("big.pdf", PDF + b"0" * 1000))
@@ -191,3 +249,56 @@ def test_attachments_frozen_after_submission(app, client, db, draft):
         == 403
     )
     assert _count(db) == 1
+
+
+def _gps_jpeg() -> bytes:
+    """A 40 × 20 photo whose EXIF says: turn it a quarter (orientation 6), taken here, by this."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    exif[ExifTags.Base.Make] = "PhoneCo"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef], gps[ExifTags.GPS.GPSLatitude] = "N", (16.0, 26.0, 0.0)
+    gps[ExifTags.GPS.GPSLongitudeRef], gps[ExifTags.GPS.GPSLongitude] = "E", (102.0, 50.0, 0.0)
+    return image_bytes("JPEG", (40, 20), exif=exif)
+
+
+def test_a_photo_is_stored_without_its_exif_and_gps_but_turned_upright(app, client, db, draft):
+    photo = _gps_jpeg()
+    assert Image.open(io.BytesIO(photo)).getexif().get_ifd(ExifTags.IFD.GPSInfo)
+    _upload(client, draft, ("ห้องเรียน.jpg", photo))
+    attachment = db.session.scalar(db.select(Attachment))
+    download = client.get(f"/applications/{draft.id}/attachments/{attachment.id}")
+    assert download.status_code == 200
+    stored = Image.open(io.BytesIO(download.data))
+    assert stored.format == "JPEG"
+    assert stored.size == (20, 40)  # the orientation is applied to the pixels, then dropped
+    assert dict(stored.getexif()) == {}
+    assert b"PhoneCo" not in download.data
+    assert attachment.size_bytes == len(download.data)
+    assert attachment.sha256 == hashlib.sha256(download.data).hexdigest()
+    assert download.mimetype == "image/jpeg"
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert download.headers["Cache-Control"] == "private, no-store"
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_png_keeps_its_pixels_and_loses_text_and_whatever_follows_it(app, client, db, draft):
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "ครูสมศรี 081-234-5678")
+    png = image_bytes("PNG", (30, 30), pnginfo=info) + b"<html><script>alert(1)</script>"
+    _upload(client, draft, ("plan.png", png))
+    attachment = db.session.scalar(db.select(Attachment))
+    download = client.get(f"/applications/{draft.id}/attachments/{attachment.id}")
+    stored = Image.open(io.BytesIO(download.data))
+    assert stored.format == "PNG" and stored.size == (30, 30)
+    assert stored.getpixel((5, 5)) == (200, 30, 30)
+    assert "Author" not in stored.info
+    assert b"<html>" not in download.data and b"081" not in download.data
+
+
+def test_a_real_pdf_is_kept_byte_for_byte(app, client, db, draft):
+    _upload(client, draft, ("ใบเสนอราคา.pdf", PDF))
+    attachment = db.session.scalar(db.select(Attachment))
+    download = client.get(f"/applications/{draft.id}/attachments/{attachment.id}")
+    assert download.data == PDF
+    assert attachment.filename == "ใบเสนอราคา.pdf"

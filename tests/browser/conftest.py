@@ -337,6 +337,18 @@ class HttpClient:
         except urllib.error.HTTPError as error:
             return error.code
 
+    def submit(self, path: str, fields: tuple[tuple[str, str], ...]) -> tuple[int, str]:
+        """Send the form of ``path`` with ``fields`` (and its CSRF token); the page answered."""
+        _status, html = self.get(path)
+        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+        assert match, f"no CSRF token on {path}"
+        body = urllib.parse.urlencode({"csrf_token": match.group(1), **dict(fields)}).encode()
+        try:
+            with self.opener.open(self.live(path), data=body, timeout=30) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8")
+
     def login(self, role: str) -> None:
         self.token = None  # a new session on login
         self.post("/login", {"email": ACCOUNTS[role], "password": PASSWORD}, form_page="/login")

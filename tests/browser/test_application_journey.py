@@ -3,9 +3,11 @@ total, a PDF attachment, submission and the state the automatic check gives."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
+from pypdf import PdfWriter
 
 from partnership.applications.models import Application, ApplicationState
 from partnership.extensions import db
@@ -24,7 +26,18 @@ LINES = (
 TOTAL_SATANG = 3 * 1_499_050 + 3 * 39_000 + 1_850_025
 TOTAL_SHOWN = "฿64,641.75"
 TITLE = "โน้ตบุ๊กเพื่อห้องเรียน ป.4–6 (ทดสอบเบราว์เซอร์)"
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def _quotation_pdf() -> bytes:
+    """A real one-page PDF (uploads are parsed, not only sniffed)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _quotation_pdf()
 
 
 def test_school_staff_fill_the_form_see_the_total_attach_a_pdf_and_submit(

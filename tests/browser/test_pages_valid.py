@@ -38,10 +38,16 @@ class Page:
     #: None (anonymous) or a role of ``conftest.ACCOUNTS``: staff, school, sponsor.
     role: str | None = None
     status: int = 200
+    #: Fields to type into the page's form before sending it: the page checked is the answer
+    #: (the form again with its errors, or where the app redirects with a message).
+    submit: tuple[tuple[str, str], ...] = ()
+    #: What state the page is in, for the test id ("after a failed login").
+    state: str = ""
 
     @property
     def id(self) -> str:
-        return f"{self.path} [{self.role or 'anonymous'}]"
+        state = f" {self.state}" if self.state else ""
+        return f"{self.path} [{self.role or 'anonymous'}]{state}"
 
 
 #: The pages under test (append yours).
@@ -117,6 +123,36 @@ PAGES: list[Page] = [
     Page("/staff/campaigns/{campaign_id}", role="staff"),
     Page("/staff/payments/donations", role="staff"),
     Page("/staff/payments/events", role="staff"),
+    # Pages with a message or with form errors, not only in their default state (issue 7).
+    Page("/my/applications", state="redirected to log in, with a message"),
+    Page(
+        "/programmes/{open_programme_id}/apply",
+        role="sponsor",
+        state="redirected with an error message",
+    ),
+    Page(
+        "/login",
+        submit=(("email", "nobody@example.test"), ("password", "not the password 1")),
+        state="after a failed login",
+    ),
+    Page(
+        "/register",
+        submit=(("name", "ผู้ทดสอบ"), ("email", "not-an-e-mail"), ("password", "short")),
+        state="with form errors",
+    ),
+    Page(
+        "/schools/new",
+        role="staff",
+        submit=(("code", "12345"), ("name_th", "โรงเรียน\u0000ทดสอบ")),
+        state="with form errors",
+    ),
+    Page(
+        "/account",
+        role="school",
+        submit=(("name", "ผู้ทดสอบ school"),),
+        state="saved, with a message",
+    ),
+    Page("/schools?q=%00", state="with a refused search"),
 ]
 
 # Language first: the browser tabs switch language once per role, not once per page.
@@ -168,7 +204,9 @@ def vnu_errors(live_server, http_client, tmp_path_factory) -> dict[tuple[Page, s
                 clients[role] = http_client(role)
             clients[role].language(lang)
         for number, page in enumerate(PAGES):
-            status, html = clients[page.role].get(_url_path(page, live_server))
+            path = _url_path(page, live_server)
+            client = clients[page.role]
+            status, html = client.submit(path, page.submit) if page.submit else client.get(path)
             problems[(page, lang)] = []
             if status != page.status:
                 problems[(page, lang)].append(f"HTTP {status}, expected {page.status}")
@@ -219,9 +257,18 @@ def tabs(browser, live_server):
 def _open(tabs, live_server, page: Page, lang: str, width: int):
     tab = tabs(page.role)
     tab.set_viewport_size({"width": width, "height": 900})
+    if page.state:  # a message shows once: switch language first, not on the page itself
+        tab.goto(live_server("/"))
+        choose_language(tab, lang)
     response = tab.goto(live_server(_url_path(page, live_server)))
     assert response is not None and response.status == page.status
     choose_language(tab, lang)
+    if page.submit:
+        form = tab.locator(f'main form:has([name="{page.submit[0][0]}"])')
+        for name, value in page.submit:
+            form.locator(f'[name="{name}"]').fill(value)
+        with tab.expect_navigation():
+            form.locator("button[type=submit]").first.click()
     return tab
 
 
