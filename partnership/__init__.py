@@ -55,10 +55,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_converters(app: Flask) -> None:
-    """``<int:...>`` stops at the database's integer range: a larger id is a 404, not a 500."""
-    from .core.inputs import DatabaseIntConverter
+    """``<int:...>`` stops at the database's integer range and ``<token:...>`` takes only URL-safe
+    tokens: anything else is a 404, not a 500."""
+    from .core.inputs import DatabaseIntConverter, TokenConverter
 
     app.url_map.converters["int"] = DatabaseIntConverter
+    app.url_map.converters["token"] = TokenConverter
 
 
 def register_blueprints(app: Flask) -> None:

@@ -142,30 +142,26 @@ def upload_photo(campaign_id: int):
 @bp.post("/<int:campaign_id>/launch")
 @staff_required
 def launch_campaign(campaign_id: int):
-    campaign = load_or_404(Campaign, campaign_id, "edit")
-    try:
-        launch(campaign, current_user)
-    except CampaignRuleError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        commit_and_send()
-        flash(_("The campaign is live."), "success")
-    return redirect(url_for(".edit", campaign_id=campaign.id))
+    return _change_state(campaign_id, launch, _("The campaign is live."))
 
 
 @bp.post("/<int:campaign_id>/close")
 @staff_required
 def close_campaign(campaign_id: int):
+    return _change_state(campaign_id, close, _("The campaign is closed."))
+
+
+def _change_state(campaign_id: int, service, done: str):
+    """Run one state change of the campaign for the staff member, then back to its page."""
     campaign = load_or_404(Campaign, campaign_id, "edit")
     try:
-        close(campaign, current_user)
+        service(campaign, current_user)
     except CampaignRuleError as error:
         db.session.rollback()
         flash(str(error), "error")
     else:
         commit_and_send()
-        flash(_("The campaign is closed."), "success")
+        flash(done, "success")
     return redirect(url_for(".edit", campaign_id=campaign.id))
 
 

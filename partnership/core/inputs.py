@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from flask import request
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import BaseConverter, IntegerConverter
 
 #: The largest value of a database ``INTEGER`` column (PostgreSQL's, and the ids of every table).
 DB_INT_MAX = 2**31 - 1
@@ -32,6 +32,13 @@ class DatabaseIntConverter(IntegerConverter):
     def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):
         limit = DB_INT_MAX if max is None or max > DB_INT_MAX else max
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=limit, signed=signed)
+
+
+class TokenConverter(BaseConverter):
+    """``<token:...>``: a URL-safe random token (letters, digits, ``-`` and ``_``, at most 100);
+    anything else (a NUL, markup, a path) matches no route, so it never reaches the database."""
+
+    regex = r"[A-Za-z0-9_-]{1,100}"
 
 
 def parse_id(value: object) -> int | None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request
 from flask_babel import gettext as _
 
 from ..campaigns.hooks import campaign_page
 from ..campaigns.models import Campaign
 from ..campaigns.views import load_public
 from ..core.pagination import paginate
+from ..core.urls import external_url
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import current_language
@@ -92,8 +93,9 @@ def give(campaign_id: int):
             amount_satang=donation.amount_satang,
             campaign_name=campaign.title,
             email=donation.email,
-            success_url=url_for("giving.thanks", token=donation.token, _external=True),
-            cancel_url=url_for("campaigns.campaign", campaign_id=campaign.id, _external=True),
+            # From BASE_URL, never from the request's Host header.
+            success_url=external_url("giving.thanks", token=donation.token),
+            cancel_url=external_url("campaigns.campaign", campaign_id=campaign.id),
             idempotency_key=donation.idempotency_key,
             locale=current_language(),
         )
@@ -115,7 +117,7 @@ def give(campaign_id: int):
     return redirect(session.url, code=303)
 
 
-@bp.get("/donations/<token>/thanks")
+@bp.get("/donations/<token:token>/thanks")
 def thanks(token: str):
     donation = db.session.scalar(sa.select(Donation).where(Donation.token == token))
     if donation is None:

@@ -229,6 +229,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     thread.start()
     try:
         live.url = f"http://127.0.0.1:{server.server_port}"
+        app.config["BASE_URL"] = live.url  # links in mail and payment return pages come here
         yield live
     finally:
         server.shutdown()
