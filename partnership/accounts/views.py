@@ -137,7 +137,7 @@ def register():
     return render_template("accounts/register.html", form=form)
 
 
-@bp.route("/register/confirm/<token:token>", methods=["GET", "POST"])
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
 def confirm(token: str):
     """The link of the sign-up mail: choose a password, and the account is ready."""
     row = services.find_token(token, TokenPurpose.CONFIRM_EMAIL)
@@ -207,7 +207,7 @@ def reset_request():
     return render_template("accounts/reset_request.html", form=form)
 
 
-@bp.route("/password/reset/<token:token>", methods=["GET", "POST"])
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset(token: str):
     row = services.find_token(token, TokenPurpose.PASSWORD_RESET)
     if row is None:
