@@ -13,6 +13,8 @@ psql -h 127.0.0.1 -d test -qc "DROP DATABASE IF EXISTS partnership_bench_pages" 
 export DATABASE_URL=postgresql+psycopg://127.0.0.1/partnership_bench_pages
 export BASELINE_DATABASE_URL=postgresql+psycopg://127.0.0.1/test
 export PARTNERSHIP_ENV=production SECRET_KEY=bench RATELIMIT_ENABLED=0
+# Production refuses to start without its site (issue 7); the benchmark serves it on loopback.
+export BASE_URL=https://127.0.0.1 TRUSTED_HOSTS=127.0.0.1
 export PARTNERSHIP_INSTANCE=$(mktemp -d) PYTHONPATH=$PWD
 time python tests/bench/seed_campaigns.py "$N" "$M"
 python "$BENCH/baseline_app.py" seed "$N"

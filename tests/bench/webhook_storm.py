@@ -155,6 +155,9 @@ def main() -> None:
         DATABASE_URL=url,
         PARTNERSHIP_ENV="production",
         SECRET_KEY="bench",
+        # Production refuses to start without its site; the benchmark serves it on loopback.
+        BASE_URL="https://127.0.0.1",
+        TRUSTED_HOSTS="127.0.0.1",
         RATELIMIT_ENABLED="0",
         STRIPE_SECRET_KEY="sk_test_bench",
         STRIPE_WEBHOOK_SECRET=SECRET,
