@@ -50,8 +50,8 @@ class Boundary:
     """Collects the paths outside the allowed places that this process opened or listed.
 
     A root that holds the repository itself (``/tmp`` for a clone in ``/tmp/x``) would also hold
-    its neighbours, such as ``../shared``: below such a root, what sat beside the repository when
-    the session started stays outside.
+    its neighbours, such as the project brief's folder: below such a root, what sat beside the
+    repository when the session started stays outside.
     """
 
     def __init__(self, repository: Path = REPOSITORY, roots: set[str] | None = None) -> None:

@@ -1,4 +1,4 @@
-"""The features stand in layers and an import only points down (../shared/STYLE.md).
+"""The features stand in layers and an import only points down (STYLE.md, "The shape of the code").
 
 Imports are read from the source (ast), including imports inside functions; imports under
 ``if TYPE_CHECKING:`` are for annotations only and are left out.

@@ -63,13 +63,7 @@ def new_campaign(application_id: int):
                 application, starts_at=form.starts_at, ends_at=form.ends_at, actor=current_user
             )
             copy_application_photos(campaign)
-            update_campaign(
-                campaign,
-                title=form.title.data,
-                story=form.story.data or "",
-                starts_at=form.starts_at,
-                ends_at=form.ends_at,
-            )
+            _update_from(campaign, form)
         except CampaignRuleError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -79,6 +73,17 @@ def new_campaign(application_id: int):
             return redirect(url_for(".edit", campaign_id=campaign.id))
     return render_template(
         "campaigns/staff_form.html", form=form, application=application, campaign=None
+    )
+
+
+def _update_from(campaign: Campaign, form: CampaignForm) -> None:
+    """What the staff form sets: the title, the story and the first and last day."""
+    update_campaign(
+        campaign,
+        title=form.title.data,
+        story=form.story.data or "",
+        starts_at=form.starts_at,
+        ends_at=form.ends_at,
     )
 
 
@@ -96,13 +101,7 @@ def edit(campaign_id: int):
     )
     if form.validate_on_submit():
         try:
-            update_campaign(
-                campaign,
-                title=form.title.data,
-                story=form.story.data or "",
-                starts_at=form.starts_at,
-                ends_at=form.ends_at,
-            )
+            _update_from(campaign, form)
         except CampaignRuleError as error:
             db.session.rollback()
             flash(str(error), "error")
