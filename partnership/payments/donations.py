@@ -24,6 +24,7 @@ from .models import (
     DonationRefund,
     DonationState,
 )
+from .signals import donation_paid, donation_returned
 
 D = DonationState
 
@@ -158,6 +159,7 @@ def mark_paid(donation: Donation, source: str) -> bool:
         source=source,
         public_label=_ledger_label(donation),
     )
+    donation_paid.send(donation, source=source)
     return True
 
 
@@ -227,6 +229,7 @@ def _settle_refunds(donation: Donation, source: str) -> None:
         source=source,
         public_label=_ledger_label(donation),
     )
+    donation_returned.send(donation, returned_satang=delta, source=source)
     to_state = D.REFUNDED if target == donation.amount_satang else D.PARTIALLY_REFUNDED
     if to_state in TRANSITIONS[donation.state]:
         move(donation, to_state, allowed=TRANSITIONS, illegal=IllegalDonationTransition)
@@ -254,6 +257,7 @@ def note_dispute(donation: Donation, dispute: dict, source: str) -> bool:
             source=source,
             public_label=_ledger_label(donation),
         )
+        donation_returned.send(donation, returned_satang=amount, source=source)
     return True
 
 
