@@ -169,15 +169,20 @@ def record_money(
     deltas = {"raised_satang": Campaign.raised_satang + amount_satang}
     if kind == LedgerKind.DONATION_PAID:
         deltas["donor_count"] = Campaign.donor_count + 1
-    # In SQL, without loading the row (``core.transitions.increment`` needs the object).
-    db.session.execute(
-        sa.update(Campaign).where(Campaign.id == campaign_id).values(deltas),
+    # In SQL, without loading the row (``core.transitions.increment`` needs the object); what
+    # it returns says whether the goal may just have been reached, so the common gift costs one
+    # statement here.
+    state, raised, goal = db.session.execute(
+        sa.update(Campaign)
+        .where(Campaign.id == campaign_id)
+        .values(deltas)
+        .returning(Campaign.state, Campaign.raised_satang, Campaign.goal_satang),
         execution_options={"synchronize_session": False},
-    )
+    ).one()
     campaign = db.session.identity_map.get(identity_key(Campaign, campaign_id))
     if campaign is not None:
         db.session.expire(campaign, ["raised_satang", "donor_count"])
-    if amount_satang > 0:
+    if amount_satang > 0 and state == C.LIVE and raised >= goal:
         _fund_if_goal_reached(campaign_id)
 
 

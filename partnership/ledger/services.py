@@ -7,26 +7,30 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from ..db_types import utcnow
 from ..extensions import db
 from .models import LedgerEntry, LedgerKind
 
 
 def append_entry(
     *, campaign_id: int, amount_satang: int, kind: LedgerKind, source: str, public_label: str
-) -> LedgerEntry:
-    """Add one row (flushed). The caller moves the matching counter in the same transaction."""
+) -> int:
+    """Add one row; returns its id. The caller moves the counter in the same transaction."""
     if isinstance(amount_satang, bool) or not isinstance(amount_satang, int):
         raise TypeError(f"amount_satang must be an int: {amount_satang!r}")
-    entry = LedgerEntry(
-        campaign_id=campaign_id,
-        amount_satang=amount_satang,
-        kind=kind,
-        source=source,
-        public_label=public_label[:200],
-    )
-    db.session.add(entry)
-    db.session.flush()
-    return entry
+    # A Core insert: the row is never changed after, so it needs no place in the session.
+    return db.session.execute(
+        sa.insert(LedgerEntry)
+        .values(
+            campaign_id=campaign_id,
+            amount_satang=amount_satang,
+            kind=kind,
+            source=source,
+            public_label=public_label[:200],
+            created_at=utcnow(),
+        )
+        .returning(LedgerEntry.id)
+    ).scalar_one()
 
 
 @dataclass(frozen=True)

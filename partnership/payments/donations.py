@@ -140,18 +140,18 @@ def note_payment_ids(
         compare_and_set(donation, expected={k: None for k in values}, values=values)
 
 
-def mark_paid(donation: Donation, source: str) -> bool:
-    """The money arrived: move to paid once, add the ledger row and the counters."""
+def mark_paid(donation: Donation, source: str, *, payment_intent: str | None = None) -> bool:
+    """The money arrived: move to paid once, add the ledger row and the counters.
+
+    ``payment_intent`` (when the donation has none yet) is written by the same statement.
+    """
     donation = lock_donation(donation.id)
     if donation.state not in (D.PENDING, D.FAILED, D.EXPIRED):
         return False
-    move(
-        donation,
-        D.PAID,
-        allowed=TRANSITIONS,
-        illegal=IllegalDonationTransition,
-        values={"paid_at": utcnow()},
-    )
+    values: dict = {"paid_at": utcnow()}
+    if payment_intent and not donation.payment_intent_id:
+        values["payment_intent_id"] = payment_intent
+    move(donation, D.PAID, allowed=TRANSITIONS, illegal=IllegalDonationTransition, values=values)
     record_money(
         donation.campaign_id,
         amount_satang=donation.amount_satang,

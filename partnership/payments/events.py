@@ -13,8 +13,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.exc import IntegrityError, NoResultFound
+from sqlalchemy.exc import NoResultFound
 
+from ..core.transitions import insert_once
+from ..db_types import utcnow
 from ..extensions import db
 from . import donations as rules
 from .models import Donation, DonationState, EventOutcome, StripeEvent
@@ -58,15 +60,17 @@ def find_donation(obj: dict[str, Any]) -> Donation | None:
 
 
 def _session_completed(donation: Donation, session: dict, source: str) -> None:
-    rules.note_payment_ids(donation, payment_intent=session.get("payment_intent"))
     # PromptPay completes the session unpaid: the bank's answer comes as an async event.
-    if session.get("payment_status") == "paid":
-        rules.mark_paid(donation, source)
+    # Paid: the PaymentIntent is written by the same statement that marks it paid.
+    if session.get("payment_status") != "paid" or not rules.mark_paid(
+        donation, source, payment_intent=session.get("payment_intent")
+    ):
+        rules.note_payment_ids(donation, payment_intent=session.get("payment_intent"))
 
 
 def _async_succeeded(donation: Donation, session: dict, source: str) -> None:
-    rules.note_payment_ids(donation, payment_intent=session.get("payment_intent"))
-    rules.mark_paid(donation, source)
+    if not rules.mark_paid(donation, source, payment_intent=session.get("payment_intent")):
+        rules.note_payment_ids(donation, payment_intent=session.get("payment_intent"))
 
 
 def _async_failed(donation: Donation, session: dict, source: str) -> None:
@@ -120,18 +124,22 @@ def apply_event(event: dict[str, Any]) -> EventOutcome:
         outcome = EventOutcome.UNMATCHED
     else:
         outcome = EventOutcome.APPLIED
-    row = StripeEvent(
-        event_id=event_id,
-        type=event_type[:80],
-        outcome=outcome,
-        donation_id=donation.id if donation else None,
-        payload=json.dumps(event, ensure_ascii=False) if outcome == EventOutcome.UNMATCHED else "",
+    stored = insert_once(
+        StripeEvent,
+        {
+            "event_id": event_id,
+            "type": event_type[:80],
+            "outcome": outcome,
+            "donation_id": donation.id if donation else None,
+            "payload": (
+                json.dumps(event, ensure_ascii=False) if outcome == EventOutcome.UNMATCHED else ""
+            ),
+            "received_at": utcnow(),
+        },
+        unique=["event_id"],
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except IntegrityError:
-        raise DuplicateEvent(event_id) from None
+    if stored is None:
+        raise DuplicateEvent(event_id)
     if outcome == EventOutcome.UNMATCHED:
         current_app.logger.warning(
             "Stripe event %s (%s) names no donation we know", event_id, event_type
