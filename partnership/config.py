@@ -156,4 +156,10 @@ def load_config(instance_path: str) -> dict:
         # The largest online gift; Stripe's eight-digit limit is ฿999,999.99.
         "DONATION_MAX_SATANG": int(os.environ.get("DONATION_MAX_SATANG", "99999999")),
         "PAGE_SIZE": 20,
+        # Public pages kept whole for visitors without a session (core.pagecache): money and
+        # state are checked on every request; other edits show within this many seconds.
+        "PAGE_CACHE_SECONDS": int(
+            os.environ.get("PAGE_CACHE_SECONDS", "60" if env == "production" else "0")
+        ),
+        "PAGE_CACHE_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "2000")),
     }

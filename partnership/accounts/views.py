@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db, limiter
+from ..extensions import csrf, db, limiter
 from ..notifications.services import commit_and_send
 from ..permissions import login_required, staff_required
 from ..registry.models import Organisation, School
@@ -227,7 +227,10 @@ def reset(token: str):
     return render_template("accounts/reset.html", form=form)
 
 
+# No CSRF token: a forged switch only changes the display language, and without a per-visitor
+# token in the layout the public pages are the same for every visitor (core.pagecache).
 @bp.post("/language")
+@csrf.exempt
 def set_language():
     lang = request.form.get("lang", "")
     if lang in current_app.config["LANGUAGES"]:

@@ -7,33 +7,25 @@ from sqlalchemy.orm import contains_eager, load_only
 
 from ..programmes.models import Programme
 from ..registry.models import School
-from .models import PUBLIC_STATES, Campaign
+from .models import Campaign
+
+#: The public sees listing groups 0 (taking gifts) and 1 (ended): every state but draft (2).
+#: The CHECK constraint on campaigns ties the group to the state, so filtering on the group
+#: lets the listing indexes answer without visiting the rows.
+PUBLIC_GROUPS = (0, 1)
 
 
-def public_campaigns(
+def public_campaign_ids(
     *, q: str = "", programme_id: int | None = None, province: str = "", sort: str = "ending"
 ):
-    """Visible campaigns, those taking gifts first, in the chosen order."""
-    query = (
-        sa.select(Campaign)
-        .join(School, School.id == Campaign.school_id)
-        .where(Campaign.state.in_(PUBLIC_STATES))
-        # Only what a card shows: sorting 10,000 rows must not drag their stories along.
-        .options(
-            load_only(
-                Campaign.title,
-                Campaign.state,
-                Campaign.goal_satang,
-                Campaign.raised_satang,
-                Campaign.donor_count,
-                Campaign.ends_at,
-                Campaign.school_id,
-            ),
-            contains_eager(Campaign.school).load_only(
-                School.name_th, School.name_en, School.province_code
-            ),
-        )
-    )
+    """The ids of the visible campaigns, those taking gifts first, in the chosen order.
+
+    Only ids, so that a deep page (``OFFSET 9000``) walks an index, not 9,000 rows and their
+    schools; :func:`campaign_cards` then loads the page's dozen.
+    """
+    query = sa.select(Campaign.id).where(Campaign.listing_group.in_(PUBLIC_GROUPS))
+    if q or province:
+        query = query.join(School, School.id == Campaign.school_id)
     if q:
         like = f"%{q.strip()}%"
         query = query.where(
@@ -61,14 +53,45 @@ def public_campaigns(
     return query.order_by(*order)
 
 
+def campaign_cards(ids: list[int]) -> list[Campaign]:
+    """The campaigns of one list page, in the order of ``ids``, with what a card shows."""
+    from ..extensions import db
+
+    if not ids:
+        return []
+    rows = db.session.scalars(
+        sa.select(Campaign)
+        .join(School, School.id == Campaign.school_id)
+        .where(Campaign.id.in_(ids))
+        # Only what a card shows, not the stories.
+        .options(
+            load_only(
+                Campaign.title,
+                Campaign.state,
+                Campaign.goal_satang,
+                Campaign.raised_satang,
+                Campaign.donor_count,
+                Campaign.ends_at,
+                Campaign.school_id,
+            ),
+            contains_eager(Campaign.school).load_only(
+                School.name_th, School.name_en, School.province_code
+            ),
+        )
+    )
+    by_id = {campaign.id: campaign for campaign in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
 def programme_choices(lang: str) -> list[tuple[str, str]]:
     from ..extensions import db
 
     rows = db.session.scalars(
         sa.select(Programme)
         .where(
-            Programme.id.in_(
-                sa.select(Campaign.programme_id).where(Campaign.state.in_(PUBLIC_STATES))
+            # Per programme, one probe of the programme index (not a scan of every campaign).
+            sa.exists().where(
+                Campaign.programme_id == Programme.id, Campaign.listing_group.in_(PUBLIC_GROUPS)
             )
         )
         .order_by(Programme.id.desc())

@@ -9,11 +9,16 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, render_template, request, send_from_directory
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
+from ..core.forms import quick_select
+from ..core.pagecache import cached_page
 from ..core.pagination import paginate
+from ..core.urls import external_url
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import current_language, format_datetime
+from ..ledger.models import LedgerEntry
 from ..ledger.services import entries_query, running_balances
 from ..money import satang_to_input
 from ..registry.models import Organisation, Partnership
@@ -21,23 +26,52 @@ from ..registry.provinces import province_choices
 from ..registry.services import active_partnership_clause, today
 from .forms import CampaignFilterForm
 from .hooks import sections_for
-from .models import Campaign
+from .models import Campaign, CampaignEvent, CampaignState
 from .photos import WIDTHS, photo_folder, variant_name
-from .queries import programme_choices, public_campaigns
+from .queries import campaign_cards, programme_choices, public_campaign_ids
 from .workflow import NEXT_STEPS
 
 bp = Blueprint("campaigns", __name__)
+bp.add_app_template_global(quick_select)
 
 
-def load_public(campaign_id: int) -> Campaign:
-    """A campaign the visitor may see; a draft is "not found" to the public, not "forbidden"."""
-    campaign = db.get_or_404(Campaign, campaign_id)
+def load_public(campaign_id: int, *options) -> Campaign:
+    """A campaign the visitor may see; a draft is "not found" to the public, not "forbidden".
+
+    ``options`` are loader options (what the page shows, in the same query).
+    """
+    campaign = db.get_or_404(Campaign, campaign_id, options=options)
     if not campaign.can_view(current_user):
         abort(404)
     return campaign
 
 
+def list_version() -> tuple:
+    """What a campaign card shows that must never be stale: any money moved, any state changed."""
+    return tuple(
+        db.session.execute(
+            sa.select(
+                sa.select(sa.func.max(LedgerEntry.id)).scalar_subquery(),
+                sa.select(sa.func.max(CampaignEvent.id)).scalar_subquery(),
+            )
+        ).one()
+    )
+
+
+def campaign_version(campaign_id: int) -> tuple | None:
+    """The campaign's counters and state (one primary-key read); None for a draft or no such."""
+    row = db.session.execute(
+        sa.select(Campaign.state, Campaign.raised_satang, Campaign.donor_count).where(
+            Campaign.id == campaign_id
+        )
+    ).first()
+    if row is None or row.state == CampaignState.DRAFT:
+        return None
+    return (row.state.value, row.raised_satang, row.donor_count)
+
+
 @bp.get("/campaigns")
+@cached_page(list_version)
 def campaign_list():
     lang = current_language()
     form = CampaignFilterForm(
@@ -45,13 +79,16 @@ def campaign_list():
     )
     valid = form.validate()
     programme = form.programme.data if valid and (form.programme.data or "").isdigit() else None
-    query = public_campaigns(
+    query = public_campaign_ids(
         q=(form.q.data or "") if valid else "",
         programme_id=int(programme) if programme else None,
         province=(form.province.data or "") if valid else "",
         sort=(form.sort.data or "ending") if valid else "ending",
     )
-    return render_template("campaigns/list.html", form=form, page=paginate(query, 12), now=utcnow())
+    page = paginate(query, 12)
+    return render_template(
+        "campaigns/list.html", form=form, page=page, cards=campaign_cards(page.items), now=utcnow()
+    )
 
 
 def sponsors_of(campaign: Campaign) -> list[Organisation]:
@@ -68,15 +105,24 @@ def sponsors_of(campaign: Campaign) -> list[Organisation]:
 
 
 @bp.get("/campaigns/<int:campaign_id>")
+@cached_page(campaign_version)
 def campaign(campaign_id: int):
-    campaign = load_public(campaign_id)
+    # One query for the campaign and everything of it the page shows (a few photos and budget
+    # lines: their product is small).
+    campaign = load_public(
+        campaign_id,
+        joinedload(Campaign.school),
+        joinedload(Campaign.programme),
+        joinedload(Campaign.photos),
+        joinedload(Campaign.budget_lines),
+    )
     return render_template(
         "campaigns/campaign.html",
         campaign=campaign,
         now=utcnow(),
         sponsors=sponsors_of(campaign),
         next_step=NEXT_STEPS[campaign.state],
-        share_url=request.url_root.rstrip("/") + request.path,
+        share_url=external_url("campaigns.campaign", campaign_id=campaign.id),
         widths=WIDTHS,
         **sections_for(campaign),
     )

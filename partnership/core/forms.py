@@ -13,9 +13,11 @@ check in every field's validators, right after the ones that judge an empty fiel
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import Form, TextAreaField
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import (
@@ -119,3 +121,23 @@ class YearRange:
             raise ValidationError(
                 _l("Enter a year from %(first)d to %(last)d.", first=self.first, last=self.last)
             )
+
+
+@lru_cache(maxsize=512)
+def _select_html(name: str, choices: tuple, attrs: tuple) -> Markup:
+    options = "".join(
+        f'<option value="{escape(value)}"{" selected" if selected else ""}>{escape(label)}</option>'
+        for value, label, selected in choices
+    )
+    extra = "".join(f' {key}="{escape(value)}"' for key, value in attrs)
+    return Markup(f'<select id="{escape(name)}" name="{escape(name)}"{extra}>{options}</select>')
+
+
+def quick_select(field, **attrs) -> Markup:
+    """A single-choice select rendered once per (choices, selection): the same HTML as WTForms'
+    widget, without its per-option cost on a public list page that draws 77 provinces."""
+    choices = tuple(
+        (str(choice.value), str(choice.label), bool(choice.selected))
+        for choice in field.iter_choices()
+    )
+    return _select_html(field.name, choices, tuple(sorted(attrs.items())))

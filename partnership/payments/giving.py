@@ -41,7 +41,10 @@ def donor_wall_query(campaign_id: int):
 @campaign_page.connect
 def donor_wall_section(campaign: Campaign) -> dict:
     return {
-        "donor_wall": paginate(donor_wall_query(campaign.id), WALL_PAGE_SIZE),
+        # The wall lists every donation ever paid, which is what the donor counter counts.
+        "donor_wall": paginate(
+            donor_wall_query(campaign.id), WALL_PAGE_SIZE, total=campaign.donor_count
+        ),
         "giving_enabled": online_giving_enabled(),
         "accepts_gifts": campaign.accepts_gifts(utcnow()),
     }

@@ -326,7 +326,7 @@ def csrf_on(app, monkeypatch):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
 
 
-@pytest.mark.parametrize("url", ["/login", "/register", "/language", "/password/reset"])
+@pytest.mark.parametrize("url", ["/login", "/register", "/password/reset"])
 def test_post_without_csrf_token_is_refused_clearly(client, make_user, csrf_on, url):
     make_user("teacher@example.test")
     before = users()
@@ -343,6 +343,16 @@ def test_post_without_csrf_token_is_refused_clearly(client, make_user, csrf_on, 
     assert "security token is missing or has expired" in response.text
     assert users() == before
     assert reset_mails() == []
+
+
+def test_language_switch_needs_no_token_and_changes_only_the_language(client, csrf_on):
+    """Exempt on purpose (public pages then carry no per-visitor token): all a forged switch can
+    do is change the display language, and its ``next`` stays on this site."""
+    response = client.post("/language?next=https://evil.example/x", data={"lang": "en"})
+    assert response.status_code == 302
+    assert "evil.example" not in response.headers["Location"]
+    assert 'lang="en"' in client.get("/campaigns").text
+    assert 'name="csrf_token"' not in client.get("/campaigns").text
 
 
 def test_post_with_csrf_token_is_accepted(client, make_user, csrf_on):
