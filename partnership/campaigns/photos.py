@@ -6,10 +6,12 @@ import io
 import secrets
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ..core.transitions import lock_row
 from ..extensions import db
 from .models import Campaign, CampaignPhoto
 
@@ -86,3 +88,55 @@ def copy_application_photos(campaign: Campaign) -> int:
             continue  # a file we cannot use is left out; staff can upload another
         copied += 1
     return copied
+
+
+def _locked_photos(campaign: Campaign) -> list[CampaignPhoto]:
+    """The campaign's photos in order, with the campaign row held so two edits queue up."""
+    lock_row(Campaign, campaign.id)
+    return list(
+        db.session.scalars(
+            sa.select(CampaignPhoto)
+            .where(CampaignPhoto.campaign_id == campaign.id)
+            .order_by(CampaignPhoto.position, CampaignPhoto.id)
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def move_photo(campaign: Campaign, photo_id: int, step: int) -> None:
+    """Move a photo one place earlier (-1) or later (+1); the first photo heads the page."""
+    photos = _locked_photos(campaign)
+    index = next((i for i, p in enumerate(photos) if p.id == photo_id), None)
+    if index is None:
+        raise PhotoRejected(_l("This photo is not part of the campaign."))
+    target = index + step
+    if 0 <= target < len(photos):
+        photos[index], photos[target] = photos[target], photos[index]
+    for position, photo in enumerate(photos):
+        photo.position = position
+    db.session.flush()
+    db.session.expire(campaign, ["photos"])
+
+
+def remove_photo(campaign: Campaign, photo_id: int) -> str:
+    """Take a photo off the campaign (flushed); returns its storage key.
+
+    A photo is content, not history: nothing refers to it, and a school may need a child's
+    picture gone. The caller deletes the files once the removal is committed.
+    """
+    photos = _locked_photos(campaign)
+    photo = next((p for p in photos if p.id == photo_id), None)
+    if photo is None:
+        raise PhotoRejected(_l("This photo is not part of the campaign."))
+    db.session.delete(photo)
+    for position, kept in enumerate(p for p in photos if p is not photo):
+        kept.position = position
+    db.session.flush()
+    db.session.expire(campaign, ["photos"])
+    return photo.storage_key
+
+
+def delete_photo_files(key: str) -> None:
+    """Remove a photo's stored variants (after the removal committed)."""
+    for width in WIDTHS:
+        (photo_folder() / variant_name(key, width)).unlink(missing_ok=True)

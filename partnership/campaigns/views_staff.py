@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,7 +19,14 @@ from ..permissions import load_or_404, staff_required
 from ..programmes.models import Programme
 from .forms import CampaignForm, FundingRuleForm, PhotoForm, last_day
 from .models import Campaign, FundingRule
-from .photos import PhotoRejected, add_photo, copy_application_photos
+from .photos import (
+    PhotoRejected,
+    add_photo,
+    copy_application_photos,
+    delete_photo_files,
+    move_photo,
+    remove_photo,
+)
 from .services import (
     CampaignRuleError,
     campaign_for_application,
@@ -136,6 +143,38 @@ def upload_photo(campaign_id: int):
     else:
         flash(_("Choose a photo."), "error")
     return redirect(url_for(".edit", campaign_id=campaign.id))
+
+
+@bp.post("/<int:campaign_id>/photos/<int:photo_id>/move")
+@staff_required
+def reorder_photo(campaign_id: int, photo_id: int):
+    campaign = load_or_404(Campaign, campaign_id, "edit")
+    step = -1 if request.form.get("direction") == "up" else 1
+    try:
+        move_photo(campaign, photo_id, step)
+    except PhotoRejected as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        commit_and_send()
+        flash(_("The photos are in their new order."), "success")
+    return redirect(url_for(".edit", campaign_id=campaign.id, _anchor="photos"))
+
+
+@bp.post("/<int:campaign_id>/photos/<int:photo_id>/remove")
+@staff_required
+def delete_photo(campaign_id: int, photo_id: int):
+    campaign = load_or_404(Campaign, campaign_id, "edit")
+    try:
+        key = remove_photo(campaign, photo_id)
+    except PhotoRejected as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        commit_and_send()
+        delete_photo_files(key)
+        flash(_("The photo is removed."), "success")
+    return redirect(url_for(".edit", campaign_id=campaign.id, _anchor="photos"))
 
 
 @bp.post("/<int:campaign_id>/launch")

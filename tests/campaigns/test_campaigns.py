@@ -205,3 +205,39 @@ def test_seed_demo_campaigns_verify_and_stay_idempotent(app):
     assert [d.state for d in donations].count(DonationState.REFUNDED) >= 1
     assert verify() == []
     assert runner.invoke(args=["ledger", "verify"]).exit_code == 0
+
+
+def test_staff_reorder_and_remove_photos(client, app, login_as, make_campaign):
+    from partnership.campaigns.photos import add_photo, photo_folder
+
+    campaign = make_campaign()
+    for caption in ("ห้องเรียน", "สนาม", "ห้องสมุด"):
+        add_photo(campaign, png(), caption)
+    db.session.commit()
+    other = make_campaign()
+    add_photo(other, png(), "อื่น")
+    db.session.commit()
+    foreign = other.photos[0].id
+    ids = [p.id for p in reload(campaign).photos]
+    url = f"/staff/campaigns/{campaign.id}/photos"
+
+    login_as("school")
+    assert client.post(f"{url}/{ids[2]}/remove").status_code == 403
+    login_as("staff")
+    client.post(f"{url}/{ids[2]}/move", data={"direction": "up"})
+    assert [p.caption for p in reload(campaign).photos] == ["ห้องเรียน", "ห้องสมุด", "สนาม"]
+    client.post(f"{url}/{ids[0]}/move", data={"direction": "up"})  # already first: stays
+    assert [p.caption for p in reload(campaign).photos] == ["ห้องเรียน", "ห้องสมุด", "สนาม"]
+    key = reload(campaign).photos[0].storage_key
+    done = client.post(f"{url}/{ids[0]}/remove", follow_redirects=True)
+    assert "The photo is removed." in done.get_data(as_text=True)
+    assert [(p.caption, p.position) for p in reload(campaign).photos] == [
+        ("ห้องสมุด", 0),
+        ("สนาม", 1),
+    ]
+    assert not list(photo_folder().glob(f"{key}-*"))
+    assert client.get(f"/campaigns/photos/{key}-480.jpg").status_code == 404
+    # Another campaign's photo is refused, and stays.
+    refused = client.post(f"{url}/{foreign}/remove", follow_redirects=True)
+    assert "not part of the campaign" in refused.get_data(as_text=True)
+    assert len(reload(other).photos) == 1
