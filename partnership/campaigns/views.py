@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, render_template, request, send_from_directory
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from ..core.forms import quick_select
 from ..core.pagecache import cached_page
@@ -21,7 +21,8 @@ from ..i18n import current_language, format_datetime
 from ..ledger.models import LedgerEntry
 from ..ledger.services import entries_query, running_balances
 from ..money import satang_to_input
-from ..registry.models import Organisation, Partnership
+from ..programmes.models import Programme
+from ..registry.models import Organisation, Partnership, School
 from ..registry.provinces import province_choices
 from ..registry.services import active_partnership_clause, today
 from .forms import CampaignFilterForm
@@ -96,6 +97,7 @@ def sponsors_of(campaign: Campaign) -> list[Organisation]:
     return list(
         db.session.scalars(
             sa.select(Organisation)
+            .options(load_only(Organisation.name, Organisation.name_en))
             .join(Partnership, Partnership.organisation_id == Organisation.id)
             .where(Partnership.school_id == campaign.school_id, active_partnership_clause(today()))
             .distinct()
@@ -111,8 +113,10 @@ def campaign(campaign_id: int):
     # lines: their product is small).
     campaign = load_public(
         campaign_id,
-        joinedload(Campaign.school),
-        joinedload(Campaign.programme),
+        joinedload(Campaign.school).load_only(
+            School.name_th, School.name_en, School.district, School.province_code
+        ),
+        joinedload(Campaign.programme).load_only(Programme.name_th, Programme.name_en),
         joinedload(Campaign.photos),
         joinedload(Campaign.budget_lines),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, redirect, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy.orm import load_only
 
 from ..campaigns.hooks import campaign_page
 from ..campaigns.models import Campaign
@@ -33,6 +34,17 @@ def donor_wall_query(campaign_id: int):
     """Paid gifts, newest first (the composite index serves it without a sort of all rows)."""
     return (
         sa.select(Donation)
+        # What the wall shows, not the whole row (e-mail, Stripe ids, tax flags).
+        .options(
+            load_only(
+                Donation.donor_name,
+                Donation.anonymous,
+                Donation.show_amount,
+                Donation.amount_satang,
+                Donation.state,
+                Donation.message,
+            )
+        )
         .where(Donation.campaign_id == campaign_id, Donation.state.in_(PAID_STATES))
         .order_by(Donation.id.desc())
     )
