@@ -9,6 +9,7 @@ There are no gaps and, with the unique (year, number), no duplicates.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
@@ -83,7 +84,10 @@ def queue_thanks(donation: Donation, receipt: Receipt) -> None:
                     number=receipt.label,
                 ),
                 receipt_link(donation),
-                _("The link works for a year. Please keep the receipt for your records."),
+                _(
+                    "The link works for %(days)d days. Please keep the receipt for your records.",
+                    days=max(1, current_app.config["RECEIPT_LINK_MAX_AGE"] // 86400),
+                ),
             ]
         )
     queue_mail(donation.email, subject, body, topic="donation-thanks")
