@@ -95,6 +95,8 @@ def queue_thanks(donation: Donation, receipt: Receipt) -> None:
 
 @donation_paid.connect
 def number_and_thank(donation: Donation, **extra) -> None:
-    """On payment, in its transaction: the receipt number and the queued thank-you."""
+    """On payment, in its transaction: the receipt number and the queued thank-you (a gift
+    recorded without an e-mail address, such as an offline one, is numbered only)."""
     receipt = assign_receipt(donation)
-    queue_thanks(donation, receipt)
+    if donation.email:
+        queue_thanks(donation, receipt)
