@@ -117,6 +117,8 @@ def _receipts(env: str, secret: str) -> dict:
         raise ConfigError("TAX_ID_KEYS holds no key")
     #: Seconds a receipt link in the thank-you e-mail stays valid (a year by default).
     values["RECEIPT_LINK_MAX_AGE"] = _count("RECEIPT_LINK_MAX_AGE", 365 * 86400)
+    #: Receipt openings per client address (each one renders a PDF).
+    values["RECEIPT_RATE_LIMIT"] = os.environ.get("RECEIPT_RATE_LIMIT", "30 per minute")
     return values
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user
 
 from ..core.pagination import paginate
-from ..extensions import db
+from ..extensions import db, limiter
 from ..payments.models import Donation
 from ..payments.tax import tax_info_for
 from ..permissions import staff_required
@@ -45,8 +45,10 @@ def _pdf_response(donation: Donation) -> Response:
 
 
 @bp.get("/receipts/<signed>")
+@limiter.limit(lambda: current_app.config["RECEIPT_RATE_LIMIT"])
 def receipt(signed: str):
-    """The donor's receipt: the link from the thank-you e-mail or page."""
+    """The donor's receipt: the link from the thank-you e-mail or page (each opening renders
+    the PDF, so one address may open receipts only so often)."""
     try:
         donation = donation_from_link(signed)
     except LinkExpired:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from partnership.extensions import db
+from partnership.extensions import db, limiter
 from partnership.i18n import BUDDHIST_ERA_OFFSET
 from partnership.notifications.models import OutgoingMail
 from partnership.receipts.models import Receipt
@@ -138,3 +138,15 @@ def test_the_thanks_page_links_to_the_receipt_once_paid(make_campaign, give, hoo
     assert 'id="receipt-link"' in page.text
     link = page.text.split('id="receipt-link" href="', 1)[1].split('"', 1)[0]
     assert client.get(link.replace("http://localhost", "")).status_code == 200
+
+
+def test_opening_receipts_is_rate_limited(paid, client, app, monkeypatch):
+    donation, _ = paid()
+    monkeypatch.setitem(app.config, "RATELIMIT_ENABLED", True)
+    monkeypatch.setitem(app.config, "RECEIPT_RATE_LIMIT", "2 per minute")
+    limiter.reset()
+    try:
+        statuses = [client.get(receipt_path(donation)).status_code for _ in range(3)]
+    finally:
+        limiter.reset()
+    assert statuses == [200, 200, 429]
