@@ -76,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from .payments.views_staff import bp as payments_staff_bp
     from .payments.webhooks import bp as webhooks_bp
     from .programmes.views import bp as programmes_bp
+    from .receipts.views import bp as receipts_bp
     from .registry.organisation_views import bp as organisations_bp
     from .registry.views import bp as registry_bp
     from .review.views_decisions import bp as decisions_bp
@@ -102,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
         giving_bp,
         payments_staff_bp,
         webhooks_bp,
+        receipts_bp,
     ):
         app.register_blueprint(bp)
 

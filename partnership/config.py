@@ -82,6 +82,46 @@ def _count(name: str, default: int = 0) -> int:
     return int(value)
 
 
+#: What a receipt names as the receiving foundation, outside production (invented details).
+DEMO_FOUNDATION = {
+    "RECEIPT_ORG_NAME": "มูลนิธิสานอนาคตการศึกษา (ตัวอย่าง)",
+    "RECEIPT_ORG_ADDRESS": "99 ถนนตัวอย่าง แขวงลุมพินี เขตปทุมวัน กรุงเทพมหานคร 10330",
+    "RECEIPT_ORG_TAX_ID": "0993000000000",
+}
+
+
+def _receipts(env: str, secret: str) -> dict:
+    """The foundation on receipts and the keys of the donors' tax ids (both required in
+    production; development and tests get demo details and a key derived from SECRET_KEY)."""
+    from .core.crypto import derived_key, parse_keys
+
+    production = env == "production"
+    values = {}
+    for name, demo in DEMO_FOUNDATION.items():
+        value = os.environ.get(name, "").strip()
+        if not value and production:
+            raise ConfigError(f"{name} must be set in production (it is printed on receipts)")
+        values[name] = value or demo
+    raw_keys = os.environ.get("TAX_ID_KEYS", "").strip()
+    if not raw_keys:
+        if production:
+            raise ConfigError(
+                "TAX_ID_KEYS must be set in production: comma-separated Fernet keys, newest first"
+            )
+        raw_keys = derived_key(secret, "tax-id")
+    try:
+        values["TAX_ID_KEYS"] = parse_keys(raw_keys)
+    except ValueError as error:
+        raise ConfigError(f"TAX_ID_KEYS: {error}") from None
+    if not values["TAX_ID_KEYS"]:
+        raise ConfigError("TAX_ID_KEYS holds no key")
+    #: Seconds a receipt link in the thank-you e-mail stays valid (a year by default).
+    values["RECEIPT_LINK_MAX_AGE"] = _count("RECEIPT_LINK_MAX_AGE", 365 * 86400)
+    #: Receipt openings per client address (each one renders a PDF).
+    values["RECEIPT_RATE_LIMIT"] = os.environ.get("RECEIPT_RATE_LIMIT", "30 per minute")
+    return values
+
+
 def load_config(instance_path: str) -> dict:
     """Build the Flask config from the environment (``PARTNERSHIP_ENV`` picks the profile)."""
     env = os.environ.get("PARTNERSHIP_ENV", "development")
@@ -103,6 +143,7 @@ def load_config(instance_path: str) -> dict:
         raise ConfigError("STRIPE_API_BASE must be https:// in production (or unset)")
     return {
         **_site(env),
+        **_receipts(env, secret),
         "ENV_NAME": env,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": url,

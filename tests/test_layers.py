@@ -33,6 +33,8 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"ledger"}),
     frozenset({"campaigns"}),
     frozenset({"payments"}),
+    # receipts: numbers given when a donation is paid (payments' signal), the PDF, tax exports
+    frozenset({"receipts"}),
     # the front pages read every feature; nothing reads them
     frozenset({"site"}),
     # wiring: the app factory, the table list for Alembic, CLI commands, demo data

@@ -45,7 +45,7 @@ def test_no_inline_script_or_style_in_pages(client, make_school):
 def environment(monkeypatch, tmp_path):
     for name in (
         "SECRET_KEY", "DATABASE_URL", "RATELIMIT_ENABLED", "BASE_URL", "TRUSTED_HOSTS",
-        "TRUSTED_PROXIES", "SMTP_HOST", "MAIL_FROM",
+        "TRUSTED_PROXIES", "SMTP_HOST", "MAIL_FROM", *PRODUCTION_RECEIPTS,
     ):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PARTNERSHIP_INSTANCE", str(tmp_path))
@@ -53,6 +53,13 @@ def environment(monkeypatch, tmp_path):
 
 
 SITE = "https://partnership.example.org"
+#: What receipts need in production (the foundation printed on them, the tax-id keys).
+PRODUCTION_RECEIPTS = {
+    "RECEIPT_ORG_NAME": "มูลนิธิทดสอบ",
+    "RECEIPT_ORG_ADDRESS": "1 ถนนทดสอบ กรุงเทพมหานคร 10100",
+    "RECEIPT_ORG_TAX_ID": "0993000000000",
+    "TAX_ID_KEYS": "A" * 43 + "=",
+}
 
 
 @pytest.fixture()
@@ -63,6 +70,8 @@ def production(environment, tmp_path):
     environment.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/prod.sqlite3")
     environment.setenv("BASE_URL", SITE)
     environment.setenv("TRUSTED_HOSTS", "partnership.example.org")
+    for name, value in PRODUCTION_RECEIPTS.items():
+        environment.setenv(name, value)
     return environment
 
 

@@ -8,6 +8,7 @@ from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ..core.forms import BaseForm
+from ..core.thai import normalise_thai_id, valid_thai_id
 from ..money import MoneyError, format_satang, parse_baht
 from .client import MAX_CHARGE_SATANG
 
@@ -50,6 +51,24 @@ class DonationForm(BaseForm):
         ],
     )
     wants_updates = BooleanField(_l("E-mail me the project's updates"))
+    #: Tax receipt (e-Donation): asked only when ``wants_tax_receipt`` is ticked.
+    wants_tax_receipt = BooleanField(
+        _l("I want a tax receipt (the foundation reports the gift to e-Donation)")
+    )
+    tax_full_name = StringField(
+        _l("Full name as on your ID card"),
+        validators=[Length(max=200)],
+        render_kw={"autocomplete": "name"},
+    )
+    tax_address = TextAreaField(
+        _l("Address"), validators=[Length(max=500)], render_kw={"autocomplete": "street-address"}
+    )
+    tax_id = StringField(
+        _l("Thai national ID or tax ID (13 digits)"),
+        validators=[Length(max=30)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+        description=_l("Kept encrypted and shown only as its last four digits."),
+    )
 
     def __init__(self, *args, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,6 +77,7 @@ class DonationForm(BaseForm):
             ("other", _l("Other"))
         ]
         self.amount_satang: int | None = None
+        self.tax_id_digits: str | None = None
 
     @property
     def max_satang(self) -> int:
@@ -91,3 +111,32 @@ class DonationForm(BaseForm):
     def validate_donor_name(self, field) -> None:
         if not self.anonymous.data and not (field.data or "").strip():
             raise ValidationError(_l("Enter your name, or choose to be an anonymous donor."))
+
+    def _tax_asked(self) -> bool:
+        return bool(self.wants_tax_receipt.data)
+
+    def validate_tax_full_name(self, field) -> None:
+        if self._tax_asked() and not (field.data or "").strip():
+            raise ValidationError(_l("Enter your full name for the tax receipt."))
+
+    def validate_tax_address(self, field) -> None:
+        if self._tax_asked() and not (field.data or "").strip():
+            raise ValidationError(_l("Enter your address for the tax receipt."))
+
+    def validate_tax_id(self, field) -> None:
+        if not self._tax_asked():
+            return
+        digits = normalise_thai_id(field.data or "")
+        if not digits:
+            raise ValidationError(_l("Enter your 13-digit ID for the tax receipt."))
+        if not digits.isascii() or not digits.isdigit():
+            raise ValidationError(_l("The ID has digits only (dashes and spaces are fine)."))
+        if len(digits) != 13:
+            raise ValidationError(
+                _l("The ID has 13 digits; this one has %(count)d.", count=len(digits))
+            )
+        if not valid_thai_id(digits):
+            raise ValidationError(
+                _l("This ID is not valid: check the digits (its last digit is a check digit).")
+            )
+        self.tax_id_digits = digits

@@ -24,6 +24,7 @@ from .client import (
 from .donations import GivingClosed, attach_session, mark_failed, start_donation
 from .forms import DonationForm
 from .models import PAID_STATES, Donation, DonationState
+from .tax import record_tax_info
 
 bp = Blueprint("giving", __name__)
 
@@ -100,6 +101,13 @@ def give(campaign_id: int):
         )
     except GivingClosed:
         return _render_form(campaign, form, 409)
+    if form.wants_tax_receipt.data:
+        record_tax_info(
+            donation,
+            full_name=form.tax_full_name.data,
+            address=form.tax_address.data,
+            tax_id=form.tax_id_digits,
+        )
     # The pending donation exists before Stripe is asked, so a lost answer leaves a trace.
     db.session.commit()
     try:

@@ -14,6 +14,9 @@ export BASELINE_DATABASE_URL=postgresql+psycopg://127.0.0.1/test
 export PARTNERSHIP_ENV=production SECRET_KEY=bench RATELIMIT_ENABLED=0
 # Production refuses to start without its site (issue 7); the benchmark serves it on loopback.
 export BASE_URL=https://127.0.0.1 TRUSTED_HOSTS=127.0.0.1
+# ... and without the foundation printed on receipts and the tax-id key (issue 9).
+export RECEIPT_ORG_NAME=Bench RECEIPT_ORG_ADDRESS=Bench RECEIPT_ORG_TAX_ID=0993000000000
+export TAX_ID_KEYS=$(python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())")
 export PARTNERSHIP_INSTANCE=$(mktemp -d) PYTHONPATH=$PWD
 python tests/bench/seed_registry.py "$N"
 python "$BENCH/baseline_app.py" seed "$N"

@@ -28,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import sqlalchemy as sa
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -160,6 +161,11 @@ def main() -> None:
         # Production refuses to start without its site; the benchmark serves it on loopback.
         BASE_URL="https://127.0.0.1",
         TRUSTED_HOSTS="127.0.0.1",
+        # ... and without the foundation printed on receipts and the tax-id key (issue 9).
+        RECEIPT_ORG_NAME="Bench",
+        RECEIPT_ORG_ADDRESS="Bench",
+        RECEIPT_ORG_TAX_ID="0993000000000",
+        TAX_ID_KEYS=Fernet.generate_key().decode(),
         RATELIMIT_ENABLED="0",
         STRIPE_SECRET_KEY="sk_test_bench",
         STRIPE_WEBHOOK_SECRET=SECRET,

@@ -123,6 +123,8 @@ PAGES: list[Page] = [
     Page("/staff/campaigns/{campaign_id}", role="staff"),
     Page("/staff/payments/donations", role="staff"),
     Page("/staff/payments/events", role="staff"),
+    # Receipts and e-Donation (issue 9).
+    Page("/staff/receipts", role="staff"),
     # Pages with a message or with form errors, not only in their default state (issue 7).
     Page("/my/applications", state="redirected to log in, with a message"),
     Page(

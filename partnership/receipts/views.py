@@ -1,0 +1,86 @@
+"""Receipt pages: the donor's signed link to the PDF; staff's receipts and e-Donation export."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_login import current_user
+
+from ..core.pagination import paginate
+from ..extensions import db, limiter
+from ..payments.models import Donation
+from ..payments.tax import tax_info_for
+from ..permissions import staff_required
+from . import numbering
+from .exports import export_e_donation, export_history, receipt_years
+from .forms import EDonationExportForm
+from .links import LinkExpired, donation_from_link, receipt_link
+from .pdf import ReceiptView, render_receipt
+
+bp = Blueprint("receipts", __name__)
+
+
+@bp.app_template_global("receipt_link")
+def receipt_link_for(donation: Donation) -> str | None:
+    """The signed receipt URL of a paid donation that has its number, else None (templates)."""
+    if not donation.is_paid or numbering.receipt_for(donation.id) is None:
+        return None
+    return receipt_link(donation)
+
+
+def _pdf_response(donation: Donation) -> Response:
+    receipt = numbering.receipt_for(donation.id) if donation.is_paid else None
+    if receipt is None:
+        abort(404)
+    body = render_receipt(ReceiptView(donation, receipt, tax_info_for(donation.id)))
+    filename = f"receipt-{receipt.year}-{receipt.number:06d}.pdf"
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+            "X-Robots-Tag": "noindex",
+        },
+    )
+
+
+@bp.get("/receipts/<signed>")
+@limiter.limit(lambda: current_app.config["RECEIPT_RATE_LIMIT"])
+def receipt(signed: str):
+    """The donor's receipt: the link from the thank-you e-mail or page (each opening renders
+    the PDF, so one address may open receipts only so often)."""
+    try:
+        donation = donation_from_link(signed)
+    except LinkExpired:
+        return render_template("receipts/expired.html"), 410
+    if donation is None:
+        abort(404)
+    return _pdf_response(donation)
+
+
+@bp.get("/staff/receipts/donations/<int:donation_id>.pdf")
+@staff_required
+def staff_receipt(donation_id: int):
+    return _pdf_response(db.get_or_404(Donation, donation_id))
+
+
+@bp.route("/staff/receipts", methods=["GET", "POST"])
+@staff_required
+def exports():
+    """The e-Donation export (a year's CSV) and the record of every download."""
+    form = EDonationExportForm(years=receipt_years())
+    if request.method == "POST" and form.validate_on_submit():
+        body = export_e_donation(form.year.data, current_user)
+        db.session.commit()
+        return Response(
+            body,
+            mimetype="text/csv",
+            headers={
+                "Content-Disposition": f"attachment; filename=e-donation-{form.year.data}.csv",
+                "Cache-Control": "private, no-store",
+            },
+        )
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "receipts/staff_exports.html", form=form, page=paginate(export_history())
+    ), status
