@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .campaigns import seed_campaigns
+from .matching import seed_matching
 from .programmes import seed_programmes
 from .registry import seed_registry
 from .review import seed_review
@@ -14,4 +15,5 @@ def seed_demo() -> list[tuple[str, str, str]]:
     seed_programmes()
     accounts += seed_review()
     seed_campaigns()
+    seed_matching()
     return accounts
