@@ -11,9 +11,11 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..permissions import staff_required
+from .client import online_giving_enabled
 from .models import Donation, DonationRefund
 from .refund_form import RefundForm
 from .refund_requests import (
+    UNANSWERED,
     RefundCause,
     RefundRequest,
     pending_requests,
@@ -50,6 +52,17 @@ def _page(donation: Donation, form: RefundForm, status: int = 200):
     )
 
 
+def _cannot_refund(donation: Donation) -> str:
+    """Why no refund can be asked now (nothing is stored then), or ""."""
+    if not online_giving_enabled():
+        return _("Online payments are not configured: no refund can be sent.")
+    if not donation.payment_intent_id:
+        return _("Stripe has not told us this payment's id yet; refund it in the Stripe Dashboard.")
+    if pending_requests(donation):
+        return _("A refund is pending: wait for Stripe's answer.")
+    return ""
+
+
 @bp.route("/donations/<int:donation_id>", methods=["GET", "POST"])
 @staff_required
 def donation(donation_id: int):
@@ -58,8 +71,9 @@ def donation(donation_id: int):
     if request.method == "GET":
         form.nonce.data = secrets.token_hex(16)
         return _page(donation, form)
-    if pending_requests(donation):
-        form.form_errors.append(_("A refund is pending: wait for Stripe's answer."))
+    problem = _cannot_refund(donation)
+    if problem:
+        form.form_errors.append(problem)
         return _page(donation, form, 409)
     if not form.validate_on_submit():
         return _page(donation, form, 422)
@@ -79,10 +93,27 @@ def donation(donation_id: int):
     db.session.commit()
     if not answered:
         flash(
-            _("Stripe did not answer. The refund will be asked again with the same key."), "error"
+            _("Stripe did not answer. Ask again later: the same request is sent, never a second."),
+            "info",
         )
     elif row.status == "refused":
         flash(_("Stripe refused the refund: %(error)s", error=row.error), "error")
     else:
         flash(_("The refund is requested. It is pending until Stripe confirms it."), "success")
+    return redirect(url_for("donation_staff.donation", donation_id=donation.id), 303)
+
+
+@bp.post("/donations/<int:donation_id>/retry")
+@staff_required
+def retry(donation_id: int):
+    """Send again, with their own keys, the requests Stripe did not answer."""
+    donation = db.get_or_404(Donation, donation_id)
+    unanswered = [r for r in pending_requests(donation) if r.status == UNANSWERED]
+    if unanswered and online_giving_enabled():
+        answered = all([send_refund(row) for row in unanswered])
+        db.session.commit()
+        if answered:
+            flash(_("Stripe answered. The refund is pending until Stripe confirms it."), "success")
+        else:
+            flash(_("Stripe did not answer. Ask again later."), "info")
     return redirect(url_for("donation_staff.donation", donation_id=donation.id), 303)

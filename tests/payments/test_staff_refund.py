@@ -97,6 +97,11 @@ def test_stripe_down_keeps_the_request_for_a_retry_with_the_same_key(
     assert "did not answer" in response.get_data(as_text=True)
     assert "Refund pending" in response.get_data(as_text=True)
     assert fake_stripe.refunds == {}
+    response = client.post(f"/staff/payments/donations/{paid.id}/retry", follow_redirects=True)
+    assert "Stripe answered" in response.get_data(as_text=True)
+    assert client.post(f"/staff/payments/donations/{paid.id}/retry").status_code == 303
+    assert len(fake_stripe.refunds) == 1
+    assert len([r for r in fake_stripe.requests_to(*REFUNDS) if r.status == 200]) == 1
 
 
 @pytest.mark.parametrize(
