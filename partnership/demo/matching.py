@@ -1,7 +1,7 @@
 """Matching, offline and all-or-nothing demo data, written through the same rules as the app.
 
-- Mitr Phol Group (the demo sponsor's company) pledges 1:1 up to ฿20,000 on the live campaign;
-  two gifts after the pledge use half of it.
+- Mitr Phol Group (the demo sponsor's company) pledges 1:1 up to ฿20,000 on the funded
+  campaign (still taking gifts); two gifts after the pledge use half of it.
 - Offline gifts on the live campaign: a bank transfer, a cheque, and cash voided as a duplicate.
 - A fourth campaign, all-or-nothing, ended short of its goal: its online gifts were refunded
   (as ``flask campaigns close-due`` does, with Stripe's answers written as its webhooks would)
@@ -45,13 +45,16 @@ def seed_matching() -> None:
         return
     programme = db.session.scalar(sa.select(Programme).where(Programme.name_th == NAME))
     sponsor = db.session.scalar(sa.select(Organisation).where(Organisation.name_en == SPONSOR))
-    live = db.session.scalar(
-        sa.select(Campaign)
-        .where(Campaign.programme_id == getattr(programme, "id", None))
-        .where(Campaign.state == CampaignState.LIVE)
-        .order_by(Campaign.id)
+    live, funded = (
+        db.session.scalar(
+            sa.select(Campaign)
+            .where(Campaign.programme_id == getattr(programme, "id", None))
+            .where(Campaign.state == state)
+            .order_by(Campaign.id)
+        )
+        for state in (CampaignState.LIVE, CampaignState.FUNDED)
     )
-    if programme is None or sponsor is None or live is None:
+    if programme is None or sponsor is None or live is None or funded is None:
         return
     now = utcnow()
     pledge = create_pledge(
@@ -61,15 +64,15 @@ def seed_matching() -> None:
         cap_satang=2_000_000,
         per_donation_cap_satang=1_000_000,
         scope=MatchScope.CAMPAIGN,
-        target_id=live.id,
+        target_id=funded.id,
         starts_at=now - timedelta(days=3),
-        ends_at=live.ends_at,
+        ends_at=funded.ends_at,
         counts_offline=False,
         note=DEMO_NOTE,
     )
     decide(pledge, PledgeState.APPROVED)
     for n, (name, baht) in enumerate((("คุณศิริพร บุญมา", 6_000), ("คุณณัฐวุฒิ ชัยวงศ์", 4_000))):
-        _paid(live, f"demo-match-{n}", name, baht * 100)
+        _paid(funded, f"demo-match-{n}", name, baht * 100)
     today = now.astimezone(BANGKOK).date()
     record_gift(
         live,
