@@ -47,6 +47,7 @@ def _page(donation: Donation, form: RefundForm, status: int = 200):
             refunds=refunds,
             pending=pending_requests(donation),
             refundable=refundable_satang(donation),
+            refund_problem=_cannot_refund(donation),
         ),
         status,
     )
