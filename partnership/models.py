@@ -17,7 +17,7 @@ from .campaigns.models import (  # noqa: F401
 )
 from .gifts.models import OfflineGift  # noqa: F401
 from .ledger.models import LedgerEntry  # noqa: F401
-from .matching.models import MatchDraw, MatchPledge  # noqa: F401
+from .matching.models import CampaignMatchTotal, MatchDraw, MatchPledge  # noqa: F401
 from .notifications.models import OutgoingMail  # noqa: F401
 from .payments.models import Donation, DonationRefund, StripeEvent  # noqa: F401
 from .payments.refund_requests import RefundRequest  # noqa: F401

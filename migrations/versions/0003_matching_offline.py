@@ -350,6 +350,21 @@ def upgrade():
             batch_op.f("ix_refund_requests_donation_id"), ["donation_id"], unique=False
         )
 
+    op.create_table(
+        "campaign_match_totals",
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("matched_satang", sa.BigInteger(), nullable=False),
+        sa.CheckConstraint(
+            "matched_satang >= 0", name=op.f("ck_campaign_match_totals_matched_non_negative")
+        ),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"],
+            ["campaigns.id"],
+            name=op.f("fk_campaign_match_totals_campaign_id_campaigns"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("campaign_id", name=op.f("pk_campaign_match_totals")),
+    )
     _ledger_kinds(NEW_KINDS, NEW_SIGN)
 
     # ### end Alembic commands ###
@@ -380,5 +395,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_match_pledges_campaign_id"))
 
     op.drop_table("match_pledges")
+    op.drop_table("campaign_match_totals")
     _ledger_kinds(OLD_KINDS, OLD_SIGN)
     # ### end Alembic commands ###

@@ -21,12 +21,12 @@ from sqlalchemy.orm.util import identity_key
 
 from ..campaigns.models import GIVING_STATES, Campaign
 from ..campaigns.services import record_money
-from ..core.transitions import compare_and_set
+from ..core.transitions import add_unique, compare_and_set
 from ..db_types import utcnow
 from ..extensions import db
 from ..ledger.models import LedgerEntry, LedgerKind
 from ..registry.models import Organisation, School
-from .models import MatchDraw, MatchPledge, MatchScope, PledgeState
+from .models import CampaignMatchTotal, MatchDraw, MatchPledge, MatchScope, PledgeState
 
 
 def pool_source(pledge_id: int, draw_id: int, suffix: str = "") -> str:
@@ -98,9 +98,26 @@ def take(pledge_id: int, wanted: int) -> int:
     return amount if result.rowcount == 1 else 0
 
 
-def _give_back_to_pool(pledge_id: int) -> None:
-    """Recompute nothing: the caller moved ``remaining`` by SQL; drop the stale attribute."""
-    _expire_pool(pledge_id)
+def _move_campaign_total(campaign_id: int, delta: int) -> None:
+    """``matched = matched + :delta`` for the campaign (its row made on its first match)."""
+    update = (
+        sa.update(CampaignMatchTotal)
+        .where(CampaignMatchTotal.campaign_id == campaign_id)
+        .values(matched_satang=CampaignMatchTotal.matched_satang + delta)
+    )
+    options = {"synchronize_session": False}
+    if db.session.execute(update, execution_options=options).rowcount == 0:
+        add_unique(CampaignMatchTotal(campaign_id=campaign_id, matched_satang=0))
+        db.session.execute(update, execution_options=options)
+    total = db.session.identity_map.get(identity_key(CampaignMatchTotal, campaign_id))
+    if total is not None:
+        db.session.expire(total, ["matched_satang"])
+
+
+def _match_row(campaign_id: int, amount: int, kind: LedgerKind, source: str, label: str) -> None:
+    """The ledger row (and the campaign's counters) and the campaign's match total."""
+    record_money(campaign_id, amount_satang=amount, kind=kind, source=source, public_label=label)
+    _move_campaign_total(campaign_id, amount)
 
 
 def draw_for_gift(
@@ -141,12 +158,12 @@ def draw_for_gift(
         )
         db.session.add(draw)
         db.session.flush()
-        record_money(
+        _match_row(
             campaign_id,
-            amount_satang=amount,
-            kind=LedgerKind.MATCH,
-            source=pool_source(pledge_id, draw.id),
-            public_label=_sponsor_name(pledge.organisation_id),
+            amount,
+            LedgerKind.MATCH,
+            pool_source(pledge_id, draw.id),
+            _sponsor_name(pledge.organisation_id),
         )
         total += amount
     return total
@@ -170,13 +187,13 @@ def give_back(draw: MatchDraw, amount: int, suffix: str, *, release: bool = Fals
         .values(remaining_satang=MatchPledge.remaining_satang + amount),
         execution_options={"synchronize_session": False},
     )
-    _give_back_to_pool(draw.pledge_id)
-    record_money(
+    _expire_pool(draw.pledge_id)
+    _match_row(
         draw.campaign_id,
-        amount_satang=-amount,
-        kind=LedgerKind.MATCH_RETURNED,
-        source=pool_source(draw.pledge_id, draw.id, suffix),
-        public_label=_sponsor_name(draw.pledge.organisation_id),
+        -amount,
+        LedgerKind.MATCH_RETURNED,
+        pool_source(draw.pledge_id, draw.id, suffix),
+        _sponsor_name(draw.pledge.organisation_id),
     )
 
 
@@ -190,12 +207,12 @@ def _draw_again(draw: MatchDraw, amount: int, suffix: str) -> None:
         expected={"returned_satang": draw.returned_satang},
         values={"returned_satang": draw.returned_satang - taken},
     )
-    record_money(
+    _match_row(
         draw.campaign_id,
-        amount_satang=taken,
-        kind=LedgerKind.MATCH,
-        source=pool_source(draw.pledge_id, draw.id, suffix),
-        public_label=_sponsor_name(draw.pledge.organisation_id),
+        taken,
+        LedgerKind.MATCH,
+        pool_source(draw.pledge_id, draw.id, suffix),
+        _sponsor_name(draw.pledge.organisation_id),
     )
 
 
@@ -230,10 +247,12 @@ def release_gift(offline_gift_id: int, suffix: str) -> None:
 
 def release_campaign(campaign_id: int) -> int:
     """Give every match of a campaign back to its pool for good (all-or-nothing missed)."""
+    # Pools in drawing order, as every draw locks them: no two transactions wait on each other.
     draws = db.session.scalars(
         sa.select(MatchDraw)
+        .join(MatchPledge, MatchPledge.id == MatchDraw.pledge_id)
         .where(MatchDraw.campaign_id == campaign_id, MatchDraw.released.is_(False))
-        .order_by(MatchDraw.id)
+        .order_by(MatchPledge.ends_at, MatchPledge.id, MatchDraw.id)
     ).all()
     released = 0
     for draw in draws:
@@ -281,3 +300,25 @@ def check_pools() -> list[str]:
     for pledge_id in sorted(set(ledger) - seen):
         problems.append(f"ledger match rows for unknown match pool {pledge_id}")
     return problems
+
+
+def check_campaign_matches() -> list[str]:
+    """Each campaign's cached match total against its ``match`` / ``match_returned`` rows."""
+    rows = dict(
+        db.session.execute(
+            sa.select(LedgerEntry.campaign_id, sa.func.sum(LedgerEntry.amount_satang))
+            .where(LedgerEntry.kind.in_([LedgerKind.MATCH, LedgerKind.MATCH_RETURNED]))
+            .group_by(LedgerEntry.campaign_id)
+        ).all()
+    )
+    cached = dict(
+        db.session.execute(
+            sa.select(CampaignMatchTotal.campaign_id, CampaignMatchTotal.matched_satang)
+        ).all()
+    )
+    return [
+        f"campaign {campaign_id}: cached matches {cached.get(campaign_id, 0)} satang; "
+        f"ledger {int(rows.get(campaign_id) or 0)} satang"
+        for campaign_id in sorted(set(rows) | set(cached))
+        if int(rows.get(campaign_id) or 0) != cached.get(campaign_id, 0)
+    ]

@@ -10,7 +10,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..registry.hooks import organisation_page
 from .draws import covering_pools
-from .models import MatchDraw, MatchPledge, PledgeState
+from .models import CampaignMatchTotal, MatchPledge, PledgeState
 
 
 @campaign_page.connect
@@ -28,12 +28,8 @@ def match_offers(campaign) -> dict:
         if ids
         else []
     )
-    matched = db.session.scalar(
-        sa.select(
-            sa.func.coalesce(sa.func.sum(MatchDraw.drawn_satang - MatchDraw.returned_satang), 0)
-        ).where(MatchDraw.campaign_id == campaign.id)
-    )
-    return {"match_offers": offers, "matched_satang": int(matched or 0)}
+    total = db.session.get(CampaignMatchTotal, campaign.id)
+    return {"match_offers": offers, "matched_satang": total.matched_satang if total else 0}
 
 
 @organisation_page.connect

@@ -31,3 +31,4 @@ def release_offline_gift(gift, **extra) -> None:
 
 
 register_check("match pools", draws.check_pools)
+register_check("campaign matches", draws.check_campaign_matches)

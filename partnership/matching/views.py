@@ -32,9 +32,13 @@ ACTIONS = {
 
 
 def _pledge_form(lang: str) -> PledgeForm:
+    """The form with its choices: campaigns taking gifts (and, for staff, drafts)."""
+    states = [CampaignState.LIVE, CampaignState.FUNDED]
+    if current_user.is_staff:
+        states.append(CampaignState.DRAFT)
     campaigns = db.session.execute(
         sa.select(Campaign.id, Campaign.title)
-        .where(Campaign.state.in_([CampaignState.DRAFT, CampaignState.LIVE, CampaignState.FUNDED]))
+        .where(Campaign.state.in_(states))
         .order_by(Campaign.title)
     ).all()
     programmes = db.session.scalars(sa.select(Programme).order_by(Programme.id.desc())).all()

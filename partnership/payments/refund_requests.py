@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.transitions import add_unique, compare_and_set
 from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
 from ..extensions import db
-from .client import PaymentProviderDown, PaymentRequestRefused, refund
+from .client import PaymentProviderDown, PaymentRequestRefused, PaymentsNotConfigured, refund
 from .models import WAITING_REFUND_STATUSES, Donation, DonationRefund
 
 
@@ -93,7 +93,8 @@ def request_refund(
 def send_refund(row: RefundRequest) -> bool:
     """Ask Stripe (again, with the same key) for an unanswered request; True once answered.
 
-    Stripe down: the row stays ``requested`` for the next attempt. Stripe refusing: ``refused``.
+    Stripe down (or not configured): the row stays ``requested`` for the next attempt. Stripe
+    refusing: ``refused``.
     """
     if row.status != UNANSWERED:
         return True
@@ -113,7 +114,7 @@ def send_refund(row: RefundRequest) -> bool:
             donation_id=donation.id,
             reason="requested_by_customer",
         )
-    except PaymentProviderDown:
+    except (PaymentProviderDown, PaymentsNotConfigured):
         return False
     except PaymentRequestRefused as error:
         compare_and_set(

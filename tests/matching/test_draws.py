@@ -155,3 +155,16 @@ def test_verify_names_a_campaign_whose_total_is_broken(make_campaign, make_pledg
     db.session.commit()
     (problem,) = verify()
     assert f"campaign {campaign.id} (โน้ตบุ๊กเสีย)" in problem
+
+
+def test_verify_names_a_campaign_whose_match_total_is_broken(make_campaign, make_pledge, pay):
+    from partnership.matching.models import CampaignMatchTotal
+
+    campaign = make_campaign(goal_satang=10_000_000)
+    make_pledge(campaign, cap_satang=100_000)
+    pay(campaign, 10_000)
+    assert db.session.get(CampaignMatchTotal, campaign.id).matched_satang == 10_000
+    db.session.execute(sa.update(CampaignMatchTotal).values(matched_satang=9_000))
+    db.session.commit()
+    (problem,) = verify()
+    assert problem.startswith(f"campaign {campaign.id}: cached matches 9000 satang")
