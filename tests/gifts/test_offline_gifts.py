@@ -168,3 +168,39 @@ def test_a_pool_matches_offline_gifts_only_if_it_says_so(
     assert reload(campaign).raised_satang == 0
     assert reload(pledge).remaining_satang == 1_000_000
     assert verify() == []
+
+
+@pytest.mark.parametrize(("from_state", "to_state"), [(a, b) for a in GiftState for b in GiftState])
+def test_every_gift_transition(make_campaign, from_state, to_state):
+    from partnership.gifts.models import GiftMethod
+    from partnership.gifts.services import (
+        TRANSITIONS,
+        IllegalGiftTransition,
+        record_gift,
+        reverse_gift,
+    )
+
+    campaign = make_campaign(goal_satang=10_000_000)
+    gift = record_gift(
+        campaign,
+        method=GiftMethod.CASH,
+        amount_satang=10_000,
+        received_on=utcnow().date(),
+        reference="R-1",
+        donor_name="ผู้ให้",
+    )
+    if from_state != GiftState.RECORDED:
+        reverse_gift(gift, from_state, reason="setup")
+    db.session.commit()
+    rows_before = db.session.scalar(sa.select(sa.func.count(LedgerEntry.id)))
+    if to_state in TRANSITIONS[from_state]:
+        reverse_gift(gift, to_state, reason="because")
+        db.session.commit()
+        assert reload(gift).state == to_state
+        assert db.session.scalar(sa.select(sa.func.count(LedgerEntry.id))) == rows_before + 1
+    else:
+        with pytest.raises(IllegalGiftTransition):
+            reverse_gift(gift, to_state, reason="because")
+        db.session.rollback()
+        assert db.session.scalar(sa.select(sa.func.count(LedgerEntry.id))) == rows_before
+    assert verify() == []

@@ -133,3 +133,25 @@ def test_staff_only(client, login_as, paid, fake_stripe, role):
     )
     assert response.status_code in (302, 401, 403)
     assert fake_stripe.requests_to(*REFUNDS) == []
+
+
+def test_a_promptpay_refund_stays_pending_until_the_donor_answers(
+    client, login_as, make_campaign, give, hooked, fake_stripe
+):
+    campaign = make_campaign(goal_satang=10_000_000)
+    donation, session_id = give(campaign, custom_amount="300")
+    hooked.pay(session_id, method="promptpay")
+    login_as("staff")
+    page = client.get(f"/staff/payments/donations/{donation.id}").get_data(as_text=True)
+    client.post(
+        f"/staff/payments/donations/{donation.id}", data={"amount": "", "nonce": nonce_of(page)}
+    )
+    (refund,) = fake_stripe.refunds.values()
+    assert refund["status"] == "requires_action"
+    fake_stripe.deliver_outbox()
+    page = client.get(f"/staff/payments/donations/{donation.id}").get_data(as_text=True)
+    assert "Refund pending" in page and "bank details" in page
+    fake_stripe.complete_refund(refund["id"])
+    page = client.get(f"/staff/payments/donations/{donation.id}").get_data(as_text=True)
+    assert "Refund pending" not in page
+    assert reload(donation).state == DonationState.REFUNDED

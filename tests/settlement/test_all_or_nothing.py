@@ -175,3 +175,16 @@ def test_an_interrupted_run_finishes_without_refunding_twice(
     assert set(db.session.scalars(sa.select(Donation.state))) == {DonationState.REFUNDED}
     assert reload(pledge).remaining_satang == 1_000_000
     assert verify() == []
+
+
+def test_a_lost_answer_is_asked_again_with_the_same_key(stripe_app, fake_stripe, failed_campaign):
+    """Stripe refunds, but its answer is lost: the SDK's retry gets the stored answer."""
+    campaign, _ = failed_campaign
+    assert end_due() == [campaign.id]
+    db.session.commit()
+    fake_stripe.timeout_next(seconds=1.0)  # beyond the client's 0.5 s
+    (report,) = settle_failed()
+    assert report.waiting == [] and report.answered == len(GIFTS)
+    assert len(fake_stripe.refunds) == len(GIFTS)
+    keys = [r.idempotency_key for r in refund_requests_sent(fake_stripe)]
+    assert len(keys) == len(GIFTS) + 1 and len(set(keys)) == len(GIFTS)
