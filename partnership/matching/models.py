@@ -13,6 +13,7 @@ from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
 from ..extensions import db
 
 if TYPE_CHECKING:
+    from ..campaigns.models import Campaign
     from ..registry.models import Organisation
 
 
@@ -111,10 +112,16 @@ class MatchPledge(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     organisation: Mapped[Organisation] = relationship()
+    campaign: Mapped[Campaign | None] = relationship()
 
     @property
     def used_satang(self) -> int:
         return self.cap_satang - self.remaining_satang
+
+    def province_label(self, lang: str = "th") -> str:
+        from ..registry.provinces import province_name
+
+        return province_name(self.province_code, lang) if self.province_code else ""
 
     @property
     def ratio_label(self) -> str:
