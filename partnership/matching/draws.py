@@ -21,7 +21,7 @@ from sqlalchemy.orm.util import identity_key
 
 from ..campaigns.models import GIVING_STATES, Campaign
 from ..campaigns.services import record_money
-from ..core.transitions import add_unique, compare_and_set
+from ..core.transitions import add_unique, compare_and_set, lock_row
 from ..db_types import utcnow
 from ..extensions import db
 from ..ledger.models import LedgerEntry, LedgerKind
@@ -246,7 +246,12 @@ def release_gift(offline_gift_id: int, suffix: str) -> None:
 
 
 def release_campaign(campaign_id: int) -> int:
-    """Give every match of a campaign back to its pool for good (all-or-nothing missed)."""
+    """Give every match of a campaign back to its pool for good (all-or-nothing missed).
+
+    The campaign row is locked first, as a webhook's refund row locks it before it touches
+    draws and pools: the two wait for each other in one order, never in a circle.
+    """
+    lock_row(Campaign, campaign_id)
     # Pools in drawing order, as every draw locks them: no two transactions wait on each other.
     draws = db.session.scalars(
         sa.select(MatchDraw)

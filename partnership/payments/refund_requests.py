@@ -154,3 +154,19 @@ def pending_requests(donation: Donation) -> list[RefundRequest]:
         or r.stripe_refund_id not in reported
         or reported[r.stripe_refund_id] in WAITING_REFUND_STATUSES
     ]
+
+
+def unreported_satang(donation: Donation) -> int:
+    """What requests not yet reported by any webhook will take out (not yet in ``refunded``)."""
+    reported = set(
+        db.session.scalars(
+            sa.select(DonationRefund.stripe_refund_id).where(
+                DonationRefund.donation_id == donation.id
+            )
+        )
+    )
+    return sum(
+        r.amount_satang
+        for r in pending_requests(donation)
+        if r.stripe_refund_id is None or r.stripe_refund_id not in reported
+    )

@@ -34,6 +34,7 @@ from ..payments.refund_requests import (
     refundable_satang,
     request_refund,
     send_refund,
+    unreported_satang,
 )
 
 
@@ -139,7 +140,8 @@ def settle_campaign(
             after_each(row.donation_id)
     for donation_id in _unrequested(campaign_id):
         donation = db.session.get(Donation, donation_id)
-        amount = refundable_satang(donation)
+        # Less what staff asked for that no webhook has reported yet (it will leave too).
+        amount = refundable_satang(donation) - unreported_satang(donation)
         if amount <= 0:
             continue
         row = request_refund(

@@ -19,7 +19,7 @@ from partnership.matching.models import MatchScope, PledgeState
 from partnership.matching.pledges import create_pledge, decide
 from partnership.notifications.models import OutgoingMail
 from partnership.payments.models import Donation, DonationState
-from partnership.payments.refund_requests import RefundRequest
+from partnership.payments.refund_requests import RefundCause, RefundRequest
 from partnership.settlement.services import settle_failed
 from tests.crowd import reload
 from tests.factories import english  # noqa: F401
@@ -188,3 +188,25 @@ def test_a_lost_answer_is_asked_again_with_the_same_key(stripe_app, fake_stripe,
     assert len(fake_stripe.refunds) == len(GIFTS)
     keys = [r.idempotency_key for r in refund_requests_sent(fake_stripe)]
     assert len(keys) == len(GIFTS) + 1 and len(set(keys)) == len(GIFTS)
+
+
+def test_a_staff_refund_not_yet_reported_is_not_refunded_again(
+    stripe_app, fake_stripe, failed_campaign
+):
+    from partnership.payments.refund_requests import request_refund, send_refund
+
+    campaign, _ = failed_campaign
+    first = db.session.scalars(sa.select(Donation).order_by(Donation.id)).first()
+    row = request_refund(first, 10_000, cause=RefundCause.STAFF, key="staff-refund-x")
+    db.session.commit()
+    assert send_refund(row)
+    db.session.commit()  # Stripe made it; its webhook has not arrived yet
+    close_due(stripe_app)
+    amounts = sorted(r["amount"] for r in fake_stripe.refunds.values())
+    assert amounts == sorted([10_000, GIFTS[0] - 10_000, *GIFTS[1:]])
+    assert all(r["status"] == "succeeded" for r in fake_stripe.refunds.values())
+    fake_stripe.deliver_outbox()
+    db.session.expire_all()
+    assert set(db.session.scalars(sa.select(Donation.state))) == {DonationState.REFUNDED}
+    assert reload(campaign).raised_satang == 10_000  # the cheque
+    assert verify() == []
