@@ -168,3 +168,21 @@ def test_verify_names_a_campaign_whose_match_total_is_broken(make_campaign, make
     db.session.commit()
     (problem,) = verify()
     assert problem.startswith(f"campaign {campaign.id}: cached matches 9000 satang")
+
+
+def test_a_pool_outside_its_dates_draws_nothing(make_campaign, make_pledge, pay):
+    from datetime import timedelta
+
+    from partnership.db_types import utcnow
+
+    campaign = make_campaign(goal_satang=10_000_000)
+    later = make_pledge(campaign, cap_satang=100_000)
+    db.session.execute(
+        sa.update(MatchPledge)
+        .where(MatchPledge.id == later.id)
+        .values(starts_at=utcnow() + timedelta(days=1), ends_at=utcnow() + timedelta(days=9))
+    )
+    db.session.commit()
+    pay(campaign, 10_000)
+    assert reload(campaign).raised_satang == 10_000
+    assert reload(later).remaining_satang == 100_000

@@ -210,3 +210,30 @@ def test_a_staff_refund_not_yet_reported_is_not_refunded_again(
     assert set(db.session.scalars(sa.select(Donation.state))) == {DonationState.REFUNDED}
     assert reload(campaign).raised_satang == 10_000  # the cheque
     assert verify() == []
+
+
+def test_a_gift_paid_after_the_end_is_refunded_by_the_next_run(
+    stripe_app, fake_stripe, failed_campaign, give, hooked
+):
+    campaign, pledge = failed_campaign
+    db.session.execute(
+        sa.update(Campaign)
+        .where(Campaign.id == campaign.id)
+        .values(ends_at=utcnow() + timedelta(days=1))
+    )
+    db.session.commit()
+    _, late_session = give(campaign, custom_amount="250")  # started before the end
+    db.session.execute(
+        sa.update(Campaign)
+        .where(Campaign.id == campaign.id)
+        .values(ends_at=utcnow() - timedelta(minutes=1))
+    )
+    db.session.commit()
+    close_due(stripe_app)
+    assert len(fake_stripe.refunds) == len(GIFTS)
+    hooked.pay(late_session)  # PromptPay-like lateness: paid after the campaign failed
+    db.session.expire_all()
+    assert reload(pledge).remaining_satang == 1_000_000  # an ended campaign draws no match
+    output = close_due(stripe_app)
+    assert "1 refund(s) requested" in output
+    assert sorted(r["amount"] for r in fake_stripe.refunds.values()) == sorted([*GIFTS, 25_000])
