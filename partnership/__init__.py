@@ -71,8 +71,11 @@ def register_blueprints(app: Flask) -> None:
     from .campaigns.views import bp as campaigns_bp
     from .campaigns.views_staff import bp as campaigns_staff_bp
     from .core.views import bp as core_bp
+    from .gifts.views import bp as gifts_bp
+    from .matching.views import bp as matching_bp
     from .notifications.views import bp as notifications_bp
     from .payments.giving import bp as giving_bp
+    from .payments.views_donation import bp as donation_staff_bp
     from .payments.views_staff import bp as payments_staff_bp
     from .payments.webhooks import bp as webhooks_bp
     from .programmes.views import bp as programmes_bp
@@ -82,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from .review.views_decisions import bp as decisions_bp
     from .review.views_member import bp as review_bp
     from .review.views_staff import bp as review_staff_bp
+    from .settlement.views import bp as settlement_bp
     from .site.views import bp as site_bp
 
     for bp in (
@@ -102,8 +106,12 @@ def register_blueprints(app: Flask) -> None:
         campaigns_staff_bp,
         giving_bp,
         payments_staff_bp,
+        donation_staff_bp,
         webhooks_bp,
         receipts_bp,
+        gifts_bp,
+        matching_bp,
+        settlement_bp,
     ):
         app.register_blueprint(bp)
 

@@ -15,9 +15,12 @@ from .campaigns.models import (  # noqa: F401
     CampaignPhoto,
     ProgrammeFunding,
 )
+from .gifts.models import OfflineGift  # noqa: F401
 from .ledger.models import LedgerEntry  # noqa: F401
+from .matching.models import CampaignMatchTotal, MatchDraw, MatchPledge  # noqa: F401
 from .notifications.models import OutgoingMail  # noqa: F401
 from .payments.models import Donation, DonationRefund, StripeEvent  # noqa: F401
+from .payments.refund_requests import RefundRequest  # noqa: F401
 from .payments.tax import DonationTaxInfo  # noqa: F401
 from .programmes.models import Programme, ProgrammeEvent, RubricCriterion  # noqa: F401
 from .receipts.models import Receipt, ReceiptCounter, TaxExport  # noqa: F401

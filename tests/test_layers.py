@@ -35,6 +35,12 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"payments"}),
     # receipts: numbers given when a donation is paid (payments' signal), the PDF, tax exports
     frozenset({"receipts"}),
+    # offline gifts (bank transfers, cheques, cash): ledger rows through campaigns' counters
+    frozenset({"gifts"}),
+    # matching pools draw on paid donations and offline gifts (payments' and gifts' signals)
+    frozenset({"matching"}),
+    # all-or-nothing settlement: refunds through payments, releases matches, lists gifts
+    frozenset({"settlement"}),
     # the front pages read every feature; nothing reads them
     frozenset({"site"}),
     # wiring: the app factory, the table list for Alembic, CLI commands, demo data

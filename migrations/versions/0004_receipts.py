@@ -1,7 +1,7 @@
 """receipts
 
 Revision ID: 0004_receipts
-Revises: 0001
+Revises: 0003_matching_offline
 Create Date: 2026-12-05 14:15:18.088320
 
 """
@@ -14,7 +14,7 @@ import partnership.db_types
 
 # revision identifiers, used by Alembic.
 revision = "0004_receipts"
-down_revision = "0001"
+down_revision = "0003_matching_offline"
 branch_labels = None
 depends_on = None
 

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from ..core.database import writing_transactions
 from ..extensions import db
+from .hooks import after_close_due
 from .services import close_due
 
 campaigns_cli = AppGroup("campaigns", help="Crowdfunding campaigns.")
@@ -18,4 +19,8 @@ def close_due_command() -> None:
     with writing_transactions():
         ended = close_due()
         db.session.commit()
-    click.echo(f"Ended {len(ended)} campaign(s)." + (f" {ended}" if ended else ""))
+        click.echo(f"Ended {len(ended)} campaign(s)." + (f" {ended}" if ended else ""))
+        # Every run settles what earlier runs left unfinished, not only what it ended now.
+        for _receiver, line in after_close_due.send():
+            if line:
+                click.echo(line)

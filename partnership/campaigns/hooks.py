@@ -22,3 +22,10 @@ def sections_for(campaign) -> dict:
     for _receiver, values in campaign_page.send(campaign):
         context.update(values or {})
     return context
+
+
+#: Sent (no sender) by ``flask campaigns close-due`` after it committed the campaigns it ended,
+#: outside any transaction: receivers settle ended campaigns (an all-or-nothing refund run) and
+#: commit their own work, step by step, so that an interrupted run can simply run again.
+#: Each receiver returns a line for the command's output.
+after_close_due = _signals.signal("campaigns after close-due")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .campaigns import seed_campaigns
+from .matching import seed_matching
 from .programmes import seed_programmes
 from .receipts import seed_receipts
 from .registry import seed_registry
@@ -16,4 +17,5 @@ def seed_demo() -> list[tuple[str, str, str]]:
     accounts += seed_review()
     seed_campaigns()
     seed_receipts()
+    seed_matching()
     return accounts

@@ -18,6 +18,14 @@ class LedgerKind(LabelledEnum):
     #: A refund that failed after it was counted: the money came back.
     REFUND_REVERSED = "refund_reversed"
     DISPUTE = "dispute"
+    #: A sponsor's matching pool doubled (or more) a gift: the pool's money comes in.
+    MATCH = "match"
+    #: A refund, a void or a failed all-or-nothing campaign gave matched money back to its pool.
+    MATCH_RETURNED = "match_returned"
+    #: A bank transfer, cheque or cash that staff recorded.
+    OFFLINE_GIFT = "offline_gift"
+    #: An offline gift voided (a mistake) or returned by hand.
+    OFFLINE_GIFT_REVERSED = "offline_gift_reversed"
 
 
 LABELS[LedgerKind] = {
@@ -25,10 +33,28 @@ LABELS[LedgerKind] = {
     LedgerKind.REFUND: _l("Refund"),
     LedgerKind.REFUND_REVERSED: _l("Refund cancelled"),
     LedgerKind.DISPUTE: _l("Disputed payment"),
+    LedgerKind.MATCH: _l("Matched by a sponsor"),
+    LedgerKind.MATCH_RETURNED: _l("Match returned to the sponsor"),
+    LedgerKind.OFFLINE_GIFT: _l("Offline gift"),
+    LedgerKind.OFFLINE_GIFT_REVERSED: _l("Offline gift voided or returned"),
 }
 
 #: Kinds that bring money in (positive rows) and take it out (negative rows).
-INFLOWS = frozenset({LedgerKind.DONATION_PAID, LedgerKind.REFUND_REVERSED})
+INFLOWS = frozenset(
+    {
+        LedgerKind.DONATION_PAID,
+        LedgerKind.REFUND_REVERSED,
+        LedgerKind.MATCH,
+        LedgerKind.OFFLINE_GIFT,
+    }
+)
+#: The CHECK tying a row's sign to its kind (kept in one place for the migration).
+SIGN_MATCHES_KIND = (
+    "(kind IN ('donation_paid', 'refund_reversed', 'match', 'offline_gift')"
+    " AND amount_satang > 0)"
+    " OR (kind IN ('refund', 'dispute', 'match_returned', 'offline_gift_reversed')"
+    " AND amount_satang < 0)"
+)
 
 
 class LedgerEntry(db.Model):
@@ -37,11 +63,7 @@ class LedgerEntry(db.Model):
     __tablename__ = "ledger_entries"
     __table_args__ = (
         sa.CheckConstraint("amount_satang <> 0", name="amount_not_zero"),
-        sa.CheckConstraint(
-            "(kind IN ('donation_paid', 'refund_reversed') AND amount_satang > 0)"
-            " OR (kind IN ('refund', 'dispute') AND amount_satang < 0)",
-            name="sign_matches_kind",
-        ),
+        sa.CheckConstraint(SIGN_MATCHES_KIND, name="sign_matches_kind"),
         # One row of a kind per source: a webhook delivered twice cannot write twice.
         sa.UniqueConstraint("source", "kind"),
         sa.Index("ix_ledger_entries_campaign_id_id", "campaign_id", "id"),

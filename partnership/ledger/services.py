@@ -88,6 +88,16 @@ def register_cache(name: str, reader: CacheReader) -> None:
     CACHES[name] = reader
 
 
+#: Further checks of money kept beside the ledger (a matching pool's remainder): each returns
+#: its problems as readable lines naming what is wrong.
+Check = Callable[[], Iterable[str]]
+CHECKS: dict[str, Check] = {}
+
+
+def register_check(name: str, check: Check) -> None:
+    CHECKS[name] = check
+
+
 def verify() -> list[str]:
     """Every difference between the rows and the registered caches, as readable lines."""
     actual = totals_by_campaign()
@@ -105,4 +115,6 @@ def verify() -> list[str]:
                 )
         for campaign_id in sorted(set(actual) - seen):
             problems.append(f"ledger rows for unknown campaign {campaign_id}")
+    for check in CHECKS.values():
+        problems.extend(check())
     return problems

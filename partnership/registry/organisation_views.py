@@ -13,6 +13,7 @@ from ..extensions import db
 from ..permissions import load_or_404, staff_required
 from . import services
 from .forms import OrganisationForm, OrganisationSearchForm, PartnershipForm
+from .hooks import sections_for
 from .models import Organisation, OrganisationKind, Partnership, PartnershipRole, School, Sector
 
 bp = Blueprint("organisations", __name__)
@@ -54,6 +55,7 @@ def organisation(organisation_id: int):
         can_edit=organisation.can_edit(current_user),
         can_manage=organisation.can_manage(current_user),
         today=services.today(),
+        **sections_for(organisation),
     )
 
 

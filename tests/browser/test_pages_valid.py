@@ -125,6 +125,12 @@ PAGES: list[Page] = [
     Page("/staff/payments/events", role="staff"),
     # Receipts and e-Donation (issue 9).
     Page("/staff/receipts", role="staff"),
+    # Matching, offline gifts, staff refunds, all-or-nothing (issue 9).
+    Page("/organisations/{organisation_id}/pledges/new", role="sponsor"),
+    Page("/staff/matching", role="staff"),
+    Page("/staff/campaigns/{campaign_id}/gifts", role="staff"),
+    Page("/staff/payments/donations/1", role="staff"),
+    Page("/staff/settlement/", role="staff"),
     # Pages with a message or with form errors, not only in their default state (issue 7).
     Page("/my/applications", state="redirected to log in, with a message"),
     Page(

@@ -1,0 +1,1 @@
+"""Offline gifts: bank transfers, cheques and cash that staff record, void or return by hand."""

@@ -1,0 +1,101 @@
+"""Staff pages: a campaign's offline gifts, recording one, voiding one, its slip."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..applications.storage import get_storage
+from ..campaigns.models import Campaign
+from ..extensions import db
+from ..permissions import load_or_404, staff_required
+from .forms import OfflineGiftForm, ReasonForm
+from .models import GiftMethod, GiftState, OfflineGift
+from .services import IllegalGiftTransition, SlipRefused, record_gift, reverse_gift, store_slip
+
+bp = Blueprint("gifts", __name__, url_prefix="/staff")
+
+
+def _page(campaign: Campaign, form: OfflineGiftForm, status: int = 200):
+    gifts = db.session.scalars(
+        sa.select(OfflineGift)
+        .where(OfflineGift.campaign_id == campaign.id)
+        .order_by(OfflineGift.id.desc())
+    ).all()
+    return (
+        render_template(
+            "gifts/campaign_gifts.html",
+            campaign=campaign,
+            form=form,
+            gifts=gifts,
+            reason_form=ReasonForm(formdata=None),
+        ),
+        status,
+    )
+
+
+@bp.route("/campaigns/<int:campaign_id>/gifts", methods=["GET", "POST"])
+@staff_required
+def campaign_gifts(campaign_id: int):
+    campaign = db.get_or_404(Campaign, campaign_id)
+    form = OfflineGiftForm()
+    if not form.validate_on_submit():
+        return _page(campaign, form, 422 if request.method == "POST" else 200)
+    slip_key = None
+    upload = form.slip.data
+    if upload and getattr(upload, "filename", ""):
+        data = upload.read()
+        try:
+            slip_key = store_slip(data)
+        except SlipRefused as error:
+            form.slip.errors = [str(error)]
+            return _page(campaign, form, 422)
+    gift = record_gift(
+        campaign,
+        method=GiftMethod(form.method.data),
+        amount_satang=form.amount_satang,
+        received_on=form.received,
+        reference=form.reference.data,
+        donor_name=form.donor_name.data,
+        email=form.email.data or "",
+        anonymous=form.anonymous.data,
+        slip_key=slip_key,
+        actor=current_user,
+    )
+    db.session.commit()
+    flash(_("The gift of %(name)s is recorded.", name=gift.donor_name), "success")
+    return redirect(url_for("gifts.campaign_gifts", campaign_id=campaign.id), 303)
+
+
+@bp.post("/gifts/<int:gift_id>/void")
+@staff_required
+def void_gift(gift_id: int):
+    gift = load_or_404(OfflineGift, gift_id, "edit")
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Say why the gift is voided."), "error")
+        return redirect(url_for("gifts.campaign_gifts", campaign_id=gift.campaign_id), 303)
+    try:
+        reverse_gift(gift, GiftState.VOIDED, reason=form.reason.data, actor=current_user)
+    except IllegalGiftTransition:
+        flash(_("This gift was already voided or returned."), "info")
+        return redirect(url_for("gifts.campaign_gifts", campaign_id=gift.campaign_id), 303)
+    db.session.commit()
+    flash(_("The gift is voided; a reversing row is in the ledger."), "success")
+    return redirect(url_for("gifts.campaign_gifts", campaign_id=gift.campaign_id), 303)
+
+
+@bp.get("/gifts/<int:gift_id>/slip")
+@staff_required
+def slip(gift_id: int):
+    gift = load_or_404(OfflineGift, gift_id, "view")
+    if not gift.slip_key:
+        abort(404)
+    content_type = "image/png" if gift.slip_key.endswith(".png") else "image/jpeg"
+    return Response(
+        get_storage().load(gift.slip_key),
+        mimetype=content_type,
+        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
+    )

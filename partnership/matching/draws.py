@@ -1,0 +1,329 @@
+"""Drawing matches from pools, giving them back, and checking every pool against the ledger.
+
+Order: a gift is matched by every pool that covers it, each by its own ratio, **the pool that
+ends first drawing first, then the oldest pledge** (so money that would expire is used
+before money that would wait). Each draw locks its pool row and takes
+``min(wanted, remaining)`` with ``UPDATE … SET remaining = remaining - :d WHERE id = :id AND
+remaining >= :d``: a pool is never overspent, however many webhooks arrive at once, and a gift
+that meets a nearly empty pool takes what is left.
+
+Every draw and every return is a ledger row of the campaign (``match`` / ``match_returned``)
+whose source starts with ``match:<pool id>:`` so that ``flask ledger verify`` can sum each
+pool's rows and compare them with its ``cap - remaining``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm.util import identity_key
+
+from ..campaigns.models import GIVING_STATES, Campaign
+from ..campaigns.services import record_money
+from ..core.transitions import add_unique, compare_and_set, lock_row
+from ..db_types import utcnow
+from ..extensions import db
+from ..ledger.models import LedgerEntry, LedgerKind
+from ..registry.models import Organisation, School
+from .models import CampaignMatchTotal, MatchDraw, MatchPledge, MatchScope, PledgeState
+
+
+def pool_source(pledge_id: int, draw_id: int, suffix: str = "") -> str:
+    """The ledger source of a draw (or, with a suffix, of a return): names its pool."""
+    return f"match:{pledge_id}:{draw_id}" + (f":{suffix}" if suffix else "")[:80]
+
+
+def covering_pools(campaign: Campaign, now: datetime, *, offline: bool) -> list[int]:
+    """Ids of the approved pools that match a gift to ``campaign`` now, in drawing order."""
+    province = sa.select(School.province_code).where(School.id == campaign.school_id)
+    query = (
+        sa.select(MatchPledge.id)
+        .where(
+            MatchPledge.state == PledgeState.APPROVED,
+            MatchPledge.starts_at <= now,
+            MatchPledge.ends_at > now,
+            MatchPledge.remaining_satang > 0,
+            sa.or_(
+                sa.and_(
+                    MatchPledge.scope == MatchScope.CAMPAIGN,
+                    MatchPledge.campaign_id == campaign.id,
+                ),
+                sa.and_(
+                    MatchPledge.scope == MatchScope.PROGRAMME,
+                    MatchPledge.programme_id == campaign.programme_id,
+                ),
+                sa.and_(
+                    MatchPledge.scope == MatchScope.PROVINCE,
+                    MatchPledge.province_code == province.scalar_subquery(),
+                ),
+            ),
+        )
+        .order_by(MatchPledge.ends_at, MatchPledge.id)
+    )
+    if offline:
+        query = query.where(MatchPledge.counts_offline.is_(True))
+    return list(db.session.scalars(query))
+
+
+def _expire_pool(pledge_id: int) -> None:
+    pledge = db.session.identity_map.get(identity_key(MatchPledge, pledge_id))
+    if pledge is not None:
+        db.session.expire(pledge, ["remaining_satang"])
+
+
+def take(pledge_id: int, wanted: int) -> int:
+    """Take up to ``wanted`` from an approved pool, never beyond its remainder; what was taken."""
+    if wanted <= 0:
+        return 0
+    remaining = db.session.scalar(
+        sa.select(MatchPledge.remaining_satang)
+        .where(MatchPledge.id == pledge_id, MatchPledge.state == PledgeState.APPROVED)
+        .with_for_update()
+    )
+    amount = min(wanted, remaining or 0)
+    if amount <= 0:
+        return 0
+    result = db.session.execute(
+        sa.update(MatchPledge)
+        .where(
+            MatchPledge.id == pledge_id,
+            MatchPledge.state == PledgeState.APPROVED,
+            MatchPledge.remaining_satang >= amount,
+        )
+        .values(remaining_satang=MatchPledge.remaining_satang - amount),
+        execution_options={"synchronize_session": False},
+    )
+    _expire_pool(pledge_id)
+    return amount if result.rowcount == 1 else 0
+
+
+def _move_campaign_total(campaign_id: int, delta: int) -> None:
+    """``matched = matched + :delta`` for the campaign (its row made on its first match)."""
+    update = (
+        sa.update(CampaignMatchTotal)
+        .where(CampaignMatchTotal.campaign_id == campaign_id)
+        .values(matched_satang=CampaignMatchTotal.matched_satang + delta)
+    )
+    options = {"synchronize_session": False}
+    if db.session.execute(update, execution_options=options).rowcount == 0:
+        add_unique(CampaignMatchTotal(campaign_id=campaign_id, matched_satang=0))
+        db.session.execute(update, execution_options=options)
+    total = db.session.identity_map.get(identity_key(CampaignMatchTotal, campaign_id))
+    if total is not None:
+        db.session.expire(total, ["matched_satang"])
+
+
+def _match_row(campaign_id: int, amount: int, kind: LedgerKind, source: str, label: str) -> None:
+    """The ledger row (and the campaign's counters) and the campaign's match total."""
+    record_money(campaign_id, amount_satang=amount, kind=kind, source=source, public_label=label)
+    _move_campaign_total(campaign_id, amount)
+
+
+def draw_for_gift(
+    campaign_id: int,
+    *,
+    base_satang: int,
+    donation_id: int | None = None,
+    offline_gift_id: int | None = None,
+) -> int:
+    """Match one paid gift from every covering pool (flushed); the total drawn."""
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None or campaign.state not in GIVING_STATES:
+        return 0
+    offline = offline_gift_id is not None
+    total = 0
+    for pledge_id in covering_pools(campaign, utcnow(), offline=offline):
+        already = db.session.scalar(
+            sa.select(MatchDraw.id).where(
+                MatchDraw.pledge_id == pledge_id,
+                MatchDraw.donation_id == donation_id
+                if not offline
+                else MatchDraw.offline_gift_id == offline_gift_id,
+            )
+        )
+        if already is not None:
+            continue
+        pledge = db.session.get(MatchPledge, pledge_id)
+        amount = take(pledge_id, pledge.match_for(base_satang))
+        if amount == 0:
+            continue
+        draw = MatchDraw(
+            pledge_id=pledge_id,
+            campaign_id=campaign_id,
+            donation_id=donation_id,
+            offline_gift_id=offline_gift_id,
+            base_satang=base_satang,
+            drawn_satang=amount,
+        )
+        db.session.add(draw)
+        db.session.flush()
+        _match_row(
+            campaign_id,
+            amount,
+            LedgerKind.MATCH,
+            pool_source(pledge_id, draw.id),
+            _sponsor_name(pledge.organisation_id),
+        )
+        total += amount
+    return total
+
+
+def _sponsor_name(organisation_id: int) -> str:
+    return db.session.scalar(sa.select(Organisation.name).where(Organisation.id == organisation_id))
+
+
+def give_back(draw: MatchDraw, amount: int, suffix: str, *, release: bool = False) -> None:
+    """Return ``amount`` of a draw to its pool: a ``match_returned`` row, the pool grows."""
+    values: dict = {"returned_satang": draw.returned_satang + amount}
+    if release:
+        values["released"] = True
+    compare_and_set(draw, expected={"returned_satang": draw.returned_satang}, values=values)
+    if amount <= 0:
+        return
+    db.session.execute(
+        sa.update(MatchPledge)
+        .where(MatchPledge.id == draw.pledge_id)
+        .values(remaining_satang=MatchPledge.remaining_satang + amount),
+        execution_options={"synchronize_session": False},
+    )
+    _expire_pool(draw.pledge_id)
+    _match_row(
+        draw.campaign_id,
+        -amount,
+        LedgerKind.MATCH_RETURNED,
+        pool_source(draw.pledge_id, draw.id, suffix),
+        _sponsor_name(draw.pledge.organisation_id),
+    )
+
+
+def _draw_again(draw: MatchDraw, amount: int, suffix: str) -> None:
+    """Money came back to the gift (a failed refund): draw its match again, if the pool can."""
+    taken = take(draw.pledge_id, min(amount, draw.returned_satang))
+    if taken == 0:
+        return
+    compare_and_set(
+        draw,
+        expected={"returned_satang": draw.returned_satang},
+        values={"returned_satang": draw.returned_satang - taken},
+    )
+    _match_row(
+        draw.campaign_id,
+        taken,
+        LedgerKind.MATCH,
+        pool_source(draw.pledge_id, draw.id, suffix),
+        _sponsor_name(draw.pledge.organisation_id),
+    )
+
+
+def follow_donation(donation, source: str) -> None:
+    """Keep each of a donation's draws pro rata to what the donation still holds.
+
+    ``kept = drawn × (amount − refunded − disputed) ÷ amount`` (rounded down): a partial refund
+    returns its share, a full one returns everything, a failed refund draws it again.
+    """
+    draws = db.session.scalars(
+        sa.select(MatchDraw).where(MatchDraw.donation_id == donation.id).order_by(MatchDraw.id)
+    ).all()
+    holding = donation.amount_satang - donation.refunded_satang - donation.disputed_satang
+    for draw in draws:
+        target = 0 if draw.released else draw.drawn_satang * holding // donation.amount_satang
+        delta = draw.kept_satang - target
+        if delta > 0:
+            give_back(draw, delta, "return:" + source)
+        elif delta < 0:
+            _draw_again(draw, -delta, "redraw:" + source)
+
+
+def release_gift(offline_gift_id: int, suffix: str) -> None:
+    """A voided or returned offline gift gives back everything it drew."""
+    draws = db.session.scalars(
+        sa.select(MatchDraw).where(MatchDraw.offline_gift_id == offline_gift_id)
+    ).all()
+    for draw in draws:
+        if draw.kept_satang > 0 or not draw.released:
+            give_back(draw, draw.kept_satang, suffix, release=True)
+
+
+def release_campaign(campaign_id: int) -> int:
+    """Give every match of a campaign back to its pool for good (all-or-nothing missed).
+
+    The campaign row is locked first, as a webhook's refund row locks it before it touches
+    draws and pools: the two wait for each other in one order, never in a circle.
+    """
+    lock_row(Campaign, campaign_id)
+    # Pools in drawing order, as every draw locks them: no two transactions wait on each other.
+    draws = db.session.scalars(
+        sa.select(MatchDraw)
+        .join(MatchPledge, MatchPledge.id == MatchDraw.pledge_id)
+        .where(MatchDraw.campaign_id == campaign_id, MatchDraw.released.is_(False))
+        .order_by(MatchPledge.ends_at, MatchPledge.id, MatchDraw.id)
+    ).all()
+    released = 0
+    for draw in draws:
+        released += draw.kept_satang
+        give_back(draw, draw.kept_satang, "release", release=True)
+    return released
+
+
+def check_pools() -> list[str]:
+    """Each pool's ``cap − remaining`` against the sum of its ledger rows and of its draws."""
+    ledger: dict[int, int] = {}
+    rows = db.session.execute(
+        sa.select(LedgerEntry.source, LedgerEntry.amount_satang).where(
+            LedgerEntry.kind.in_([LedgerKind.MATCH, LedgerKind.MATCH_RETURNED])
+        )
+    )
+    for source, amount in rows:
+        parts = source.split(":")
+        if len(parts) >= 3 and parts[0] == "match" and parts[1].isdigit():
+            ledger[int(parts[1])] = ledger.get(int(parts[1]), 0) + amount
+    kept = dict(
+        db.session.execute(
+            sa.select(
+                MatchDraw.pledge_id,
+                sa.func.sum(MatchDraw.drawn_satang - MatchDraw.returned_satang),
+            ).group_by(MatchDraw.pledge_id)
+        ).all()
+    )
+    problems = []
+    pools = db.session.execute(
+        sa.select(
+            MatchPledge.id, Organisation.name, MatchPledge.cap_satang, MatchPledge.remaining_satang
+        ).join(Organisation, Organisation.id == MatchPledge.organisation_id)
+    )
+    seen = set()
+    for pledge_id, name, cap, remaining in pools:
+        seen.add(pledge_id)
+        used, rows_sum, draws_sum = cap - remaining, ledger.get(pledge_id, 0), kept.get(pledge_id)
+        draws_sum = int(draws_sum or 0)
+        if used != rows_sum or used != draws_sum:
+            problems.append(
+                f"match pool {pledge_id} ({name}): cap - remaining = {used} satang; "
+                f"its ledger rows add up to {rows_sum} satang; its draws keep {draws_sum} satang"
+            )
+    for pledge_id in sorted(set(ledger) - seen):
+        problems.append(f"ledger match rows for unknown match pool {pledge_id}")
+    return problems
+
+
+def check_campaign_matches() -> list[str]:
+    """Each campaign's cached match total against its ``match`` / ``match_returned`` rows."""
+    rows = dict(
+        db.session.execute(
+            sa.select(LedgerEntry.campaign_id, sa.func.sum(LedgerEntry.amount_satang))
+            .where(LedgerEntry.kind.in_([LedgerKind.MATCH, LedgerKind.MATCH_RETURNED]))
+            .group_by(LedgerEntry.campaign_id)
+        ).all()
+    )
+    cached = dict(
+        db.session.execute(
+            sa.select(CampaignMatchTotal.campaign_id, CampaignMatchTotal.matched_satang)
+        ).all()
+    )
+    return [
+        f"campaign {campaign_id}: cached matches {cached.get(campaign_id, 0)} satang; "
+        f"ledger {int(rows.get(campaign_id) or 0)} satang"
+        for campaign_id in sorted(set(rows) | set(cached))
+        if int(rows.get(campaign_id) or 0) != cached.get(campaign_id, 0)
+    ]

@@ -1,0 +1,21 @@
+"""What features above the registry add to an organisation's page, through a named signal.
+
+The registry knows nothing of money: matching connects a receiver to ``organisation_page`` that
+returns the sponsor's pledges as a dict of template values (as ``campaigns.hooks`` does).
+"""
+
+from __future__ import annotations
+
+from flask.signals import Namespace
+
+_signals = Namespace()
+
+#: Sent with the organisation as sender when its page is built; receivers return a dict.
+organisation_page = _signals.signal("organisation page sections")
+
+
+def sections_for(organisation) -> dict:
+    context: dict = {}
+    for _receiver, values in organisation_page.send(organisation):
+        context.update(values or {})
+    return context

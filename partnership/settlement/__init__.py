@@ -1,0 +1,1 @@
+"""All-or-nothing settlement: a campaign that missed its goal gives every gift back."""

@@ -1,0 +1,180 @@
+"""Refunding a failed all-or-nothing campaign: safe to run twice, safe to interrupt.
+
+For each paid online donation of an ended all-or-nothing campaign (one that missed its goal:
+reaching it would have made it *funded*), one refund request is stored under the key
+``aon-refund-<donation id>`` (unique) and committed **before** Stripe is called; Stripe's
+answer and the donor's e-mail are committed with it afterwards, one donation at a time. A run
+that stops anywhere leaves either no row (the next run makes it), or an unanswered row (the
+next run asks again with the same key, and Stripe answers with the refund it already made), or
+an answered one (nothing left to do). Then the campaign's matches go back to their pools.
+Offline gifts are returned by hand (``offline_to_return``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from ..campaigns.models import Campaign, CampaignState, FundingRule
+from ..core.urls import external_url
+from ..extensions import db
+from ..gifts.models import GiftState, OfflineGift
+from ..matching.draws import release_campaign
+from ..money import format_satang
+from ..notifications.services import queue_mail
+from ..payments.models import Donation, DonationState
+from ..payments.refund_requests import (
+    UNANSWERED,
+    RefundCause,
+    RefundRequest,
+    refundable_satang,
+    request_refund,
+    send_refund,
+    unreported_satang,
+)
+
+
+@dataclass
+class Settlement:
+    campaign_id: int
+    requested: int = 0
+    answered: int = 0
+    waiting: list[int] = field(default_factory=list)
+    released_satang: int = 0
+
+
+def failed_campaigns() -> list[int]:
+    """Ended all-or-nothing campaigns (an ended campaign never reached its goal)."""
+    return list(
+        db.session.scalars(
+            sa.select(Campaign.id)
+            .where(
+                Campaign.state == CampaignState.ENDED,
+                Campaign.funding_rule == FundingRule.ALL_OR_NOTHING,
+            )
+            .order_by(Campaign.id)
+        )
+    )
+
+
+def refund_key(donation_id: int) -> str:
+    return f"aon-refund-{donation_id}"
+
+
+def _unrequested(campaign_id: int) -> list[int]:
+    requested = sa.select(RefundRequest.donation_id).where(
+        RefundRequest.cause == RefundCause.ALL_OR_NOTHING
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Donation.id)
+            .where(
+                Donation.campaign_id == campaign_id,
+                Donation.state.in_([DonationState.PAID, DonationState.PARTIALLY_REFUNDED]),
+                Donation.id.not_in(requested),
+            )
+            .order_by(Donation.id)
+        )
+    )
+
+
+def _unanswered(campaign_id: int) -> list[RefundRequest]:
+    return list(
+        db.session.scalars(
+            sa.select(RefundRequest)
+            .join(Donation, Donation.id == RefundRequest.donation_id)
+            .where(
+                Donation.campaign_id == campaign_id,
+                RefundRequest.cause == RefundCause.ALL_OR_NOTHING,
+                RefundRequest.status == UNANSWERED,
+            )
+            .order_by(RefundRequest.id)
+        )
+    )
+
+
+def _tell_donor(row: RefundRequest) -> None:
+    donation = row.donation
+    with force_locale(donation.locale or "th"):
+        subject = _("Your gift to %(title)s is being refunded", title=donation.campaign.title)
+        body = _(
+            "Dear %(name)s,\n\n%(title)s did not reach its goal by its last day. It was an "
+            "all-or-nothing campaign, so we are refunding your gift of %(amount)s in full to "
+            "the card or account you paid with. If you paid by PromptPay, Stripe will e-mail "
+            "you to ask for your bank account details.\n\nThank you for your support.\n%(url)s",
+            name=donation.donor_name or _("donor"),
+            title=donation.campaign.title,
+            amount=format_satang(row.amount_satang),
+            url=external_url("campaigns.campaign", campaign_id=donation.campaign_id),
+        )
+    queue_mail(donation.email, subject, body, topic="refund")
+
+
+def _answer(row: RefundRequest, report: Settlement) -> None:
+    """Send one stored request; when Stripe answered, queue the donor's e-mail; commit."""
+    if send_refund(row):
+        if row.status != "refused":
+            _tell_donor(row)
+        report.answered += 1
+    else:
+        report.waiting.append(row.donation_id)
+    db.session.commit()
+
+
+def settle_campaign(
+    campaign_id: int, *, after_each: Callable[[int], None] | None = None
+) -> Settlement:
+    """Refund every online gift of a failed campaign once, then release its matches.
+
+    Commits per donation (``after_each(donation_id)`` runs after each commit: tests stop a run
+    there). Returns what it did.
+    """
+    report = Settlement(campaign_id)
+    for row in _unanswered(campaign_id):  # an earlier run stopped between the two commits
+        _answer(row, report)
+        if after_each:
+            after_each(row.donation_id)
+    for donation_id in _unrequested(campaign_id):
+        donation = db.session.get(Donation, donation_id)
+        # Less what staff asked for that no webhook has reported yet (it will leave too).
+        amount = refundable_satang(donation) - unreported_satang(donation)
+        if amount <= 0:
+            continue
+        row = request_refund(
+            donation, amount, cause=RefundCause.ALL_OR_NOTHING, key=refund_key(donation_id)
+        )
+        db.session.commit()  # the request exists before Stripe is asked
+        if row is None:
+            continue
+        report.requested += 1
+        _answer(row, report)
+        if after_each:
+            after_each(donation_id)
+    report.released_satang = release_campaign(campaign_id)
+    db.session.commit()
+    return report
+
+
+def settle_failed(after_each: Callable[[int], None] | None = None) -> list[Settlement]:
+    return [settle_campaign(cid, after_each=after_each) for cid in failed_campaigns()]
+
+
+def offline_to_return(campaign_id: int | None = None) -> list[OfflineGift]:
+    """Offline gifts of failed all-or-nothing campaigns still to give back by hand."""
+    query = (
+        sa.select(OfflineGift)
+        .join(Campaign, Campaign.id == OfflineGift.campaign_id)
+        .where(
+            OfflineGift.state == GiftState.RECORDED,
+            Campaign.state == CampaignState.ENDED,
+            Campaign.funding_rule == FundingRule.ALL_OR_NOTHING,
+        )
+        .order_by(OfflineGift.campaign_id, OfflineGift.id)
+    )
+    if campaign_id is not None:
+        query = query.where(OfflineGift.campaign_id == campaign_id)
+    return list(db.session.scalars(query))
