@@ -87,7 +87,9 @@ def test_a_tampered_or_guessed_link_is_not_found(paid, client):
     donation, _ = paid()
     path = receipt_path(donation)
     signed = path.rsplit("/", 1)[1]
-    flipped = signed[:-1] + ("A" if signed[-1] != "A" else "B")
+    # Not the last character: base64's last one carries padding bits, and some of its
+    # neighbours decode to the same bytes.
+    flipped = ("A" if signed[0] != "A" else "B") + signed[1:]
     for guess in (
         f"/receipts/{flipped}",
         f"/receipts/{donation.id}",
