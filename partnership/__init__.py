@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from .campaigns.views import bp as campaigns_bp
     from .campaigns.views_staff import bp as campaigns_staff_bp
     from .core.views import bp as core_bp
+    from .donors.views import bp as donors_bp
     from .notifications.views import bp as notifications_bp
     from .payments.giving import bp as giving_bp
     from .payments.views_staff import bp as payments_staff_bp
@@ -102,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
         giving_bp,
         payments_staff_bp,
         webhooks_bp,
+        donors_bp,
     ):
         app.register_blueprint(bp)
 

@@ -15,9 +15,11 @@ from .campaigns.models import (  # noqa: F401
     CampaignPhoto,
     ProgrammeFunding,
 )
+from .donors.models import CampaignUpdate, DonorErasure  # noqa: F401
 from .ledger.models import LedgerEntry  # noqa: F401
 from .notifications.models import OutgoingMail  # noqa: F401
 from .payments.models import Donation, DonationRefund, StripeEvent  # noqa: F401
+from .payments.unmatched import EventNote  # noqa: F401
 from .programmes.models import Programme, ProgrammeEvent, RubricCriterion  # noqa: F401
 from .registry.models import Organisation, Partnership, School, SchoolYearStat  # noqa: F401
 from .review.models import (  # noqa: F401
