@@ -26,7 +26,6 @@ def drain(batch: int = 20) -> dict[MailState, int]:
             for mail in claimed:
                 state = send_claimed(mail)
                 counts[state] = counts.get(state, 0) + 1
-    db.session.remove()
     return counts
 
 
@@ -39,6 +38,7 @@ def worker_command(once: bool, poll: float | None) -> None:
     interval = poll if poll is not None else current_app.config.get("WORKER_POLL_SECONDS", 5)
     while True:
         counts = drain()
+        db.session.remove()  # a fresh session per pass: nothing read stays cached for hours
         if counts:
             click.echo(", ".join(f"{state.value}: {n}" for state, n in counts.items()))
         if once:
