@@ -8,6 +8,7 @@ connections and never answers, so a client waits for its timeout.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from email import message_from_bytes, policy
@@ -35,10 +36,9 @@ class SMTPServer:
 
     def stop(self) -> None:
         if self._sock is not None:
-            try:  # wakes the thread blocked in accept(); close() alone would not on Linux
+            # Wakes the thread blocked in accept(); close() alone would not on Linux.
+            with contextlib.suppress(OSError):
                 self._sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             self._sock.close()
             self._sock = None
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -88,7 +89,10 @@ def _donor_topic_footer(topic: str, to: str) -> tuple[str, list[str]] | None:
         .order_by(Donation.id.desc())
         .limit(1)
     )
-    return donor_footer(donation) if donation is not None else None
+    if donation is None:
+        return None
+    with force_locale(donation.locale or "th"):
+        return donor_footer(donation)
 
 
 def donations_of(donation: Donation) -> list[Donation]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -26,10 +28,16 @@ def updates_section(campaign: Campaign) -> dict:
     }
 
 
-@bp.route("/privacy/<token:token>", methods=["GET", "POST"])
+#: A signed link: URL-safe base64 parts joined by dots (itsdangerous).
+SIGNED = re.compile(r"[A-Za-z0-9_.-]{1,200}")
+
+
+@bp.route("/privacy/<token>", methods=["GET", "POST"])
 def privacy(token: str):
     """The link in every donor e-mail: confirm, then erase the donor's personal data."""
     try:
+        if not SIGNED.fullmatch(token):
+            raise LinkInvalid("not a signed token")
         donation = donation_for_token(token)
     except LinkInvalid:
         return render_template("donors/privacy.html", invalid=True, form=None), 400
