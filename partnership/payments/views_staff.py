@@ -6,11 +6,11 @@ import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
+    current_app,
     flash,
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -63,7 +63,7 @@ def donations_csv():
     _form, query = _search()
     name = f"donations-{utcnow():%Y%m%d}.csv"
     return Response(
-        stream_with_context(csv_stream(query)),
+        csv_stream(current_app._get_current_object(), query),
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename={name}"},
     )
