@@ -152,13 +152,13 @@ def _chunks(app, query, size: int = 500) -> Iterator[list[list]]:
         before = lines[-1][0]  # the donation id (the query runs newest first)
 
 
-def csv_stream(app, query) -> Iterator[str]:
+def csv_stream(app, query, chunk: int = 500) -> Iterator[str]:
     """The CSV, a chunk at a time (UTF-8 with a BOM so Excel reads Thai)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADERS)
     yield "\ufeff" + out.getvalue()
-    for lines in _chunks(app, query):
+    for lines in _chunks(app, query, chunk):
         out.seek(0)
         out.truncate()
         writer.writerows(lines)

@@ -197,3 +197,14 @@ def test_unmatched_event_marked_handled_with_a_note(client, login_as):
     [note] = db.session.scalars(sa.select(EventNote)).all()
     assert note.action == NoteAction.HANDLED and note.note == "Test payment, refunded"
     assert "Test payment, refunded" in client.get("/staff/payments/events").get_data(as_text=True)
+
+
+def test_csv_streams_every_row_across_chunks(app, make_campaign):
+    from partnership.payments.search import csv_stream, search_query
+
+    campaign = make_campaign()
+    made = [gift(campaign, email=f"d{n}@example.com") for n in range(7)]
+    parts = list(csv_stream(app, search_query(), chunk=3))
+    assert len(parts) == 1 + 3  # the header, then chunks of 3, 3 and 1
+    rows = list(csv.DictReader(io.StringIO("".join(parts).lstrip("\ufeff"))))
+    assert [int(r["donation_id"]) for r in rows] == [d.id for d in reversed(made)]
