@@ -22,7 +22,7 @@ from ..core.urls import external_url
 from ..db_types import utcnow
 from ..extensions import db
 from ..ledger.services import erase_labels
-from ..notifications.services import mail_footer
+from ..notifications.services import forget_recipient, mail_footer
 from ..payments.donations import lock_donation
 from ..payments.models import Donation, StripeEvent
 from .models import DonorErasure, ErasureReason
@@ -127,6 +127,7 @@ def _erase(donations: list[Donation]) -> tuple[int, int]:
         donation = lock_donation(donation.id)  # a webhook writing its label waits, or went first
         if donation.anonymous and not donation.donor_name and not donation.email:
             continue
+        forget_recipient(donation.email, DONOR_TOPIC_PREFIXES)  # the mail log's copies too
         label = "" if donation.anonymous else donation.donor_name
         ledger_rows += erase_labels(donation.campaign_id, _sources_of(donation), label)
         db.session.execute(

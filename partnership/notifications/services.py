@@ -119,6 +119,7 @@ def retry_now(mail: OutgoingMail) -> bool:
         .where(
             OutgoingMail.id == mail.id,
             OutgoingMail.state.in_([MailState.QUEUED, MailState.FAILED]),
+            OutgoingMail.to_address != "",  # an erased recipient's mail is never sent
         )
         .values(
             state=MailState.QUEUED,
@@ -134,3 +135,28 @@ def retry_now(mail: OutgoingMail) -> bool:
         return False
     db.session.info.setdefault(_QUEUED, []).append(mail.id)
     return True
+
+
+def forget_recipient(address: str, topic_prefixes: tuple[str, ...]) -> int:
+    """Erase the mail log's copy of what was written to ``address`` under these topics (a
+    donor's erasure request): address, body and encrypted body are cleared; mail not yet sent
+    is not sent. Rows stay (state, topic, dates). Returns how many rows were cleared."""
+    address = address.strip().lower()
+    if not address or not topic_prefixes:
+        return 0
+    topics = sa.or_(*(OutgoingMail.topic.startswith(p, autoescape=True) for p in topic_prefixes))
+    mine = sa.and_(sa.func.lower(OutgoingMail.to_address) == address, topics)
+    erased = _("[erased at the recipient's request]")
+    db.session.execute(
+        sa.update(OutgoingMail)
+        .where(mine, OutgoingMail.state.in_([MailState.QUEUED, MailState.FAILED]))
+        .values(state=MailState.FAILED, next_attempt_at=None, error=erased)
+        .execution_options(synchronize_session=False)
+    )
+    result = db.session.execute(
+        sa.update(OutgoingMail)
+        .where(mine, OutgoingMail.state != MailState.SENDING)
+        .values(to_address="", body=erased, secret_body="")
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount

@@ -169,3 +169,30 @@ def test_purge_cutoff_follows_the_setting(app, make_campaign, monkeypatch, days)
     monkeypatch.setitem(app.config, "TAX_DATA_RETENTION_DAYS", days)
     assert app.test_cli_runner().invoke(args=["donors", "purge"]).exit_code == 0
     assert (reload(donation).email == "") is (days == 1)
+
+
+def test_erasure_clears_the_mail_log_copies_and_stops_unsent_mail(
+    app, client, make_campaign, monkeypatch
+):
+    donation = gift(make_campaign(), email="donor@example.com", name="สมชาย ใจดี")
+    with app.test_request_context(method="POST"):
+        queue_mail("donor@example.com", "Thank you สมชาย", "Dear สมชาย", topic="donation_thanks")
+        commit_and_send()  # inline: logged (no SMTP_HOST)
+    monkeypatch.setitem(app.config, "MAIL_DELIVERY", "worker")
+    queue_mail("Donor@example.com", "News", "Dear สมชาย", topic="campaign_update")
+    queue_mail("donor@example.com", "Your account", "Hello", topic="membership")
+    db.session.commit()
+    [logged, pending, account] = db.session.scalars(
+        sa.select(OutgoingMail).order_by(OutgoingMail.id)
+    ).all()
+    assert logged.state == MailState.LOGGED and pending.state == MailState.QUEUED
+
+    assert client.post(path_of(privacy_url(donation)), data={"confirm": "y"}).status_code == 200
+    db.session.expire_all()
+    for mail in (logged, pending):
+        assert mail.to_address == "" and "สมชาย" not in mail.body and mail.secret_body == ""
+    assert pending.state == MailState.FAILED  # never sent now
+    assert account.to_address == "donor@example.com"  # not donor mail: kept
+    from partnership.notifications.services import retry_now
+
+    assert retry_now(pending) is False
