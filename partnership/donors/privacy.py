@@ -141,9 +141,13 @@ def _erase(donations: list[Donation]) -> tuple[int, int]:
     return erased, ledger_rows
 
 
-def erase_donor(donation: Donation) -> DonorErasure:
-    """The donor's request: erase every donation made with this donation's e-mail address."""
+def erase_donor(donation: Donation) -> DonorErasure | None:
+    """The donor's request: erase every donation made with this donation's e-mail address.
+
+    None when a simultaneous request erased them first (each row is locked, then checked)."""
     erased, ledger_rows = _erase(donations_of(donation))
+    if not erased:
+        return None
     record = DonorErasure(
         reason=ErasureReason.DONOR_REQUEST, donations=erased, ledger_rows=ledger_rows
     )

@@ -46,7 +46,9 @@ def privacy(token: str):
     if gifts and form.validate_on_submit():
         record = erase_donor(donation)
         commit_and_send()
-        return render_template("donors/privacy.html", done=record, form=None)
+        if record is not None:
+            return render_template("donors/privacy.html", done=record, form=None)
+        return render_template("donors/privacy.html", already=True, form=None)
     return render_template(
         "donors/privacy.html",
         form=form,

@@ -196,3 +196,25 @@ def test_erasure_clears_the_mail_log_copies_and_stops_unsent_mail(
     from partnership.notifications.services import retry_now
 
     assert retry_now(pending) is False
+
+
+def test_simultaneous_confirmations_erase_once(app, make_campaign):
+    """Six browsers confirm the same link at once: one erasure, one record, the ledger exact."""
+    import requests
+
+    from tests.live import all_at_once, live_server
+
+    campaign = make_campaign()
+    first = gift(campaign, email="donor@example.com")
+    gift(campaign, email="DONOR@example.com", name="อีกชื่อ")
+    path = path_of(privacy_url(first))
+    with live_server(app) as server:
+        statuses = all_at_once(
+            6, lambda i: requests.post(server.url + path, data={"confirm": "y"}, timeout=30)
+        )
+    assert server.errors == [] and statuses == [200] * 6
+    db.session.expire_all()
+    [record] = db.session.scalars(sa.select(DonorErasure)).all()
+    assert record.donations == 2 and record.ledger_rows == 2
+    assert [label for _, label in ledger_rows(campaign)] == ["", ""]
+    assert verify() == []
