@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from .campaigns.views import bp as campaigns_bp
     from .campaigns.views_staff import bp as campaigns_staff_bp
     from .core.views import bp as core_bp
+    from .donors.views import bp as donors_bp
     from .gifts.views import bp as gifts_bp
     from .matching.views import bp as matching_bp
     from .notifications.views import bp as notifications_bp
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
         gifts_bp,
         matching_bp,
         settlement_bp,
+        donors_bp,
     ):
         app.register_blueprint(bp)
 

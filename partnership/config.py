@@ -122,6 +122,23 @@ def _receipts(env: str, secret: str) -> dict:
     return values
 
 
+MAIL_DELIVERY_MODES = ("inline", "worker", "rq")
+
+
+def _mail_delivery(env: str, redis_url: str) -> str:
+    """How mail leaves: inline in development and tests, else RQ with REDIS_URL or the worker."""
+    mode = os.environ.get("MAIL_DELIVERY", "").strip()
+    if not mode:
+        if env != "production":
+            return "inline"
+        return "rq" if redis_url else "worker"
+    if mode not in MAIL_DELIVERY_MODES:
+        raise ConfigError(f"MAIL_DELIVERY must be inline, worker or rq: {mode!r}")
+    if mode == "rq" and not redis_url:
+        raise ConfigError("MAIL_DELIVERY=rq needs REDIS_URL, e.g. redis://127.0.0.1:6379/0")
+    return mode
+
+
 def load_config(instance_path: str) -> dict:
     """Build the Flask config from the environment (``PARTNERSHIP_ENV`` picks the profile)."""
     env = os.environ.get("PARTNERSHIP_ENV", "development")
@@ -138,6 +155,8 @@ def load_config(instance_path: str) -> dict:
     smtp_host = os.environ.get("SMTP_HOST", "")
     if production and smtp_host and not os.environ.get("MAIL_FROM"):
         raise ConfigError("MAIL_FROM must be set in production when SMTP_HOST is set")
+    redis_url = os.environ.get("REDIS_URL", "")
+    mail_delivery = _mail_delivery(env, redis_url)
     stripe_api_base = os.environ.get("STRIPE_API_BASE", "")
     if env == "production" and stripe_api_base and not stripe_api_base.startswith("https://"):
         raise ConfigError("STRIPE_API_BASE must be https:// in production (or unset)")
@@ -181,6 +200,21 @@ def load_config(instance_path: str) -> dict:
         "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),
         "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": _bool("SMTP_STARTTLS", True),
+        "SMTP_TIMEOUT": float(os.environ.get("SMTP_TIMEOUT", "10")),
+        #: inline (after the request's commit), worker (``flask worker``) or rq (REDIS_URL).
+        "MAIL_DELIVERY": mail_delivery,
+        "REDIS_URL": redis_url,
+        #: Fernet key(s), comma-separated, newest first; default derived from SECRET_KEY.
+        "MAIL_BODY_KEY": os.environ.get("MAIL_BODY_KEY", ""),
+        "MAIL_MAX_ATTEMPTS": _count("MAIL_MAX_ATTEMPTS", 8) or 1,
+        "MAIL_RETRY_BASE_SECONDS": _count("MAIL_RETRY_BASE_SECONDS", 60),
+        "MAIL_RETRY_MAX_SECONDS": _count("MAIL_RETRY_MAX_SECONDS", 6 * 3600),
+        "MAIL_CLAIM_TIMEOUT": _count("MAIL_CLAIM_TIMEOUT", 300),
+        "WORKER_POLL_SECONDS": float(os.environ.get("WORKER_POLL_SECONDS", "5")),
+        #: Seconds a donor's privacy link (in every donor e-mail) stays valid.
+        "DONOR_LINK_MAX_AGE": _count("DONOR_LINK_MAX_AGE", 180 * 86400),
+        #: Days donors' personal and tax data are kept (``flask donors purge``).
+        "TAX_DATA_RETENTION_DAYS": _count("TAX_DATA_RETENTION_DAYS", 3653),
         "UPLOAD_STORAGE": os.environ.get("UPLOAD_STORAGE", "local"),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER", os.path.join(instance_path, "uploads")),
         "UPLOAD_MAX_BYTES": int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024))),

@@ -15,6 +15,7 @@ from .campaigns.models import (  # noqa: F401
     CampaignPhoto,
     ProgrammeFunding,
 )
+from .donors.models import CampaignUpdate, DonorErasure  # noqa: F401
 from .gifts.models import OfflineGift  # noqa: F401
 from .ledger.models import LedgerEntry  # noqa: F401
 from .matching.models import CampaignMatchTotal, MatchDraw, MatchPledge  # noqa: F401
@@ -22,6 +23,7 @@ from .notifications.models import OutgoingMail  # noqa: F401
 from .payments.models import Donation, DonationRefund, StripeEvent  # noqa: F401
 from .payments.refund_requests import RefundRequest  # noqa: F401
 from .payments.tax import DonationTaxInfo  # noqa: F401
+from .payments.unmatched import EventNote  # noqa: F401
 from .programmes.models import Programme, ProgrammeEvent, RubricCriterion  # noqa: F401
 from .receipts.models import Receipt, ReceiptCounter, TaxExport  # noqa: F401
 from .registry.models import Organisation, Partnership, School, SchoolYearStat  # noqa: F401

@@ -41,10 +41,12 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"matching"}),
     # all-or-nothing settlement: refunds through payments, releases matches, lists gifts
     frozenset({"settlement"}),
+    # what donors get after giving: campaign updates, privacy (erasure, retention purge)
+    frozenset({"donors"}),
     # the front pages read every feature; nothing reads them
     frozenset({"site"}),
     # wiring: the app factory, the table list for Alembic, CLI commands, demo data
-    frozenset({"", "models", "cli", "demo"}),
+    frozenset({"", "models", "cli", "demo", "jobs"}),
 )  # fmt: skip
 CORE, WIRING = LAYERS[0], LAYERS[-1]
 

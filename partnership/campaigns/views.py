@@ -60,15 +60,22 @@ def list_version() -> tuple:
 
 
 def campaign_version(campaign_id: int) -> tuple | None:
-    """The campaign's counters and state (one primary-key read); None for a draft or no such."""
+    """The campaign's state, counters and newest ledger row (any money that moved: a gift, a
+    match, a refund, an offline gift or its voiding), in one indexed read; None for a draft or
+    no such campaign."""
+    newest_entry = (
+        sa.select(sa.func.max(LedgerEntry.id))
+        .where(LedgerEntry.campaign_id == Campaign.id)
+        .scalar_subquery()
+    )
     row = db.session.execute(
-        sa.select(Campaign.state, Campaign.raised_satang, Campaign.donor_count).where(
+        sa.select(Campaign.state, Campaign.raised_satang, Campaign.donor_count, newest_entry).where(
             Campaign.id == campaign_id
         )
     ).first()
     if row is None or row.state == CampaignState.DRAFT:
         return None
-    return (row.state.value, row.raised_satang, row.donor_count)
+    return (row[0].value, *row[1:])
 
 
 @bp.get("/campaigns")

@@ -118,3 +118,23 @@ def verify() -> list[str]:
     for check in CHECKS.values():
         problems.extend(check())
     return problems
+
+
+def erase_labels(campaign_id: int, sources: Iterable[str], label: str) -> int:
+    """Blank the public label (shown as "anonymous donor") of the campaign's rows from
+    ``sources`` that carry ``label``: the erasure of a donor's name (PDPA), the one change a
+    ledger row ever takes. Amounts, kinds and sources stay. Returns the rows changed."""
+    sources = list(sources)
+    if not sources or not label:
+        return 0
+    result = db.session.execute(
+        sa.update(LedgerEntry)
+        .where(
+            LedgerEntry.campaign_id == campaign_id,
+            LedgerEntry.source.in_(sources),
+            LedgerEntry.public_label == label[:200],
+        )
+        .values(public_label="")
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount

@@ -1,17 +1,40 @@
-"""Queue e-mail inside the request's transaction; deliver only after it commits."""
+"""Queue e-mail inside the request's transaction; deliver it only after the commit.
+
+``queue_mail`` adds a row to the outbox (``outgoing_mail``). How it then goes out is
+``MAIL_DELIVERY``:
+
+- ``inline`` (development and tests): ``commit_and_send`` delivers what the request queued right
+  after its commit, as before;
+- ``worker`` (production default): ``flask worker`` drains the outbox (``delivery.drain``);
+- ``rq``: each committed mail id is put on the RQ queue ``mail`` on ``REDIS_URL``.
+
+Every mode uses the same claim (``delivery.deliver_one``), so a mail goes out once even when
+several of them run. A webhook never delivers: it only commits (its mail waits for a worker).
+"""
 
 from __future__ import annotations
 
-import smtplib
 from collections.abc import Iterable
-from email.message import EmailMessage
 
-from flask import current_app, g
+import sqlalchemy as sa
+from flask import current_app, g, has_app_context
+from flask.signals import Namespace
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
 from ..db_types import utcnow
 from ..extensions import db
+from .crypto import encrypt
 from .models import MailState, OutgoingMail
+
+_signals = Namespace()
+
+#: Sent with the topic as sender and ``to`` when a mail is queued; a receiver returns ``None`` or
+#: ``(text, secrets)``: a footer appended to the body and the parts of it to redact (donors'
+#: privacy link is added this way to every mail of a donor topic).
+mail_footer = _signals.signal("mail footer")
+
+_QUEUED = "mail_queued"
 
 
 def redact(body: str, secrets: Iterable[str]) -> str:
@@ -28,65 +51,112 @@ def queue_mail(
     """Record a message to send once the current transaction commits.
 
     ``secrets`` are parts of the body that would let a reader act as the recipient (a reset
-    link). The database, and so Staff -> E-mail sent, keeps the body without them; the full body
-    lives only in this request's memory until it is delivered.
+    link). The log (Staff -> E-mail) keeps the body without them; the full body is stored
+    encrypted (``crypto``) for the worker and wiped once it is sent.
     """
-    mail = OutgoingMail(to_address=to, subject=subject, body=redact(body, secrets), topic=topic)
+    secrets = list(secrets)
+    for _receiver, footer in mail_footer.send(topic, to=to):
+        if footer:
+            text, footer_secrets = footer
+            body = f"{body.rstrip()}\n\n-- \n{text}"
+            secrets.extend(footer_secrets)
+    shown = redact(body, secrets)
+    mail = OutgoingMail(
+        to_address=to,
+        subject=subject,
+        body=shown,
+        secret_body=encrypt(body) if shown != body else "",
+        topic=topic,
+        state=MailState.QUEUED,
+        next_attempt_at=utcnow(),
+    )
     db.session.add(mail)
     db.session.flush()
-    g.setdefault("outbox", {})[mail.id] = body
+    db.session.info.setdefault(_QUEUED, []).append(mail.id)
     return mail
 
 
+def delivery_mode() -> str:
+    return current_app.config.get("MAIL_DELIVERY", "inline")
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _after_commit(session) -> None:
+    """Hand the ids the transaction queued to this request (inline) or to RQ, once committed."""
+    ids = session.info.pop(_QUEUED, None)
+    if not ids or not has_app_context():
+        return
+    if delivery_mode() == "rq":
+        from .rq_jobs import enqueue
+
+        enqueue(ids)
+    else:
+        g.setdefault("mail_committed", []).extend(ids)
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _after_rollback(session) -> None:
+    session.info.pop(_QUEUED, None)  # those rows are gone
+
+
 def commit_and_send() -> None:
-    """Commit the request's work, then deliver what it queued (a failed send is recorded)."""
+    """Commit the request's work; in ``inline`` mode deliver what it queued (a failure waits
+    in the outbox for a retry)."""
     db.session.commit()
-    bodies = g.pop("outbox", {})
-    if not bodies:
-        return
-    query = db.select(OutgoingMail).where(OutgoingMail.id.in_(bodies)).order_by(OutgoingMail.id)
-    for mail in db.session.scalars(query):
-        deliver(mail, bodies[mail.id])
-    db.session.commit()
+    ids = g.pop("mail_committed", []) if has_app_context() else []
+    if ids and delivery_mode() == "inline":
+        from .delivery import deliver_one
+
+        for mail_id in ids:
+            deliver_one(mail_id)
 
 
-def deliver(mail: OutgoingMail, body: str | None = None) -> None:
-    """Send ``body`` (default: the stored one) by SMTP when SMTP_HOST is set, else log it.
-
-    Logging is the development mailbox. In production without SMTP the log gets the stored,
-    redacted body: server logs are read by more people than the recipient.
-    """
-    config = current_app.config
-    body = mail.body if body is None else body
-    if not config.get("SMTP_HOST"):
-        shown = mail.body if config.get("ENV_NAME") == "production" else body
-        # A warning, so it shows without debug mode: it is the development mailbox (demo users
-        # reset passwords from here), and in production it says the mail did not go out.
-        current_app.logger.warning(
-            "E-mail not sent (no SMTP_HOST), logged: to %s: %s\n%s",
-            mail.to_address,
-            mail.subject,
-            shown,
+def retry_now(mail: OutgoingMail) -> bool:
+    """Staff's "retry now": a pending or failed mail is due at once (a failed one gets a fresh
+    set of attempts). False when it is being sent or went out meanwhile."""
+    result = db.session.execute(
+        sa.update(OutgoingMail)
+        .where(
+            OutgoingMail.id == mail.id,
+            OutgoingMail.state.in_([MailState.QUEUED, MailState.FAILED]),
+            OutgoingMail.to_address != "",  # an erased recipient's mail is never sent
         )
-        mail.state = MailState.LOGGED
-        mail.sent_at = utcnow()
-        return
-    message = EmailMessage()
-    message["From"] = config["MAIL_FROM"]
-    message["To"] = mail.to_address
-    message["Subject"] = mail.subject
-    message.set_content(body)
-    try:
-        with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
-            if config.get("SMTP_STARTTLS"):
-                smtp.starttls()
-            if config.get("SMTP_USERNAME"):
-                smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
-            smtp.send_message(message)
-    except (OSError, smtplib.SMTPException) as exc:
-        current_app.logger.warning("Sending mail %s failed: %s", mail.id, exc)
-        mail.state = MailState.FAILED
-        mail.error = str(exc)[:1000]
-        return
-    mail.state = MailState.SENT
-    mail.sent_at = utcnow()
+        .values(
+            state=MailState.QUEUED,
+            next_attempt_at=utcnow(),
+            attempts=sa.case(
+                (OutgoingMail.state == MailState.FAILED, 0), else_=OutgoingMail.attempts
+            ),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(mail)
+    if result.rowcount != 1:
+        return False
+    db.session.info.setdefault(_QUEUED, []).append(mail.id)
+    return True
+
+
+def forget_recipient(address: str, topic_prefixes: tuple[str, ...]) -> int:
+    """Erase the mail log's copy of what was written to ``address`` under these topics (a
+    donor's erasure request): address, body and encrypted body are cleared; mail not yet sent
+    is not sent. Rows stay (state, topic, dates). Returns how many rows were cleared."""
+    address = address.strip().lower()
+    if not address or not topic_prefixes:
+        return 0
+    topics = sa.or_(*(OutgoingMail.topic.startswith(p, autoescape=True) for p in topic_prefixes))
+    mine = sa.and_(sa.func.lower(OutgoingMail.to_address) == address, topics)
+    erased = _("[erased at the recipient's request]")
+    db.session.execute(
+        sa.update(OutgoingMail)
+        .where(mine, OutgoingMail.state.in_([MailState.QUEUED, MailState.FAILED]))
+        .values(state=MailState.FAILED, next_attempt_at=None, error=erased)
+        .execution_options(synchronize_session=False)
+    )
+    result = db.session.execute(
+        sa.update(OutgoingMail)
+        .where(mine, OutgoingMail.state != MailState.SENDING)
+        .values(to_address="", body=erased, secret_body="")
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount

@@ -1,43 +1,151 @@
-"""Staff pages: donations (disputes first to act on) and Stripe events we could not match."""
+"""Staff pages: donations (search, filters, exports) and Stripe events we could not match."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template, request
-from sqlalchemy.orm import joinedload
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
+from ..core.forms import BaseForm
 from ..core.pagination import paginate
+from ..db_types import utcnow
+from ..extensions import db
+from ..notifications.services import commit_and_send
 from ..permissions import staff_required
-from .models import Donation, DonationState, EventOutcome, StripeEvent
+from .models import EventOutcome, StripeEvent
+from .search import (
+    DonationSearchForm,
+    campaign_choices,
+    csv_stream,
+    page_query,
+    search_query,
+    xlsx_bytes,
+)
+from .unmatched import EventNotActionable, EventNote, mark_handled, notes_for, reapply
 
 bp = Blueprint("payments_staff", __name__, url_prefix="/staff/payments")
+
+
+def _search() -> tuple[DonationSearchForm, sa.Select]:
+    form = DonationSearchForm(request.args, campaigns=campaign_choices())
+    form.validate()
+    return form, search_query(**form.filters())
 
 
 @bp.get("/donations")
 @staff_required
 def donations():
-    query = sa.select(Donation).options(joinedload(Donation.campaign)).order_by(Donation.id.desc())
-    state = request.args.get("state", "")
-    if state in {s.value for s in DonationState}:
-        query = query.where(Donation.state == DonationState(state))
-    disputed = request.args.get("disputed") == "1"
-    if disputed:
-        query = query.where(Donation.disputed.is_(True))
+    form, query = _search()
     return render_template(
         "payments/staff_donations.html",
-        page=paginate(query),
-        states=list(DonationState),
-        state=state,
-        disputed=disputed,
+        page=paginate(page_query(query)),
+        form=form,
+        export_args={k: v for k, v in request.args.items() if k != "page"},
+    )
+
+
+@bp.get("/donations.csv")
+@staff_required
+def donations_csv():
+    _form, query = _search()
+    name = f"donations-{utcnow():%Y%m%d}.csv"
+    return Response(
+        csv_stream(current_app._get_current_object(), query),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={name}"},
+    )
+
+
+@bp.get("/donations.xlsx")
+@staff_required
+def donations_xlsx():
+    _form, query = _search()
+    name = f"donations-{utcnow():%Y%m%d}.xlsx"
+    return Response(
+        xlsx_bytes(query),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f"attachment; filename={name}"},
+    )
+
+
+class ReapplyForm(BaseForm):
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=1000)])
+
+
+class HandledForm(BaseForm):
+    note = TextAreaField(
+        _l("What was done about it"), validators=[DataRequired(), Length(max=1000)]
     )
 
 
 @bp.get("/events")
 @staff_required
 def events():
+    noted = sa.select(EventNote.stripe_event_id)
     query = (
         sa.select(StripeEvent)
-        .where(StripeEvent.outcome == EventOutcome.UNMATCHED)
+        .where(sa.or_(StripeEvent.outcome == EventOutcome.UNMATCHED, StripeEvent.id.in_(noted)))
         .order_by(StripeEvent.id.desc())
     )
-    return render_template("payments/staff_events.html", page=paginate(query))
+    page = paginate(query)
+    return render_template(
+        "payments/staff_events.html",
+        page=page,
+        notes=notes_for([e.id for e in page.items]),
+        reapply_form=ReapplyForm(prefix="r"),
+        handled_form=HandledForm(prefix="h"),
+    )
+
+
+@bp.post("/events/<int:event_id>/reapply")
+@staff_required
+def reapply_event(event_id: int):
+    row = db.get_or_404(StripeEvent, event_id)
+    form = ReapplyForm(prefix="r")
+    if not form.validate_on_submit():
+        flash(_("The note is too long."), "error")
+        return redirect(url_for(".events"))
+    try:
+        donation_id = reapply(row, current_user, form.note.data or "")
+    except EventNotActionable:
+        db.session.rollback()
+        flash(
+            _("This event still names no donation we know, or it was dealt with already."),
+            "error",
+        )
+    else:
+        commit_and_send()
+        flash(_("The event is applied to donation %(id)d.", id=donation_id), "success")
+    return redirect(url_for(".events"))
+
+
+@bp.post("/events/<int:event_id>/handled")
+@staff_required
+def handled_event(event_id: int):
+    row = db.get_or_404(StripeEvent, event_id)
+    form = HandledForm(prefix="h")
+    if not form.validate_on_submit():
+        flash(_("Say what was done about it (at most 1,000 characters)."), "error")
+        return redirect(url_for(".events"))
+    try:
+        mark_handled(row, current_user, form.note.data)
+    except EventNotActionable:
+        db.session.rollback()
+        flash(_("This event was dealt with already."), "error")
+    else:
+        commit_and_send()
+        flash(_("Marked handled."), "success")
+    return redirect(url_for(".events"))

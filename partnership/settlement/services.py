@@ -111,7 +111,7 @@ def _tell_donor(row: RefundRequest) -> None:
             amount=format_satang(row.amount_satang),
             url=external_url("campaigns.campaign", campaign_id=donation.campaign_id),
         )
-    queue_mail(donation.email, subject, body, topic="refund")
+    queue_mail(donation.email, subject, body, topic="donation-refund")
 
 
 def _answer(row: RefundRequest, report: Settlement) -> None:

@@ -131,6 +131,11 @@ PAGES: list[Page] = [
     Page("/staff/campaigns/{campaign_id}/gifts", role="staff"),
     Page("/staff/payments/donations/1", role="staff"),
     Page("/staff/settlement/", role="staff"),
+    # Outbox, donor updates and privacy, staff donation search (issue 9).
+    Page("/campaigns/{campaign_id}/updates/new", role="staff"),
+    Page("/staff/mail?state=logged", role="staff"),
+    Page("/staff/payments/donations?q=a&state=paid&date_from=2020-01-01", role="staff"),
+    Page("/privacy/not-a-valid-link", status=400),
     # Pages with a message or with form errors, not only in their default state (issue 7).
     Page("/my/applications", state="redirected to log in, with a message"),
     Page(

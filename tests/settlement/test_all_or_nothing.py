@@ -100,7 +100,9 @@ def test_close_due_refunds_everything_once(
     # Matches go back at once; the money of the gifts leaves when Stripe's webhooks say so.
     assert reload(pledge).remaining_satang == 1_000_000
     assert reload(campaign).raised_satang == sum(GIFTS) + 10_000
-    mails = db.session.scalars(sa.select(OutgoingMail).where(OutgoingMail.topic == "refund"))
+    mails = db.session.scalars(
+        sa.select(OutgoingMail).where(OutgoingMail.topic == "donation-refund")
+    )
     assert len(mails.all()) == 4
     assert verify() == []
 
@@ -241,4 +243,4 @@ def test_a_gift_paid_after_the_end_is_refunded_by_the_next_run(
 
 def refund_mails():
     """How many "your gift is refunded" mails were queued."""
-    return sa.select(sa.func.count(OutgoingMail.id)).where(OutgoingMail.topic == "refund")
+    return sa.select(sa.func.count(OutgoingMail.id)).where(OutgoingMail.topic == "donation-refund")

@@ -1,0 +1,1 @@
+"""What donors get after giving: campaign updates, and their privacy (erasure, retention)."""

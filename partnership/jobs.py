@@ -1,0 +1,22 @@
+"""Background jobs' entry points for RQ workers: each builds the app once per worker process."""
+
+from __future__ import annotations
+
+from flask import has_app_context
+
+_app = None
+
+
+def deliver_mail(mail_id: int) -> str:
+    """RQ job ``partnership.jobs.deliver_mail``: send one outbox mail."""
+    from .notifications.rq_jobs import deliver_job
+
+    if has_app_context():  # a test's SimpleWorker runs inside the test's app
+        return deliver_job(mail_id)
+    global _app
+    if _app is None:
+        from partnership import create_app
+
+        _app = create_app()
+    with _app.app_context():
+        return deliver_job(mail_id)

@@ -1,0 +1,198 @@
+"""Delivering the outbox: claim a mail once, send it by SMTP (or log it), record the outcome.
+
+A mail is claimed by one conditional statement (``UPDATE … SET state='sending', claim=:token
+WHERE id IN (…) AND state='queued' AND next_attempt_at <= now``), committed before the SMTP
+conversation starts, so two workers never send one mail; on PostgreSQL the candidates are
+picked with ``FOR UPDATE SKIP LOCKED`` so that workers take different rows instead of waiting
+for each other. A failed attempt waits ``MAIL_RETRY_BASE_SECONDS × 2^(attempts-1)`` (at most
+``MAIL_RETRY_MAX_SECONDS``); after ``MAIL_MAX_ATTEMPTS`` it is failed, for staff to see.
+"""
+
+from __future__ import annotations
+
+import secrets
+import smtplib
+from dataclasses import dataclass
+from datetime import timedelta
+from email.message import EmailMessage
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..db_types import utcnow
+from ..extensions import db
+from .crypto import InvalidToken, decrypt
+from .models import MailState, OutgoingMail
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """What the sender needs, read before the transaction ends (no row is held while sending)."""
+
+    id: int
+    claim: str
+    to_address: str
+    subject: str
+    body: str
+    secret_body: str
+    attempts: int
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the ``attempts``-th failed attempt."""
+    config = current_app.config
+    base = config.get("MAIL_RETRY_BASE_SECONDS", 60)
+    ceiling = config.get("MAIL_RETRY_MAX_SECONDS", 6 * 3600)
+    return timedelta(seconds=min(ceiling, base * 2 ** max(0, attempts - 1)))
+
+
+def _due(now):
+    return sa.and_(OutgoingMail.state == MailState.QUEUED, OutgoingMail.next_attempt_at <= now)
+
+
+def claim_batch(limit: int = 20, ids: list[int] | None = None) -> list[Claimed]:
+    """Claim up to ``limit`` due mails (or those of ``ids`` that are due) and commit the claim."""
+    now = utcnow()
+    token = secrets.token_hex(16)
+    candidates = sa.select(OutgoingMail.id).where(_due(now)).order_by(OutgoingMail.id).limit(limit)
+    if ids is not None:
+        candidates = candidates.where(OutgoingMail.id.in_(ids))
+    if db.engine.dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    chosen = list(db.session.scalars(candidates))
+    if not chosen:
+        db.session.commit()
+        return []
+    db.session.execute(
+        sa.update(OutgoingMail)
+        .where(OutgoingMail.id.in_(chosen), _due(now))
+        .values(
+            state=MailState.SENDING,
+            claim=token,
+            claimed_at=now,
+            attempts=OutgoingMail.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    rows = db.session.execute(
+        sa.select(
+            OutgoingMail.id,
+            OutgoingMail.to_address,
+            OutgoingMail.subject,
+            OutgoingMail.body,
+            OutgoingMail.secret_body,
+            OutgoingMail.attempts,
+        )
+        .where(OutgoingMail.claim == token, OutgoingMail.state == MailState.SENDING)
+        .order_by(OutgoingMail.id)
+    ).all()
+    db.session.commit()
+    return [
+        Claimed(r.id, token, r.to_address, r.subject, r.body, r.secret_body, r.attempts)
+        for r in rows
+    ]
+
+
+def release_stale_claims() -> int:
+    """Mails a crashed worker claimed and never finished are due again."""
+    timeout = current_app.config.get("MAIL_CLAIM_TIMEOUT", 300)
+    now = utcnow()
+    result = db.session.execute(
+        sa.update(OutgoingMail)
+        .where(
+            OutgoingMail.state == MailState.SENDING,
+            OutgoingMail.claimed_at < now - timedelta(seconds=timeout),
+        )
+        .values(state=MailState.QUEUED, next_attempt_at=now, claim="")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount
+
+
+def deliver_one(mail_id: int) -> MailState | None:
+    """Claim this mail if it is due and send it; its new state (None: not ours to send)."""
+    claimed = claim_batch(1, ids=[mail_id])
+    return send_claimed(claimed[0]) if claimed else None
+
+
+def send_claimed(mail: Claimed) -> MailState:
+    """Send a claimed mail and record the outcome (only while our claim stands)."""
+    try:
+        body = decrypt(mail.secret_body) if mail.secret_body else mail.body
+        state = _send(mail, body)
+    except InvalidToken:
+        return _record_failure(mail, "the stored body cannot be decrypted (MAIL_BODY_KEY?)")
+    except (OSError, smtplib.SMTPException) as exc:
+        current_app.logger.warning("Sending mail %s failed: %s", mail.id, exc)
+        return _record_failure(mail, f"{type(exc).__name__}: {exc}"[:1000])
+    _finish(
+        mail,
+        state=state,
+        sent_at=utcnow(),
+        secret_body="",
+        error="",
+        next_attempt_at=None,
+    )
+    return state
+
+
+def _record_failure(mail: Claimed, error: str) -> MailState:
+    max_attempts = current_app.config.get("MAIL_MAX_ATTEMPTS", 8)
+    if mail.attempts >= max_attempts:
+        _finish(mail, state=MailState.FAILED, error=error, next_attempt_at=None)
+        return MailState.FAILED
+    _finish(
+        mail,
+        state=MailState.QUEUED,
+        error=error,
+        next_attempt_at=utcnow() + backoff(mail.attempts),
+    )
+    return MailState.QUEUED
+
+
+def _finish(mail: Claimed, **values) -> None:
+    db.session.execute(
+        sa.update(OutgoingMail)
+        .where(
+            OutgoingMail.id == mail.id,
+            OutgoingMail.claim == mail.claim,
+            OutgoingMail.state == MailState.SENDING,
+        )
+        .values(claim="", **values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def _send(mail: Claimed, body: str) -> MailState:
+    """SMTP when SMTP_HOST is set, else the log (the development mailbox).
+
+    In production without SMTP the log gets the stored, redacted body: server logs are read by
+    more people than the recipient.
+    """
+    config = current_app.config
+    if not config.get("SMTP_HOST"):
+        shown = mail.body if config.get("ENV_NAME") == "production" else body
+        # A warning, so it shows without debug mode: it is the development mailbox (demo users
+        # reset passwords from here), and in production it says the mail did not go out.
+        current_app.logger.warning(
+            "E-mail not sent (no SMTP_HOST), logged: to %s: %s\n%s",
+            mail.to_address,
+            mail.subject,
+            shown,
+        )
+        return MailState.LOGGED
+    message = EmailMessage()
+    message["From"] = config["MAIL_FROM"]
+    message["To"] = mail.to_address
+    message["Subject"] = mail.subject
+    message.set_content(body)
+    timeout = config.get("SMTP_TIMEOUT", 10)
+    with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=timeout) as smtp:
+        if config.get("SMTP_STARTTLS"):
+            smtp.starttls()
+        if config.get("SMTP_USERNAME"):
+            smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
+        smtp.send_message(message)
+    return MailState.SENT

@@ -1,0 +1,95 @@
+"""Stripe events that named no donation we knew: staff re-apply them once the donation is
+known, or mark them handled with a note. Either is recorded once (one note per event)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.transitions import StaleState, add_unique, compare_and_set
+from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
+from ..extensions import db
+from .events import HANDLERS, find_donation
+from .models import EventOutcome, StripeEvent
+
+
+class NoteAction(LabelledEnum):
+    REAPPLIED = "reapplied"
+    HANDLED = "handled"
+
+
+LABELS[NoteAction] = {
+    NoteAction.REAPPLIED: _l("Applied to the donation"),
+    NoteAction.HANDLED: _l("Marked handled"),
+}
+
+
+class EventNote(db.Model):
+    """What staff did about an unmatched event: who, when, what, why. One per event."""
+
+    __tablename__ = "stripe_event_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stripe_event_id: Mapped[int] = mapped_column(sa.ForeignKey("stripe_events.id"), unique=True)
+    action: Mapped[NoteAction] = mapped_column(enum_type(NoteAction, "event_note_action"))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    event: Mapped[StripeEvent] = relationship()
+
+
+class EventNotActionable(Exception):
+    """Already re-applied or handled, or it still names no donation we know."""
+
+
+def _note(row: StripeEvent, action: NoteAction, note: str, actor) -> None:
+    if not add_unique(
+        EventNote(
+            stripe_event_id=row.id,
+            action=action,
+            note=note.strip(),
+            actor_id=actor.id if actor is not None else None,
+        )
+    ):
+        raise EventNotActionable("already handled")
+
+
+def reapply(row: StripeEvent, actor, note: str = "") -> int:
+    """Apply a stored unmatched event to the donation it names now; the donation's id."""
+    if row.outcome != EventOutcome.UNMATCHED:
+        raise EventNotActionable("not unmatched")
+    event = json.loads(row.payload or "{}")
+    obj = (event.get("data") or {}).get("object") or {}
+    handler = HANDLERS.get(row.type)
+    donation = find_donation(obj) if handler else None
+    if donation is None:
+        raise EventNotActionable("still unknown")
+    try:
+        compare_and_set(
+            row,
+            expected={"outcome": EventOutcome.UNMATCHED},
+            values={"outcome": EventOutcome.APPLIED, "donation_id": donation.id},
+        )
+    except StaleState:
+        raise EventNotActionable("changed meanwhile") from None
+    _note(row, NoteAction.REAPPLIED, note, actor)
+    handler(donation, obj, row.event_id)
+    return donation.id
+
+
+def mark_handled(row: StripeEvent, actor, note: str) -> None:
+    if row.outcome != EventOutcome.UNMATCHED:
+        raise EventNotActionable("not unmatched")
+    _note(row, NoteAction.HANDLED, note, actor)
+
+
+def notes_for(event_ids: list[int]) -> dict[int, EventNote]:
+    if not event_ids:
+        return {}
+    rows = db.session.scalars(sa.select(EventNote).where(EventNote.stripe_event_id.in_(event_ids)))
+    return {n.stripe_event_id: n for n in rows}

@@ -1,0 +1,1 @@
+from tests.factories import english  # noqa: F401  (autouse: pages in English)
