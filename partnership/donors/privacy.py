@@ -28,7 +28,6 @@ from ..payments.donations import lock_donation
 from ..payments.models import Donation, StripeEvent
 from ..payments.tax import DonationTaxInfo
 from .models import DonorErasure, ErasureReason
-from .signals import ledger_sources, purge_due
 
 #: Mail topics written to donors: each gets the privacy footer.
 DONOR_TOPIC_PREFIXES = ("donor", "donation", "receipt", "campaign_update")
@@ -112,14 +111,11 @@ def donations_of(donation: Donation) -> list[Donation]:
 
 def _sources_of(donation: Donation) -> set[str]:
     """The ledger sources of this donation's rows: its Stripe events (a payment proved by a
-    refund or dispute is ``<event>:paid``), the demo's, and what other features answer."""
+    refund or dispute is ``<event>:paid``) and the demo's."""
     events = db.session.scalars(
         sa.select(StripeEvent.event_id).where(StripeEvent.donation_id == donation.id)
     ).all()
-    sources = {*events, *(f"{e}:paid" for e in events), f"demo:{donation.token}"}
-    for _receiver, extra in ledger_sources.send(donation):
-        sources.update(extra or ())
-    return sources
+    return {*events, *(f"{e}:paid" for e in events), f"demo:{donation.token}"}
 
 
 def _erase(donations: list[Donation]) -> tuple[int, int]:
@@ -201,8 +197,8 @@ def retention_cutoff(now: datetime | None = None) -> datetime:
 
 
 def purge(cutoff: datetime) -> DonorErasure:
-    """Erase donor data of gifts made before ``cutoff``: the donations' own columns here, the
-    tax data by the receivers of ``purge_due``."""
+    """Erase donor data of gifts made before ``cutoff``: donations, offline gifts and the tax
+    details kept for e-Donation."""
     old = list(
         db.session.scalars(
             sa.select(Donation)
@@ -227,9 +223,7 @@ def purge(cutoff: datetime) -> DonorErasure:
             )
         )
     ).rowcount
-    other = tax_rows + sum(
-        int(n or 0) for _r, n in purge_due.send(current_app._get_current_object(), cutoff=cutoff)
-    )
+    other = tax_rows
     record = DonorErasure(
         reason=ErasureReason.RETENTION, donations=erased, ledger_rows=ledger_rows, other_rows=other
     )

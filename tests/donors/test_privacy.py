@@ -11,15 +11,15 @@ import sqlalchemy as sa
 from partnership.db_types import utcnow
 from partnership.donors.models import DonorErasure, ErasureReason
 from partnership.donors.privacy import privacy_url
-from partnership.donors.signals import purge_due
 from partnership.extensions import db
 from partnership.ledger.models import LedgerEntry
 from partnership.ledger.services import verify
 from partnership.notifications.models import MailState, OutgoingMail
 from partnership.notifications.services import commit_and_send, queue_mail
 from partnership.payments.models import Donation
+from partnership.payments.tax import DonationTaxInfo, record_tax_info
 from tests.crowd import reload
-from tests.gifts import gift
+from tests.paid_gifts import forget_queued_mail, gift
 
 
 def path_of(url: str) -> str:
@@ -107,6 +107,7 @@ def test_expired_and_tampered_links_are_refused(app, client, make_campaign, monk
 
 def test_every_donor_mail_carries_the_link_redacted_in_the_log(app, make_campaign, monkeypatch):
     donation = gift(make_campaign(), email="donor@example.com")
+    forget_queued_mail()
     sent = []
     monkeypatch.setattr(
         "partnership.notifications.delivery._send",
@@ -136,29 +137,21 @@ def test_purge_respects_the_retention_period(app, make_campaign, monkeypatch):
     db.session.execute(
         sa.update(Donation).where(Donation.id == recent.id).values(created_at=nine_years)
     )
+    for donation in (old, recent):
+        record_tax_info(donation, full_name="ผู้ให้", address="ขอนแก่น", tax_id="1234567890121")
     db.session.commit()
     monkeypatch.setitem(app.config, "TAX_DATA_RETENTION_DAYS", 3653)
-    cutoffs = []
-
-    def tax_data(sender, cutoff):
-        cutoffs.append(cutoff)
-        return 4  # rows the receipts feature erased
-
-    purge_due.connect(tax_data)
-    try:
-        result = app.test_cli_runner().invoke(args=["donors", "purge"])
-    finally:
-        purge_due.disconnect(tax_data)
+    result = app.test_cli_runner().invoke(args=["donors", "purge"])
     assert result.exit_code == 0, result.output
     assert "1 donations" in result.output
-    [cutoff] = cutoffs
-    assert abs((utcnow() - cutoff) - timedelta(days=3653)) < timedelta(minutes=1)
     assert reload(old).email == "" and reload(old).donor_name == ""
+    kept_tax = db.session.scalars(sa.select(DonationTaxInfo.donation_id)).all()
+    assert kept_tax == [recent.id]  # the old gift's tax details are gone, the recent one's kept
     assert reload(recent).email == "new@example.com"
     assert [label for _, label in ledger_rows(campaign)] == ["", "ผู้ให้ใหม่"]
     assert verify() == []
     [record] = db.session.scalars(sa.select(DonorErasure)).all()
-    assert (record.reason, record.donations, record.other_rows) == (ErasureReason.RETENTION, 1, 4)
+    assert (record.reason, record.donations, record.other_rows) == (ErasureReason.RETENTION, 1, 1)
 
 
 @pytest.mark.parametrize("days", [3653, 1])
@@ -175,6 +168,7 @@ def test_erasure_clears_the_mail_log_copies_and_stops_unsent_mail(
     app, client, make_campaign, monkeypatch
 ):
     donation = gift(make_campaign(), email="donor@example.com", name="สมชาย ใจดี")
+    forget_queued_mail()
     with app.test_request_context(method="POST"):
         queue_mail("donor@example.com", "Thank you สมชาย", "Dear สมชาย", topic="donation_thanks")
         commit_and_send()  # inline: logged (no SMTP_HOST)
@@ -217,4 +211,42 @@ def test_simultaneous_confirmations_erase_once(app, make_campaign):
     [record] = db.session.scalars(sa.select(DonorErasure)).all()
     assert record.donations == 2 and record.ledger_rows == 2
     assert [label for _, label in ledger_rows(campaign)] == ["", ""]
+    assert verify() == []
+
+
+def test_erasure_and_purge_cover_offline_gifts(app, make_campaign, monkeypatch):
+    from datetime import date
+
+    from partnership.donors.privacy import erase_donor, purge
+    from partnership.gifts.models import GiftMethod, OfflineGift
+    from partnership.gifts.services import record_gift
+
+    campaign = make_campaign()
+    online = gift(campaign, email="Kanya@example.com", name="กันยา")
+    by_hand = record_gift(
+        campaign, method=GiftMethod.BANK_TRANSFER, amount_satang=30_000,
+        received_on=date.today(), reference="TR-1", donor_name="กันยา", email="kanya@example.com",
+    )  # fmt: skip
+    other = record_gift(
+        campaign, method=GiftMethod.CHEQUE, amount_satang=20_000, received_on=date.today(),
+        reference="CQ-1", donor_name="ประภา", email="",
+    )  # fmt: skip
+    db.session.commit()
+    erase_donor(reload(online))
+    db.session.commit()
+    assert (reload(by_hand).donor_name, reload(by_hand).email) == ("", "")
+    assert reload(by_hand).amount_satang == 30_000 and reload(other).donor_name == "ประภา"
+    assert "กันยา" not in [label for _, label in ledger_rows(campaign)]
+    assert verify() == []
+    # Retention: an old offline gift loses its donor too.
+    db.session.execute(
+        sa.update(OfflineGift)
+        .where(OfflineGift.id == other.id)
+        .values(created_at=utcnow() - timedelta(days=4000))
+    )
+    db.session.commit()
+    purge(utcnow() - timedelta(days=3653))
+    db.session.commit()
+    assert reload(other).donor_name == "" and reload(other).amount_satang == 20_000
+    assert "ประภา" not in [label for _, label in ledger_rows(campaign)]
     assert verify() == []

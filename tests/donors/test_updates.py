@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from partnership.extensions import db
 from partnership.notifications.models import OutgoingMail
 from partnership.payments.models import DonationState
-from tests.gifts import gift
+from tests.paid_gifts import gift
 
 UPDATE = {"title": "ส่งมอบโน้ตบุ๊กแล้ว", "body": "นักเรียน ป.4–6 ได้รับเครื่องครบ 30 เครื่อง"}
 

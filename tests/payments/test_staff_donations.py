@@ -19,7 +19,7 @@ from partnership.payments.models import Donation, DonationState, EventOutcome, S
 from partnership.payments.unmatched import EventNote, NoteAction
 from tests.crowd import reload
 from tests.factories import english  # noqa: F401  (autouse: pages in English)
-from tests.gifts import gift
+from tests.paid_gifts import gift
 
 PAGES = [
     "/staff/payments/donations",

@@ -42,3 +42,16 @@ def gift(
         mark_paid(donation, f"demo:{donation.token}")  # the demo's ledger source scheme
     db.session.commit()
     return donation
+
+
+def forget_queued_mail() -> None:
+    """Drop the mail queued so far (the receipts' thank-you of each paid gift), for tests that
+    count the mail they queue themselves."""
+    import sqlalchemy as sa
+    from flask import g
+
+    from partnership.notifications.models import OutgoingMail
+
+    db.session.execute(sa.delete(OutgoingMail))
+    db.session.commit()
+    g.pop("mail_committed", None)
