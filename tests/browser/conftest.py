@@ -358,7 +358,8 @@ class HttpClient:
         self.token = None
 
     def language(self, lang: str) -> None:
-        self.post("/language", {"lang": lang}, form_page="/")
+        # The switch needs no token (it is exempt); post() sends the one of a page that has it.
+        self.post("/language", {"lang": lang}, form_page="/login")
 
 
 @pytest.fixture(scope="session")
