@@ -66,3 +66,22 @@ class LabelledEnum(enum.StrEnum):
 
 #: Enum class -> {member: lazy translatable label}; each feature registers its enums here.
 LABELS: dict[type, dict] = {}
+
+
+def postgresql_only(index: sa.Index) -> sa.Index:
+    """An index created only on PostgreSQL (a GIN trigram index has no SQLite counterpart);
+    :func:`include_in_comparison` keeps it out of SQLite's schema comparison."""
+    return index.ddl_if(dialect="postgresql")
+
+
+def include_in_comparison(dialect_name: str):
+    """An Alembic ``include_object`` hook: skip model indexes not made on this dialect."""
+
+    def include_object(obj, name, type_, reflected, compare_to) -> bool:
+        ddl_if = getattr(obj, "_ddl_if", None) if type_ == "index" and not reflected else None
+        if ddl_if is None or ddl_if.dialect is None:
+            return True
+        dialects = (ddl_if.dialect,) if isinstance(ddl_if.dialect, str) else ddl_if.dialect
+        return dialect_name in dialects
+
+    return include_object

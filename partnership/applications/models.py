@@ -109,10 +109,14 @@ class Application(db.Model):
             name="submitted_has_time",
         ),
         sa.CheckConstraint("teachers_benefiting >= 0", name="teachers_non_negative"),
+        # Screening and ranking: a programme's applications in some states, by submission.
+        sa.Index(
+            "ix_applications_programme_state_submitted", "programme_id", "state", "submitted_at"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id"), index=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id"))
     school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     title: Mapped[str] = mapped_column(sa.String(200))

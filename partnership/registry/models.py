@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
+from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, postgresql_only, utcnow
 from ..extensions import db
 from .provinces import REGIONS, get_province, province_name
 
@@ -129,6 +129,23 @@ class School(db.Model):
     __table_args__ = (
         sa.CheckConstraint("min_grade >= 0 AND max_grade <= 14", name="grade_bounds"),
         sa.CheckConstraint("min_grade <= max_grade", name="grade_order"),
+        # The list's order (province, Thai name), alone or after a network status filter.
+        sa.Index("ix_schools_province_name", "province_code", "name_th", "id"),
+        sa.Index("ix_schools_status_province_name", "network_status", "province_code", "name_th"),
+        # Search by any part of a name, code or district: ILIKE '%q%' through trigrams.
+        postgresql_only(
+            sa.Index(
+                "ix_schools_search_trgm",
+                "name_th",
+                "name_en",
+                "code",
+                "district",
+                postgresql_using="gin",
+                postgresql_ops=dict.fromkeys(
+                    ("name_th", "name_en", "code", "district"), "gin_trgm_ops"
+                ),
+            )  # fmt: skip
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -136,7 +153,7 @@ class School(db.Model):
     code: Mapped[str] = mapped_column(sa.String(10), unique=True)
     name_th: Mapped[str] = mapped_column(sa.String(200), index=True)
     name_en: Mapped[str] = mapped_column(sa.String(200), default="")
-    province_code: Mapped[str] = mapped_column(sa.String(2), index=True)
+    province_code: Mapped[str] = mapped_column(sa.String(2))
     district: Mapped[str] = mapped_column(sa.String(100))
     address: Mapped[str] = mapped_column(sa.Text, default="")
     affiliation: Mapped[Affiliation] = mapped_column(enum_type(Affiliation, "affiliation"))
@@ -144,7 +161,7 @@ class School(db.Model):
     min_grade: Mapped[int] = mapped_column()
     max_grade: Mapped[int] = mapped_column()
     network_status: Mapped[NetworkStatus] = mapped_column(
-        enum_type(NetworkStatus, "network_status"), default=NetworkStatus.NONE, index=True
+        enum_type(NetworkStatus, "network_status"), default=NetworkStatus.NONE
     )
     network_applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Who asked for the pending network admission; accepting it activates only their request

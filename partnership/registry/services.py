@@ -220,6 +220,11 @@ def has_private_partner_clause(day: date):
     )
 
 
+def like_escape(term: str) -> str:
+    """The term with LIKE's wildcards (and the escape character "/") escaped by "/"."""
+    return term.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
 @dataclass
 class SchoolFilters:
     q: str = ""
@@ -233,14 +238,15 @@ def school_query(filters: SchoolFilters):
     """The school list as a SELECT, filtered; ordered by province and Thai name."""
     query = sa.select(School)
     if filters.q.strip():
-        # autoescape: a typed % or _ is searched for, not a wildcard matching every school
-        term = filters.q.strip()
+        # ILIKE with the whole pattern as one value, so PostgreSQL's trigram index serves it;
+        # a typed % or _ is escaped: searched for, not a wildcard matching every school.
+        pattern = "%" + like_escape(filters.q.strip()) + "%"
         query = query.where(
             sa.or_(
-                School.name_th.icontains(term, autoescape=True),
-                School.name_en.icontains(term, autoescape=True),
-                School.code.icontains(term, autoescape=True),
-                School.district.icontains(term, autoescape=True),
+                School.name_th.ilike(pattern, escape="/"),
+                School.name_en.ilike(pattern, escape="/"),
+                School.code.ilike(pattern, escape="/"),
+                School.district.ilike(pattern, escape="/"),
             )
         )
     if filters.province:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..applications.models import Application, ApplicationState
@@ -38,8 +39,8 @@ def apply_suggested_cut(
     rows: list[RankingRow], approve_reason: str, waitlist_reason: str, actor
 ) -> int:
     """Approve every scored application inside the budget line and waitlist the other scored
-    ones; returns how many changed."""
-    changed = 0
+    ones; returns how many changed. Only the applications that change are loaded in full."""
+    moves: dict[int, tuple[ApplicationState, str]] = {}
     for row in rows:
         reviewed = row.application.state in (A.IN_REVIEW, *DECISION_STATES)
         if row.ranking_score is None or not reviewed:
@@ -48,9 +49,15 @@ def apply_suggested_cut(
             (A.APPROVED, approve_reason) if row.within_budget else (A.WAITLISTED, waitlist_reason)
         )
         if row.application.state != to_state:
-            decide(row.application, to_state, reason, actor)
-            changed += 1
-    return changed
+            moves[row.application.id] = (to_state, reason)
+    if not moves:
+        return 0
+    applications = db.session.scalars(
+        sa.select(Application).where(Application.id.in_(moves)).order_by(Application.id)
+    )
+    for application in applications:
+        decide(application, *moves[application.id], actor)
+    return len(moves)
 
 
 def start_review(programme: Programme, actor) -> None:
@@ -62,7 +69,14 @@ def start_review(programme: Programme, actor) -> None:
 
 
 def undecided(programme: Programme) -> list[Application]:
-    return [a for a in programme.applications if a.state in (A.ELIGIBLE, A.IN_REVIEW)]
+    return list(
+        db.session.scalars(
+            sa.select(Application).where(
+                Application.programme_id == programme.id,
+                Application.state.in_((A.ELIGIBLE, A.IN_REVIEW)),
+            )
+        )
+    )
 
 
 def publish_decisions(programme: Programme, actor) -> None:

@@ -1,17 +1,28 @@
-"""Staff exports of a review round as CSV and Excel: ranking, per-criterion scores, progress."""
+"""Staff exports of a review round as CSV and Excel: ranking, per-criterion scores, progress.
+
+A table is its headers and an iterator of lines, so the CSV streams line by line and the
+workbook is written in openpyxl's write-only mode; neither holds the round's text twice.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from fractions import Fraction
 
+import sqlalchemy as sa
 from openpyxl import Workbook
 
+from ..applications.models import Application
 from ..core.spreadsheet import spreadsheet_cell
-from .ranking import ProgrammeReviews, RankingRow, build_ranking
+from ..extensions import db
+from ..programmes.models import Programme
+from ..registry.models import School
+from .ranking import ProgrammeReviews, RankingRow, build_ranking, load_round
 
-Table = tuple[list[str], list[list]]
+Table = tuple[list[str], Iterable[list]]
 
 
 def _num(value) -> float | None:
@@ -20,43 +31,65 @@ def _num(value) -> float | None:
     return round(float(value), 2) if isinstance(value, Fraction | float) else value
 
 
-def ranking_table(rows: list[RankingRow], lang: str, labels: dict[str, str]) -> Table:
+def _titles(programme: Programme, lang: str) -> dict[int, tuple[str, str, str]]:
+    """application id → (title, school code, school name), in one query."""
+    name = School.name_th
+    if lang == "en":
+        name = sa.func.coalesce(sa.func.nullif(School.name_en, ""), School.name_th)
+    rows = db.session.execute(
+        sa.select(Application.id, Application.title, School.code, name)
+        .join(School, School.id == Application.school_id)
+        .where(Application.programme_id == programme.id)
+    )
+    return {app_id: (title, code, school) for app_id, title, code, school in rows}
+
+
+def ranking_table(
+    rows: list[RankingRow], titles: dict[int, tuple[str, str, str]], labels: dict[str, str]
+) -> Table:
     headers = [
         "rank", "application_id", "title", "school_code", "school", "state", "score",
         "calibrated_score", "std_dev", "disagreement", "reviews_done", "reviews_needed",
         "requested_baht", "within_budget", "cumulative_baht",
     ]  # fmt: skip
     headers += [f"mean_{sector}" for sector in labels]
-    body = []
-    for row in rows:
-        app, score = row.application, row.score
-        line = [
-            row.position, app.id, app.title, app.school.code, app.school.display_name(lang),
-            app.state.value, _num(score.mean), _num(score.calibrated), _num(score.std_dev),
-            score.disagreement, row.reviews_done, row.reviews_needed,
-            app.requested_satang / 100, row.within_budget,
-            None if row.cumulative_satang is None else row.cumulative_satang / 100,
-        ]  # fmt: skip
-        line += [_num(score.sector_means.get(sector)) for sector in labels]
-        body.append(line)
-    return headers, body
+
+    def body() -> Iterator[list]:
+        for row in rows:
+            app, score = row.application, row.score
+            title, code, school = titles[app.id]
+            sector_means = score.sector_means
+            line = [
+                row.position, app.id, title, code, school,
+                app.state.value, _num(score.mean), _num(score.calibrated), _num(score.std_dev),
+                score.disagreement, row.reviews_done, row.reviews_needed,
+                app.requested_satang / 100, row.within_budget,
+                None if row.cumulative_satang is None else row.cumulative_satang / 100,
+            ]  # fmt: skip
+            line += [_num(sector_means.get(sector)) for sector in labels]
+            yield line
+
+    return headers, body()
 
 
-def criterion_table(data: ProgrammeReviews, lang: str) -> Table:
+def criterion_table(
+    data: ProgrammeReviews, titles: dict[int, tuple[str, str, str]], lang: str
+) -> Table:
     """One row per review: who (staff only), state, whether it counts, score per criterion."""
     headers = ["application_id", "title", "reviewer", "sector", "state", "counts"]
     headers += [c.label(lang) for c in data.criteria]
-    by_id = {a.id: a for a in data.applications}
-    body = []
-    for record in sorted(data.records, key=lambda r: (r.application_id, r.member.id)):
-        app = by_id[record.application_id]
-        line = [
-            app.id, app.title, record.member.user.name, record.member.sector.value,
-            record.state.value if record.state else "not_started", record.counts,
-        ]  # fmt: skip
-        line += [record.scores.get(c.id) for c in data.criteria]
-        body.append(line)
-    return headers, body
+
+    def body() -> Iterator[list]:
+        for record in sorted(data.records, key=lambda r: (r.application_id, r.member.id)):
+            line = [
+                record.application_id, titles[record.application_id][0],
+                record.member.user.name, record.member.sector.value,
+                record.state.value if record.state else "not_started", record.counts,
+            ]  # fmt: skip
+            line += [record.scores.get(c.id) for c in data.criteria]
+            yield line
+
+    return headers, body()
 
 
 def progress_table(data: ProgrammeReviews) -> Table:
@@ -71,43 +104,63 @@ def progress_table(data: ProgrammeReviews) -> Table:
         "not_started",
         "conflicts",
     ]
-    body = []
-    for member in data.members:
-        mine = [r for r in data.records if r.member.id == member.id]
-        body.append([
-            member.user.name, member.sector.value, member.is_chair, len(mine),
-            sum(r.state is not None and r.state.value == "submitted" for r in mine),
-            sum(r.state is not None and r.state.value == "draft" for r in mine),
-            sum(r.state is None for r in mine),
-            sum(1 for m, _ in data.conflicts if m == member.id),
-        ])  # fmt: skip
+    tally = Counter()
+    for r in data.records:
+        tally[r.member.id, "assigned"] += 1
+        tally[r.member.id, r.state.value if r.state is not None else "not_started"] += 1
+    conflicts = Counter(m for m, _ in data.conflicts)
+    body = [
+        [
+            member.user.name,
+            member.sector.value,
+            member.is_chair,
+            tally[member.id, "assigned"],
+            tally[member.id, "submitted"],
+            tally[member.id, "draft"],
+            tally[member.id, "not_started"],
+            conflicts[member.id],
+        ]  # fmt: skip
+        for member in data.members
+    ]
     return headers, body
 
 
-def table_for(kind: str, data: ProgrammeReviews, lang: str) -> Table:
+def table_for(kind: str, programme: Programme, lang: str) -> Table:
+    """Load what the export needs (a fixed number of queries) and lay out its table."""
     if kind == "ranking":
         sectors = {"public": "public", "private": "private"}
-        return ranking_table(build_ranking(data), lang, sectors)
+        rows = build_ranking(load_round(programme), calibrate=True)
+        return ranking_table(rows, _titles(programme, lang), sectors)
     if kind == "scores":
-        return criterion_table(data, lang)
-    return progress_table(data)
+        data = load_round(programme, criterion_scores=True)
+        return criterion_table(data, _titles(programme, lang), lang)
+    return progress_table(load_round(programme))
 
 
-def to_csv(table: Table) -> bytes:
+def csv_chunks(table: Table, lines_per_chunk: int = 500) -> Iterator[bytes]:
+    """The CSV in chunks of lines, starting with a BOM so Excel reads the Thai correctly."""
     headers, body = table
     out = io.StringIO()
     writer = csv.writer(out)
+    out.write("\ufeff")
     writer.writerow([spreadsheet_cell(h) for h in headers])  # criterion labels are typed
-    for line in body:
+    for n, line in enumerate(body, start=1):
         writer.writerow([spreadsheet_cell(v) for v in line])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel reads the Thai correctly
+        if n % lines_per_chunk == 0:
+            yield out.getvalue().encode("utf-8")
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue().encode("utf-8")
+
+
+def to_csv(table: Table) -> bytes:
+    return b"".join(csv_chunks(table))
 
 
 def to_xlsx(table: Table, title: str) -> bytes:
     headers, body = table
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
     sheet.append([spreadsheet_cell(h) for h in headers])
     for line in body:
         sheet.append([spreadsheet_cell(v) for v in line])

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from fractions import Fraction
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..applications.models import Application
+from ..applications.models import Application, ApplicationState, Beneficiaries
 from ..extensions import db
-from ..programmes.models import Programme
+from ..programmes.models import Programme, RubricCriterion
 from .committee import members_of
 from .conflicts import programme_conflicts
 from .models import CommitteeMember, Rating, Review, ReviewAssignment, ReviewState
@@ -19,15 +20,17 @@ from .scoring import (
     ApplicationScore,
     Criterion,
     RankInput,
-    ReviewScores,
-    aggregate,
+    WeightedReview,
+    aggregate_weighted,
     budget_line,
+    mean_sort_keys,
     rank,
+    weighted_sum,
 )
 from .workflow import RANKED_STATES
 
 
-@dataclass
+@dataclass(slots=True)
 class ReviewRecord:
     review_id: int | None
     assignment_id: int
@@ -36,10 +39,24 @@ class ReviewRecord:
     state: ReviewState | None
     scores: dict[int, int] = field(default_factory=dict)
     conflicted: bool = False
+    #: Σ(score × weight) of the review (None until its ratings are loaded).
+    weighted: int | None = None
 
     @property
     def counts(self) -> bool:
         return self.state == ReviewState.SUBMITTED and not self.conflicted
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationSummary:
+    """The columns of an application that ranking needs, without its texts."""
+
+    id: int
+    school_id: int
+    state: ApplicationState
+    submitted_at: datetime | None
+    requested_satang: int
+    pupils_benefiting: int
 
 
 @dataclass
@@ -48,7 +65,7 @@ class ProgrammeReviews:
 
     programme: Programme
     criteria: list
-    applications: list[Application]
+    applications: list  # Application, or ApplicationSummary from load_round
     members: list[CommitteeMember]
     conflicts: set[tuple[int, int]]
     records: list[ReviewRecord]
@@ -58,8 +75,8 @@ class ProgrammeReviews:
 
 
 def load_programme_reviews(programme: Programme, application_ids=None) -> ProgrammeReviews:
-    """About ten queries whatever the number of applications and reviews."""
-    criteria = list(programme.criteria)
+    """About ten queries whatever the number of applications and reviews; full application
+    rows with their schools and every rating (for pages about one or a few applications)."""
     query = (
         sa.select(Application)
         .where(Application.programme_id == programme.id, Application.state.in_(RANKED_STATES))
@@ -69,6 +86,37 @@ def load_programme_reviews(programme: Programme, application_ids=None) -> Progra
     if application_ids is not None:
         query = query.where(Application.id.in_(application_ids))
     applications = list(db.session.scalars(query).unique())
+    return _with_reviews(programme, applications, criterion_scores=True)
+
+
+def load_round(programme: Programme, *, criterion_scores: bool = False) -> ProgrammeReviews:
+    """The whole round for ranking and exports: application summaries (one query, no texts)
+    and each review's weighted sum computed by the database, or with ``criterion_scores``
+    every rating."""
+    pupils = (
+        sa.select(sa.func.coalesce(sa.func.sum(Beneficiaries.pupils), 0))
+        .where(Beneficiaries.application_id == Application.id)
+        .correlate(Application)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(
+            Application.id,
+            Application.school_id,
+            Application.state,
+            Application.submitted_at,
+            Application.requested_satang,
+            pupils,
+        )  # fmt: skip
+        .where(Application.programme_id == programme.id, Application.state.in_(RANKED_STATES))
+        .order_by(Application.id)
+    )
+    applications = [ApplicationSummary(*row) for row in rows]
+    return _with_reviews(programme, applications, criterion_scores=criterion_scores)
+
+
+def _with_reviews(programme, applications, *, criterion_scores: bool) -> ProgrammeReviews:
+    criteria = list(programme.criteria)
     members = members_of(programme)
     # Former members' submitted reviews stay on record and count (unless conflicted).
     everyone = members + members_of(programme, former=True)
@@ -88,15 +136,15 @@ def load_programme_reviews(programme: Programme, application_ids=None) -> Progra
         .where(CommitteeMember.programme_id == programme.id)
         .order_by(ReviewAssignment.id)
     ).all()
-    records = {}
+    records = []
     for assignment_id, member_id, app_id, review_id, state in rows:
         if app_id in app_ids:
-            records[assignment_id] = ReviewRecord(
+            records.append(ReviewRecord(
                 review_id, assignment_id, member_by_id[member_id], app_id, state,
                 conflicted=(member_id, app_id) in conflicts,
-            )  # fmt: skip
-    by_review = {r.review_id: r for r in records.values() if r.review_id is not None}
-    if by_review:
+            ))  # fmt: skip
+    by_review = {r.review_id: r for r in records if r.review_id is not None}
+    if by_review and criterion_scores:
         ratings = db.session.execute(
             sa.select(Rating.review_id, Rating.criterion_id, Rating.score)
             .join(Review)
@@ -107,57 +155,87 @@ def load_programme_reviews(programme: Programme, application_ids=None) -> Progra
         for review_id, criterion_id, score in ratings:
             if review_id in by_review:
                 by_review[review_id].scores[criterion_id] = score
-    return ProgrammeReviews(
-        programme, criteria, applications, members, conflicts, list(records.values())
-    )
+        rubric = [Criterion(c.id, c.max_score, c.weight) for c in criteria]
+        for record in by_review.values():
+            record.weighted = weighted_sum(record.scores, rubric)
+    elif by_review:
+        # Only the rubric's criteria count, as in weighted_sum.
+        sums = db.session.execute(
+            sa.select(Rating.review_id, sa.func.sum(Rating.score * RubricCriterion.weight))
+            .join(RubricCriterion, RubricCriterion.id == Rating.criterion_id)
+            .where(RubricCriterion.programme_id == programme.id)
+            .group_by(Rating.review_id)
+        )
+        for review_id, weighted in sums:
+            if review_id in by_review:
+                by_review[review_id].weighted = int(weighted)
+        for record in by_review.values():
+            if record.weighted is None:
+                record.weighted = 0
+    return ProgrammeReviews(programme, criteria, applications, members, conflicts, records)
 
 
-def scores_for(data: ProgrammeReviews) -> dict[int, ApplicationScore]:
-    criteria = [Criterion(c.id, c.max_score, c.weight) for c in data.criteria]
-    counted = [
-        ReviewScores(r.member.id, r.application_id, r.member.sector.value, r.scores)
-        for r in data.records
-        if r.counts
+def scores_for(data: ProgrammeReviews, calibrate: bool = True) -> dict[int, ApplicationScore]:
+    """Each application's figures from the counted reviews; criterion means when the ratings
+    were loaded."""
+    top = sum(c.max_score * c.weight for c in data.criteria)
+    counted = [r for r in data.records if r.counts]
+    reviews = [
+        WeightedReview(r.member.id, r.application_id, r.member.sector.value, r.weighted)
+        for r in counted
     ]
-    return aggregate(criteria, counted, [a.id for a in data.applications])
+    result = aggregate_weighted(top, reviews, [a.id for a in data.applications], calibrate)
+    by_criterion: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for r in counted:
+        for criterion_id, score in r.scores.items():
+            by_criterion[r.application_id][criterion_id].append(score)
+    for app, per_criterion in by_criterion.items():
+        result[app].criterion_means = {
+            c: Fraction(sum(v), len(v)) for c, v in per_criterion.items()
+        }
+    return result
 
 
-@dataclass
+@dataclass(slots=True)
 class RankingRow:
     position: int
-    application: Application
+    application: object  # Application or ApplicationSummary, as loaded
     score: ApplicationScore
-    ranking_score: Fraction | float | None
     within_budget: bool
     cumulative_satang: int | None
     reviews_done: int
     reviews_assigned: int
     reviews_needed: int
+    calibrated: bool = False
+
+    @property
+    def ranking_score(self) -> Fraction | float | None:
+        return self.score.calibrated if self.calibrated else self.score.mean
 
 
-def build_ranking(data: ProgrammeReviews) -> list[RankingRow]:
+def build_ranking(data: ProgrammeReviews, *, calibrate: bool | None = None) -> list[RankingRow]:
+    """Every ranked application in order, with the budget line and the running total; the
+    calibrated score is computed when the programme ranks by it, or when ``calibrate``."""
     programme = data.programme
-    scores = scores_for(data)
+    by_calibration = programme.use_calibration
+    scores = scores_for(data, calibrate=by_calibration if calibrate is None else calibrate)
     assigned = defaultdict(int)
     for record in data.records:
         if not record.conflicted:
             assigned[record.application_id] += 1
     by_id = {a.id: a for a in data.applications}
-
-    def ranking_score(app_id):
-        score = scores[app_id]
-        return score.calibrated if programme.use_calibration else score.mean
-
-    inputs = [
-        RankInput(
+    exact_keys = {} if by_calibration else mean_sort_keys(scores.values())
+    inputs = []
+    for a in data.applications:
+        score = scores[a.id]
+        inputs.append(RankInput(
             a.id,
-            ranking_score(a.id),
+            score.calibrated if by_calibration else score.mean,
             a.submitted_at.timestamp() if a.submitted_at else float("inf"),
             a.requested_satang,
             a.pupils_benefiting,
-        )
-        for a in data.applications
-    ]
+            exact_keys.get(a.id),
+        ))  # fmt: skip
     ordered = rank(inputs, programme.tie_break.value)
     within = budget_line(
         [(r.application_id, r.requested_satang, r.score is not None) for r in ordered],
@@ -165,7 +243,8 @@ def build_ranking(data: ProgrammeReviews) -> list[RankingRow]:
     )
     rows, running = [], 0
     for position, item in enumerate(ordered, start=1):
-        if within[item.application_id]:
+        inside = within[item.application_id]
+        if inside:
             running += item.requested_satang
         score = scores[item.application_id]
         rows.append(
@@ -173,12 +252,12 @@ def build_ranking(data: ProgrammeReviews) -> list[RankingRow]:
                 position,
                 by_id[item.application_id],
                 score,
-                item.score,
-                within[item.application_id],
-                running if within[item.application_id] else None,
+                inside,
+                running if inside else None,
                 score.reviews_done,
                 assigned[item.application_id],
                 programme.reviews_per_application,
+                by_calibration,
             )  # fmt: skip
         )
     return rows

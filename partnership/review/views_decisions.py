@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,9 +24,10 @@ from ..notifications.services import commit_and_send
 from ..permissions import login_required, require, staff_required
 from ..programmes.models import Programme, ProgrammeState
 from . import decisions as svc
-from .exports import table_for, to_csv, to_xlsx
+from .exports import csv_chunks, table_for, to_xlsx
 from .forms import DecisionForm
-from .ranking import build_ranking, load_programme_reviews
+from .ranking import build_ranking, load_round
+from .ranking_page import FILTERS, clean_page, clean_show, ranking_page
 from .scoring import DISAGREEMENT_THRESHOLD
 from .workflow import DECISION_STATES, DecisionError
 
@@ -29,23 +40,30 @@ EXPORT_KINDS = ("ranking", "scores", "progress")
 @staff_required
 def ranking(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
-    data = load_programme_reviews(programme)
-    rows = build_ranking(data)
-    within = [r for r in rows if r.within_budget]
+    rows = build_ranking(load_round(programme))
+    show, page = clean_show(request.args.get("show")), clean_page(request.args.get("page"))
+    view = ranking_page(rows, show, page)
     return render_template(
         "review/ranking.html",
         programme=programme,
-        rows=rows,
-        criteria=data.criteria,
-        within_total=sum(r.application.requested_satang for r in within),
-        within_count=len(within),
+        view=view,
+        filters=FILTERS,
+        states=ApplicationState,
         threshold=DISAGREEMENT_THRESHOLD,
         decision_form=DecisionForm(formdata=None),
         button=BaseForm(),
         deciding=programme.state == ProgrammeState.REVIEWING,
-        undecided=len(svc.undecided(programme)),
         export_kinds=EXPORT_KINDS,
     )
+
+
+def _back_to_ranking(programme_id: int, anchor: str = "") -> str:
+    """The ranking page the staff member came from (same filter and page)."""
+    show, page = clean_show(request.args.get("show")), clean_page(request.args.get("page"))
+    args = {"show": show} if show != "all" else {}
+    if page > 1:
+        args["page"] = page
+    return url_for(".ranking", programme_id=programme_id, **args) + anchor
 
 
 @bp.post("/review/programmes/<int:programme_id>/applications/<int:application_id>/decide")
@@ -68,7 +86,7 @@ def decide(programme_id: int, application_id: int):
         else:
             db.session.commit()
             flash(_("Decision recorded for %(title)s.", title=application.title), "success")
-    return redirect(url_for(".ranking", programme_id=programme_id) + f"#app-{application_id}")
+    return redirect(_back_to_ranking(programme_id, f"#app-{application_id}"))
 
 
 @bp.post("/review/programmes/<int:programme_id>/cut")
@@ -76,7 +94,7 @@ def decide(programme_id: int, application_id: int):
 def apply_cut(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
     require(BaseForm().validate_on_submit())
-    rows = build_ranking(load_programme_reviews(programme))
+    rows = build_ranking(load_round(programme))
     try:
         changed = svc.apply_suggested_cut(
             rows,
@@ -135,16 +153,15 @@ def export(programme_id: int, kind: str, fmt: str):
     programme = db.get_or_404(Programme, programme_id)
     if kind not in EXPORT_KINDS or fmt not in ("csv", "xlsx"):
         abort(404)
-    table = table_for(kind, load_programme_reviews(programme), current_language())
+    table = table_for(kind, programme, current_language())
     name = f"programme-{programme.id}-{kind}.{fmt}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if fmt == "csv":
-        body, mimetype = to_csv(table), "text/csv; charset=utf-8"
-    else:
-        body = to_xlsx(table, kind)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(
-        body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+        # Everything is loaded before the first chunk; the lines are written as they go.
+        body = stream_with_context(csv_chunks(table))
+        return Response(body, mimetype="text/csv; charset=utf-8", headers=headers)
+    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(to_xlsx(table, kind), mimetype=mimetype, headers=headers)
 
 
 @bp.get("/applications/<int:application_id>/feedback")
