@@ -1,7 +1,7 @@
 """matching funds, offline gifts, refund requests
 
 Revision ID: 0003_matching_offline
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-05 14:01:08.394242
 
 """
@@ -15,7 +15,7 @@ from partnership.extensions import NAMING_CONVENTION
 
 # revision identifiers, used by Alembic.
 revision = "0003_matching_offline"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
