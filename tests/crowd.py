@@ -7,6 +7,7 @@ pending donation and its Checkout Session id; ``hooked`` sends the fake's webhoo
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -110,3 +111,18 @@ def page_text(response) -> str:
 
     html = response.get_data(as_text=True)
     return re.sub(r'<span class="amount">(.*?)</span>', r"\1", html)
+
+
+@contextmanager
+def counted_queries():
+    """The SQL statements run inside the block (query counts per page are asserted)."""
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)

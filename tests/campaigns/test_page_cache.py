@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from partnership.campaigns.models import Campaign
 from partnership.core import pagecache
 from partnership.extensions import db
-from tests.campaigns.test_public_pages import add_paid_donations, counted_queries
-from tests.crowd import page_text
+from tests.campaigns.test_public_pages import add_paid_donations
+from tests.crowd import counted_queries, page_text
 
 
 @pytest.fixture()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -12,7 +11,7 @@ from partnership.campaigns.models import Campaign
 from partnership.db_types import utcnow
 from partnership.extensions import db
 from partnership.payments.models import Donation, DonationState
-from tests.crowd import page_text
+from tests.crowd import counted_queries, page_text
 
 
 def add_paid_donations(campaign, count, start=0, **overrides):
@@ -44,20 +43,6 @@ def add_paid_donations(campaign, count, start=0, **overrides):
         )
     )
     db.session.commit()
-
-
-@contextmanager
-def counted_queries():
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
 
 
 def test_list_search_filters_and_drafts_hidden(client, make_campaign, make_school):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -17,7 +16,7 @@ from partnership.db_types import utcnow
 from partnership.extensions import db
 from partnership.payments.models import Donation, DonationState, EventOutcome, StripeEvent
 from partnership.payments.unmatched import EventNote, NoteAction
-from tests.crowd import reload
+from tests.crowd import counted_queries, reload
 from tests.factories import english  # noqa: F401  (autouse: pages in English)
 from tests.paid_gifts import gift
 
@@ -112,20 +111,6 @@ def test_search_filters_and_exports_hold_the_filtered_rows(client, login_as, mak
         [bad] = [r for r in rows if int(r["donation_id"]) == evil.id]
         assert bad["donor_name"] == '\'=HYPERLINK("http://x")' and bad["message"] == "'@SUM(1)"
         assert {str(r["amount_baht"]) for r in rows} <= {"500.00", "500"}
-
-
-@contextmanager
-def counted_queries():
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
 
 
 def test_list_query_count_is_constant(client, login_as, make_campaign):
