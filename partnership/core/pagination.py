@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import current_app, request
 
 from ..extensions import db
 
 
-def paginate(query, per_page: int | None = None, *, total: int | None = None):
+def paginate(
+    query, per_page: int | None = None, *, total: int | None = None, count_limit: int | None = None
+):
     """A Flask-SQLAlchemy Pagination for ``query``; bad or too-large page numbers are clamped.
 
     ``total``, when a counter already knows how many rows there are, saves the COUNT query.
+    ``count_limit`` counts at most that many rows: a filter matching 7,000 of 30,000 schools
+    costs what one matching 1,000 costs, and the page says "more than 1,000" (``.more``) and
+    links the first ``count_limit`` rows' pages; a narrower filter shows the rest.
     """
+    more = False
+    if count_limit is not None and total is None:
+        capped = query.order_by(None).limit(count_limit + 1).subquery()
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(capped))
+        more, total = total > count_limit, min(total, count_limit)
     page = request.args.get("page", "1")
     page_number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
     pagination = db.paginate(
@@ -24,4 +35,5 @@ def paginate(query, per_page: int | None = None, *, total: int | None = None):
     )
     if total is not None:
         pagination.total = total
+    pagination.more = more
     return pagination

@@ -110,6 +110,14 @@ def lock_row(model: type[T], object_id: int) -> T:
     ).scalar_one()
 
 
+def hold_row(model: type, object_id: int) -> None:
+    """Lock a row until the transaction ends without reloading it (``SELECT id … FOR UPDATE``):
+    for a parent row that two kinds of change take turns on, when the object in the session
+    may hold changes not yet flushed (``lock_row`` would overwrite them)."""
+    key = sa.inspect(model).primary_key[0]
+    db.session.execute(sa.select(key).where(key == object_id).with_for_update())
+
+
 def increment(obj: Any, **deltas: int) -> None:
     """Add to counters in SQL (``x = x + :d``) and refresh them on ``obj``."""
     mapper = sa.inspect(type(obj))

@@ -25,6 +25,7 @@ from ..review.models import (
     ReviewEventKind,
     ReviewState,
 )
+from ..review.reviews import weighted_total
 
 #: (e-mail, invented name, organisation (English name), position, chair?)
 REVIEWERS = (
@@ -144,6 +145,8 @@ def _seed_reviews(programme: Programme) -> None:
         if submitted:
             review.state = ReviewState.SUBMITTED
             review.submitted_at = utcnow()
+            with db.session.no_autoflush:
+                review.weighted_total = weighted_total(review)
             review.events.append(
                 ReviewEvent(kind=ReviewEventKind.SUBMITTED, actor_id=assignment.member.user_id)
             )

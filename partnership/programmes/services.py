@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from ..core.collections import sync_by_position
 from ..core.signals import any_receiver_agrees
-from ..core.transitions import TransitionRefused, move
+from ..core.transitions import TransitionRefused, hold_row, move
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import BANGKOK
@@ -111,6 +111,10 @@ def _apply(programme: Programme, values: dict) -> None:
 
 def replace_rubric(programme: Programme, criteria: list[CriterionData]) -> None:
     """Make the rubric exactly ``criteria`` in order, updating rows in place (ids are kept)."""
+    if programme.id is not None:
+        # A first review being submitted right now waits, or this edit waits for it and then
+        # sees it: submitted sheets store totals computed with the rubric they were scored on.
+        hold_row(Programme, programme.id)
     if rubric_locked(programme):
         raise RubricLocked("the rubric is locked: a review has been submitted")
     sync_by_position(

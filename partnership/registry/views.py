@@ -47,11 +47,16 @@ def _filter_choices() -> dict:
     }
 
 
+#: The school lists count at most this many matches (50 pages): at 30,000 schools an exact count
+#: of a broad filter would cost more than the page itself (tests/bench/ranking_scale.py).
+SCHOOLS_COUNTED = 1_000
+
+
 @bp.get("/schools")
 def schools():
     search_form, filters = _school_filters()
     query = services.school_query(filters).options(selectinload(School.year_stats))
-    page = paginate(query)
+    page = paginate(query, count_limit=SCHOOLS_COUNTED)
     return render_template(
         "registry/schools.html",
         page=page,
@@ -66,7 +71,8 @@ def schools_without_partner():
     query = services.schools_without_private_partner_query().options(
         selectinload(School.year_stats)
     )
-    return render_template("registry/schools_without_partner.html", page=paginate(query))
+    page = paginate(query, count_limit=SCHOOLS_COUNTED)
+    return render_template("registry/schools_without_partner.html", page=page)
 
 
 @bp.get("/schools/<int:school_id>")

@@ -16,11 +16,12 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 
 from ..applications.models import Application
+from ..core.memory import gc_paused
 from ..core.spreadsheet import spreadsheet_cell
 from ..extensions import db
 from ..programmes.models import Programme
 from ..registry.models import School
-from .ranking import ProgrammeReviews, RankingRow, build_ranking, load_round
+from .ranking import ProgrammeReviews, RankingRow, load_round, rank_programme
 
 Table = tuple[list[str], Iterable[list]]
 
@@ -129,12 +130,14 @@ def table_for(kind: str, programme: Programme, lang: str) -> Table:
     """Load what the export needs (a fixed number of queries) and lay out its table."""
     if kind == "ranking":
         sectors = {"public": "public", "private": "private"}
-        rows = build_ranking(load_round(programme), calibrate=True)
+        rows = rank_programme(programme, calibrate=True)
         return ranking_table(rows, _titles(programme, lang), sectors)
     if kind == "scores":
-        data = load_round(programme, criterion_scores=True)
-        return criterion_table(data, _titles(programme, lang), lang)
-    return progress_table(load_round(programme))
+        with gc_paused():
+            data = load_round(programme, criterion_scores=True)
+            return criterion_table(data, _titles(programme, lang), lang)
+    with gc_paused():
+        return progress_table(load_round(programme))
 
 
 def csv_chunks(table: Table, lines_per_chunk: int = 500) -> Iterator[bytes]:

@@ -186,6 +186,11 @@ class Review(db.Model):
         sa.CheckConstraint(
             "state = 'draft' OR submitted_at IS NOT NULL", name="submitted_has_time"
         ),
+        sa.CheckConstraint(
+            "(state = 'draft' AND weighted_total IS NULL)"
+            " OR (state = 'submitted' AND weighted_total IS NOT NULL)",
+            name="submitted_has_total",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -195,6 +200,10 @@ class Review(db.Model):
     )
     overall_comment: Mapped[str] = mapped_column(sa.Text, default="")
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Σ(score × weight) over the rubric, written with the submission (the rubric is locked from
+    #: then on) so that ranking a national round reads one number per review instead of adding
+    #: up 168,000 ratings; None while a draft. The review total is 100 × this ÷ Σ(max × weight).
+    weighted_total: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -47,6 +47,8 @@ class RankingPage:
     undecided: int
 
     # The attributes of a Flask-SQLAlchemy Pagination that the shared pagination macro reads.
+    more = False  # every row is counted
+
     @property
     def total(self) -> int:
         return self.matching

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..core.transitions import lock_row, move
+from ..core.transitions import hold_row, lock_row, move
 from ..db_types import utcnow
 from ..extensions import db
-from ..programmes.models import Programme, ProgrammeState
+from ..programmes.models import Programme, ProgrammeState, RubricCriterion
 from ..programmes.signals import rubric_in_use
 from .models import (
     CommitteeMember,
@@ -18,6 +18,7 @@ from .models import (
     ReviewEventKind,
     ReviewState,
 )
+from .scoring import Criterion, weighted_sum
 
 
 class ReviewError(Exception):
@@ -80,6 +81,16 @@ def save_review(
         db.session.add(review)
     elif review.state == ReviewState.SUBMITTED:
         raise ReviewError("submitted reviews are locked")
+    if submit:
+        # Takes turns with an edit of the rubric (programmes.services.replace_rubric): the
+        # total stored below is computed with the rubric that stays.
+        hold_row(Programme, programme.id)
+        db.session.scalars(
+            sa.select(RubricCriterion)
+            .where(RubricCriterion.programme_id == programme.id)
+            .execution_options(populate_existing=True)
+        ).all()
+        db.session.expire(programme, ["criteria"])
     criteria = {c.id: c for c in programme.criteria}
     if submit and any(scores.get(cid) is None for cid in criteria):
         raise ReviewError("every criterion needs a score")
@@ -103,11 +114,21 @@ def save_review(
     if submit:
         move(
             review, R.SUBMITTED, allowed=REVIEW_TRANSITIONS, illegal=_review_refused,
-            values={"submitted_at": utcnow()},
+            values={"submitted_at": utcnow(), "weighted_total": weighted_total(review)},
         )  # fmt: skip
         review.events.append(ReviewEvent(kind=ReviewEventKind.SUBMITTED, actor_id=actor.id))
         db.session.flush()
     return review
+
+
+def weighted_total(review: Review) -> int:
+    """Σ(score × weight) of the sheet over its programme's rubric (a criterion without a score
+    counts 0)."""
+    criteria = review.assignment.member.programme.criteria
+    return weighted_sum(
+        {r.criterion_id: r.score for r in review.ratings},
+        [Criterion(c.id, c.max_score, c.weight) for c in criteria],
+    )
 
 
 def reopen_review(review: Review, reason: str, actor) -> None:
@@ -118,7 +139,8 @@ def reopen_review(review: Review, reason: str, actor) -> None:
         raise ReviewError("not in the review phase")
     move(
         review, R.DRAFT, allowed=REVIEW_TRANSITIONS,
-        illegal=lambda a, b: ReviewError("not submitted"), values={"submitted_at": None},
+        illegal=lambda a, b: ReviewError("not submitted"),
+        values={"submitted_at": None, "weighted_total": None},
     )  # fmt: skip
     review.events.append(
         ReviewEvent(kind=ReviewEventKind.REOPENED, actor_id=actor.id, reason=reason.strip())

@@ -26,7 +26,7 @@ from ..programmes.models import Programme, ProgrammeState
 from . import decisions as svc
 from .exports import csv_chunks, table_for, to_xlsx
 from .forms import DecisionForm
-from .ranking import build_ranking, load_round
+from .ranking import rank_programme
 from .ranking_page import FILTERS, clean_page, clean_show, ranking_page
 from .scoring import DISAGREEMENT_THRESHOLD
 from .workflow import DECISION_STATES, DecisionError
@@ -40,7 +40,7 @@ EXPORT_KINDS = ("ranking", "scores", "progress")
 @staff_required
 def ranking(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
-    rows = build_ranking(load_round(programme))
+    rows = rank_programme(programme)
     show, page = clean_show(request.args.get("show")), clean_page(request.args.get("page"))
     view = ranking_page(rows, show, page)
     return render_template(
@@ -94,7 +94,7 @@ def decide(programme_id: int, application_id: int):
 def apply_cut(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
     require(BaseForm().validate_on_submit())
-    rows = build_ranking(load_round(programme))
+    rows = rank_programme(programme)
     try:
         changed = svc.apply_suggested_cut(
             rows,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from partnership.extensions import db
 from partnership.notifications.models import OutgoingMail
 from partnership.registry.models import NetworkStatus, School, SchoolYearStat, Sector
 from partnership.registry.services import today
+from tests.crowd import counted_queries
 
 CODE_RE = re.compile(r'<span class="muted">(\d{8,10})</span>')
 
@@ -262,20 +262,6 @@ def test_organisation_list_counts_active_schools(client, make_org, make_school, 
     assert count_for(idle.name) == 0
 
 
-@contextmanager
-def counting_queries():
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
-
-
 @pytest.mark.parametrize(
     "url",
     ["/schools", "/schools?partner=none", "/schools/without-private-partner", "/organisations",
@@ -296,7 +282,7 @@ def test_list_queries_do_not_grow_with_rows(client, login_as, make_school, make_
     def measure() -> int:
         client.get(url)  # warm caches (translations, templates)
         db.session.expire_all()
-        with counting_queries() as statements:
+        with counted_queries() as statements:
             assert client.get(url).status_code == 200
         return len(statements)
 
@@ -304,6 +290,22 @@ def test_list_queries_do_not_grow_with_rows(client, login_as, make_school, make_
     with_three = measure()
     add_rows(27)
     assert measure() == with_three
+
+
+def test_a_broad_school_list_is_counted_only_so_far(client, make_school, monkeypatch):
+    """A filter matching thousands of schools counts at most SCHOOLS_COUNTED of them (an exact
+    count grew with the registry) and says so; a narrower one is counted exactly."""
+    from partnership.registry import views
+
+    monkeypatch.setattr(views, "SCHOOLS_COUNTED", 3)
+    for n in range(5):
+        make_school(province_code="40" if n < 2 else "10")
+    for url in ("/schools", "/schools/without-private-partner", "/schools?status=member"):
+        html = client.get(url).text
+        assert "More than 3: narrow the list with a filter or a search" in html, url
+        assert "in all" not in html
+    html = client.get("/schools?province=40").text
+    assert "2 in all" in html and "More than" not in html
 
 
 def test_organisation_search_and_filters(client, make_org):

@@ -29,7 +29,7 @@ def seed_round(
     """``count`` applications under review, each with ``reviews_each`` submitted reviews by
     members taken in turn, scored at random (reproducibly); returns the application ids."""
     rng = random.Random(seed)
-    criteria = [(c.id, c.max_score) for c in programme.criteria]
+    criteria = [(c.id, c.max_score, c.weight) for c in programme.criteria]
     app_ids = _insert(Application, [
         {
             "programme_id": programme.id, "school_id": school_ids[n % len(school_ids)],
@@ -54,14 +54,16 @@ def seed_round(
     assignment_ids = _insert(ReviewAssignment, [
         {"member_id": m, "application_id": a, "assigned_at": START} for m, a in pairs
     ])  # fmt: skip
+    sheets = [[rng.randint(max(0, top - 4), top) for _, top, _ in criteria] for _ in pairs]
     review_ids = _insert(Review, [
-        {"assignment_id": a, "state": ReviewState.SUBMITTED, "submitted_at": START}
-        for a in assignment_ids
+        {"assignment_id": a, "state": ReviewState.SUBMITTED, "submitted_at": START,
+         "weighted_total": sum(s * w for s, (_, _, w) in zip(sheet, criteria, strict=True))}
+        for a, sheet in zip(assignment_ids, sheets, strict=True)
     ])  # fmt: skip
     ratings = [
-        {"review_id": r, "criterion_id": c, "score": rng.randint(max(0, top - 4), top)}
-        for r in review_ids
-        for c, top in criteria
+        {"review_id": r, "criterion_id": c, "score": score}
+        for r, sheet in zip(review_ids, sheets, strict=True)
+        for (c, _, _), score in zip(criteria, sheet, strict=True)
     ]
     for start in range(0, len(ratings), 20_000):
         db.session.execute(sa.insert(Rating), ratings[start : start + 20_000])

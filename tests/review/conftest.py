@@ -112,6 +112,7 @@ def assign(app):
 def write_review(app):
     """A review with the given scores (criterion position → score), submitted by default."""
     from partnership.review.models import Rating, Review, ReviewState
+    from partnership.review.reviews import weighted_total
 
     def make(assignment, scores, *, submitted=True, comment="", criterion_comment=""):
         criteria = assignment.application.programme.criteria
@@ -126,6 +127,9 @@ def write_review(app):
                 Rating(criterion_id=criteria[position].id, score=score, comment=criterion_comment)
             )
         _db.session.add(review)
+        if submitted:
+            with _db.session.no_autoflush:
+                review.weighted_total = weighted_total(review)
         _db.session.commit()
         return review
 

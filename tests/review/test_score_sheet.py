@@ -61,6 +61,7 @@ def test_draft_may_be_partial_and_submission_locks(client, sheet, db):
     review = db.session.scalar(db.select(Review))
     assert review.state == ReviewState.DRAFT
     assert [(r.score, r.comment) for r in review.ratings] == [(7, "ดี")]
+    assert review.weighted_total is None  # a draft has no total
 
     response = client.post(
         sheet["url"],
@@ -77,6 +78,7 @@ def test_draft_may_be_partial_and_submission_locks(client, sheet, db):
     review = db.session.scalar(db.select(Review))
     assert review.state == ReviewState.SUBMITTED and review.submitted_at is not None
     assert sorted(r.score for r in review.ratings) == [0, 8]
+    assert review.weighted_total == 8 * 2 + 0 * 1  # stored with the submission
     assert review.overall_comment == "โครงการน่าสนใจ"
     assert [e.kind.value for e in review.events] == ["submitted"]
 
@@ -96,6 +98,7 @@ def test_staff_reopen_is_recorded(client, sheet, db, write_review, login_as):
     db.session.expire_all()
     review = db.session.get(Review, review.id)
     assert review.state == ReviewState.DRAFT and review.submitted_at is None
+    assert review.weighted_total is None  # resubmitting computes it again
     event = db.session.scalar(db.select(ReviewEvent))
     assert (event.kind.value, event.reason, event.actor_id) == ("reopened", "พิมพ์ผิด", staff.id)
 
@@ -107,3 +110,46 @@ def test_reopen_needs_a_reason(client, sheet, db, write_review, login_as):
     assert response.status_code == 200
     db.session.expire_all()
     assert db.session.get(Review, review.id).state == ReviewState.SUBMITTED
+
+
+@pytest.mark.parametrize(("state", "total"), [("submitted", None), ("draft", 12)])
+def test_the_database_keeps_a_submitted_review_and_its_total_together(sheet, db, state, total):
+    """A review written past the service (a script, a bulk import) cannot be counted with no
+    total, nor keep a stale one as a draft."""
+    import sqlalchemy as sa
+
+    values = {"assignment_id": sheet["assignment"].id, "state": state, "weighted_total": total}
+    if state == "submitted":
+        values["submitted_at"] = sa.func.now()
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.execute(sa.insert(Review).values(**values, overall_comment=""))
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_the_migration_gives_reviews_submitted_before_it_their_total(
+    app, db, sheet, make_member, assign, write_review
+):
+    """Revision 0006 adds the stored total: reviews submitted before it get Σ(score × weight)
+    from their ratings, drafts none. Run down to 0005 and up again on this database: on SQLite
+    both rebuild the reviews table, which must not take the ratings with it (ON DELETE
+    CASCADE)."""
+    from flask_migrate import downgrade, upgrade
+
+    submitted = write_review(sheet["assignment"], [6, 2])
+    application = sheet["assignment"].application
+    other = assign(make_member(application.programme, Sector.PRIVATE), application)
+    draft = write_review(other, [3], submitted=False)
+    ids = submitted.id, draft.id
+    ratings = db.session.scalar(db.select(db.func.count(Rating.id)))
+    db.session.commit()
+    db.session.close()
+    downgrade(revision="0005_outbox_privacy")
+    try:
+        upgrade(revision="0006_review_totals")
+    finally:
+        upgrade()
+    db.session.expire_all()
+    totals = [db.session.get(Review, i).weighted_total for i in ids]
+    assert totals == [6 * 2 + 2 * 1, None]
+    assert db.session.scalar(db.select(db.func.count(Rating.id))) == ratings == 3

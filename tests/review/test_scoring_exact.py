@@ -131,9 +131,9 @@ def test_integer_aggregation_equals_the_fraction_reference(round_, tie_break):
         assert got.sector_means == sector_means
         assert got.std_dev == spread  # the same float, bit for bit
         assert got.calibrated == calibrated
-    # The order: exact integer keys sort as the fractions did.
+    # The order: exact integer keys (what build_ranking sorts by) sort as the fractions did.
     keys = mean_sort_keys(scores.values())
-    rows = [RankInput(a, scores[a].mean, submitted[a], 100, 1, keys.get(a)) for a in app_ids]
+    rows = [RankInput(a, keys.get(a), submitted[a], 100, 1) for a in app_ids]
     assert [r.application_id for r in rank(rows, tie_break)] == ref_order(
         reference, tie_break, submitted
     )
