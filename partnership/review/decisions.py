@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ..applications.models import Application, ApplicationState
-from ..applications.workflow import notify_school
+from ..applications.models import Application, ApplicationEvent, ApplicationState
+from ..applications.workflow import TRANSITIONS, notify_school
+from ..db_types import utcnow
 from ..extensions import db
 from ..programmes.models import Programme, ProgrammeState
 from ..programmes.services import ProgrammeError, change_state, mark_decided
@@ -20,11 +22,21 @@ from .workflow import DECISION_STATES, DecisionError, move_application
 A = ApplicationState
 
 
+def _hold_reviewing(programme_id: int) -> None:
+    """Lock the programme row and check, on what the database holds now, that it is still in
+    review: a decision and the publication take turns, so nothing is decided after the results
+    went out."""
+    state = db.session.scalar(
+        sa.select(Programme.state).where(Programme.id == programme_id).with_for_update()
+    )
+    if state != ProgrammeState.REVIEWING:
+        raise DecisionError("decisions are taken during the review phase")
+
+
 def decide(application: Application, to_state: ApplicationState, reason: str, actor) -> None:
     """Record one decision with the reason the school will read; may be changed until the
     programme's decisions are published."""
-    if application.programme.state != ProgrammeState.REVIEWING:
-        raise DecisionError("decisions are taken during the review phase")
+    _hold_reviewing(application.programme_id)
     if to_state not in DECISION_STATES:
         raise DecisionError("not a decision")
     if application.state not in (A.IN_REVIEW, *DECISION_STATES):
@@ -35,29 +47,54 @@ def decide(application: Application, to_state: ApplicationState, reason: str, ac
     db.session.flush()
 
 
+#: Applications moved per statement by the suggested cut.
+CUT_BATCH = 500
+
+
 def apply_suggested_cut(
-    rows: list[RankingRow], approve_reason: str, waitlist_reason: str, actor
+    programme: Programme, rows: list[RankingRow], approve_reason: str, waitlist_reason: str, actor
 ) -> int:
     """Approve every scored application inside the budget line and waitlist the other scored
-    ones; returns how many changed. Only the applications that change are loaded in full."""
-    moves: dict[int, tuple[ApplicationState, str]] = {}
+    ones; returns how many changed.
+
+    One action over the whole round, so it works in batches rather than application by
+    application (7,000 decisions took about 10 s one at a time): per (from, to) pair, one
+    conditional ``UPDATE … WHERE id IN (…) AND state = from RETURNING id`` per 500 applications
+    and one insert of their audit events. An application someone else decided meanwhile no
+    longer matches its ``from`` and is left as they decided it.
+    """
+    _hold_reviewing(programme.id)
+    groups: dict[tuple[ApplicationState, ApplicationState, str], list[int]] = defaultdict(list)
     for row in rows:
-        reviewed = row.application.state in (A.IN_REVIEW, *DECISION_STATES)
-        if row.ranking_score is None or not reviewed:
+        state = row.application.state
+        if row.ranking_score is None or state not in (A.IN_REVIEW, *DECISION_STATES):
             continue
         to_state, reason = (
             (A.APPROVED, approve_reason) if row.within_budget else (A.WAITLISTED, waitlist_reason)
         )
-        if row.application.state != to_state:
-            moves[row.application.id] = (to_state, reason)
-    if not moves:
-        return 0
-    applications = db.session.scalars(
-        sa.select(Application).where(Application.id.in_(moves)).order_by(Application.id)
-    )
-    for application in applications:
-        decide(application, *moves[application.id], actor)
-    return len(moves)
+        if state != to_state and to_state in TRANSITIONS[state]:
+            groups[state, to_state, reason.strip()].append(row.application.id)
+    changed, now = 0, utcnow()
+    for (from_state, to_state, reason), ids in groups.items():
+        for start in range(0, len(ids), CUT_BATCH):
+            moved = db.session.scalars(
+                sa.update(Application)
+                .where(Application.id.in_(ids[start : start + CUT_BATCH]))
+                .where(Application.state == from_state)
+                .values(state=to_state, decision_reason=reason)
+                .returning(Application.id)
+                .execution_options(synchronize_session=False)
+            ).all()
+            if moved:
+                db.session.execute(sa.insert(ApplicationEvent), [
+                    {"application_id": i, "from_state": from_state.value,
+                     "to_state": to_state.value, "actor_id": actor.id, "reason": reason,
+                     "created_at": now}
+                    for i in moved
+                ])  # fmt: skip
+            changed += len(moved)
+    db.session.expire_all()  # the applications in this session show what was written
+    return changed
 
 
 def start_review(programme: Programme, actor) -> None:

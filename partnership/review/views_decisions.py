@@ -97,6 +97,7 @@ def apply_cut(programme_id: int):
     rows = rank_programme(programme)
     try:
         changed = svc.apply_suggested_cut(
+            programme,
             rows,
             _("Approved: ranked within the programme budget by the joint committee."),
             _("Waitlisted: ranked below the budget line; funded if money becomes available."),

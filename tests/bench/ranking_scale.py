@@ -31,6 +31,7 @@ from flask_migrate import upgrade  # noqa: E402
 
 from partnership import create_app  # noqa: E402
 from partnership.accounts.models import Membership, MembershipState, User  # noqa: E402
+from partnership.applications.models import Application, ApplicationState  # noqa: E402
 from partnership.core.memory import gc_paused  # noqa: E402
 from partnership.extensions import db  # noqa: E402
 from partnership.programmes.models import Programme, ProgrammeState, RubricCriterion  # noqa: E402
@@ -95,6 +96,7 @@ def make_app(url: str):
         "TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {},
         "RATELIMIT_ENABLED": False, "SERVER_NAME": "localhost", "SECRET_KEY": "bench",
         "UPLOAD_FOLDER": tempfile.mkdtemp(prefix="ranking_scale_uploads_"),
+        "WTF_CSRF_ENABLED": False,  # the decisions are posted without a form page
     })  # fmt: skip
 
 
@@ -247,6 +249,31 @@ def bench_round(client, school_ids: list[int], size: int, n: int) -> None:
         for fmt in ("csv", "xlsx"):
             seconds, size_bytes = timed_get(client, f"{base}/export/{kind}.{fmt}", 1)
             print(f"  export {kind}.{fmt}: {seconds:.2f} s, {size_bytes / 1024:.0f} KB")
+    # Decisions last (they change the round): one by one, then the suggested cut for the rest.
+    first = rows[0].application.id
+    seconds = timed_post(client, f"{base}/applications/{first}/decide",
+                         {"decision": "approved", "reason": "ผ่านการพิจารณา"})  # fmt: skip
+    print(f"  one decision (post and redirect): {seconds:.3f} s")
+    seconds = timed_post(client, f"{base}/cut", {})
+    decided = db.session.scalar(
+        sa.select(sa.func.count(Application.id)).where(
+            Application.programme_id == pid,
+            Application.state.in_((ApplicationState.APPROVED, ApplicationState.WAITLISTED)),
+        )
+    )
+    print(f"  apply the suggested cut: {seconds:.2f} s ({decided} applications decided)")
+    seconds = timed_post(client, f"{base}/publish", {})
+    state = db.session.get(Programme, pid).state.value
+    print(f"  publish the decisions: {seconds:.2f} s (programme {state})")
+
+
+def timed_post(client, url: str, data: dict) -> float:
+    start = time.perf_counter()
+    response = client.post(url, data=data)
+    seconds = time.perf_counter() - start
+    assert response.status_code == 302, (url, response.status_code)
+    db.session.expire_all()
+    return seconds
 
 
 REGISTRY_URLS = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
@@ -223,3 +224,54 @@ def test_exports_csv_and_xlsx(
     scores = client.get(f"/review/programmes/{programme.id}/export/scores.csv")
     assert "'=HYPERLINK" in scores.data.decode("utf-8-sig")  # never a live formula
     assert client.get(f"/review/programmes/{programme.id}/export/other.csv").status_code == 404
+
+
+def test_the_suggested_cut_moves_in_batches_and_keeps_a_decision_taken_meanwhile(
+    db, monkeypatch, make_programme, make_application, make_member, assign, write_review,
+    make_user,
+):  # fmt: skip
+    """Five applications in batches of two: every move has its audit event with who and why;
+    one that another staff member rejected after the ranking was built keeps that decision."""
+    from partnership.review import decisions
+    from partnership.review.ranking import rank_programme
+
+    monkeypatch.setattr(decisions, "CUT_BATCH", 2)
+    staff = make_user(is_staff=True)
+    programme = make_programme(budget_total_satang=30_000_00)
+    member = make_member(programme, Sector.PUBLIC)
+    apps = [
+        make_application(programme, state=ApplicationState.IN_REVIEW, requested=10_000_00)
+        for _ in range(5)
+    ]
+    for n, app in enumerate(apps):
+        write_review(assign(member, app), [10 - n, 5])
+    rows = rank_programme(programme)
+    assert [r.application.id for r in rows if r.within_budget] == [a.id for a in apps[:3]]
+    # Someone rejects the fourth between the page and the cut (rows are now stale for it).
+    db.session.execute(
+        sa.update(type(apps[3]))
+        .where(type(apps[3]).id == apps[3].id)
+        .values(state=ApplicationState.REJECTED)
+    )
+    changed = decisions.apply_suggested_cut(programme, rows, "อนุมัติ", "สำรอง", staff)
+    db.session.commit()
+    assert changed == 4
+    db.session.expire_all()
+    assert [a.state for a in apps] == [ApplicationState.APPROVED] * 3 + [
+        ApplicationState.REJECTED, ApplicationState.WAITLISTED,
+    ]  # fmt: skip
+    assert [a.decision_reason for a in apps] == ["อนุมัติ"] * 3 + ["", "สำรอง"]
+    events = db.session.execute(
+        sa.select(ApplicationEvent.application_id, ApplicationEvent.from_state,
+                  ApplicationEvent.to_state, ApplicationEvent.actor_id, ApplicationEvent.reason)
+        .where(ApplicationEvent.to_state.in_(("approved", "waitlisted")))
+        .order_by(ApplicationEvent.application_id)
+    ).all()  # fmt: skip
+    assert events == [(a.id, "in_review", "approved", staff.id, "อนุมัติ") for a in apps[:3]] + [
+        (apps[4].id, "in_review", "waitlisted", staff.id, "สำรอง")
+    ]
+    # Once published, the cut refuses and changes nothing.
+    programme.state = ProgrammeState.DECIDED
+    db.session.commit()
+    with pytest.raises(decisions.DecisionError):
+        decisions.apply_suggested_cut(programme, rows, "อนุมัติ", "สำรอง", staff)
