@@ -112,6 +112,7 @@ def seed_schools(count: int, start: int = 1, rng=None) -> list[int]:
             "district": "ซับใหญ่" if i % 1000 < 8 and i <= 8 else "เมือง",
             "affiliation": Affiliation.OBEC, "min_grade": 0, "max_grade": 8,
             "network_status": rng.choice([NetworkStatus.MEMBER, NetworkStatus.NONE]),
+            "contact_email": f"school{i}@example.test",  # publishing mails each school
         }
         for i in range(start, start + count)
     ]  # fmt: skip

@@ -275,3 +275,33 @@ def test_the_suggested_cut_moves_in_batches_and_keeps_a_decision_taken_meanwhile
     db.session.commit()
     with pytest.raises(decisions.DecisionError):
         decisions.apply_suggested_cut(programme, rows, "อนุมัติ", "สำรอง", staff)
+
+
+def test_publishing_reads_the_same_number_of_times_for_two_or_six_applications(
+    db, make_programme, make_application, make_user, add_membership
+):
+    """Publishing mails every school's people: the schools, memberships and accounts are loaded
+    together (the writes are one outbox row per mail)."""
+    from partnership.review.decisions import publish_decisions
+    from tests.crowd import counted_queries
+
+    staff = make_user(is_staff=True)
+
+    def publish(count: int) -> tuple[int, int]:
+        programme = make_programme()
+        programme.state = ProgrammeState.REVIEWING
+        for _ in range(count):
+            app = make_application(programme, state=ApplicationState.APPROVED)
+            add_membership(make_user(), school=app.school)
+        db.session.commit()
+        db.session.expire_all()
+        before = db.session.scalar(sa.select(sa.func.count(OutgoingMail.id)))
+        with counted_queries() as statements:
+            publish_decisions(programme, staff)
+        db.session.commit()
+        reads = sum(s.lstrip().upper().startswith("SELECT") for s in statements)
+        return reads, db.session.scalar(sa.select(sa.func.count(OutgoingMail.id))) - before
+
+    (reads_two, mails_two), (reads_six, mails_six) = publish(2), publish(6)
+    assert reads_two == reads_six
+    assert mails_two >= 2 and mails_six == 3 * mails_two  # every school's people are mailed
