@@ -50,13 +50,16 @@ def _filter_choices() -> dict:
 #: The school lists count at most this many matches (50 pages): at 30,000 schools an exact count
 #: of a broad filter would cost more than the page itself (tests/bench/ranking_scale.py).
 SCHOOLS_COUNTED = 1_000
+#: A search is for finding a school: past 10 pages of matches the term is too broad, and counting
+#: further would read thousands of names ("หนองบัว" is in one school name in eight).
+SEARCH_COUNTED = 200
 
 
 @bp.get("/schools")
 def schools():
     search_form, filters = _school_filters()
     query = services.school_query(filters).options(selectinload(School.year_stats))
-    page = paginate(query, count_limit=SCHOOLS_COUNTED)
+    page = paginate(query, count_limit=SEARCH_COUNTED if filters.q.strip() else SCHOOLS_COUNTED)
     return render_template(
         "registry/schools.html",
         page=page,

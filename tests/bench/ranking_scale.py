@@ -97,6 +97,7 @@ def make_app(url: str):
         "RATELIMIT_ENABLED": False, "SERVER_NAME": "localhost", "SECRET_KEY": "bench",
         "UPLOAD_FOLDER": tempfile.mkdtemp(prefix="ranking_scale_uploads_"),
         "WTF_CSRF_ENABLED": False,  # the decisions are posted without a form page
+        "MAIL_DELIVERY": "worker",  # as in production: publishing queues, a worker sends
     })  # fmt: skip
 
 
@@ -279,7 +280,7 @@ def timed_post(client, url: str, data: dict) -> float:
 
 REGISTRY_URLS = {
     "search 'ซับใหญ่'": "/schools?q=ซับใหญ่",
-    "search 'หนองบัว' (a full page; 1,000+ at 30,000)": "/schools?q=หนองบัว",
+    "search 'หนองบัว' (a full page; 200+ at 30,000)": "/schools?q=หนองบัว",
     "search 'หนองบัว 7' + status (1 row; 20)": "/schools?q=หนองบัว+7&status=member",
     "province": "/schools?province=40",
     "status + no private partner": "/schools?status=member&partner=none",
@@ -287,23 +288,38 @@ REGISTRY_URLS = {
 }
 
 
-def bench_registry(app, sizes: list[int]) -> None:
-    with app.app_context():
-        client = app.test_client()
-        have, figures = 0, {}
+def bench_registry(kind: str, sizes: list[int], rounds: int = 15) -> None:
+    """One database per registry size, both seeded first; then each URL is timed on them in
+    turn (small, large, small, large ...), so a change of the machine's load during the run
+    weighs on both sides alike. Prints the medians and their ratio."""
+    apps = []
+    try:
         for size in sizes:
-            seed_schools(size - have, start=have + 1)
-            have = size
-            for label, url in REGISTRY_URLS.items():
-                client.get(url)  # warm
-                figures[size, label] = timed_get(client, url, 9)[0]
-        print(f"\nregistry /schools ({db.engine.dialect.name}), median of 9")
-        for label in REGISTRY_URLS:
-            small, large = figures[sizes[0], label], figures[sizes[-1], label]
+            url, cleanup = make_database(kind)
+            app = make_app(url)
+            apps.append((app, cleanup))
+            with app.app_context():
+                upgrade()
+                seed_schools(size)
+        clients = [app.test_client() for app, _ in apps]
+        print(f"\nregistry /schools ({kind}), median of {rounds}, sizes measured in turn")
+        for label, path in REGISTRY_URLS.items():
+            times: list[list[float]] = [[] for _ in apps]
+            for n in range(rounds + 1):
+                for i, ((app, _), client) in enumerate(zip(apps, clients, strict=True)):
+                    with app.app_context():
+                        seconds = timed_get(client, path, 1)[0]
+                    if n:  # the first round warms up
+                        times[i].append(seconds)
+            small, large = (statistics.median(t) for t in (times[0], times[-1]))
             print(
                 f"  {label}: {sizes[0]} schools {small * 1000:.1f} ms, "
                 f"{sizes[-1]} schools {large * 1000:.1f} ms, ratio {large / small:.2f}"
             )
+    finally:
+        for app, cleanup in apps:
+            with app.app_context():
+                cleanup()
 
 
 def main() -> None:
@@ -314,20 +330,18 @@ def main() -> None:
     parser.add_argument("--schools", default="300,30000", help="registry sizes")
     args = parser.parse_args()
     print(f"{args.db}; load average {os.getloadavg()[0]:.2f} at the start")
-    for part, bench, sizes in (
-        ("ranking", bench_ranking, args.sizes), ("registry", bench_registry, args.schools),
-    ):  # fmt: skip
-        if args.part not in (part, "all"):
-            continue
+    if args.part in ("ranking", "all"):
         url, cleanup = make_database(args.db)
         app = make_app(url)
         try:
             with app.app_context():
                 upgrade()
-            bench(app, [int(s) for s in sizes.split(",")])
+            bench_ranking(app, [int(s) for s in args.sizes.split(",")])
         finally:
             with app.app_context():
                 cleanup()
+    if args.part in ("registry", "all"):
+        bench_registry(args.db, [int(s) for s in args.schools.split(",")])
     print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
 

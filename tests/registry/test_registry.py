@@ -298,12 +298,14 @@ def test_a_broad_school_list_is_counted_only_so_far(client, make_school, monkeyp
     from partnership.registry import views
 
     monkeypatch.setattr(views, "SCHOOLS_COUNTED", 3)
+    monkeypatch.setattr(views, "SEARCH_COUNTED", 4)
     for n in range(5):
-        make_school(province_code="40" if n < 2 else "10")
+        make_school(province_code="40" if n < 2 else "10", name_th=f"โรงเรียนบ้านหนองบัว {n}")
     for url in ("/schools", "/schools/without-private-partner", "/schools?status=member"):
         html = client.get(url).text
         assert "More than 3: narrow the list with a filter or a search" in html, url
         assert "in all" not in html
+    assert "More than 4: narrow" in client.get("/schools?q=หนองบัว").text  # a search: its own cap
     html = client.get("/schools?province=40").text
     assert "2 in all" in html and "More than" not in html
 
