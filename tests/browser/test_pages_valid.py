@@ -108,6 +108,7 @@ PAGES: list[Page] = [
     Page("/review/programmes/{past_programme_id}/committee", role="staff"),
     Page("/review/programmes/{past_programme_id}/assignments", role="staff"),
     Page("/review/programmes/{past_programme_id}/ranking", role="staff"),
+    Page("/review/programmes/{past_programme_id}/ranking?show=undecided", role="staff"),
     Page("/review/reviews/{submitted_review_id}/reopen", role="staff"),
     Page("/applications/{school_application_id}/feedback", role="school"),
     Page("/applications/{school_application_id}/feedback", role="staff"),
