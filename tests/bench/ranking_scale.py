@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -34,7 +34,7 @@ from partnership.accounts.models import Membership, MembershipState, User  # noq
 from partnership.applications.models import Application, ApplicationState  # noqa: E402
 from partnership.core.memory import gc_paused  # noqa: E402
 from partnership.extensions import db  # noqa: E402
-from partnership.programmes.models import Programme, ProgrammeState, RubricCriterion  # noqa: E402
+from partnership.programmes.models import Programme  # noqa: E402
 from partnership.registry.models import (  # noqa: E402
     Affiliation,
     NetworkStatus,
@@ -49,7 +49,7 @@ from partnership.registry.models import (  # noqa: E402
 from partnership.registry.provinces import PROVINCES  # noqa: E402
 from partnership.review.models import CommitteeMember  # noqa: E402
 from partnership.review.ranking import load_round, rank_programme  # noqa: E402
-from tests.review.bulk import seed_round  # noqa: E402
+from tests.review.bulk import national_programme, seed_round  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgresql+psycopg://127.0.0.1/test")
 VILLAGES = ["หนองบัว", "โนนสูง", "ดอนแดง", "ห้วยทราย", "นาคำ", "โคกกลาง", "ทุ่งใหญ่", "วังน้ำ"]
@@ -166,17 +166,7 @@ def make_user(email: str, name: str, staff: bool = False) -> User:
 
 def seed_programme(school_ids: list[int], size: int, n: int) -> Programme:
     """A round of ``size`` applications, 3 reviews each, 8 criteria, 12 members."""
-    now = datetime.now(UTC)
-    programme = Programme(
-        name_th=f"ทุนระดับชาติ {n}", opens_at=now - timedelta(days=60),
-        closes_at=now - timedelta(days=30), state=ProgrammeState.REVIEWING,
-        budget_total_satang=size * 15_000_00, cap_satang=60_000_00, reviews_per_application=3,
-    )  # fmt: skip
-    for position in range(8):
-        programme.criteria.append(RubricCriterion(
-            position=position, label_th=f"เกณฑ์ {position + 1}",
-            label_en=f"Criterion {position + 1}", max_score=10, weight=1 + position % 3,
-        ))  # fmt: skip
+    programme = national_programme(f"ทุนระดับชาติ {n}", size)
     db.session.add(programme)
     members = []
     for k in range(12):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -29,7 +28,6 @@ def _seed_round(app) -> int:
 
     from partnership.accounts.services import create_user
     from partnership.extensions import db
-    from partnership.programmes.models import Programme, ProgrammeState, RubricCriterion
     from partnership.registry.models import (
         Affiliation,
         Organisation,
@@ -38,7 +36,7 @@ def _seed_round(app) -> int:
         Sector,
     )
     from partnership.review.models import CommitteeMember
-    from tests.review.bulk import seed_round
+    from tests.review.bulk import national_programme, seed_round
 
     with app.app_context():
         upgrade()
@@ -48,18 +46,9 @@ def _seed_round(app) -> int:
                    district="เมือง", affiliation=Affiliation.OBEC, min_grade=0, max_grade=8)
             for n in range(1, 41)
         ]  # fmt: skip
-        now = datetime.now(UTC)
-        programme = Programme(
-            name_th="ทุนโน้ตบุ๊กเพื่อการศึกษา ระดับชาติ", name_en="Notebook for Education, national",
-            opens_at=now - timedelta(days=60), closes_at=now - timedelta(days=30),
-            state=ProgrammeState.REVIEWING, budget_total_satang=SIZE * 15_000_00,
-            cap_satang=60_000_00, reviews_per_application=3,
-        )  # fmt: skip
-        for position in range(8):
-            programme.criteria.append(RubricCriterion(
-                position=position, label_th=f"เกณฑ์ {position + 1}",
-                label_en=f"Criterion {position + 1}", max_score=10, weight=1 + position % 3,
-            ))  # fmt: skip
+        programme = national_programme(
+            "ทุนโน้ตบุ๊กเพื่อการศึกษา ระดับชาติ", SIZE, name_en="Notebook for Education, national"
+        )
         members = []
         for k, sector in enumerate((Sector.PUBLIC, Sector.PRIVATE, Sector.PUBLIC)):
             organisation = Organisation(

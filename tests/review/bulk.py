@@ -9,9 +9,29 @@ import sqlalchemy as sa
 
 from partnership.applications.models import Application, ApplicationState, Beneficiaries, BudgetLine
 from partnership.extensions import db
+from partnership.programmes.models import Programme, ProgrammeState, RubricCriterion
 from partnership.review.models import Rating, Review, ReviewAssignment, ReviewState
 
 START = datetime(2025, 6, 1, tzinfo=UTC)
+
+
+def national_programme(name_th: str, size: int, **overrides):
+    """A programme in review for a round of ``size`` applications: 3 reviews each, 8 criteria
+    (maximum 10, weights 1–3), a budget of ฿15,000 an application (so a line falls midway)."""
+    now = datetime.now(UTC)
+    values = {
+        "name_th": name_th, "opens_at": now - timedelta(days=60),
+        "closes_at": now - timedelta(days=30), "state": ProgrammeState.REVIEWING,
+        "budget_total_satang": size * 15_000_00, "cap_satang": 60_000_00,
+        "reviews_per_application": 3, **overrides,
+    }  # fmt: skip
+    programme = Programme(**values)
+    for position in range(8):
+        programme.criteria.append(RubricCriterion(
+            position=position, label_th=f"เกณฑ์ {position + 1}",
+            label_en=f"Criterion {position + 1}", max_score=10, weight=1 + position % 3,
+        ))  # fmt: skip
+    return programme
 
 
 def _insert(model, rows: list[dict]) -> list[int]:
