@@ -1,7 +1,7 @@
 r"""A national round and a national registry: timings of the ranking, its page, the exports and
 the school list. Seeds with bulk inserts and prints its figures; not a timed test.
 
-    python tests/bench/ranking_scale.py --db sqlite
+    python tests/bench/ranking_scale.py                  # both databases, both parts
     python tests/bench/ranking_scale.py --db postgresql --sizes 700,7000
     python tests/bench/ranking_scale.py --db postgresql --part registry
 
@@ -314,25 +314,26 @@ def bench_registry(kind: str, sizes: list[int], rounds: int = 15) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--db", choices=("both", "sqlite", "postgresql"), default="both")
     parser.add_argument("--part", choices=("ranking", "registry", "all"), default="all")
     parser.add_argument("--sizes", default="700,7000", help="applications per round")
     parser.add_argument("--schools", default="300,30000", help="registry sizes")
     args = parser.parse_args()
-    print(f"{args.db}; load average {os.getloadavg()[0]:.2f} at the start")
-    if args.part in ("ranking", "all"):
-        url, cleanup = make_database(args.db)
-        app = make_app(url)
-        try:
-            with app.app_context():
-                upgrade()
-            bench_ranking(app, [int(s) for s in args.sizes.split(",")])
-        finally:
-            with app.app_context():
-                cleanup()
-    if args.part in ("registry", "all"):
-        bench_registry(args.db, [int(s) for s in args.schools.split(",")])
-    print(f"load average {os.getloadavg()[0]:.2f} at the end")
+    for kind in ("sqlite", "postgresql") if args.db == "both" else (args.db,):
+        print(f"\n=== {kind}; load average {os.getloadavg()[0]:.2f} at the start")
+        if args.part in ("ranking", "all"):
+            url, cleanup = make_database(kind)
+            app = make_app(url)
+            try:
+                with app.app_context():
+                    upgrade()
+                bench_ranking(app, [int(s) for s in args.sizes.split(",")])
+            finally:
+                with app.app_context():
+                    cleanup()
+        if args.part in ("registry", "all"):
+            bench_registry(kind, [int(s) for s in args.schools.split(",")])
+        print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
 
 if __name__ == "__main__":
