@@ -101,14 +101,24 @@ def _tell_donor(row: RefundRequest) -> None:
     donation = row.donation
     with force_locale(donation.locale or "th"):
         subject = _("Your gift to %(title)s is being refunded", title=donation.campaign.title)
+        if row.amount_satang >= donation.amount_satang:
+            what = _("we are refunding your gift of %(amount)s in full",
+                     amount=format_satang(row.amount_satang))  # fmt: skip
+        else:  # part of it went back earlier (a staff refund, a dispute)
+            what = _(
+                "we are refunding the %(amount)s of your gift of %(total)s that had not been "
+                "returned yet",
+                amount=format_satang(row.amount_satang),
+                total=format_satang(donation.amount_satang),
+            )
         body = _(
             "Dear %(name)s,\n\n%(title)s did not reach its goal by its last day. It was an "
-            "all-or-nothing campaign, so we are refunding your gift of %(amount)s in full to "
-            "the card or account you paid with. If you paid by PromptPay, Stripe will e-mail "
-            "you to ask for your bank account details.\n\nThank you for your support.\n%(url)s",
+            "all-or-nothing campaign, so %(what)s to the card or account you paid with. If you "
+            "paid by PromptPay, Stripe will e-mail you to ask for your bank account details."
+            "\n\nThank you for your support.\n%(url)s",
             name=donation.donor_name or _("donor"),
             title=donation.campaign.title,
-            amount=format_satang(row.amount_satang),
+            what=what,
             url=external_url("campaigns.campaign", campaign_id=donation.campaign_id),
         )
     queue_mail(donation.email, subject, body, topic="donation-refund")

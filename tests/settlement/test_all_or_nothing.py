@@ -212,6 +212,14 @@ def test_a_staff_refund_not_yet_reported_is_not_refunded_again(
     assert set(db.session.scalars(sa.select(Donation.state))) == {DonationState.REFUNDED}
     assert reload(campaign).raised_satang == 10_000  # the cheque
     assert verify() == []
+    # Its donor is told what this refund returns, not "in full"; the others are refunded in full.
+    bodies = db.session.scalars(
+        sa.select(OutgoingMail.body).where(OutgoingMail.topic == "donation-refund")
+    ).all()
+    rest = [b for b in bodies if "that had not been returned yet" in b]
+    assert len(rest) == 1 and "the ฿400.00 of your gift of ฿500.00" in rest[0]
+    assert "in full" not in rest[0]
+    assert sum("in full" in body for body in bodies) == len(GIFTS) - 1
 
 
 def test_a_gift_paid_after_the_end_is_refunded_by_the_next_run(
