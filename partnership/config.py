@@ -237,4 +237,7 @@ def load_config(instance_path: str) -> dict:
             os.environ.get("PAGE_CACHE_SECONDS", "60" if env == "production" else "0")
         ),
         "PAGE_CACHE_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "2000")),
+        # Where kept pages live: a Redis shared by every worker (by default REDIS_URL's), or,
+        # empty, each worker's memory.
+        "PAGE_CACHE_URL": os.environ.get("PAGE_CACHE_URL", redis_url).strip(),
     }

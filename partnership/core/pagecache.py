@@ -5,12 +5,18 @@ in this browser) sees the same bytes as every other such visitor, so the rendere
 kept. What must never be stale (money, state) is part of the key: the view names a ``version``
 function that reads it with one indexed query on every request, and a different answer is a
 different page. What may lag (a story edit, a new sponsor, "days left") is bounded by
-``PAGE_CACHE_SECONDS``. Each worker process keeps its own entries (``PAGE_CACHE_ENTRIES`` at
-most, least recently used dropped first); ``PAGE_CACHE_SECONDS=0`` turns the cache off.
+``PAGE_CACHE_SECONDS``. ``PAGE_CACHE_SECONDS=0`` turns the cache off.
+
+Where the pages are kept: with ``PAGE_CACHE_URL`` (a Redis URL; by default ``REDIS_URL``) in
+Redis, shared by every worker and server, each page expiring by itself; without it, each worker
+process keeps its own (``PAGE_CACHE_ENTRIES`` at most, least recently used dropped first). A
+Redis that does not answer costs a page its cache, never the page: it is rendered as usual.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -22,6 +28,8 @@ from flask import Response, current_app, request, session
 from flask_login import current_user
 
 from ..i18n import current_language
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -49,7 +57,9 @@ class PageStore:
             self._entries.move_to_end(key)
             return entry
 
-    def put(self, key: Hashable, entry: _Entry, limit: int) -> None:
+    def put(self, key: Hashable, body: bytes, mimetype: str, seconds: int) -> None:
+        entry = _Entry(body, mimetype, time.monotonic() + seconds)
+        limit = current_app.config.get("PAGE_CACHE_ENTRIES", 1000)
         with self._lock:
             self._entries[key] = entry
             self._entries.move_to_end(key)
@@ -61,9 +71,60 @@ class PageStore:
             self._entries.clear()
 
 
-def store() -> PageStore:
+class RedisPageStore:
+    """The same pages in Redis, shared by every worker: a page one worker rendered is served by
+    all of them. Keys are a digest of the page's key under one prefix; Redis expires them."""
+
+    PREFIX = "partnership:page:"
+    #: A Redis that stops answering is given up on for this long before it is asked again.
+    PAUSE_SECONDS = 30
+
+    def __init__(self, url: str) -> None:
+        from redis import Redis
+
+        self._redis = Redis.from_url(url, socket_timeout=0.25, socket_connect_timeout=0.25)
+        self._paused_until = 0.0
+
+    def _name(self, key: Hashable) -> str:
+        return self.PREFIX + hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
+
+    def _call(self, method: str, *args, **kwargs):
+        """The Redis command's answer; None, for a while, once Redis does not answer."""
+        from redis.exceptions import RedisError
+
+        if time.monotonic() < self._paused_until:
+            return None
+        try:
+            return getattr(self._redis, method)(*args, **kwargs)
+        except RedisError as error:
+            self._paused_until = time.monotonic() + self.PAUSE_SECONDS
+            log.warning("page cache: Redis does not answer (%s); pages are rendered", error)
+            return None
+
+    def get(self, key: Hashable) -> _Entry | None:
+        raw = self._call("get", self._name(key))
+        if raw is None:
+            return None
+        mimetype, _, body = raw.partition(b"\n")
+        return _Entry(body, mimetype.decode(), 0.0)
+
+    def put(self, key: Hashable, body: bytes, mimetype: str, seconds: int) -> None:
+        self._call("set", self._name(key), mimetype.encode() + b"\n" + body, ex=seconds)
+
+    def clear(self) -> None:
+        names = self._call("keys", self.PREFIX + "*") or []
+        if names:
+            self._call("delete", *names)
+
+
+def store() -> PageStore | RedisPageStore:
     """This app's store (one per app object, so tests never share pages)."""
-    return current_app.extensions.setdefault("page_cache", PageStore())
+    kept = current_app.extensions.get("page_cache")
+    if kept is None:
+        url = current_app.config.get("PAGE_CACHE_URL", "")
+        kept = RedisPageStore(url) if url else PageStore()
+        current_app.extensions["page_cache"] = kept
+    return kept
 
 
 def _anonymous_request() -> bool:
@@ -98,8 +159,7 @@ def cached_page(version: Callable[..., Hashable | None]) -> Callable:
             # Only a plain page that wrote nothing to the session (no CSRF token, no flash
             # message: no cookie to set) is the same for every visitor.
             if response.status_code == 200 and not response.is_streamed and not session.modified:
-                entry = _Entry(response.get_data(), response.mimetype, time.monotonic() + seconds)
-                store().put(key, entry, current_app.config.get("PAGE_CACHE_ENTRIES", 1000))
+                store().put(key, response.get_data(), response.mimetype, seconds)
             return response
 
         return wrapper

@@ -2,6 +2,8 @@
 # Throughput of the campaign page and the campaign list relative to ../shared/bench's baseline
 # page, both under gunicorn on the same PostgreSQL, in one run. Prints the ratios.
 #   bash tests/bench/campaign_pages.sh [N_CAMPAIGNS] [N_DONATIONS]
+# With PAGE_CACHE_URL=redis://127.0.0.1:6379/13 the workers share their kept pages through Redis
+# (emptied first, so nothing from an earlier run is served).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-10000}
@@ -20,6 +22,7 @@ export RECEIPT_ORG_NAME=Bench RECEIPT_ORG_ADDRESS=Bench RECEIPT_ORG_TAX_ID=09930
 export TAX_ID_KEYS=$(python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())")
 export PARTNERSHIP_INSTANCE=$(mktemp -d) PYTHONPATH=$PWD
 time python tests/bench/seed_campaigns.py "$N" "$M"
+if [ -n "${PAGE_CACHE_URL:-}" ]; then redis-cli -u "$PAGE_CACHE_URL" flushdb >/dev/null; fi
 python "$BENCH/baseline_app.py" seed "$N"
 gunicorn -w 5 -b 127.0.0.1:8000 --log-level warning 'wsgi:app' & A=$!
 gunicorn -w 5 -b 127.0.0.1:8101 --log-level warning --chdir "$BENCH" 'baseline_app:app' & B=$!

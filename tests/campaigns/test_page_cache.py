@@ -15,6 +15,7 @@ from partnership.core import pagecache
 from partnership.extensions import db
 from tests.campaigns.test_public_pages import add_paid_donations
 from tests.crowd import counted_queries, page_text
+from tests.services import redis_up
 
 
 @pytest.fixture()
@@ -109,3 +110,50 @@ def test_the_store_keeps_at_most_its_limit(cached, visitor, make_campaign):
     for campaign in campaigns:
         visitor.get(f"/campaigns/{campaign.id}")
     assert len(pagecache.store()._entries) == 2
+
+
+REDIS_PAGES = "redis://127.0.0.1:6379/14"
+
+
+@pytest.mark.skipif(not redis_up(REDIS_PAGES), reason="no Redis at 127.0.0.1:6379")
+def test_workers_share_pages_through_redis_and_a_gift_still_shows_at_once(
+    app, monkeypatch, visitor, make_campaign
+):
+    """A page one worker rendered is served by another (a second store, its own connection, as
+    in another process), and money stays part of the key."""
+    monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 60)
+    monkeypatch.setitem(app.config, "PAGE_CACHE_URL", REDIS_PAGES)
+    monkeypatch.delitem(app.extensions, "page_cache", raising=False)
+    pagecache.store().clear()
+    try:
+        campaign = make_campaign(goal_satang=1_000_000)
+        url = f"/campaigns/{campaign.id}"
+        first = visitor.get(url)
+        assert isinstance(pagecache.store(), pagecache.RedisPageStore)
+        app.extensions["page_cache"] = pagecache.RedisPageStore(REDIS_PAGES)  # "worker B"
+        with counted_queries() as statements:
+            again = visitor.get(url)
+        assert again.get_data() == first.get_data()
+        assert again.mimetype == "text/html"
+        assert len(statements) == 1, statements
+        add_paid_donations(campaign, 1)
+        assert "฿100.00" in page_text(visitor.get(url))
+    finally:
+        pagecache.store().clear()
+        app.extensions.pop("page_cache", None)
+
+
+def test_a_redis_that_does_not_answer_costs_the_cache_not_the_page(
+    app, monkeypatch, visitor, make_campaign, caplog
+):
+    monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 60)
+    monkeypatch.setitem(app.config, "PAGE_CACHE_URL", "redis://127.0.0.1:1/0")  # nothing there
+    monkeypatch.delitem(app.extensions, "page_cache", raising=False)
+    try:
+        campaign = make_campaign(title="โน้ตบุ๊ก ป.5")
+        for _ in range(2):
+            response = visitor.get(f"/campaigns/{campaign.id}")
+            assert response.status_code == 200 and "โน้ตบุ๊ก ป.5" in page_text(response)
+        assert "Redis does not answer" in caplog.text
+    finally:
+        app.extensions.pop("page_cache", None)

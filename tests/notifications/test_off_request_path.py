@@ -12,6 +12,7 @@ from partnership.extensions import db
 from partnership.notifications.models import MailState, OutgoingMail
 from partnership.notifications.services import queue_mail
 from partnership.notifications.worker import drain
+from tests.services import redis_up
 from tests.smtp_server import BlackHole
 
 
@@ -43,19 +44,10 @@ def test_webhook_answers_at_once_with_smtp_a_black_hole(
     assert "[link removed]" in mail.body and mail.secret_body
 
 
-def _redis_up(url: str) -> bool:
-    try:
-        from redis import Redis
-
-        return bool(Redis.from_url(url, socket_connect_timeout=1).ping())
-    except Exception:  # noqa: BLE001 - no Redis: the test is skipped
-        return False
-
-
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
-@pytest.mark.skipif(not _redis_up(REDIS_URL), reason="no Redis at 127.0.0.1:6379")
+@pytest.mark.skipif(not redis_up(REDIS_URL), reason="no Redis at 127.0.0.1:6379")
 def test_rq_mode_hands_committed_mail_to_rq_workers(app, smtp, monkeypatch):
     from redis import Redis
     from rq import Queue, SimpleWorker
