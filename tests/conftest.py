@@ -14,7 +14,7 @@ from flask import g, request_started
 
 from partnership import create_app
 from partnership.extensions import db as _db
-from tests.crowd import give, hooked, make_campaign  # noqa: F401  (crowdfunding, suite-wide)
+from tests.crowd import give, hooked, make_campaign, make_pledge  # noqa: F401  (crowdfunding, suite-wide)
 from tests.factories import (  # noqa: F401  (programme and application creators, suite-wide)
     act_as,
     make_application,

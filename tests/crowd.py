@@ -7,6 +7,7 @@ pending donation and its Checkout Session id; ``hooked`` sends the fake's webhoo
 
 from __future__ import annotations
 
+import secrets
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -19,6 +20,8 @@ from partnership.campaigns.services import create_campaign, launch
 from partnership.campaigns.workflow import transition
 from partnership.db_types import utcnow
 from partnership.extensions import db
+from partnership.matching.models import MatchScope, PledgeState
+from partnership.matching.pledges import create_pledge, decide
 from partnership.payments.models import Donation
 from tests.factories import build_application, build_programme
 
@@ -126,3 +129,46 @@ def counted_queries():
         yield statements
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", record)
+
+
+@pytest.fixture()
+def make_pledge(app, make_org):
+    """A sponsor's pool over a campaign (or a programme, a province), approved unless told."""
+
+    def make(
+        campaign=None,
+        *,
+        organisation=None,
+        cap_satang=100_000,
+        sponsor_part=1,
+        donor_part=1,
+        per_donation_cap_satang=None,
+        scope=MatchScope.CAMPAIGN,
+        target_id=None,
+        province_code=None,
+        counts_offline=False,
+        state=PledgeState.APPROVED,
+        days=30,
+    ):
+        now = utcnow()
+        pledge = create_pledge(
+            organisation or make_org(name="บริษัท ทดสอบการสมทบ จำกัด" + secrets.token_hex(2)),
+            sponsor_part=sponsor_part,
+            donor_part=donor_part,
+            cap_satang=cap_satang,
+            per_donation_cap_satang=per_donation_cap_satang,
+            scope=scope,
+            target_id=target_id if target_id is not None else getattr(campaign, "id", None),
+            province_code=province_code,
+            starts_at=now - timedelta(days=1),
+            ends_at=now + timedelta(days=days),
+            counts_offline=counts_offline,
+        )
+        if state != PledgeState.PENDING:
+            decide(pledge, PledgeState.APPROVED if state != PledgeState.DECLINED else state)
+        if state == PledgeState.ENDED:
+            decide(pledge, PledgeState.ENDED)
+        db.session.commit()
+        return pledge
+
+    return make

@@ -373,3 +373,32 @@ def http_client(live_server):
         return client
 
     return make
+
+
+# Online giving: the live server pointed at the fake Stripe ------------------------------------
+
+
+@pytest.fixture()
+def giving_server(live_server, fake_stripe):
+    """The live server with online giving pointed at the fake, and the fake's webhooks at it."""
+    app = live_server.app
+    keys = {**fake_stripe.config, "STRIPE_TIMEOUT": 2.0}
+    saved = {key: app.config.get(key) for key in keys}
+    app.config.update(keys)
+    fake_stripe.webhook_url = live_server("/webhooks/stripe")
+    yield live_server
+    app.config.update(saved)
+
+
+def live_campaign(app) -> tuple[int, int, int]:
+    """The first live demo campaign: (id, raised satang, donor count)."""
+    import sqlalchemy as sa
+
+    from partnership.campaigns.models import Campaign, CampaignState
+    from partnership.extensions import db
+
+    with app.app_context():
+        campaign = db.session.scalar(
+            sa.select(Campaign).where(Campaign.state == CampaignState.LIVE).order_by(Campaign.id)
+        )
+        return campaign.id, campaign.raised_satang, campaign.donor_count

@@ -6,34 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
-import sqlalchemy as sa
 
-from partnership.campaigns.models import Campaign, CampaignState
-from partnership.extensions import db
+from .conftest import live_campaign
 
 pytestmark = pytest.mark.browser
 
 MESSAGE = "ขอให้น้อง ๆ ได้ใช้โน้ตบุ๊กเรียนอย่างมีความสุข"
-
-
-@pytest.fixture()
-def giving_server(live_server, fake_stripe):
-    """The live server with online giving pointed at the fake, and the fake's webhooks at it."""
-    app = live_server.app
-    keys = {**fake_stripe.config, "STRIPE_TIMEOUT": 2.0}
-    saved = {key: app.config.get(key) for key in keys}
-    app.config.update(keys)
-    fake_stripe.webhook_url = live_server("/webhooks/stripe")
-    yield live_server
-    app.config.update(saved)
-
-
-def live_campaign(app) -> tuple[int, int, int]:
-    with app.app_context():
-        campaign = db.session.scalar(
-            sa.select(Campaign).where(Campaign.state == CampaignState.LIVE).order_by(Campaign.id)
-        )
-        return campaign.id, campaign.raised_satang, campaign.donor_count
 
 
 def test_donor_gives_500_baht_on_a_phone_in_thai(browser, giving_server, fake_stripe):

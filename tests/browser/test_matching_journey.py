@@ -22,17 +22,6 @@ from .conftest import login_in_browser
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture()
-def giving_server(live_server, fake_stripe):
-    app = live_server.app
-    keys = {**fake_stripe.config, "STRIPE_TIMEOUT": 2.0}
-    saved = {key: app.config.get(key) for key in keys}
-    app.config.update(keys)
-    fake_stripe.webhook_url = live_server("/webhooks/stripe")
-    yield live_server
-    app.config.update(saved)
-
-
 def _campaign(app) -> tuple[int, int, str]:
     with app.app_context():
         campaign = db.session.scalar(

@@ -9,14 +9,14 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from .test_giving_journey import giving_server, live_campaign  # noqa: F401  (fixture)
+from .conftest import live_campaign
 
 pytestmark = pytest.mark.browser
 
 ADDRESS = "9 ถนนศรีจันทร์ ตำบลในเมือง อำเภอเมืองขอนแก่น ขอนแก่น 40000"
 
 
-def test_donor_gets_a_tax_receipt(browser, giving_server, fake_stripe):  # noqa: F811
+def test_donor_gets_a_tax_receipt(browser, giving_server, fake_stripe):
     campaign_id, _, _ = live_campaign(giving_server.app)
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
     context.set_default_timeout(15_000)

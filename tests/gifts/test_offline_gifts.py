@@ -4,7 +4,6 @@ deleted), refused input, staff only; a pool matches them only when it says so.""
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -16,8 +15,6 @@ from partnership.gifts.models import GiftState, OfflineGift
 from partnership.i18n import BANGKOK
 from partnership.ledger.models import LedgerEntry, LedgerKind
 from partnership.ledger.services import verify
-from partnership.matching.models import MatchScope, PledgeState
-from partnership.matching.pledges import create_pledge, decide
 from tests.crowd import reload
 
 
@@ -142,24 +139,10 @@ def test_staff_only(client, login_as, make_campaign, role):
 
 @pytest.mark.parametrize("counts_offline", [True, False])
 def test_a_pool_matches_offline_gifts_only_if_it_says_so(
-    client, staff, make_campaign, make_org, counts_offline
+    client, staff, make_campaign, make_pledge, counts_offline
 ):
     campaign = make_campaign(goal_satang=10_000_000)
-    now = utcnow()
-    pledge = create_pledge(
-        make_org(),
-        sponsor_part=1,
-        donor_part=1,
-        cap_satang=1_000_000,
-        per_donation_cap_satang=None,
-        scope=MatchScope.CAMPAIGN,
-        target_id=campaign.id,
-        starts_at=now - timedelta(days=1),
-        ends_at=now + timedelta(days=5),
-        counts_offline=counts_offline,
-    )
-    decide(pledge, PledgeState.APPROVED)
-    db.session.commit()
+    pledge = make_pledge(campaign, cap_satang=1_000_000, days=5, counts_offline=counts_offline)
     client.post(f"/staff/campaigns/{campaign.id}/gifts", data=gift_form(amount="1000"))
     expected = 200_000 if counts_offline else 100_000
     assert reload(campaign).raised_satang == expected

@@ -1,59 +1,12 @@
-"""Matching fixtures: a sponsor's pool (approved unless told) and paid gifts by signed webhook."""
+"""Matching fixtures: paid gifts by signed webhook (a sponsor's pool: tests/crowd.make_pledge)."""
 
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 
-import pytest
-
-from partnership.db_types import utcnow
 from partnership.extensions import db
-from partnership.matching.models import MatchScope, PledgeState
-from partnership.matching.pledges import create_pledge, decide
 from partnership.payments.models import Donation
 from tests.factories import english  # noqa: F401  (autouse: pages in English)
-
-
-@pytest.fixture()
-def make_pledge(app, make_org):
-    def make(
-        campaign=None,
-        *,
-        organisation=None,
-        cap_satang=100_000,
-        sponsor_part=1,
-        donor_part=1,
-        per_donation_cap_satang=None,
-        scope=MatchScope.CAMPAIGN,
-        target_id=None,
-        province_code=None,
-        counts_offline=False,
-        state=PledgeState.APPROVED,
-        days=30,
-    ):
-        now = utcnow()
-        pledge = create_pledge(
-            organisation or make_org(name="บริษัท ทดสอบการสมทบ จำกัด" + secrets.token_hex(2)),
-            sponsor_part=sponsor_part,
-            donor_part=donor_part,
-            cap_satang=cap_satang,
-            per_donation_cap_satang=per_donation_cap_satang,
-            scope=scope,
-            target_id=target_id if target_id is not None else getattr(campaign, "id", None),
-            province_code=province_code,
-            starts_at=now - timedelta(days=1),
-            ends_at=now + timedelta(days=days),
-            counts_offline=counts_offline,
-        )
-        if state != PledgeState.PENDING:
-            decide(pledge, PledgeState.APPROVED if state != PledgeState.DECLINED else state)
-        if state == PledgeState.ENDED:
-            decide(pledge, PledgeState.ENDED)
-        db.session.commit()
-        return pledge
-
-    return make
 
 
 def pending_donation(campaign, amount_satang: int, n: int = 0) -> Donation:

@@ -15,8 +15,6 @@ from partnership.extensions import db
 from partnership.gifts.models import GiftMethod, OfflineGift
 from partnership.gifts.services import record_gift
 from partnership.ledger.services import verify
-from partnership.matching.models import MatchScope, PledgeState
-from partnership.matching.pledges import create_pledge, decide
 from partnership.notifications.models import OutgoingMail
 from partnership.payments.models import Donation, DonationState
 from partnership.payments.refund_requests import RefundCause, RefundRequest
@@ -29,7 +27,7 @@ GIFTS = (50_000, 30_000, 20_000, 70_000)
 
 
 @pytest.fixture()
-def failed_campaign(app, make_campaign, make_org, give, hooked):
+def failed_campaign(app, make_campaign, make_pledge, give, hooked):
     """An all-or-nothing campaign with four paid gifts (matched 1:1), an offline one, ended."""
     campaign = make_campaign(goal_satang=10_000_000)
     db.session.execute(
@@ -38,20 +36,7 @@ def failed_campaign(app, make_campaign, make_org, give, hooked):
         .values(funding_rule=FundingRule.ALL_OR_NOTHING)
     )
     now = utcnow()
-    pledge = create_pledge(
-        make_org(),
-        sponsor_part=1,
-        donor_part=1,
-        cap_satang=1_000_000,
-        per_donation_cap_satang=None,
-        scope=MatchScope.CAMPAIGN,
-        target_id=campaign.id,
-        starts_at=now - timedelta(days=1),
-        ends_at=now + timedelta(days=5),
-        counts_offline=True,
-    )
-    decide(pledge, PledgeState.APPROVED)
-    db.session.commit()
+    pledge = make_pledge(campaign, cap_satang=1_000_000, days=5, counts_offline=True)
     for amount in GIFTS:
         _, session_id = give(campaign, custom_amount=str(amount // 100))
         hooked.pay(session_id)
