@@ -112,6 +112,7 @@ class RedisPageStore:
         self._call("set", self._name(key), mimetype.encode() + b"\n" + body, ex=seconds)
 
     def clear(self) -> None:
+        """Drop every kept page (tests; KEYS walks the whole Redis database)."""
         names = self._call("keys", self.PREFIX + "*") or []
         if names:
             self._call("delete", *names)
