@@ -95,6 +95,16 @@ def move(
     return from_state
 
 
+def commit_before_outside_call() -> None:
+    """Commit now, before a call to another service (Stripe) that cannot be rolled back.
+
+    The one sanctioned commit outside a view's end (STYLE.md practice 15): what the call
+    depends on (a stored request, a claim) must be visible to every other request before it is
+    made, and a lock taken to decide must not be held while the other service answers.
+    """
+    db.session.commit()
+
+
 def lock_row(model: type[T], object_id: int) -> T:
     """Read a row and hold it until the transaction ends (``SELECT … FOR UPDATE``).
 

@@ -18,6 +18,8 @@ class LedgerKind(LabelledEnum):
     #: A refund that failed after it was counted: the money came back.
     REFUND_REVERSED = "refund_reversed"
     DISPUTE = "dispute"
+    #: A dispute the foundation won: Stripe reinstated the funds it had withdrawn.
+    DISPUTE_REVERSED = "dispute_reversed"
     #: A sponsor's matching pool doubled (or more) a gift: the pool's money comes in.
     MATCH = "match"
     #: A refund, a void or a failed all-or-nothing campaign gave matched money back to its pool.
@@ -33,6 +35,7 @@ LABELS[LedgerKind] = {
     LedgerKind.REFUND: _l("Refund"),
     LedgerKind.REFUND_REVERSED: _l("Refund cancelled"),
     LedgerKind.DISPUTE: _l("Disputed payment"),
+    LedgerKind.DISPUTE_REVERSED: _l("Dispute won: money back"),
     LedgerKind.MATCH: _l("Matched by a sponsor"),
     LedgerKind.MATCH_RETURNED: _l("Match returned to the sponsor"),
     LedgerKind.OFFLINE_GIFT: _l("Offline gift"),
@@ -44,13 +47,14 @@ INFLOWS = frozenset(
     {
         LedgerKind.DONATION_PAID,
         LedgerKind.REFUND_REVERSED,
+        LedgerKind.DISPUTE_REVERSED,
         LedgerKind.MATCH,
         LedgerKind.OFFLINE_GIFT,
     }
 )
 #: The CHECK tying a row's sign to its kind (kept in one place for the migration).
 SIGN_MATCHES_KIND = (
-    "(kind IN ('donation_paid', 'refund_reversed', 'match', 'offline_gift')"
+    "(kind IN ('donation_paid', 'refund_reversed', 'dispute_reversed', 'match', 'offline_gift')"
     " AND amount_satang > 0)"
     " OR (kind IN ('refund', 'dispute', 'match_returned', 'offline_gift_reversed')"
     " AND amount_satang < 0)"

@@ -70,6 +70,13 @@ class Refund(NamedTuple):
     #: bank details), ``failed`` or ``canceled``.
     status: str
     amount_satang: int
+    #: Our ``refund_requests`` id, from the refund's metadata ("" for one made elsewhere).
+    request_id: str = ""
+
+
+def _refund_of(found: Any) -> Refund:
+    metadata = found.to_dict().get("metadata") or {}
+    return Refund(found.id, found.status, found.amount, str(metadata.get("refund_request_id", "")))
 
 
 def online_giving_enabled() -> bool:
@@ -191,6 +198,7 @@ def refund(
     idempotency_key: str,
     amount_satang: int | None = None,
     donation_id: int | None = None,
+    request_id: int | None = None,
     reason: str | None = None,
 ) -> Refund:
     """Refund a payment in full (``amount_satang=None``) or in part.
@@ -203,20 +211,33 @@ def refund(
     params: dict[str, Any] = {"payment_intent": payment_intent}
     if amount_satang is not None:
         params["amount"] = amount_satang
+    metadata = {}
     if donation_id is not None:
-        params["metadata"] = {"donation_id": str(donation_id)}
+        metadata["donation_id"] = str(donation_id)
+    if request_id is not None:  # links the refund's webhooks to the request
+        metadata["refund_request_id"] = str(request_id)
+    if metadata:
+        params["metadata"] = metadata
     if reason is not None:
         params["reason"] = reason
     with _provider_errors():
         created = stripe_client().v1.refunds.create(params, {"idempotency_key": idempotency_key})
-    return Refund(created.id, created.status, created.amount)
+    return _refund_of(created)
 
 
 def retrieve_refund(refund_id: str) -> Refund:
     """A refund as Stripe holds it now (a PromptPay refund moves on when the donor answers)."""
     with _provider_errors():
         found = stripe_client().v1.refunds.retrieve(refund_id)
-    return Refund(found.id, found.status, found.amount)
+    return _refund_of(found)
+
+
+def list_refunds(payment_intent: str) -> list[Refund]:
+    """The PaymentIntent's refunds, newest first (before a key Stripe may have forgotten is
+    used again: a key lives 24 hours, then the same request makes a second refund)."""
+    with _provider_errors():
+        page = stripe_client().v1.refunds.list({"payment_intent": payment_intent, "limit": 100})
+    return [_refund_of(found) for found in page.data]
 
 
 def verify_webhook(raw_body: bytes, signature_header: str | None) -> dict[str, Any]:

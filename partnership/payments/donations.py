@@ -19,6 +19,7 @@ from ..extensions import db
 from ..ledger.models import LedgerKind
 from .models import (
     COUNTED_REFUND_STATUSES,
+    ENDED_UNPAID_REFUND_STATUSES,
     REFUND_STATUS_RANK,
     Donation,
     DonationRefund,
@@ -28,14 +29,16 @@ from .signals import donation_paid, donation_returned
 
 D = DonationState
 
-#: Only forward. A paid donation is never un-paid: a success after an expiry or a failure wins.
+#: A paid donation is never un-paid: a success after an expiry or a failure wins. Its refunds
+#: follow the money: a refund that failed or was canceled (after it succeeded, or a PromptPay
+#: donor who never gave their bank details) brings it back to partly refunded or paid.
 TRANSITIONS: dict[DonationState, frozenset[DonationState]] = {
     D.PENDING: frozenset({D.PAID, D.FAILED, D.EXPIRED}),
     D.FAILED: frozenset({D.PAID}),
     D.EXPIRED: frozenset({D.PAID}),
     D.PAID: frozenset({D.PARTIALLY_REFUNDED, D.REFUNDED}),
-    D.PARTIALLY_REFUNDED: frozenset({D.REFUNDED}),
-    D.REFUNDED: frozenset(),
+    D.PARTIALLY_REFUNDED: frozenset({D.REFUNDED, D.PAID}),
+    D.REFUNDED: frozenset({D.PARTIALLY_REFUNDED, D.PAID}),
 }
 
 
@@ -157,31 +160,41 @@ def mark_paid(donation: Donation, source: str, *, payment_intent: str | None = N
         amount_satang=donation.amount_satang,
         kind=LedgerKind.DONATION_PAID,
         source=source,
-        public_label=_ledger_label(donation),
+        public_label=ledger_label(donation),
     )
     donation_paid.send(donation, source=source)
     return True
 
 
-def note_refund(donation: Donation, refund: dict, source: str) -> None:
-    """A refund as Stripe reports it now (``refund.created`` / ``refund.updated``)."""
+def note_refund(donation: Donation, refund: dict, source: str) -> DonationRefund | None:
+    """A refund as Stripe reports it now (``refund.created`` / ``.updated`` / ``.failed``).
+
+    Returns the refund row when this report ended it without money back (failed or canceled):
+    the caller tells staff, once.
+    """
     donation = lock_donation(donation.id)
     status = str(refund.get("status") or "pending")
+    reason = str(refund.get("failure_reason") or "")[:60]
     row = db.session.scalar(
         db.select(DonationRefund).where(DonationRefund.stripe_refund_id == refund["id"])
     )
+    ended = None
     if row is None:
         row = DonationRefund(
             stripe_refund_id=refund["id"],
             donation_id=donation.id,
             amount_satang=int(refund["amount"]),
             status=status,
+            failure_reason=reason,
         )
         db.session.add(row)
+        ended = row if status in ENDED_UNPAID_REFUND_STATUSES else None
     elif REFUND_STATUS_RANK.get(status, 0) > REFUND_STATUS_RANK.get(row.status, 0):
-        row.status = status
+        row.status, row.failure_reason = status, reason or row.failure_reason
+        ended = row if status in ENDED_UNPAID_REFUND_STATUSES else None
     db.session.flush()
-    _settle_refunds(donation, source)
+    settle_refunds(donation, source)
+    return ended
 
 
 def note_charge_refunded(donation: Donation, charge: dict, source: str) -> None:
@@ -194,15 +207,16 @@ def note_charge_refunded(donation: Donation, charge: dict, source: str) -> None:
             expected={"charge_refunded_max_satang": donation.charge_refunded_max_satang},
             values={"charge_refunded_max_satang": reported},
         )
-    _settle_refunds(donation, source)
+    settle_refunds(donation, source)
 
 
-def _settle_refunds(donation: Donation, source: str) -> None:
+def settle_refunds(donation: Donation, source: str) -> None:
     """Bring the ledger to what Stripe has told us, whatever the order it told us in.
 
     The money out is the larger of what the refund rows add up to and the charge's largest
-    reported ``amount_refunded`` less refunds that failed since: both only grow as events
-    arrive, so each is counted once. The donation row is locked by the caller.
+    reported ``amount_refunded`` less refunds that failed since, so each is counted once.
+    Funds a dispute withdrew are not refunded twice: a refund beyond them waits, and counts
+    when a won dispute's funds come back. The donation row is locked by the caller.
     """
     refunds = db.session.scalars(
         db.select(DonationRefund).where(DonationRefund.donation_id == donation.id)
@@ -227,40 +241,19 @@ def _settle_refunds(donation: Donation, source: str) -> None:
         amount_satang=-delta,
         kind=LedgerKind.REFUND if delta > 0 else LedgerKind.REFUND_REVERSED,
         source=source,
-        public_label=_ledger_label(donation),
+        public_label=ledger_label(donation),
     )
     donation_returned.send(donation, returned_satang=delta, source=source)
-    to_state = D.REFUNDED if target == donation.amount_satang else D.PARTIALLY_REFUNDED
+    if target == 0:
+        to_state = D.PAID
+    elif target == donation.amount_satang:
+        to_state = D.REFUNDED
+    else:
+        to_state = D.PARTIALLY_REFUNDED
     if to_state in TRANSITIONS[donation.state]:
         move(donation, to_state, allowed=TRANSITIONS, illegal=IllegalDonationTransition)
 
 
-def note_dispute(donation: Donation, dispute: dict, source: str) -> bool:
-    """The bank disputes the payment: flag it for staff; the disputed money leaves the ledger."""
-    donation = lock_donation(donation.id)
-    if donation.disputed:
-        return False
-    if not donation.is_paid:
-        mark_paid(donation, source + ":paid")
-    amount = min(
-        int(dispute.get("amount") or donation.amount_satang),
-        donation.amount_satang - donation.refunded_satang,
-    )
-    compare_and_set(
-        donation, expected={"disputed": False}, values={"disputed": True, "disputed_satang": amount}
-    )
-    if amount > 0:
-        record_money(
-            donation.campaign_id,
-            amount_satang=-amount,
-            kind=LedgerKind.DISPUTE,
-            source=source,
-            public_label=_ledger_label(donation),
-        )
-        donation_returned.send(donation, returned_satang=amount, source=source)
-    return True
-
-
-def _ledger_label(donation: Donation) -> str:
+def ledger_label(donation: Donation) -> str:
     """The public label in the ledger, in Thai (the ledger page translates "anonymous")."""
     return "" if donation.anonymous else donation.donor_name

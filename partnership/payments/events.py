@@ -19,6 +19,9 @@ from ..core.transitions import insert_once
 from ..db_types import utcnow
 from ..extensions import db
 from . import donations as rules
+from .alerts import tell_staff_refund_failed
+from .disputes import note_dispute
+from .refund_requests import follow_refund
 from .models import Donation, DonationState, EventOutcome, StripeEvent
 
 Handler = Callable[[Donation, dict[str, Any], str], None]
@@ -93,11 +96,23 @@ def _refund(donation: Donation, refund: dict, source: str) -> None:
     rules.note_payment_ids(
         donation, payment_intent=refund.get("payment_intent"), charge=refund.get("charge")
     )
-    rules.note_refund(donation, refund, source)
+    ended = rules.note_refund(donation, refund, source)
+    follow_refund(donation, refund)
+    if ended is not None:
+        tell_staff_refund_failed(donation, ended)
 
 
 def _dispute(donation: Donation, dispute: dict, source: str) -> None:
-    rules.note_dispute(donation, dispute, source)
+    """Created, updated or closed: flagged; money moves only if the dispute says it moved."""
+    note_dispute(donation, dispute, source)
+
+
+def _dispute_funds_withdrawn(donation: Donation, dispute: dict, source: str) -> None:
+    note_dispute(donation, dispute, source, withdrawn=True)
+
+
+def _dispute_funds_reinstated(donation: Donation, dispute: dict, source: str) -> None:
+    note_dispute(donation, dispute, source, reinstated=True)
 
 
 HANDLERS: dict[str, Handler] = {
@@ -108,7 +123,12 @@ HANDLERS: dict[str, Handler] = {
     "charge.refunded": _charge_refunded,
     "refund.created": _refund,
     "refund.updated": _refund,
+    "refund.failed": _refund,
     "charge.dispute.created": _dispute,
+    "charge.dispute.updated": _dispute,
+    "charge.dispute.closed": _dispute,
+    "charge.dispute.funds_withdrawn": _dispute_funds_withdrawn,
+    "charge.dispute.funds_reinstated": _dispute_funds_reinstated,
 }
 
 

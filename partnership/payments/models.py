@@ -85,9 +85,14 @@ class Donation(db.Model):
     refunded_satang: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     #: The largest ``amount_refunded`` any ``charge.refunded`` event reported.
     charge_refunded_max_satang: Mapped[int] = mapped_column(sa.BigInteger, default=0)
-    #: The bank disputed the payment: staff must respond; the amount left the ledger.
+    #: The bank disputed the payment (or only asked about it): staff must respond.
     disputed: Mapped[bool] = mapped_column(default=False)
+    #: What Stripe withdrew for the dispute and still holds (0 for an inquiry, and again 0
+    #: once a won dispute's funds were reinstated).
     disputed_satang: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    #: The dispute's status as Stripe last reported it (``warning_needs_response``,
+    #: ``needs_response``, ``won``, ``lost`` …); "" when there is none.
+    dispute_status: Mapped[str] = mapped_column(sa.String(40), default="")
     failure_reason: Mapped[str] = mapped_column(sa.String(300), default="")
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -119,13 +124,16 @@ class Donation(db.Model):
 #: Refund statuses in which the money is on its way back (it has left the campaign).
 COUNTED_REFUND_STATUSES = frozenset({"pending", "requires_action", "succeeded"})
 WAITING_REFUND_STATUSES = frozenset({"pending", "requires_action"})
-#: A refund's status only moves forward: a waiting refund ends, an ended one stays.
+#: Statuses in which a refund gave nothing back (it may have been counted before).
+ENDED_UNPAID_REFUND_STATUSES = frozenset({"failed", "canceled"})
+#: A refund's status only moves forward: a waiting refund ends; a card refund that succeeded
+#: can still fail at the bank (Stripe sends ``refund.failed``); failed and canceled are final.
 REFUND_STATUS_RANK = {
     "pending": 0,
     "requires_action": 0,
     "succeeded": 1,
-    "failed": 1,
-    "canceled": 1,
+    "failed": 2,
+    "canceled": 2,
 }
 
 
@@ -141,6 +149,8 @@ class DonationRefund(db.Model):
     amount_satang: Mapped[int] = mapped_column(sa.BigInteger)
     #: Stripe's status: pending, requires_action, succeeded, failed, canceled.
     status: Mapped[str] = mapped_column(sa.String(30))
+    #: Stripe's ``failure_reason`` of a failed refund (``lost_or_stolen_card``, ``unknown`` …).
+    failure_reason: Mapped[str] = mapped_column(sa.String(60), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

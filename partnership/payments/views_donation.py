@@ -9,15 +9,18 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.transitions import commit_before_outside_call
 from ..extensions import db
 from ..permissions import staff_required
 from .client import online_giving_enabled
+from .donations import lock_donation
 from .models import Donation, DonationRefund
 from .refund_form import RefundForm
 from .refund_requests import (
     UNANSWERED,
     RefundCause,
     RefundRequest,
+    claim_request,
     pending_requests,
     refundable_satang,
     request_refund,
@@ -68,10 +71,13 @@ def _cannot_refund(donation: Donation) -> str:
 @staff_required
 def donation(donation_id: int):
     donation = db.get_or_404(Donation, donation_id)
-    form = RefundForm(refundable_satang=refundable_satang(donation))
     if request.method == "GET":
+        form = RefundForm(refundable_satang=refundable_satang(donation))
         form.nonce.data = secrets.token_hex(16)
         return _page(donation, form)
+    # Two staff refunding at once take turns here: the second sees the first's request.
+    donation = lock_donation(donation.id)
+    form = RefundForm(refundable_satang=refundable_satang(donation))
     problem = _cannot_refund(donation)
     if problem:
         form.form_errors.append(problem)
@@ -89,7 +95,7 @@ def donation(donation_id: int):
     if row is None:
         flash(_("This refund was already requested."), "info")
         return redirect(url_for("donation_staff.donation", donation_id=donation.id), 303)
-    db.session.commit()  # the request exists before Stripe is asked
+    commit_before_outside_call()  # the request exists, claimed, before Stripe is asked
     answered = send_refund(row)
     db.session.commit()
     if not answered:
@@ -111,7 +117,9 @@ def retry(donation_id: int):
     donation = db.get_or_404(Donation, donation_id)
     unanswered = [r for r in pending_requests(donation) if r.status == UNANSWERED]
     if unanswered and online_giving_enabled():
-        answered = all([send_refund(row) for row in unanswered])
+        claimed = [row for row in unanswered if claim_request(row)]
+        commit_before_outside_call()  # another click finds them claimed and leaves them
+        answered = all([send_refund(row) for row in claimed])
         db.session.commit()
         if answered:
             flash(_("Stripe answered. The refund is pending until Stripe confirms it."), "success")

@@ -8,6 +8,12 @@ that stops anywhere leaves either no row (the next run makes it), or an unanswer
 next run asks again with the same key, and Stripe answers with the refund it already made), or
 an answered one (nothing left to do). Then the campaign's matches go back to their pools.
 Offline gifts are returned by hand (``offline_to_return``).
+
+A refund Stripe refused, or that failed or was canceled later (a PromptPay donor who never gave
+their bank details; the webhook then returns the donation to paid), is asked again by the next
+run under a new key (``aon-refund-<id>-<attempt>``), at most ``MAX_ATTEMPTS`` times. Two runs at
+once take turns: each request is claimed (``claim_request``, committed) before Stripe is called,
+and a run that finds it claimed or answered leaves it to the other.
 """
 
 from __future__ import annotations
@@ -20,22 +26,30 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..campaigns.models import Campaign, CampaignState, FundingRule
+from ..core.transitions import commit_before_outside_call
 from ..core.urls import external_url
 from ..extensions import db
 from ..gifts.models import GiftState, OfflineGift
 from ..matching.draws import release_campaign
 from ..money import format_satang
 from ..notifications.services import queue_mail
+from ..payments.donations import lock_donation
 from ..payments.models import Donation, DonationState
 from ..payments.refund_requests import (
+    DEAD_STATUSES,
+    REFUSED,
     UNANSWERED,
     RefundCause,
     RefundRequest,
+    claim_request,
     refundable_satang,
     request_refund,
     send_refund,
     unreported_satang,
 )
+
+#: Requests per donation before the settlement stops asking (staff see each refusal).
+MAX_ATTEMPTS = 5
 
 
 @dataclass
@@ -61,25 +75,39 @@ def failed_campaigns() -> list[int]:
     )
 
 
-def refund_key(donation_id: int) -> str:
-    return f"aon-refund-{donation_id}"
+def refund_key(donation_id: int, attempt: int = 1) -> str:
+    """The first request's key, then one per retry of a refund that was refused or failed."""
+    return f"aon-refund-{donation_id}" + (f"-{attempt}" if attempt > 1 else "")
 
 
-def _unrequested(campaign_id: int) -> list[int]:
-    requested = sa.select(RefundRequest.donation_id).where(
-        RefundRequest.cause == RefundCause.ALL_OR_NOTHING
-    )
-    return list(
-        db.session.scalars(
-            sa.select(Donation.id)
-            .where(
-                Donation.campaign_id == campaign_id,
-                Donation.state.in_([DonationState.PAID, DonationState.PARTIALLY_REFUNDED]),
-                Donation.id.not_in(requested),
-            )
-            .order_by(Donation.id)
+def _unrequested(campaign_id: int) -> list[tuple[int, int]]:
+    """(donation id, attempt) of gifts still paid with no live all-or-nothing request: never
+    asked, or every request ended without giving the money back."""
+    requests = (
+        sa.select(
+            RefundRequest.donation_id,
+            sa.func.count().label("made"),
+            sa.func.count()
+            .filter(RefundRequest.status.not_in(DEAD_STATUSES))
+            .label("live"),
         )
+        .where(RefundRequest.cause == RefundCause.ALL_OR_NOTHING)
+        .group_by(RefundRequest.donation_id)
+        .subquery()
     )
+    made = sa.func.coalesce(requests.c.made, 0)
+    rows = db.session.execute(
+        sa.select(Donation.id, made)
+        .outerjoin(requests, requests.c.donation_id == Donation.id)
+        .where(
+            Donation.campaign_id == campaign_id,
+            Donation.state.in_([DonationState.PAID, DonationState.PARTIALLY_REFUNDED]),
+            sa.func.coalesce(requests.c.live, 0) == 0,
+            made < MAX_ATTEMPTS,
+        )
+        .order_by(Donation.id)
+    )
+    return [(donation_id, made + 1) for donation_id, made in rows]
 
 
 def _unanswered(campaign_id: int) -> list[RefundRequest]:
@@ -125,9 +153,9 @@ def _tell_donor(row: RefundRequest) -> None:
 
 
 def _answer(row: RefundRequest, report: Settlement) -> None:
-    """Send one stored request; when Stripe answered, queue the donor's e-mail; commit."""
+    """Send one claimed request; when Stripe answered, queue the donor's e-mail; commit."""
     if send_refund(row):
-        if row.status != "refused":
+        if row.status != REFUSED:
             _tell_donor(row)
         report.answered += 1
     else:
@@ -145,19 +173,26 @@ def settle_campaign(
     """
     report = Settlement(campaign_id)
     for row in _unanswered(campaign_id):  # an earlier run stopped between the two commits
+        if not claim_request(row):  # another run is sending it, or it was answered
+            db.session.rollback()
+            continue
+        commit_before_outside_call()
         _answer(row, report)
         if after_each:
             after_each(row.donation_id)
-    for donation_id in _unrequested(campaign_id):
-        donation = db.session.get(Donation, donation_id)
+    for donation_id, attempt in _unrequested(campaign_id):
+        donation = lock_donation(donation_id)  # one run at a time decides for one gift
         # Less what staff asked for that no webhook has reported yet (it will leave too).
         amount = refundable_satang(donation) - unreported_satang(donation)
-        if amount <= 0:
-            continue
-        row = request_refund(
-            donation, amount, cause=RefundCause.ALL_OR_NOTHING, key=refund_key(donation_id)
-        )
-        db.session.commit()  # the request exists before Stripe is asked
+        row = None
+        if amount > 0 and donation.state in (DonationState.PAID, DonationState.PARTIALLY_REFUNDED):
+            row = request_refund(
+                donation,
+                amount,
+                cause=RefundCause.ALL_OR_NOTHING,
+                key=refund_key(donation_id, attempt),
+            )
+        commit_before_outside_call()  # the request exists, claimed, before Stripe is asked
         if row is None:
             continue
         report.requested += 1

@@ -304,12 +304,48 @@ class FakeStripe:
         charge: str | None = None,
         amount: int | None = None,
         reason: str = "fraudulent",
+        inquiry: bool = False,
         send: bool = True,
     ) -> list[Event]:
-        """The donor's bank disputes the charge: ``charge.dispute.created``."""
+        """The donor's bank disputes the charge: ``charge.dispute.created`` and (a chargeback,
+        not an ``inquiry``) ``charge.dispute.funds_withdrawn``. The dispute is
+        ``events[0].object``."""
         with self.store.lock:
             target = self.store.charge_of(
                 session_id=session_id, payment_intent=payment_intent, charge=charge
             )
-            changes = self.store.dispute(target, amount, reason)
+            changes = self.store.dispute(target, amount, reason, inquiry=inquiry)
         return self._moved(changes, send)
+
+    def close_dispute(self, dispute_id: str, outcome: str, *, send: bool = True) -> list[Event]:
+        """The dispute ends ``won`` (``funds_reinstated`` then ``closed``), ``lost`` or, an
+        inquiry, ``warning_closed`` (``charge.dispute.closed``)."""
+        from .disputes import close_dispute
+
+        with self.store.lock:
+            changes = close_dispute(self.store, dispute_id, outcome)
+        return self._moved(changes, send)
+
+    def fail_refund(
+        self, refund_id: str, failure_reason: str = "lost_or_stolen_card", *, send: bool = True
+    ) -> list[Event]:
+        """A refund fails at the bank, even after it succeeded: ``refund.updated`` (status
+        ``failed``, ``failure_reason``) and ``refund.failed``; the charge gets it back."""
+        from .disputes import fail_refund
+
+        with self.store.lock:
+            changes = fail_refund(self.store, refund_id, failure_reason)
+        return self._moved(changes, send)
+
+    def cancel_refund(self, refund_id: str, *, send: bool = True) -> list[Event]:
+        """A waiting (PromptPay) refund is canceled: ``refund.updated`` with ``canceled``."""
+        from .disputes import cancel_refund
+
+        with self.store.lock:
+            changes = cancel_refund(self.store, refund_id)
+        return self._moved(changes, send)
+
+    def forget_idempotency_keys(self) -> None:
+        """24 hours have passed: Stripe no longer knows any key (a repeat makes a new object)."""
+        with self.store.lock:
+            self.idempotency.clear()

@@ -90,12 +90,19 @@ def _get_refund(fake: FakeStripe, params: dict[str, Any], id: str) -> tuple[dict
     return fake.store.refund(id), []
 
 
+def _list_refunds(fake: FakeStripe, params: dict[str, Any]) -> tuple[dict, list[Change]]:
+    from .disputes import list_refunds
+
+    return list_refunds(fake.store, params), []
+
+
 ROUTES = [
     ("POST", re.compile(r"/v1/checkout/sessions"), _create_session),
     ("GET", re.compile(r"/v1/checkout/sessions/(?P<id>[^/]+)"), _get_session),
     ("POST", re.compile(r"/v1/checkout/sessions/(?P<id>[^/]+)/expire"), _expire_session),
     ("POST", re.compile(r"/v1/refunds"), _create_refund),
     ("GET", re.compile(r"/v1/refunds/(?P<id>[^/]+)"), _get_refund),
+    ("GET", re.compile(r"/v1/refunds"), _list_refunds),
 ]
 
 

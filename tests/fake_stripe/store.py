@@ -281,20 +281,9 @@ class Store:
             raise ValueError(f"outcome must be succeeded or failed: {outcome!r}")
         return [Change("refund.updated", _snapshot(refund), previous)]
 
-    def dispute(self, charge: dict[str, Any], amount: int | None, reason: str) -> list[Change]:
-        dispute = {
-            "id": new_id("du_1"),
-            "object": "dispute",
-            "amount": amount if amount is not None else charge["amount"],
-            "charge": charge["id"],
-            "created": int(time.time()),
-            "currency": charge["currency"],
-            "livemode": False,
-            "metadata": {},
-            "payment_intent": charge["payment_intent"],
-            "reason": reason,
-            "status": "needs_response",
-        }
-        self.disputes[dispute["id"]] = dispute
-        charge["disputed"] = True
-        return [Change("charge.dispute.created", _snapshot(dispute))]
+    def dispute(
+        self, charge: dict[str, Any], amount: int | None, reason: str, *, inquiry: bool = False
+    ) -> list[Change]:
+        from .disputes import open_dispute
+
+        return open_dispute(self, charge, amount, reason, inquiry=inquiry)

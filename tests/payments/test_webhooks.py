@@ -189,8 +189,9 @@ def test_dispute_flags_the_donation_for_staff(make_campaign, give, hooked):
     campaign = make_campaign()
     donation, session_id = give(campaign)
     hooked.pay(session_id)
-    [event] = hooked.dispute(session_id, send=False)
-    hooked.send(event, duplicate=True)
+    events = hooked.dispute(session_id, send=False)  # created (withdrawn), funds_withdrawn
+    assert [e.type for e in events] == ["charge.dispute.created", "charge.dispute.funds_withdrawn"]
+    hooked.send_all(events + events)
     donation = reload(donation)
     assert donation.disputed and donation.disputed_satang == 50_000
     assert totals(campaign) == (0, 1)
