@@ -21,8 +21,8 @@ from ..extensions import db
 from . import donations as rules
 from .alerts import tell_staff_refund_failed
 from .disputes import note_dispute
-from .refund_requests import follow_refund
 from .models import Donation, DonationState, EventOutcome, StripeEvent
+from .refund_requests import follow_refund
 
 Handler = Callable[[Donation, dict[str, Any], str], None]
 

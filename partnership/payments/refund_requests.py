@@ -19,10 +19,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.transitions import add_unique, compare_and_set
+from ..core.transitions import StaleState, add_unique, compare_and_set
 from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
 from ..extensions import db
-from ..core.transitions import StaleState
 from .client import (
     PaymentProviderDown,
     PaymentRequestRefused,

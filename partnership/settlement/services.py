@@ -87,9 +87,7 @@ def _unrequested(campaign_id: int) -> list[tuple[int, int]]:
         sa.select(
             RefundRequest.donation_id,
             sa.func.count().label("made"),
-            sa.func.count()
-            .filter(RefundRequest.status.not_in(DEAD_STATUSES))
-            .label("live"),
+            sa.func.count().filter(RefundRequest.status.not_in(DEAD_STATUSES)).label("live"),
         )
         .where(RefundRequest.cause == RefundCause.ALL_OR_NOTHING)
         .group_by(RefundRequest.donation_id)
