@@ -83,7 +83,8 @@ def test_refund_and_dispute_events_name_the_payment(payments_app, fake_stripe):
     payment_intent = fake_stripe.sessions[session.id]["payment_intent"]
 
     created, refunded = fake_stripe.refund(session.id, amount=40_000, send=False)
-    [disputed] = fake_stripe.dispute(session.id, send=False)
+    disputed, withdrawn = fake_stripe.dispute(session.id, send=False)
+    assert withdrawn.type == "charge.dispute.funds_withdrawn"
 
     assert (created.type, created.object["status"], created.object["amount"]) == (
         "refund.created",
