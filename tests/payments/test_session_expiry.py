@@ -18,6 +18,7 @@ from partnership.extensions import db
 from partnership.payments.client import PaymentRequestRefused
 from partnership.payments.models import Donation, DonationState
 from tests.crowd import reload
+from tests.factories import english  # noqa: F401  (autouse: pages in English)
 from tests.fake_stripe import ApiError
 from tests.payments.helpers import SESSIONS, checkout
 
