@@ -89,7 +89,7 @@ def _render_form(
 
 
 def _donor_email_key() -> str:
-    return "give:" + normalise_email(request.form.get("email", ""))
+    return "give:" + normalise_email(request.form.get("email", ""))[:254]  # the form's maximum
 
 
 def _too_many_gifts(limit: RequestLimit):
