@@ -194,6 +194,10 @@ def load_config(instance_path: str) -> dict:
         "EMAIL_CONFIRM_MAX_AGE": int(os.environ.get("EMAIL_CONFIRM_MAX_AGE", str(3 * 86400))),
         #: Mails one address can be sent by sign-up and reset requests, together.
         "MAIL_RATE_LIMIT": os.environ.get("MAIL_RATE_LIMIT", "5 per hour"),
+        #: Posts of the give form per client address, and per donor e-mail address from any:
+        #: each valid post makes a pending donation and a Checkout Session at Stripe.
+        "GIVE_RATE_LIMIT": os.environ.get("GIVE_RATE_LIMIT", "10 per minute"),
+        "GIVE_EMAIL_RATE_LIMIT": os.environ.get("GIVE_EMAIL_RATE_LIMIT", "5 per 10 minutes"),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "noreply@example.org"),
         "SMTP_HOST": smtp_host,
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "587")),

@@ -29,3 +29,8 @@ def sections_for(campaign) -> dict:
 #: commit their own work, step by step, so that an interrupted run can simply run again.
 #: Each receiver returns a line for the command's output.
 after_close_due = _signals.signal("campaigns after close-due")
+
+#: Sent with the campaign's id as sender by staff closing a campaign, after the commit, outside
+#: any transaction: receivers stop what still points at it (payments expires its open Checkout
+#: Sessions) and commit their own work.
+after_campaign_closed = _signals.signal("campaigns after close")

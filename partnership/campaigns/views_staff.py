@@ -18,7 +18,8 @@ from ..notifications.services import commit_and_send
 from ..permissions import load_or_404, staff_required
 from ..programmes.models import Programme
 from .forms import CampaignForm, FundingRuleForm, PhotoForm, last_day
-from .models import Campaign, FundingRule
+from .hooks import after_campaign_closed
+from .models import Campaign, CampaignState, FundingRule
 from .photos import (
     PhotoRejected,
     add_photo,
@@ -186,7 +187,10 @@ def launch_campaign(campaign_id: int):
 @bp.post("/<int:campaign_id>/close")
 @staff_required
 def close_campaign(campaign_id: int):
-    return _change_state(campaign_id, close, _("The campaign is closed."))
+    response = _change_state(campaign_id, close, _("The campaign is closed."))
+    if db.session.get(Campaign, campaign_id).state == CampaignState.CLOSED:
+        after_campaign_closed.send(campaign_id)
+    return response
 
 
 def _change_state(campaign_id: int, service, done: str):

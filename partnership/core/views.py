@@ -43,6 +43,8 @@ def http_error(error: HTTPException):
     """Every HTTP error as a page in the visitor's language (JSON for API clients)."""
     if error.code in (301, 302, 303, 307, 308) or error.code is None:
         return error
+    if error.response is not None:  # its own page (a rate-limited form shown again, typed)
+        return error.response
     messages = {
         400: _("The request could not be understood. Go back and try again."),
         403: _("You do not have permission to open this page."),

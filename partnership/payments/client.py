@@ -134,11 +134,14 @@ def create_checkout_session(
     cancel_url: str,
     idempotency_key: str,
     locale: str = "th",
+    expires_at: int | None = None,
 ) -> CheckoutSession:
     """Create the Checkout Session of one donation attempt (card or PromptPay, in THB).
 
     ``idempotency_key`` is one per attempt: the SDK's retries reuse it, so a lost answer
     never makes a second session. ``success_url`` may contain ``{CHECKOUT_SESSION_ID}``.
+    ``expires_at`` (Unix seconds, 30 minutes to 24 hours from now at Stripe) ends the
+    session early; None keeps Stripe's 24 hours.
     """
     if isinstance(amount_satang, bool) or not isinstance(amount_satang, int):
         raise TypeError(f"amount_satang must be an int: {amount_satang!r}")
@@ -169,6 +172,8 @@ def create_checkout_session(
         "cancel_url": cancel_url,
         "locale": locale,
     }
+    if expires_at is not None:
+        params["expires_at"] = expires_at
     with _provider_errors():
         session = stripe_client().v1.checkout.sessions.create(
             params, {"idempotency_key": idempotency_key}

@@ -5,15 +5,17 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, redirect, render_template, request
 from flask_babel import gettext as _
+from flask_limiter import RequestLimit
 from sqlalchemy.orm import load_only
 
+from ..accounts.services import normalise_email
 from ..campaigns.hooks import campaign_page
 from ..campaigns.models import Campaign
 from ..campaigns.views import load_public
 from ..core.pagination import paginate
 from ..core.urls import external_url
 from ..db_types import utcnow
-from ..extensions import db
+from ..extensions import db, limiter
 from ..i18n import current_language
 from .client import (
     PaymentProviderDown,
@@ -24,6 +26,7 @@ from .client import (
 from .donations import GivingClosed, attach_session, mark_failed, start_donation
 from .forms import DonationForm
 from .models import PAID_STATES, Donation, DonationState
+from .sessions import EndsTooSoon, checkout_expires_at
 from .tax import record_tax_info
 
 bp = Blueprint("giving", __name__)
@@ -63,7 +66,14 @@ def donor_wall_section(campaign: Campaign) -> dict:
     }
 
 
-def _render_form(campaign: Campaign, form: DonationForm, status: int = 200, problem: str = ""):
+def _render_form(
+    campaign: Campaign,
+    form: DonationForm,
+    status: int = 200,
+    problem: str = "",
+    *,
+    ends_too_soon: str = "",
+):
     return (
         render_template(
             "payments/give.html",
@@ -72,19 +82,57 @@ def _render_form(campaign: Campaign, form: DonationForm, status: int = 200, prob
             giving_enabled=online_giving_enabled(),
             accepts_gifts=campaign.accepts_gifts(utcnow()),
             problem=problem,
+            ends_too_soon=ends_too_soon,
         ),
         status,
     )
 
 
+def _donor_email_key() -> str:
+    return "give:" + normalise_email(request.form.get("email", ""))[:254]  # the form's maximum
+
+
+def _too_many_gifts(limit: RequestLimit):
+    """The form again, with what was typed and why nothing happened (429, nothing stored)."""
+    campaign = load_public(request.view_args["campaign_id"])
+    body, status = _render_form(
+        campaign,
+        DonationForm(campaign=campaign),
+        429,
+        _(
+            "Too many donation attempts in a short time, from here or for this e-mail address. "
+            "Nothing was saved and nothing was charged. Please wait a few minutes and try again."
+        ),
+    )
+    return current_app.make_response((body, status))
+
+
 @bp.route("/campaigns/<int:campaign_id>/give", methods=["GET", "POST"])
+# Every post may make a pending donation and a Checkout Session: per client address, and per
+# donor e-mail address from any address.
+@limiter.limit(
+    lambda: current_app.config["GIVE_RATE_LIMIT"], methods=["POST"], on_breach=_too_many_gifts
+)
+@limiter.limit(
+    lambda: current_app.config["GIVE_EMAIL_RATE_LIMIT"],
+    methods=["POST"],
+    key_func=_donor_email_key,
+    exempt_when=lambda: not request.form.get("email", "").strip(),
+    on_breach=_too_many_gifts,
+)
 def give(campaign_id: int):
     campaign = load_public(campaign_id)
     form = DonationForm(campaign=campaign)
     if request.method == "GET" and request.args.get("amount", "").isdigit():
         form.preset.data = request.args["amount"]
-    if not online_giving_enabled() or not campaign.accepts_gifts(utcnow()):
+    now = utcnow()
+    if not online_giving_enabled() or not campaign.accepts_gifts(now):
         return _render_form(campaign, form, 409 if request.method == "POST" else 200)
+    try:
+        expires_at = checkout_expires_at(campaign, now)
+    except EndsTooSoon as error:
+        status = 409 if request.method == "POST" else 200
+        return _render_form(campaign, form, status, ends_too_soon=str(error))
     if not form.validate_on_submit():
         return _render_form(campaign, form, 422 if request.method == "POST" else 200)
     try:
@@ -121,6 +169,7 @@ def give(campaign_id: int):
             cancel_url=external_url("campaigns.campaign", campaign_id=campaign.id),
             idempotency_key=donation.idempotency_key,
             locale=current_language(),
+            expires_at=expires_at,
         )
     except (PaymentProviderDown, PaymentRequestRefused) as error:
         current_app.logger.warning("Checkout for donation %s failed: %s", donation.id, error)

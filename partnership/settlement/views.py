@@ -14,6 +14,7 @@ from ..gifts.services import IllegalGiftTransition, reverse_gift
 from ..payments.models import Donation
 from ..payments.refund_requests import RefundCause, RefundRequest
 from ..permissions import load_or_404, staff_required
+from . import late as _late  # noqa: F401  (connects to close-due)
 from . import receivers as _receivers  # noqa: F401  (connects to close-due)
 from .services import failed_campaigns, offline_to_return
 

@@ -11,7 +11,9 @@ What it emulates
     * ``POST /v1/checkout/sessions`` (payment mode, THB, card and PromptPay, ``price_data``
       line items): required parameters, unknown parameters refused, totals below ฿10 refused
       (``amount_too_small``) and above the eight-digit maximum ฿999,999.99
-      (``amount_too_large``); ``GET /v1/checkout/sessions/<id>``;
+      (``amount_too_large``), ``expires_at`` outside 30 minutes to 24 hours from now refused;
+      a session past its ``expires_at`` cannot be paid (``advance_clock`` moves Stripe's
+      clock and expires them); ``GET /v1/checkout/sessions/<id>``;
       ``POST /v1/checkout/sessions/<id>/expire``; ``POST /v1/refunds`` (by ``payment_intent``
       or ``charge``, full or partial, never above what is left); ``GET /v1/refunds/<id>``.
     * Idempotency: a repeated ``Idempotency-Key`` replays the stored answer (same status and

@@ -257,6 +257,14 @@ class FakeStripe:
             changes = self.store.expire(session_id)
         return self._moved(changes, send)
 
+    def advance_clock(self, seconds: int, *, send: bool = True) -> list[Event]:
+        """Time passes at Stripe: open sessions whose ``expires_at`` comes expire
+        (``checkout.session.expired``) and can no longer be paid."""
+        with self.store.lock:
+            self.store.clock_offset += seconds
+            changes = self.store.expire_due()
+        return self._moved(changes, send)
+
     def refund(
         self,
         session_id: str | None = None,

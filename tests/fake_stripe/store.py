@@ -18,6 +18,10 @@ from .errors import ApiError, no_such
 from .validation import baht, check_refund, check_session
 
 _ALPHABET = string.ascii_letters + string.digits
+#: How long a Checkout Session may live: ``expires_at`` from 30 minutes to 24 hours after its
+#: creation (the SDK's ``SessionCreateParams.expires_at``), 24 hours by default.
+SESSION_MIN_SECONDS = 30 * 60
+SESSION_MAX_SECONDS = 24 * 3600
 
 
 def new_id(prefix: str, length: int = 24) -> str:
@@ -51,12 +55,31 @@ class Store:
         self.refunds: dict[str, dict[str, Any]] = {}
         self.disputes: dict[str, dict[str, Any]] = {}
         self._intent_metadata: dict[str, dict[str, str]] = {}
+        #: Seconds added to the real clock (``FakeStripe.advance_clock``): time at Stripe.
+        self.clock_offset = 0
+
+    def now(self) -> int:
+        """Stripe's clock, in Unix seconds."""
+        return int(time.time()) + self.clock_offset
 
     # Checkout Sessions ---------------------------------------------------------------------
 
     def create_session(self, params: dict[str, Any]) -> dict[str, Any]:
         values = check_session(params)
-        now = int(time.time())
+        now = self.now()
+        expires_at = values["expires_at"] or now + SESSION_MAX_SECONDS
+        if expires_at < now + SESSION_MIN_SECONDS:
+            raise ApiError(
+                "The `expires_at` timestamp must be at least 30 minutes from Checkout Session "
+                "creation.",
+                param="expires_at",
+            )
+        if expires_at > now + SESSION_MAX_SECONDS:
+            raise ApiError(
+                "The `expires_at` timestamp must be less than 24 hours from Checkout Session "
+                "creation.",
+                param="expires_at",
+            )
         session_id = new_id("cs_test_", 58)
         session = {
             "id": session_id,
@@ -70,7 +93,7 @@ class Store:
             "customer": None,
             "customer_details": None,
             "customer_email": values["customer_email"],
-            "expires_at": values["expires_at"] or now + 24 * 3600,
+            "expires_at": expires_at,
             "livemode": False,
             "locale": values["locale"],
             "metadata": values["metadata"],
@@ -104,11 +127,23 @@ class Store:
         session.update(status="expired", url=None)
         return [Change("checkout.session.expired", _snapshot(session))]
 
+    def expire_due(self) -> list[Change]:
+        """Open sessions whose ``expires_at`` has come expire, as Stripe expires them."""
+        now = self.now()
+        return [
+            change
+            for session in list(self.sessions.values())
+            if session["status"] == "open" and session["expires_at"] <= now
+            for change in self.expire(session["id"])
+        ]
+
     def pay(self, session_id: str, method: str, outcome: str) -> list[Change]:
         """The donor pays on the hosted page: by card at once, or by PromptPay (async)."""
         session = self.session(session_id)
         if session["status"] != "open":
             raise ApiError(f"The Checkout Session is {session['status']}, it cannot be paid.")
+        if session["expires_at"] <= self.now():
+            raise ApiError("The Checkout Session has expired, it cannot be paid.")
         if method not in session["payment_method_types"]:
             raise ApiError(f"{method} is not a payment method of this Checkout Session.")
         if outcome not in {"succeeded", "failed", "pending"}:
