@@ -31,7 +31,8 @@ def _pdf_response(donation: Donation) -> Response:
     receipt = numbering.receipt_for(donation.id) if donation.is_paid else None
     if receipt is None:
         abort(404)
-    body = render_receipt(ReceiptView(donation, receipt, tax_info_for(donation.id)))
+    replaces = numbering.replaced_receipt(receipt)
+    body = render_receipt(ReceiptView(donation, receipt, tax_info_for(donation.id), replaces))
     filename = f"receipt-{receipt.year}-{receipt.number:06d}.pdf"
     return Response(
         body,
