@@ -28,7 +28,7 @@ from .typesetting import ShapedFont, wrap
 FONTS = Path(__file__).parent / "fonts"
 #: Family -> file, for characters Sarabun does not have (see fonts/NOTICE.txt).
 FALLBACK_FONTS = {
-    "NotoCJK": "NotoSansCJKsc-Subset.otf",
+    "NotoCJK": "NotoSansCJKsc-Subset.ttf",
     "NotoArabic": "NotoSansArabic-Regular.ttf",
     "NotoEmoji": "NotoEmoji-Regular.ttf",
 }
@@ -90,11 +90,25 @@ class _ReceiptPDF(FPDF):
         width = width or (self.w - self.r_margin - self.x)
         return wrap(text, width - 2 * self.c_margin - 0.01, self.get_string_width)
 
+    def text_block(self, text: str, h: float, align="L") -> None:
+        """``text`` from the current x to the right margin, one line at a time.
+
+        Before each line fpdf2 is told the font is not set on the page: when a line starts in
+        a fallback font, fpdf2 sets the main font inside that line's saved graphics state and
+        then believes it set for the page, so the next line was drawn in the font of before
+        (Sarabun's regular glyphs through the bold font: garbage).
+        """
+        x = self.x
+        width = self.w - self.r_margin - x
+        for line in self.lines(text, width):
+            self.set_x(x)
+            self.current_font_is_set_on_page = False
+            self.multi_cell(width, h, line, align=align, new_x="LMARGIN", new_y="NEXT")
+
     def para(self, text: str, size: float = 11, style: str = "", color=INK, align="L", h=6.5):
         self.set_font("Sarabun", style, size)
         self.set_text_color(*color)
-        body = "\n".join(self.lines(text))
-        self.multi_cell(0, h, body, align=align, new_x="LMARGIN", new_y="NEXT")
+        self.text_block(text, h, align)
 
     def pair(self, label: str, value: str, size: float = 11, h: float = 7):
         self.set_font("Sarabun", "B", size)
@@ -102,8 +116,7 @@ class _ReceiptPDF(FPDF):
         self.cell(LABEL_WIDTH, h, label)
         self.set_font("Sarabun", "", size)
         self.set_text_color(*INK)
-        body = "\n".join(self.lines(value))
-        self.multi_cell(0, h, body, new_x="LMARGIN", new_y="NEXT")
+        self.text_block(value, h)
 
     def fitted_pair(self, label: str, value: str) -> None:
         """A pair whose long value (an address) is set smaller rather than run long."""
@@ -230,28 +243,24 @@ def _refund_note(pdf: _ReceiptPDF, view: ReceiptView) -> None:
 def _signature(pdf: _ReceiptPDF, config) -> None:
     """The authorised signatory: the signature image (if set), the name and the title."""
     pdf.ln(6)
-    left = pdf.l_margin + pdf.epw - 75
+    width = 85
+    left = pdf.w - pdf.r_margin - width
     image = config.get("RECEIPT_SIGNATURE_IMAGE")
     if image:
-        pdf.image(image, x=left + 12, h=14, w=0)
+        pdf.image(image, x=left + 20, h=14, w=0)
     else:
         pdf.ln(10)
     pdf.set_draw_color(*MUTED)
-    pdf.line(left, pdf.y, left + 75, pdf.y)
-    pdf.set_x(left)
-    pdf.set_font("Sarabun", "", 10.5)
-    pdf.set_text_color(*INK)
-    pdf.cell(75, 6, f"({config['RECEIPT_SIGNATORY_NAME']})", align="C", new_x="LEFT", new_y="NEXT")
-    pdf.set_text_color(*MUTED)
-    pdf.cell(75, 5, config["RECEIPT_SIGNATORY_TITLE"], align="C", new_x="LEFT", new_y="NEXT")
-    pdf.cell(
-        75,
-        5,
-        _("Authorised signatory, %(org)s", org=config["RECEIPT_ORG_NAME"]),
-        align="C",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
+    pdf.line(left, pdf.y, left + width, pdf.y)
+    for text, color, h in (
+        (f"({config['RECEIPT_SIGNATORY_NAME']})", INK, 6),
+        (config["RECEIPT_SIGNATORY_TITLE"], MUTED, 5),
+        (_("Authorised signatory, %(org)s", org=config["RECEIPT_ORG_NAME"]), MUTED, 5),
+    ):
+        pdf.set_font("Sarabun", "", 10.5 if color == INK else 10)
+        pdf.set_text_color(*color)
+        pdf.set_x(left)
+        pdf.text_block(text, h, align="C")
 
 
 def _donor_name(donation: Donation) -> str:
