@@ -4,6 +4,8 @@ printed, one page whatever the address, and what a tax receipt must name."""
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 from types import SimpleNamespace
 
 import pytest
@@ -12,6 +14,7 @@ from pypdf import PdfReader
 
 from partnership.receipts.numbering import receipt_for
 from partnership.receipts.pdf import ReceiptView, render_receipt
+from partnership.receipts.typesetting import segments, wrap
 
 from .conftest import TAX_FIELDS, pdf_text, receipt_path
 
@@ -71,6 +74,37 @@ def test_thai_copies_back_exactly(paid, client):
     # a whole Thai sentence of the receipt's own, over several lines
     assert "ใบเสร็จรับเงินบริจาค" in text
     assert all(ch >= " " or ch == "\n" for ch in text), "a glyph copied as a stray code"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="bash tests/setup.sh: poppler-utils")
+def test_poppler_copies_thai_back_exactly(paid, client, tmp_path):
+    """Poppler (pdftotext, and so evince and okular) reads glyph positions too: the second glyph
+    of ำ, left without text, was read as a space ("ชำ ระ")."""
+    donation, _ = paid(**(TAX_FIELDS | {"tax_full_name": "นางน้ำทิพย์ ชำระสุข"}))
+    pdf = tmp_path / "receipt.pdf"
+    pdf.write_bytes(client.get(receipt_path(donation)).data)
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    assert "นางน้ำทิพย์ ชำระสุข" in text
+    assert "ชำ ระ" not in text and "\u200b" not in text
+
+
+def test_a_long_project_name_wraps_between_words():
+    title = "โครงการ" + "".join(WORDS * 4)
+    lines = wrap(title, 30, len)  # thirty characters a line, counted
+    assert "".join(lines) == title and len(lines) > 2
+    allowed = word_ends(["โครงการ", *WORDS * 4])
+    at = 0
+    for line in lines[:-1]:
+        at += len(line)
+        assert at in allowed
+    assert all(len(line) <= 30 for line in lines)
+
+
+def test_segments_keep_latin_words_and_punctuation_whole():
+    assert segments("ABC-12, ถนน(มิตรภาพ)") == ["ABC-12,", " ", "ถนน(มิตรภาพ)"]
+    assert "".join(segments("北京市东城区")) == "北京市东城区" and len(segments("北京市")) == 3
 
 
 def fonts_of(body: bytes) -> set[str]:
