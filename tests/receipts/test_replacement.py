@@ -63,6 +63,17 @@ def test_numbers_stay_in_sequence_across_gifts_and_refunds(paid, hooked, client)
     assert all_numbers == [1, 2, 3, 4]  # no gaps, none reused, none deleted
 
 
+def test_staff_open_a_cancelled_receipt_by_its_id(paid, hooked, client, login_as):
+    donation, session_id = paid(custom_amount="500")
+    hooked.refund(session_id, amount=10_000)
+    first, second = receipts_of(donation)
+    assert client.get(f"/staff/receipts/{first.id}.pdf").status_code in (302, 401, 403)
+    login_as("staff")
+    text = pdf_text(client.get(f"/staff/receipts/{first.id}.pdf").data)
+    assert "ยกเลิก" in text and first.label in text and second.label in text
+    assert client.get("/staff/receipts/999999.pdf").status_code == 404
+
+
 def test_a_dispute_cancels_the_receipt_too(paid, hooked):
     donation, session_id = paid(custom_amount="500")
     hooked.dispute(session_id)
