@@ -44,9 +44,10 @@ PRINTED_SETTINGS = (
 )
 INK, MUTED, RED = (20, 20, 20), (90, 90, 90), (180, 20, 20)
 LABEL_WIDTH = 48
-#: A long address is set in the first of these sizes that fits in ADDRESS_LINES lines.
+#: A long address is set in the first of these sizes (pt) that fits in ADDRESS_HEIGHT mm, so
+#: that the receipt stays one page (the form takes 500 characters; 1,000 fit at 7 pt).
 ADDRESS_SIZES = (11, 10, 9, 8, 7, 6)
-ADDRESS_LINES = 4
+ADDRESS_HEIGHT = 60
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ class _ReceiptPDF(FPDF):
         self.text_block(text, h, align)
 
     def pair(self, label: str, value: str, size: float = 11, h: float = 7):
-        self.set_font("Sarabun", "B", size)
+        self.set_font("Sarabun", "B", 11)
         self.set_text_color(*MUTED)
         self.cell(LABEL_WIDTH, h, label)
         self.set_font("Sarabun", "", size)
@@ -147,9 +148,9 @@ class _ReceiptPDF(FPDF):
         width = self.w - self.r_margin - self.l_margin - LABEL_WIDTH
         for size in ADDRESS_SIZES:
             self.set_font("Sarabun", "", size)
-            if len(self.lines(value, width)) <= ADDRESS_LINES:
+            if len(self.lines(value, width)) * size * 0.6 <= ADDRESS_HEIGHT:
                 break
-        self.pair(label, value, size=size, h=max(3.2, size * 0.6))
+        self.pair(label, value, size=size, h=size * 0.6)
 
 
 def render_receipt(view: ReceiptView) -> bytes:
