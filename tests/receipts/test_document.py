@@ -12,9 +12,11 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from partnership.extensions import db
 from partnership.receipts.numbering import receipt_for
 from partnership.receipts.pdf import ReceiptView, render_receipt
 from partnership.receipts.typesetting import segments, wrap
+from tests.crowd import DONOR
 
 from .conftest import TAX_FIELDS, pdf_text, receipt_path
 
@@ -64,8 +66,6 @@ SENTENCE = "ชำระค่าอาหารกลางวันให้�
 def test_thai_copies_back_exactly(paid, client):
     donation, _ = paid(**(TAX_FIELDS | {"tax_full_name": "นางน้ำทิพย์ ชำระสุข"}))
     donation.campaign.title = SENTENCE
-    from partnership.extensions import db
-
     db.session.commit()
     text = pdf_text(client.get(receipt_path(donation)).data)
     assert "นางน้ำทิพย์ ชำระสุข" in text
@@ -190,8 +190,6 @@ def test_the_signature_image_is_printed(paid, client, app, monkeypatch, tmp_path
 def test_bidi_controls_are_refused_at_the_form(
     make_campaign, client, stripe_app, fake_stripe, in_language, field, mark
 ):
-    from tests.crowd import DONOR
-
     in_language("en")
     campaign = make_campaign()
     data = DONOR | TAX_FIELDS

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from partnership.core.transitions import compare_and_set
 from partnership.extensions import db
+from partnership.payments.signals import donation_returned
 from partnership.receipts.exports import e_donation_rows
 from partnership.receipts.models import Receipt
 from partnership.receipts.numbering import receipt_for, replaced_receipt
@@ -80,3 +82,19 @@ def test_a_dispute_cancels_the_receipt_too(paid, hooked):
     [receipt] = receipts_of(donation)
     assert receipt.cancelled and receipt.replaced_by_id is None
     assert e_donation_rows(receipt.year) == []
+
+
+def test_money_that_comes_back_gets_a_receipt_again(paid, hooked):
+    """A refund that failed after it succeeded (the ledger's ``refund_reversed``): the signal
+    says money came back, and the cancelled receipt is replaced by one for what is kept now."""
+    donation, session_id = paid(custom_amount="500")
+    hooked.refund(session_id)
+    [cancelled] = receipts_of(donation)
+    assert cancelled.cancelled and cancelled.replaced_by_id is None
+    donation = reload(donation)
+    compare_and_set(donation, expected={"refunded_satang": 50_000}, values={"refunded_satang": 0})
+    donation_returned.send(donation, returned_satang=-50_000, source="test:reversed")
+    db.session.commit()
+    first, second = receipts_of(donation)
+    assert first.replaced_by_id == second.id and second.number == 2
+    assert not second.cancelled and second.amount_satang == 50_000
