@@ -61,10 +61,6 @@ class ReceiptView:
     replaces: Receipt | None = None
 
     @property
-    def returned_satang(self) -> int:
-        return self.donation.refunded_satang + self.donation.disputed_satang
-
-    @property
     def cancelled(self) -> bool:
         return self.receipt.cancelled
 

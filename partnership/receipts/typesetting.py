@@ -14,6 +14,7 @@ copied "ชำระ" as "ชำ ระ" (the unmapped glyph's width read as a s
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Callable
@@ -38,7 +39,10 @@ def _cjk(char: str) -> bool:
 
 
 def _tokens(text: str) -> list[str]:
-    from pythainlp.tokenize import word_tokenize  # imported on first use: its dictionary
+    # Read-only: PyThaiNLP would otherwise make ~/pythainlp-data on import (the server's user
+    # may have no home); newmm needs nothing from there.
+    os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+    from pythainlp.tokenize import word_tokenize  # on first use: it loads its dictionary
 
     tokens = []
     for token in word_tokenize(text, engine="newmm", keep_whitespace=True):
