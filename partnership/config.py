@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 from werkzeug.sansio.utils import host_is_trusted
@@ -87,6 +87,13 @@ DEMO_FOUNDATION = {
     "RECEIPT_ORG_NAME": "มูลนิธิสานอนาคตการศึกษา (ตัวอย่าง)",
     "RECEIPT_ORG_ADDRESS": "99 ถนนตัวอย่าง แขวงลุมพินี เขตปทุมวัน กรุงเทพมหานคร 10330",
     "RECEIPT_ORG_TAX_ID": "0993000000000",
+    #: The Ministry of Finance announcement that lists the foundation as a public charity
+    #: (Revenue Code section 47(7)(ข)): its number and its date (YYYY-MM-DD, Common Era).
+    "RECEIPT_ORG_CHARITY_ANNOUNCEMENT": "999",
+    "RECEIPT_ORG_CHARITY_DATE": "2020-01-01",
+    #: Who signs the receipts for the foundation.
+    "RECEIPT_SIGNATORY_NAME": "นางสาวตัวอย่าง ลงนาม",
+    "RECEIPT_SIGNATORY_TITLE": "เหรัญญิกมูลนิธิ",
 }
 
 
@@ -102,6 +109,15 @@ def _receipts(env: str, secret: str) -> dict:
         if not value and production:
             raise ConfigError(f"{name} must be set in production (it is printed on receipts)")
         values[name] = value or demo
+    try:
+        values["RECEIPT_ORG_CHARITY_DATE"] = date.fromisoformat(values["RECEIPT_ORG_CHARITY_DATE"])
+    except ValueError:
+        raise ConfigError("RECEIPT_ORG_CHARITY_DATE must be a date: YYYY-MM-DD") from None
+    #: An image (PNG or JPEG) of the signatory's signature, printed above their name.
+    signature = os.environ.get("RECEIPT_SIGNATURE_IMAGE", "").strip()
+    if signature and not os.path.isfile(signature):
+        raise ConfigError(f"RECEIPT_SIGNATURE_IMAGE is not a file: {signature!r}")
+    values["RECEIPT_SIGNATURE_IMAGE"] = signature or None
     raw_keys = os.environ.get("TAX_ID_KEYS", "").strip()
     if not raw_keys:
         if production:

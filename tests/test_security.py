@@ -58,6 +58,10 @@ PRODUCTION_RECEIPTS = {
     "RECEIPT_ORG_NAME": "มูลนิธิทดสอบ",
     "RECEIPT_ORG_ADDRESS": "1 ถนนทดสอบ กรุงเทพมหานคร 10100",
     "RECEIPT_ORG_TAX_ID": "0993000000000",
+    "RECEIPT_ORG_CHARITY_ANNOUNCEMENT": "123",
+    "RECEIPT_ORG_CHARITY_DATE": "2019-03-01",
+    "RECEIPT_SIGNATORY_NAME": "นางทดสอบ ลงนาม",
+    "RECEIPT_SIGNATORY_TITLE": "เหรัญญิก",
     "TAX_ID_KEYS": "A" * 43 + "=",
 }
 

@@ -28,12 +28,25 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from .inputs import DB_INT_MAX, has_control_characters
+from .inputs import DB_INT_MAX, has_bidi_controls, has_control_characters
 
 CONTROL_CHARACTERS_MESSAGE = _l(
     "This field contained invisible control characters (such as NUL). They are removed now: "
     "check the text and send the form again."
 )
+
+
+def no_bidi_controls(form, field) -> None:
+    """A validator for text printed on documents (names, addresses): no invisible direction
+    controls, which would print the text in another order than the one stored."""
+    if isinstance(field.data, str) and has_bidi_controls(field.data):
+        raise ValidationError(
+            _l(
+                "Remove the invisible text-direction characters (U+202A to U+202E, U+2066 to "
+                "U+2069, U+200E, U+200F) from this field: they change the order the text is "
+                "printed in."
+            )
+        )
 
 
 def _checked_first(form, field) -> None:

@@ -21,6 +21,17 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+#: Bidirectional embedding, override and isolate controls and the LRM/RLM marks: invisible,
+#: they reorder what a name or address shows (U+202E turns "Somchai" into "iahcmoS").
+_BIDI_CONTROL = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def has_bidi_controls(text: str) -> bool:
+    """True when ``text`` holds a bidirectional control character (U+202A–U+202E, U+2066–U+2069,
+    U+200E, U+200F)."""
+    return bool(_BIDI_CONTROL.search(text))
+
+
 def has_control_characters(text: str, *, multiline: bool = False) -> bool:
     """True when ``text`` holds a character no person types (``multiline`` allows \\t \\n \\r)."""
     return bool((_CONTROL_IN_TEXT if multiline else _CONTROL).search(text))

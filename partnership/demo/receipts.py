@@ -14,7 +14,7 @@ from ..extensions import db
 from ..payments.models import PAID_STATES, Donation
 from ..payments.tax import DonationTaxInfo, record_tax_info
 from ..receipts.models import Receipt
-from ..receipts.numbering import assign_receipt
+from ..receipts.numbering import assign_receipt, follow_returned_money
 
 #: The demo donor with a tax receipt (invented person, invented id).
 TAX_DONOR = {
@@ -34,6 +34,7 @@ def seed_receipts() -> None:
     ).all()
     for donation in unnumbered:
         assign_receipt(donation)
+        follow_returned_money(donation)  # a refunded demo gift: cancelled, or replaced
     if db.session.scalar(sa.select(DonationTaxInfo.id).limit(1)) is not None:
         return
     donor = db.session.scalar(

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from ..core.forms import BaseForm
+from ..core.forms import BaseForm, no_bidi_controls
 from ..core.thai import normalise_thai_id, valid_thai_id
 from ..money import MoneyError, format_satang, parse_baht
 from .client import MAX_CHARGE_SATANG
@@ -28,7 +28,7 @@ class DonationForm(BaseForm):
         validators=[Length(max=30)],
         render_kw={"inputmode": "decimal", "autocomplete": "off"},
     )
-    donor_name = StringField(_l("Your name"), validators=[Length(max=120)])
+    donor_name = StringField(_l("Your name"), validators=[Length(max=120), no_bidi_controls])
     email = EmailField(
         _l("E-mail"),
         validators=[
@@ -61,7 +61,9 @@ class DonationForm(BaseForm):
         render_kw={"autocomplete": "name"},
     )
     tax_address = TextAreaField(
-        _l("Address"), validators=[Length(max=500)], render_kw={"autocomplete": "street-address"}
+        _l("Address"),
+        validators=[Length(max=500)],
+        render_kw={"autocomplete": "street-address"},
     )
     tax_id = StringField(
         _l("Thai national ID or tax ID (13 digits)"),
@@ -118,10 +120,14 @@ class DonationForm(BaseForm):
     def validate_tax_full_name(self, field) -> None:
         if self._tax_asked() and not (field.data or "").strip():
             raise ValidationError(_l("Enter your full name for the tax receipt."))
+        if self._tax_asked():
+            no_bidi_controls(self, field)
 
     def validate_tax_address(self, field) -> None:
         if self._tax_asked() and not (field.data or "").strip():
             raise ValidationError(_l("Enter your address for the tax receipt."))
+        if self._tax_asked():
+            no_bidi_controls(self, field)
 
     def validate_tax_id(self, field) -> None:
         if not self._tax_asked():

@@ -48,7 +48,7 @@ def e_donation_rows(year: int) -> list[list]:
         sa.select(Receipt, Donation, DonationTaxInfo)
         .join(Donation, Donation.id == Receipt.donation_id)
         .join(DonationTaxInfo, DonationTaxInfo.donation_id == Donation.id)
-        .where(Receipt.year == year)
+        .where(Receipt.year == year, Receipt.cancelled_at.is_(None))
         .order_by(Receipt.number)
     )
     rows = []

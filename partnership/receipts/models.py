@@ -29,27 +29,57 @@ class ReceiptCounter(db.Model):
 
 
 class Receipt(db.Model):
-    """A paid donation's receipt number: sequential per year, no gaps, never reused."""
+    """A receipt for a paid donation: numbered in sequence per year, no gaps, never reused.
+
+    A receipt is never changed once issued but for being cancelled: when money of the gift is
+    returned, its receipt is cancelled (``cancelled_at``) and, if some of the gift was kept, a
+    new receipt for what was kept takes the next number (``replaced_by``). A donation has at
+    most one receipt that is not cancelled.
+    """
 
     __tablename__ = "receipts"
     __table_args__ = (
         sa.UniqueConstraint("year", "number"),
         sa.CheckConstraint("number > 0", name="number_positive"),
+        sa.CheckConstraint("amount_satang > 0", name="amount_positive"),
+        sa.CheckConstraint(
+            "replaced_by_id IS NULL OR cancelled_at IS NOT NULL", name="replaced_when_cancelled"
+        ),
+        sa.Index(
+            "uq_receipts_live_donation",
+            "donation_id",
+            unique=True,
+            sqlite_where=sa.text("cancelled_at IS NULL"),
+            postgresql_where=sa.text("cancelled_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    donation_id: Mapped[int] = mapped_column(sa.ForeignKey("donations.id"), unique=True)
-    #: The Buddhist-Era year of the payment, in Bangkok.
+    donation_id: Mapped[int] = mapped_column(sa.ForeignKey("donations.id"), index=True)
+    #: The Buddhist-Era year of the payment (or, for a replacement, of its issue), in Bangkok.
     year: Mapped[int]
     number: Mapped[int]
+    #: What the receipt acknowledges: the gift, or what was kept of it after a refund.
+    amount_satang: Mapped[int]
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Set once, when money was returned: the receipt no longer stands.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The receipt issued for what was kept, when some of the gift was.
+    replaced_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("receipts.id"))
 
     donation: Mapped[Donation] = relationship()
+    replaced_by: Mapped[Receipt | None] = relationship(
+        remote_side=[id], foreign_keys=[replaced_by_id]
+    )
 
     @property
     def label(self) -> str:
         """How the number is printed: 2569/000123."""
         return f"{self.year}/{self.number:06d}"
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class TaxExport(db.Model):

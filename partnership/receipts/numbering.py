@@ -4,6 +4,11 @@ The number comes from the year's counter row, moved by one ``UPDATE … SET last
 RETURNING last``: the row stays locked until the payment commits, so concurrent payments take
 the numbers one after another, and a payment that rolls back gives its number back with it.
 There are no gaps and, with the unique (year, number), no duplicates.
+
+A receipt is never changed. When money of a gift is returned (``donation_returned``: a refund,
+a dispute, or money that came back), the standing receipt is cancelled and, if something was
+kept, a new receipt for what was kept takes the next number of the year it is issued in; the
+cancelled one points to it.
 """
 
 from __future__ import annotations
@@ -14,13 +19,14 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..core.transitions import compare_and_set
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import BUDDHIST_ERA_OFFSET, to_bangkok
 from ..money import format_satang
 from ..notifications.services import queue_mail
 from ..payments.models import Donation
-from ..payments.signals import donation_paid
+from ..payments.signals import donation_paid, donation_returned
 from .links import receipt_link
 from .models import Receipt, ReceiptCounter
 
@@ -51,7 +57,23 @@ def next_number(year: int) -> int:
 
 
 def receipt_for(donation_id: int) -> Receipt | None:
-    return db.session.scalar(sa.select(Receipt).where(Receipt.donation_id == donation_id))
+    """The donation's latest receipt: the one that stands, or the last one cancelled."""
+    return db.session.scalar(
+        sa.select(Receipt)
+        .where(Receipt.donation_id == donation_id)
+        .order_by(Receipt.id.desc())
+        .limit(1)
+    )
+
+
+def replaced_receipt(receipt: Receipt) -> Receipt | None:
+    """The cancelled receipt that ``receipt`` replaces, if any."""
+    return db.session.scalar(sa.select(Receipt).where(Receipt.replaced_by_id == receipt.id))
+
+
+def kept_satang(donation: Donation) -> int:
+    """What the foundation keeps of the gift: paid less refunded and disputed."""
+    return donation.amount_satang - donation.refunded_satang - donation.disputed_satang
 
 
 def assign_receipt(donation: Donation) -> Receipt:
@@ -60,10 +82,49 @@ def assign_receipt(donation: Donation) -> Receipt:
     if existing is not None:
         return existing
     year = buddhist_year(donation)
-    receipt = Receipt(donation_id=donation.id, year=year, number=next_number(year))
+    receipt = Receipt(
+        donation_id=donation.id,
+        year=year,
+        number=next_number(year),
+        amount_satang=donation.amount_satang,
+    )
     db.session.add(receipt)
     db.session.flush()
     return receipt
+
+
+def follow_returned_money(donation: Donation) -> Receipt | None:
+    """Bring the donation's receipts to what it keeps (flushes): the standing receipt is
+    cancelled when it says another amount, and a new one is numbered for what is kept, if
+    anything. The caller holds the donation's row lock. Returns the standing receipt."""
+    current = receipt_for(donation.id)
+    if current is None:  # never numbered: nothing was acknowledged
+        return None
+    kept = kept_satang(donation)
+    if not current.cancelled and current.amount_satang == kept:
+        return current
+    if current.cancelled and kept <= 0:
+        return None
+    now = utcnow()
+    if not current.cancelled:
+        _set_once(current, cancelled_at=now)
+    if kept <= 0:
+        return None
+    year = to_bangkok(now).year + BUDDHIST_ERA_OFFSET
+    replacement = Receipt(
+        donation_id=donation.id, year=year, number=next_number(year), amount_satang=kept
+    )
+    db.session.add(replacement)
+    db.session.flush()
+    if current.replaced_by_id is None:
+        _set_once(current, replaced_by_id=replacement.id)
+    return replacement
+
+
+def _set_once(receipt: Receipt, **values) -> None:
+    """``UPDATE receipts SET column = value WHERE id = … AND column IS NULL``: a receipt's
+    cancellation and its replacement are written once, never overwritten."""
+    compare_and_set(receipt, expected=dict.fromkeys(values), values=values)
 
 
 def queue_thanks(donation: Donation, receipt: Receipt) -> None:
@@ -100,3 +161,9 @@ def number_and_thank(donation: Donation, **extra) -> None:
     receipt = assign_receipt(donation)
     if donation.email:
         queue_thanks(donation, receipt)
+
+
+@donation_returned.connect
+def follow_returned_donation(donation: Donation, **extra) -> None:
+    """Money left the gift or came back, in that transaction: its receipt follows."""
+    follow_returned_money(donation)

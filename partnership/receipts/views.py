@@ -14,6 +14,7 @@ from . import numbering
 from .exports import export_e_donation, export_history, receipt_years
 from .forms import EDonationExportForm
 from .links import LinkExpired, donation_from_link, receipt_link
+from .models import Receipt
 from .pdf import ReceiptView, render_receipt
 
 bp = Blueprint("receipts", __name__)
@@ -27,11 +28,14 @@ def receipt_link_for(donation: Donation) -> str | None:
     return receipt_link(donation)
 
 
-def _pdf_response(donation: Donation) -> Response:
-    receipt = numbering.receipt_for(donation.id) if donation.is_paid else None
+def _pdf_response(donation: Donation, receipt: Receipt | None = None) -> Response:
+    """The PDF of ``receipt`` (by default the donation's latest)."""
+    if receipt is None:
+        receipt = numbering.receipt_for(donation.id) if donation.is_paid else None
     if receipt is None:
         abort(404)
-    body = render_receipt(ReceiptView(donation, receipt, tax_info_for(donation.id)))
+    replaces = numbering.replaced_receipt(receipt)
+    body = render_receipt(ReceiptView(donation, receipt, tax_info_for(donation.id), replaces))
     filename = f"receipt-{receipt.year}-{receipt.number:06d}.pdf"
     return Response(
         body,
@@ -62,6 +66,14 @@ def receipt(signed: str):
 @staff_required
 def staff_receipt(donation_id: int):
     return _pdf_response(db.get_or_404(Donation, donation_id))
+
+
+@bp.get("/staff/receipts/<int:receipt_id>.pdf")
+@staff_required
+def staff_receipt_document(receipt_id: int):
+    """Any receipt ever issued, a cancelled one too (it stays, marked and pointing on)."""
+    receipt = db.get_or_404(Receipt, receipt_id)
+    return _pdf_response(receipt.donation, receipt)
 
 
 @bp.route("/staff/receipts", methods=["GET", "POST"])

@@ -16,6 +16,8 @@ export PARTNERSHIP_ENV=production SECRET_KEY=bench RATELIMIT_ENABLED=0
 export BASE_URL=https://127.0.0.1 TRUSTED_HOSTS=127.0.0.1
 # ... and without the foundation printed on receipts and the tax-id key (issue 9).
 export RECEIPT_ORG_NAME=Bench RECEIPT_ORG_ADDRESS=Bench RECEIPT_ORG_TAX_ID=0993000000000
+export RECEIPT_ORG_CHARITY_ANNOUNCEMENT=1 RECEIPT_ORG_CHARITY_DATE=2020-01-01
+export RECEIPT_SIGNATORY_NAME=Bench RECEIPT_SIGNATORY_TITLE=Bench
 export TAX_ID_KEYS=$(python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())")
 export PARTNERSHIP_INSTANCE=$(mktemp -d) PYTHONPATH=$PWD
 python tests/bench/seed_registry.py "$N"

@@ -13,7 +13,16 @@ from partnership.payments.tax import DonationTaxInfo
 
 from .conftest import GOOD_ID, TAX_FIELDS
 
-RECEIPT_SETTINGS = ("RECEIPT_ORG_NAME", "RECEIPT_ORG_ADDRESS", "RECEIPT_ORG_TAX_ID", "TAX_ID_KEYS")
+RECEIPT_SETTINGS = (
+    "RECEIPT_ORG_NAME",
+    "RECEIPT_ORG_ADDRESS",
+    "RECEIPT_ORG_TAX_ID",
+    "RECEIPT_ORG_CHARITY_ANNOUNCEMENT",
+    "RECEIPT_ORG_CHARITY_DATE",
+    "RECEIPT_SIGNATORY_NAME",
+    "RECEIPT_SIGNATORY_TITLE",
+    "TAX_ID_KEYS",
+)
 
 
 def test_an_old_key_still_decrypts_after_a_new_one_is_put_first(app, monkeypatch, paid):
@@ -41,6 +50,10 @@ def production(monkeypatch, tmp_path):
     monkeypatch.setenv("RECEIPT_ORG_NAME", "มูลนิธิ")
     monkeypatch.setenv("RECEIPT_ORG_ADDRESS", "กรุงเทพมหานคร")
     monkeypatch.setenv("RECEIPT_ORG_TAX_ID", "0993000000000")
+    monkeypatch.setenv("RECEIPT_ORG_CHARITY_ANNOUNCEMENT", "123")
+    monkeypatch.setenv("RECEIPT_ORG_CHARITY_DATE", "2019-03-01")
+    monkeypatch.setenv("RECEIPT_SIGNATORY_NAME", "นางทดสอบ ลงนาม")
+    monkeypatch.setenv("RECEIPT_SIGNATORY_TITLE", "เหรัญญิก")
     keys = f"{Fernet.generate_key().decode()}, {Fernet.generate_key().decode()}"
     monkeypatch.setenv("TAX_ID_KEYS", keys)
     return monkeypatch
@@ -55,6 +68,16 @@ def test_production_takes_its_keys_newest_first(production, tmp_path):
 @pytest.mark.parametrize("name", RECEIPT_SETTINGS)
 def test_production_refuses_to_start_without_a_receipt_setting(production, tmp_path, name):
     production.delenv(name)
+    with pytest.raises(ConfigError, match=name):
+        load_config(str(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("RECEIPT_ORG_CHARITY_DATE", "1/3/2562"), ("RECEIPT_SIGNATURE_IMAGE", "/no/such/file.png")],
+)
+def test_a_bad_receipt_setting_is_refused_at_start(production, tmp_path, name, value):
+    production.setenv(name, value)
     with pytest.raises(ConfigError, match=name):
         load_config(str(tmp_path))
 
