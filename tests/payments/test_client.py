@@ -65,7 +65,7 @@ def test_a_session_is_created_with_exactly_the_required_parameters(payments_app,
 
 def test_the_pinned_api_version_is_the_installed_sdks():
     """The client names its version; the SDK's types (and the fake) describe that version."""
-    assert STRIPE_API_VERSION == stripe.api_version
+    assert stripe.api_version == STRIPE_API_VERSION
 
 
 def test_the_client_sends_the_pinned_version(payments_app, fake_stripe):
