@@ -102,15 +102,35 @@ def _object_problem(event_type: str, obj: dict[str, Any]) -> None:
     _string(obj, "currency", max_length=10)
     if "livemode" in obj and not isinstance(obj["livemode"], bool):
         raise Malformed("livemode is not true or false")
-    if event_type.startswith("checkout.session."):
+    kind = _kind(event_type, obj)
+    if kind == "checkout.session":
         _string(obj, "payment_status", max_length=MAX_STATUS_LENGTH)
         _amount(obj, "amount_total")
-    elif event_type.startswith("refund."):
+    elif kind == "refund":
         _amount(obj, "amount", required=True, minimum=1)
-    elif event_type.startswith("charge.dispute."):
+    elif kind == "dispute":
         _amount(obj, "amount")
-    elif event_type.startswith("charge."):
+    elif kind == "charge":
         _amount(obj, "amount_refunded", required=True)
+
+
+#: The kind of object each family of events carries (``charge.refund.updated`` a refund).
+EVENT_OBJECTS = (
+    ("checkout.session.", "checkout.session"),
+    ("refund.", "refund"),
+    ("charge.refund.", "refund"),
+    ("charge.dispute.", "dispute"),
+    ("charge.", "charge"),
+)
+
+
+def _kind(event_type: str, obj: dict[str, Any]) -> str:
+    """The kind of object the event type carries; the object's own ``object`` must agree."""
+    expected = next((k for prefix, k in EVENT_OBJECTS if event_type.startswith(prefix)), "")
+    actual = obj.get("object")
+    if actual is not None and expected and actual != expected:
+        raise Malformed(f"a {event_type} event carries a {str(actual)[:40]}, not a {expected}")
+    return expected
 
 
 def check_event(event: dict[str, Any], *, handled: bool) -> Refusal | None:

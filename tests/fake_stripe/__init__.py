@@ -29,8 +29,9 @@ What it emulates
       Stripe's 400 ``idempotency_error``. As at Stripe, only requests that ran are stored:
       a validation error or an injected failure is not, so a retry runs afresh.
     * Faults: ``fail_next()`` (a 5xx before anything is done, optionally with
-      ``Stripe-Should-Retry``), ``refuse_next()`` (a 400 ``invalid_request_error``) and ``timeout_next()`` (the work is done, then the answer stalls
-      past the client's timeout), to prove that the SDK's retries create one session.
+      ``Stripe-Should-Retry``), ``refuse_next()`` (a 400 ``invalid_request_error``) and
+      ``timeout_next()`` (the work is done, then the answer stalls past the client's
+      timeout), to prove that the SDK's retries create one session.
     * A hosted payment page, ``GET /pay/<session id>`` (the session's ``url``): its buttons
       pay by card or PromptPay, send the signed webhooks, then redirect (303) to the
       ``success_url`` with ``{CHECKOUT_SESSION_ID}`` replaced, as Checkout does.

@@ -215,6 +215,7 @@ MALFORMED = {
     "amount_total a float": lambda c: _session(c, amount_total=50_000.0),
     "refund id too long": lambda c: ("refund.created", c["refund"] | {"id": "re_" + "x" * 200}),
     "dispute amount true": lambda c: ("charge.dispute.created", c["dispute"] | {"amount": True}),
+    "a charge as a refund": lambda c: ("refund.created", c["charge"]),
 }
 
 
