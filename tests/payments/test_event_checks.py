@@ -326,3 +326,27 @@ def test_donation_ids(raw, expected):
 def test_donation_ids_that_are_malformed(raw):
     with pytest.raises(Malformed):
         parse_donation_id(raw)
+
+
+@pytest.mark.parametrize(
+    ("key", "livemode", "matches"),
+    [
+        ("sk_live_x", True, True),
+        ("sk_live_x", False, False),
+        ("rk_live_x", True, True),
+        ("sk_test_x", True, False),
+        ("sk_test_x", False, True),
+    ],
+)
+def test_live_or_test_mode_follows_the_secret_key(stripe_app, key, livemode, matches):
+    from partnership.payments.event_checks import session_mismatch
+    from partnership.payments.models import Donation
+
+    donation = Donation(checkout_session_id="cs_live_1", amount_satang=50_000)
+    session = {"id": "cs_live_1", "amount_total": 50_000, "currency": "thb", "livemode": livemode}
+    saved = stripe_app.config["STRIPE_SECRET_KEY"]
+    stripe_app.config["STRIPE_SECRET_KEY"] = key
+    try:
+        assert (session_mismatch(donation, session) is None) == matches
+    finally:
+        stripe_app.config["STRIPE_SECRET_KEY"] = saved
