@@ -6,7 +6,7 @@ for sending (two runs never send it at once); the ledger gets ``dispute_reversed
 dispute's funds coming back).
 
 Revision ID: 0008_refunds_disputes
-Revises: 0006_review_totals
+Revises: 0007_stripe_api_version
 """
 
 import sqlalchemy as sa
@@ -16,7 +16,7 @@ import partnership.db_types
 from partnership.extensions import NAMING_CONVENTION
 
 revision = "0008_refunds_disputes"
-down_revision = "0006_review_totals"
+down_revision = "0007_stripe_api_version"
 branch_labels = None
 depends_on = None
 

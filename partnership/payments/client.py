@@ -16,6 +16,13 @@ from typing import Any, NamedTuple
 import stripe
 from flask import current_app
 
+#: The Stripe API version every request is made with and every webhook must carry: the
+#: version of the pinned SDK (``stripe.api_version``; a test keeps them equal). The webhook
+#: endpoint in the Stripe Dashboard must be created with this version (README, "Stripe").
+STRIPE_API_VERSION = "2026-10-28.endive"
+#: The payment methods a donor may choose on Checkout (this API version's
+#: ``allowed_payment_method_types``; ``payment_method_types`` was removed in 2026-09-30).
+PAYMENT_METHODS = ("card", "promptpay")
 #: Retries of the SDK, with the same idempotency key, after a timeout, a connection error,
 #: a 409 or a 5xx (with exponential backoff from 0.5 s).
 MAX_NETWORK_RETRIES = 2
@@ -85,6 +92,12 @@ def online_giving_enabled() -> bool:
     return bool(config.get("STRIPE_SECRET_KEY")) and bool(config.get("STRIPE_WEBHOOK_SECRET"))
 
 
+def live_mode() -> bool:
+    """True when the secret key is a live one: only live-mode events can pay then."""
+    key = current_app.config.get("STRIPE_SECRET_KEY") or ""
+    return key.startswith(("sk_live_", "rk_live_"))
+
+
 def stripe_client() -> stripe.StripeClient:
     """The app's ``StripeClient``, built once per configuration and kept on the app."""
     config = current_app.config
@@ -100,6 +113,7 @@ def stripe_client() -> stripe.StripeClient:
         secret_key,
         # Unset in production: the SDK's https://api.stripe.com.
         base_addresses={"api": api_base} if api_base else None,
+        stripe_version=STRIPE_API_VERSION,
         max_network_retries=MAX_NETWORK_RETRIES,
         http_client=stripe.RequestsClient(timeout=timeout),
     )
@@ -151,7 +165,7 @@ def create_checkout_session(
     params: dict[str, Any] = {
         "mode": "payment",
         "currency": "thb",
-        "payment_method_types": ["card", "promptpay"],
+        "allowed_payment_method_types": list(PAYMENT_METHODS),
         "line_items": [
             {
                 "quantity": 1,

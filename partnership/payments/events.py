@@ -7,6 +7,7 @@ transaction, so the id is stored if and only if they are.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
@@ -21,7 +22,8 @@ from ..extensions import db
 from . import donations as rules
 from .alerts import tell_staff_refund_failed
 from .disputes import note_dispute
-from .models import Donation, DonationState, EventOutcome, StripeEvent
+from .event_checks import Malformed, Refusal, check_event, donation_id_of, session_mismatch
+from .models import KEPT_OUTCOMES, Donation, DonationState, EventOutcome, StripeEvent
 from .refund_requests import follow_refund
 
 Handler = Callable[[Donation, dict[str, Any], str], None]
@@ -32,8 +34,10 @@ class DuplicateEvent(Exception):
 
 
 def _donation_id(obj: dict[str, Any]) -> int | None:
-    raw = (obj.get("metadata") or {}).get("donation_id") or obj.get("client_reference_id")
-    return int(raw) if raw and str(raw).isdigit() else None
+    try:
+        return donation_id_of(obj)
+    except Malformed:  # refused before any handler runs (check_event): never a donation
+        return None
 
 
 def find_donation(obj: dict[str, Any]) -> Donation | None:
@@ -132,38 +136,59 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+def event_key(event: dict[str, Any]) -> str:
+    """The event's id; for an event without a usable one, a digest of it (the same event
+    delivered again gets the same key, so it is still recorded once)."""
+    event_id = event.get("id")
+    if isinstance(event_id, str) and 0 < len(event_id) <= 120:
+        return event_id
+    digest = hashlib.sha256(json.dumps(event, sort_keys=True).encode()).hexdigest()
+    return f"malformed:{digest}"
+
+
 def apply_event(event: dict[str, Any]) -> EventOutcome:
-    """Record the event id, then apply it (flushed; the view commits). Raises DuplicateEvent."""
-    event_id, event_type = str(event["id"]), str(event.get("type", ""))
-    obj = (event.get("data") or {}).get("object") or {}
-    handler = HANDLERS.get(event_type)
-    donation = find_donation(obj) if handler else None
-    if handler is None:
-        outcome = EventOutcome.IGNORED
+    """Record the event id, then apply it (flushed; the view commits). Raises DuplicateEvent.
+
+    An event of another API version, malformed, or paying with a session that is not its
+    donation's own is recorded with its payload and the reason, for staff, and applies nothing.
+    """
+    event_id, event_type = event_key(event), event.get("type")
+    handler = HANDLERS.get(event_type) if isinstance(event_type, str) else None
+    refusal = check_event(event, handled=handler is not None)
+    if refusal is None and event_id != event.get("id"):
+        refusal = Refusal(EventOutcome.MALFORMED, "the event has no usable id")
+    obj = event["data"]["object"] if refusal is None and handler else {}
+    donation = find_donation(obj) if handler and refusal is None else None
+    if donation is not None and str(event_type).startswith("checkout.session."):
+        refusal = session_mismatch(donation, obj)
+    if refusal is not None:
+        outcome, reason = refusal
+    elif handler is None:
+        outcome, reason = EventOutcome.IGNORED, ""
     elif donation is None:
-        outcome = EventOutcome.UNMATCHED
+        outcome, reason = EventOutcome.UNMATCHED, "names no donation we know"
     else:
-        outcome = EventOutcome.APPLIED
+        outcome, reason = EventOutcome.APPLIED, ""
+    kept = outcome in KEPT_OUTCOMES
     stored = insert_once(
         StripeEvent,
         {
             "event_id": event_id,
-            "type": event_type[:80],
+            "type": str(event_type or "")[:80],
             "outcome": outcome,
             "donation_id": donation.id if donation else None,
-            "payload": (
-                json.dumps(event, ensure_ascii=False) if outcome == EventOutcome.UNMATCHED else ""
-            ),
+            "payload": json.dumps(event, ensure_ascii=False) if kept else "",
+            "reason": reason,
             "received_at": utcnow(),
         },
         unique=["event_id"],
     )
     if stored is None:
         raise DuplicateEvent(event_id)
-    if outcome == EventOutcome.UNMATCHED:
+    if kept:
         current_app.logger.warning(
-            "Stripe event %s (%s) names no donation we know", event_id, event_type
+            "Stripe event %s (%s) kept for staff (%s): %s", event_id, event_type, outcome, reason
         )
-    if handler is not None and donation is not None:
+    if outcome == EventOutcome.APPLIED:
         handler(donation, obj, event_id)
     return outcome

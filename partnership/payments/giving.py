@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, redirect, render_template, request
 from flask_babel import gettext as _
@@ -172,9 +174,25 @@ def give(campaign_id: int):
             expires_at=expires_at,
         )
     except (PaymentProviderDown, PaymentRequestRefused) as error:
-        current_app.logger.warning("Checkout for donation %s failed: %s", donation.id, error)
+        refused = isinstance(error, PaymentRequestRefused)
+        current_app.logger.log(
+            logging.ERROR if refused else logging.WARNING,
+            "Checkout for donation %s failed: %s",
+            donation.id,
+            error,
+        )
         mark_failed(donation, type(error).__name__)
         db.session.commit()
+        if refused:  # Stripe answered and refused: a fault of ours, not of the donor's
+            return _render_form(
+                campaign,
+                form,
+                502,
+                _(
+                    "The payment could not be started, so nothing was charged. "
+                    "Please try again later."
+                ),
+            )
         return _render_form(
             campaign,
             form,

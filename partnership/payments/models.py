@@ -162,12 +162,32 @@ class EventOutcome(LabelledEnum):
     IGNORED = "ignored"
     #: About a donation we do not know: kept for staff.
     UNMATCHED = "unmatched"
+    #: Of another API version than the one we pin: kept for staff, never applied.
+    WRONG_VERSION = "wrong_version"
+    #: A Checkout Session that is not the donation's own (amount, currency, session id or
+    #: live/test mode differ): kept for staff, credits nothing.
+    MISMATCH = "mismatch"
+    #: Signed, but not in the shape the handlers read: kept for staff, changes nothing.
+    MALFORMED = "malformed"
 
+
+#: The outcomes staff must look at: the event is kept whole, with the reason.
+KEPT_OUTCOMES = frozenset(
+    {
+        EventOutcome.UNMATCHED,
+        EventOutcome.WRONG_VERSION,
+        EventOutcome.MISMATCH,
+        EventOutcome.MALFORMED,
+    }
+)
 
 LABELS[EventOutcome] = {
     EventOutcome.APPLIED: _l("Applied"),
     EventOutcome.IGNORED: _l("Ignored"),
     EventOutcome.UNMATCHED: _l("Unknown donation"),
+    EventOutcome.WRONG_VERSION: _l("Other API version"),
+    EventOutcome.MISMATCH: _l("Does not match the donation"),
+    EventOutcome.MALFORMED: _l("Malformed"),
 }
 
 
@@ -181,6 +201,8 @@ class StripeEvent(db.Model):
     type: Mapped[str] = mapped_column(sa.String(80))
     outcome: Mapped[EventOutcome] = mapped_column(enum_type(EventOutcome, "event_outcome"))
     donation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("donations.id"), index=True)
-    #: The raw event, kept for events staff must look at (unknown donation).
+    #: The raw event, kept for events staff must look at (``KEPT_OUTCOMES``).
     payload: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Why a kept event was not applied (which field, what was expected).
+    reason: Mapped[str] = mapped_column(sa.String(300), default="")
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

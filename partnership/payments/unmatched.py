@@ -1,5 +1,7 @@
-"""Stripe events that named no donation we knew: staff re-apply them once the donation is
-known, or mark them handled with a note. Either is recorded once (one note per event)."""
+"""Stripe events kept for staff: those that named no donation we knew, which staff re-apply
+once the donation is known, and those of another API version, not matching their donation or
+malformed, which staff check in the Stripe Dashboard. Staff mark any of them handled with a
+note. Either is recorded once (one note per event)."""
 
 from __future__ import annotations
 
@@ -13,8 +15,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.transitions import StaleState, add_unique, compare_and_set
 from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
 from ..extensions import db
+from .event_checks import session_mismatch
 from .events import HANDLERS, find_donation
-from .models import EventOutcome, StripeEvent
+from .models import KEPT_OUTCOMES, EventOutcome, StripeEvent
 
 
 class NoteAction(LabelledEnum):
@@ -69,6 +72,8 @@ def reapply(row: StripeEvent, actor, note: str = "") -> int:
     donation = find_donation(obj) if handler else None
     if donation is None:
         raise EventNotActionable("still unknown")
+    if row.type.startswith("checkout.session.") and session_mismatch(donation, obj):
+        raise EventNotActionable("not the donation's session")
     try:
         compare_and_set(
             row,
@@ -83,8 +88,8 @@ def reapply(row: StripeEvent, actor, note: str = "") -> int:
 
 
 def mark_handled(row: StripeEvent, actor, note: str) -> None:
-    if row.outcome != EventOutcome.UNMATCHED:
-        raise EventNotActionable("not unmatched")
+    if row.outcome not in KEPT_OUTCOMES:
+        raise EventNotActionable("not kept for staff")
     _note(row, NoteAction.HANDLED, note, actor)
 
 

@@ -25,7 +25,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..notifications.services import commit_and_send
 from ..permissions import staff_required
-from .models import EventOutcome, StripeEvent
+from .models import KEPT_OUTCOMES, EventOutcome, StripeEvent
 from .search import (
     DonationSearchForm,
     campaign_choices,
@@ -97,7 +97,7 @@ def events():
     noted = sa.select(EventNote.stripe_event_id)
     query = (
         sa.select(StripeEvent)
-        .where(sa.or_(StripeEvent.outcome == EventOutcome.UNMATCHED, StripeEvent.id.in_(noted)))
+        .where(sa.or_(StripeEvent.outcome.in_(KEPT_OUTCOMES), StripeEvent.id.in_(noted)))
         .order_by(StripeEvent.id.desc())
     )
     page = paginate(query)
@@ -107,6 +107,7 @@ def events():
         notes=notes_for([e.id for e in page.items]),
         reapply_form=ReapplyForm(prefix="r"),
         handled_form=HandledForm(prefix="h"),
+        unmatched=EventOutcome.UNMATCHED,
     )
 
 

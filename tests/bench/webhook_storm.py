@@ -49,7 +49,7 @@ def database_url(kind: str) -> str:
 
 
 def seed(url: str, distinct: int) -> list[tuple[int, int, int]]:
-    """Campaigns and pending donations; returns (donation id, campaign id, amount)."""
+    """Campaigns and pending donations; returns (donation id, campaign id, amount, session id)."""
     from flask_migrate import upgrade
 
     from partnership import create_app
@@ -84,6 +84,7 @@ def seed(url: str, distinct: int) -> list[tuple[int, int, int]]:
                     "campaign_id": campaign_id,
                     "token": secrets.token_hex(8),
                     "idempotency_key": f"storm-{n}",
+                    "checkout_session_id": f"cs_test_storm_{n}",
                     "amount_satang": 2_000 + 137 * n,
                     "donor_name": f"ผู้ให้ {n}",
                     "email": "storm@example.com",
@@ -92,7 +93,7 @@ def seed(url: str, distinct: int) -> list[tuple[int, int, int]]:
         db.session.execute(sa.insert(Donation), rows)
         db.session.commit()
         result = [
-            (d.id, d.campaign_id, d.amount_satang)
+            (d.id, d.campaign_id, d.amount_satang, d.checkout_session_id)
             for d in db.session.scalars(sa.select(Donation).order_by(Donation.id))
         ]
         db.engine.dispose()
@@ -109,7 +110,7 @@ def check(url: str, donations) -> str:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {}})
     with app.app_context():
         expected: dict[int, int] = {}
-        for _, campaign_id, amount in donations:
+        for _, campaign_id, amount, _ in donations:
             expected[campaign_id] = expected.get(campaign_id, 0) + amount
         actual = dict(db.session.execute(sa.select(Campaign.id, Campaign.raised_satang)).all())
         events = db.session.scalar(sa.select(sa.func.count(StripeEvent.id)))
@@ -137,16 +138,19 @@ def main() -> None:
         build_event(
             "checkout.session.completed",
             {
-                "id": f"cs_test_storm_{donation_id}",
+                "id": session_id,
                 "object": "checkout.session",
                 "metadata": {"donation_id": str(donation_id)},
                 "client_reference_id": str(donation_id),
                 "payment_status": "paid",
                 "payment_intent": f"pi_storm_{donation_id}",
+                "amount_total": amount,
+                "currency": "thb",
+                "livemode": False,
                 "status": "complete",
             },
         )
-        for donation_id, _, _ in donations
+        for donation_id, _, amount, session_id in donations
     ]
     warmup, events = events[: args.warmup], events[args.warmup :]
     rng = random.Random(2026)

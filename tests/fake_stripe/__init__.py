@@ -2,14 +2,24 @@
 
 The official ``stripe`` SDK is pointed at it (``STRIPE_API_BASE`` -> ``base_addresses``) and
 talks to it as to Stripe: form-encoded bodies (``line_items[0][price_data][unit_amount]=…``,
-``payment_method_types[0]=card``, ``metadata[donation_id]=…``), ``Authorization: Bearer``, an
-``Idempotency-Key`` on every POST, ``Stripe-Version``; answers are JSON objects with
-``object`` and ``id``, errors the ``{"error": {"type", "message", "code", "param"}}`` envelope
-from which the SDK picks its exception class.
+``allowed_payment_method_types[0]=card``, ``metadata[donation_id]=…``), ``Authorization:
+Bearer``, an ``Idempotency-Key`` on every POST, ``Stripe-Version``; answers are JSON objects
+with ``object`` and ``id``, errors the ``{"error": {"type", "message", "code", "param"}}``
+envelope from which the SDK picks its exception class.
+
+Checked against the vendor
+    Every parameter is checked against the pinned SDK's generated request types
+    (``stripe.params``, :mod:`.sdk_params`): a parameter the API version does not know is
+    refused (``parameter_unknown``), an enum value it does not list too, a missing required one
+    is ``parameter_missing``. Only that version is spoken (another ``Stripe-Version`` is
+    refused). Objects start from Stripe's example objects (``vendor/fixtures3.json``,
+    :mod:`.shapes`) with the emulated fields written over, so every field Stripe sends is there.
+    Events carry ``endpoint_api_version`` (the webhook endpoint's version; by default the
+    pinned one), whatever version the requests name.
 
 What it emulates
     * ``POST /v1/checkout/sessions`` (payment mode, THB, card and PromptPay, ``price_data``
-      line items): required parameters, unknown parameters refused, totals below ฿10 refused
+      line items): required parameters, totals below ฿10 refused
       (``amount_too_small``) and above the eight-digit maximum ฿999,999.99
       (``amount_too_large``), ``expires_at`` outside 30 minutes to 24 hours from now refused;
       a session past its ``expires_at`` cannot be paid (``advance_clock`` moves Stripe's
@@ -21,8 +31,9 @@ What it emulates
       Stripe's 400 ``idempotency_error``. As at Stripe, only requests that ran are stored:
       a validation error or an injected failure is not, so a retry runs afresh.
     * Faults: ``fail_next()`` (a 5xx before anything is done, optionally with
-      ``Stripe-Should-Retry``) and ``timeout_next()`` (the work is done, then the answer stalls
-      past the client's timeout), to prove that the SDK's retries create one session.
+      ``Stripe-Should-Retry``), ``refuse_next()`` (a 400 ``invalid_request_error``) and
+      ``timeout_next()`` (the work is done, then the answer stalls past the client's
+      timeout), to prove that the SDK's retries create one session.
     * A hosted payment page, ``GET /pay/<session id>`` (the session's ``url``): its buttons
       pay by card or PromptPay, send the signed webhooks, then redirect (303) to the
       ``success_url`` with ``{CHECKOUT_SESSION_ID}`` replaced, as Checkout does.
@@ -33,7 +44,9 @@ What it emulates
       what Stripe does; ``build_event`` makes any other event.
 
 What it does not emulate
-    Prices, products, customers, other currencies or modes, ``expand``, list endpoints,
+    Parameters the API knows but the fake does not play (``fake_not_emulated``), dynamic
+    payment methods (send ``allowed_payment_method_types``),
+    prices, products, customers, other currencies or modes, ``expand``, list endpoints,
     PaymentIntent endpoints, Connect, rate limits, concurrent-request ``409``s on one key,
     livemode, automatic webhook retries, and the events nobody here listens to (such as
     ``payment_intent.succeeded``). A request for any of these gets a loud 4xx rather than a

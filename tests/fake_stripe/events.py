@@ -18,10 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .sdk_params import API_VERSION
+from .shapes import shape
 from .store import new_id
 
-#: The API version events carry when no request has told the fake which one the client pins.
-DEFAULT_API_VERSION = "2026-10-28.endive"
+#: The API version of the webhook endpoint unless a test sets another: the pinned SDK's.
+DEFAULT_API_VERSION = API_VERSION
 
 #: Sends ``(body, headers)`` somewhere and returns the HTTP status (or a response with
 #: ``status_code``, such as a Flask test client's).
@@ -72,17 +74,17 @@ def build_event(
     data: dict[str, Any] = {"object": data_object}
     if previous_attributes is not None:
         data["previous_attributes"] = previous_attributes
-    event = {
-        "id": event_id or new_id("evt_1"),
-        "object": "event",
-        "api_version": api_version,
-        "created": int(time.time()) if created is None else created,
-        "data": data,
-        "livemode": False,
-        "pending_webhooks": 1,
-        "request": {"id": None, "idempotency_key": None},
-        "type": type,
-    }
+    event = shape(
+        "event",
+        id=event_id or new_id("evt_1"),
+        api_version=api_version,
+        created=int(time.time()) if created is None else created,
+        data=data,
+        livemode=False,
+        pending_webhooks=1,
+        request={"id": None, "idempotency_key": None},
+        type=type,
+    )
     # Stripe sends indented JSON; non-ASCII stays UTF-8 (a Thai name must survive signing).
     payload = json.dumps(event, indent=2, ensure_ascii=False).encode("utf-8")
     return Event(id=event["id"], type=type, payload=payload)

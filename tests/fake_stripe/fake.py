@@ -24,6 +24,7 @@ class FakeStripe:
         api_key: str = "sk_test_fake_partnership_0000",
         webhook_secret: str = "whsec_fake_partnership_0000",
         host: str = "127.0.0.1",
+        endpoint_api_version: str = DEFAULT_API_VERSION,
     ) -> None:
         self.api_key = api_key
         self.webhook_secret = webhook_secret
@@ -39,8 +40,9 @@ class FakeStripe:
         self.outbox: list[Event] = []
         #: Tracebacks of exceptions inside the fake (the fixture fails the test on any).
         self.errors: list[str] = []
-        #: The API version events carry: the ``Stripe-Version`` the client last sent.
-        self.api_version = DEFAULT_API_VERSION
+        #: The API version events carry: the webhook endpoint's, set when it was created in
+        #: the Dashboard, whatever version the client's requests name (as at Stripe).
+        self.endpoint_api_version = endpoint_api_version
         self.faults: deque[Fault] = deque()
         self.idempotency: dict[str, StoredAnswer] = {}
         self.stopping = threading.Event()
@@ -137,6 +139,19 @@ class FakeStripe:
         for _ in range(times):
             self.faults.append(Fault("error", status=status, should_retry=should_retry))
 
+    def refuse_next(self, code: str = "account_invalid", message: str | None = None) -> None:
+        """Refuse the next API call with a 400 ``invalid_request_error`` (Stripe answered
+        and said no: an account not activated, a parameter of a version it no longer has)."""
+        self.faults.append(
+            Fault(
+                "error",
+                status=400,
+                error_type="invalid_request_error",
+                code=code,
+                message=message or "The request was refused (injected by the fake).",
+            )
+        )
+
     def timeout_next(
         self, *, times: int = 1, seconds: float = 2.0, after_processing: bool = True
     ) -> None:
@@ -166,7 +181,7 @@ class FakeStripe:
             data_object,
             previous_attributes=previous_attributes,
             created=created,
-            api_version=self.api_version,
+            api_version=self.endpoint_api_version,
             event_id=event_id,
         )
 

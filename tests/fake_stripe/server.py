@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from . import pay_page
-from .errors import ApiError, not_emulated, unknown
+from .errors import ApiError, not_emulated
 from .forms import FormError, decode, parse_pairs
+from .sdk_params import API_VERSION
 from .store import Change, new_id
+from .validation import check_expire_session, check_retrieve_refund, check_retrieve_session
 
 if TYPE_CHECKING:
     from . import FakeStripe
@@ -48,6 +50,9 @@ class ReceivedRequest:
 class Fault:
     kind: str  # "error" or "timeout"
     status: int = 500
+    error_type: str = "api_error"
+    code: str | None = None
+    message: str | None = None
     should_retry: bool | None = None
     seconds: float = 2.0
     after_processing: bool = True
@@ -68,14 +73,12 @@ def _create_session(fake: FakeStripe, params: dict[str, Any]) -> tuple[dict, lis
 
 
 def _get_session(fake: FakeStripe, params: dict[str, Any], id: str) -> tuple[dict, list[Change]]:
-    if params:
-        raise unknown(next(iter(params)))
+    check_retrieve_session(params)
     return fake.store.session(id), []
 
 
 def _expire_session(fake: FakeStripe, params: dict[str, Any], id: str) -> tuple[dict, list[Change]]:
-    if params:
-        raise unknown(next(iter(params)))
+    check_expire_session(params)
     changes = fake.store.expire(id)
     return fake.store.session(id), changes
 
@@ -85,8 +88,7 @@ def _create_refund(fake: FakeStripe, params: dict[str, Any]) -> tuple[dict, list
 
 
 def _get_refund(fake: FakeStripe, params: dict[str, Any], id: str) -> tuple[dict, list[Change]]:
-    if params:
-        raise unknown(next(iter(params)))
+    check_retrieve_refund(params)
     return fake.store.refund(id), []
 
 
@@ -171,11 +173,13 @@ class Handler(BaseHTTPRequestHandler):
         with fake.store.lock:
             fake.requests.append(received)
             fault = fake.faults.popleft() if fake.faults else None
-            if version := self.headers.get("Stripe-Version"):
-                fake.api_version = version
         headers = {"Request-Id": new_id("req_", 14)}
-        if self.headers.get("Stripe-Version"):
-            headers["Stripe-Version"] = self.headers["Stripe-Version"]
+        # As at Stripe: the request's version, else the account's default (here the SDK's).
+        version = self.headers.get("Stripe-Version") or API_VERSION
+        headers["Stripe-Version"] = version
+        if version != API_VERSION:
+            error = not_emulated(f"API version {version} (only the pinned SDK's {API_VERSION})")
+            return self._answer(received, error.status, error.body(), headers)
         if key:
             headers["Idempotency-Key"] = key
         if fault is not None:
@@ -184,9 +188,10 @@ class Handler(BaseHTTPRequestHandler):
                 headers["Stripe-Should-Retry"] = "true" if fault.should_retry else "false"
             if fault.kind == "error":
                 error = ApiError(
-                    "An unknown error occurred (injected by the fake).",
+                    fault.message or "An unknown error occurred (injected by the fake).",
                     status=fault.status,
-                    type="api_error",
+                    type=fault.error_type,
+                    code=fault.code,
                 )
                 return self._answer(received, error.status, error.body(), headers)
             if not fault.after_processing:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import ApiError, no_such
+from .shapes import example, shape
 from .validation import baht, check_refund, check_session
 
 _ALPHABET = string.ascii_letters + string.digits
@@ -81,30 +82,52 @@ class Store:
                 param="expires_at",
             )
         session_id = new_id("cs_test_", 58)
-        session = {
-            "id": session_id,
-            "object": "checkout.session",
-            "amount_subtotal": values["amount_total"],
-            "amount_total": values["amount_total"],
-            "cancel_url": values["cancel_url"],
-            "client_reference_id": values["client_reference_id"],
-            "created": now,
-            "currency": values["currency"],
-            "customer": None,
-            "customer_details": None,
-            "customer_email": values["customer_email"],
-            "expires_at": expires_at,
-            "livemode": False,
-            "locale": values["locale"],
-            "metadata": values["metadata"],
-            "mode": "payment",
-            "payment_intent": None,
-            "payment_method_types": values["payment_method_types"],
-            "payment_status": "unpaid",
-            "status": "open",
-            "success_url": values["success_url"],
-            "url": f"{self.base_url}/pay/{session_id}",
-        }
+        session = shape(
+            "checkout.session",
+            id=session_id,
+            object="checkout.session",
+            adaptive_pricing={"enabled": False},
+            after_expiration=None,
+            allow_promotion_codes=None,
+            amount_subtotal=values["amount_total"],
+            amount_total=values["amount_total"],
+            cancel_url=values["cancel_url"],
+            client_reference_id=values["client_reference_id"],
+            collected_information=None,
+            consent=None,
+            consent_collection=None,
+            created=now,
+            currency=values["currency"],
+            currency_conversion=None,
+            custom_text={
+                "after_submit": None,
+                "shipping_address": None,
+                "submit": None,
+                "terms_of_service_acceptance": None,
+            },
+            customer=None,
+            customer_creation="if_required",
+            customer_details=None,
+            customer_email=values["customer_email"],
+            expires_at=expires_at,
+            invoice_creation={**example("checkout.session")["invoice_creation"], "enabled": False},
+            livemode=False,
+            locale=values["locale"],
+            managed_payments={"enabled": False},
+            metadata=values["metadata"],
+            mode="payment",
+            payment_intent=None,
+            payment_method_configuration_details=None,
+            payment_method_types=values["payment_method_types"],
+            payment_status="unpaid",
+            shipping_address_collection=None,
+            shipping_cost=None,
+            status="open",
+            submit_type=values["submit_type"],
+            success_url=values["success_url"],
+            total_details={"amount_discount": 0, "amount_shipping": 0, "amount_tax": 0},
+            url=f"{self.base_url}/pay/{session_id}",
+        )
         self.sessions[session_id] = session
         self.line_items[session_id] = values["lines"]
         self._intent_metadata[session_id] = values["intent_metadata"]
@@ -150,25 +173,40 @@ class Store:
             raise ValueError(f"outcome must be succeeded, failed or pending: {outcome!r}")
         if method == "card" and outcome != "succeeded":
             raise ValueError("a declined card leaves the session open: there is no event")
-        intent = {
-            "id": new_id("pi_3"),
-            "object": "payment_intent",
-            "amount": session["amount_total"],
-            "amount_received": 0,
-            "created": int(time.time()),
-            "currency": session["currency"],
-            "latest_charge": None,
-            "livemode": False,
-            "metadata": dict(self._intent_metadata[session_id]),
-            "payment_method_types": [method],
-            "status": "processing",
-        }
+        intent_id = new_id("pi_3")
+        intent = shape(
+            "payment_intent",
+            id=intent_id,
+            object="payment_intent",
+            amount=session["amount_total"],
+            amount_received=0,
+            automatic_payment_methods=None,
+            canceled_at=None,
+            client_secret=f"{intent_id}_secret_{new_id('', 25)}",
+            created=int(time.time()),
+            currency=session["currency"],
+            last_payment_error=None,
+            latest_charge=None,
+            livemode=False,
+            managed_payments={"enabled": False},
+            metadata=dict(self._intent_metadata[session_id]),
+            next_action=None,
+            payment_method_configuration_details=None,
+            payment_method_types=[method],
+            processing=None,
+            status="processing",
+            transfer_data=None,
+        )
         self.payment_intents[intent["id"]] = intent
         session.update(
             status="complete",
             url=None,
             payment_intent=intent["id"],
-            customer_details={"email": session["customer_email"], "name": None},
+            customer_details={
+                **example("checkout.session")["customer_details"],
+                "email": session["customer_email"],
+                "name": None,
+            },
         )
         if method == "card":
             self._succeed(session, intent)
@@ -193,23 +231,46 @@ class Store:
         raise ValueError(f"outcome must be succeeded or failed: {outcome!r}")
 
     def _succeed(self, session: dict[str, Any], intent: dict[str, Any]) -> None:
-        charge = {
-            "id": new_id("ch_3"),
-            "object": "charge",
-            "amount": intent["amount"],
-            "amount_captured": intent["amount"],
-            "amount_refunded": 0,
-            "created": int(time.time()),
-            "currency": intent["currency"],
-            "disputed": False,
-            "livemode": False,
-            "metadata": dict(intent["metadata"]),
-            "paid": True,
-            "payment_intent": intent["id"],
-            "payment_method_details": {"type": intent["payment_method_types"][0]},
-            "refunded": False,
-            "status": "succeeded",
-        }
+        charge_id = new_id("ch_3")
+        method = intent["payment_method_types"][0]
+        template = example("charge")
+        charge = shape(
+            "charge",
+            id=charge_id,
+            object="charge",
+            amount=intent["amount"],
+            amount_captured=intent["amount"],
+            amount_refunded=0,
+            balance_transaction=new_id("txn_3"),
+            billing_details={**template["billing_details"], "name": None},
+            captured=True,
+            created=int(time.time()),
+            currency=intent["currency"],
+            description=None,
+            disputed=False,
+            livemode=False,
+            metadata=dict(intent["metadata"]),
+            outcome={
+                **template["outcome"],
+                "network_status": "approved_by_network",
+                "seller_message": "Payment complete.",
+                "type": "authorized",
+            },
+            paid=True,
+            payment_intent=intent["id"],
+            payment_method=new_id("pm_1"),
+            payment_method_details=(
+                {**template["payment_method_details"], "type": "card"}
+                if method == "card"
+                else {"promptpay": {"reference": new_id("", 12)}, "type": "promptpay"}
+            ),
+            receipt_url=None,
+            refunded=False,
+            refunds={**template["refunds"], "url": f"/v1/charges/{charge_id}/refunds"},
+            source=None,
+            status="succeeded",
+            transfer_data=None,
+        )
         self.charges[charge["id"]] = charge
         intent.update(
             status="succeeded", amount_received=intent["amount"], latest_charge=charge["id"]
@@ -267,23 +328,34 @@ class Store:
             )
         promptpay = charge["payment_method_details"]["type"] == "promptpay"
         status = "requires_action" if promptpay else "pending" if pending else "succeeded"
-        refund = {
-            "id": new_id("re_3"),
-            "object": "refund",
-            "amount": amount,
-            "charge": charge["id"],
-            "created": int(time.time()),
-            "currency": charge["currency"],
-            "metadata": values["metadata"],
-            "next_action": (
+        refund = shape(
+            "refund",
+            id=new_id("re_3"),
+            object="refund",
+            amount=amount,
+            balance_transaction=None if promptpay else new_id("txn_3"),
+            charge=charge["id"],
+            created=int(time.time()),
+            currency=charge["currency"],
+            destination_details=(
+                {
+                    "promptpay": {"reference": None, "reference_status": "pending"},
+                    "type": "promptpay",
+                }
+                if promptpay
+                else example("refund")["destination_details"]
+            ),
+            metadata=values["metadata"],
+            next_action=(
                 {"type": "display_details", "display_details": {"email_sent": {}}}
                 if promptpay
                 else None
             ),
-            "payment_intent": charge["payment_intent"],
-            "reason": values["reason"],
-            "status": status,
-        }
+            payment_intent=charge["payment_intent"],
+            payment_method=charge["payment_method"],
+            reason=values["reason"],
+            status=status,
+        )
         self.refunds[refund["id"]] = refund
         previous = {"amount_refunded": charge["amount_refunded"], "refunded": charge["refunded"]}
         charge["amount_refunded"] += amount

@@ -1,7 +1,10 @@
-"""Parameter checks of the two create calls, with the errors (and codes) Stripe answers.
+"""Parameter checks of the calls the fake serves, with the errors (and codes) Stripe answers.
 
-Only what the app sends is accepted: an unknown parameter is refused as Stripe refuses it
-(``parameter_unknown``), so a typo in our client fails a test instead of being ignored.
+First the pinned SDK's generated request types (:mod:`.sdk_params`): what the API version
+does not know is refused as Stripe refuses it (``parameter_unknown``, ``parameter_missing``,
+``parameter_invalid_*``). Then what this fake emulates: a parameter the API accepts but the
+fake does not emulate fails loudly (``fake_not_emulated``) instead of being ignored. Then the
+business rules Stripe applies (amount limits, URLs, metadata limits).
 """
 
 from __future__ import annotations
@@ -9,16 +12,26 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from .errors import ApiError, invalid, missing, not_emulated, unknown
+from stripe.params import RefundCreateParams, RefundRetrieveParams
+from stripe.params.checkout import (
+    SessionCreateParams,
+    SessionExpireParams,
+    SessionRetrieveParams,
+)
+
+from . import sdk_params
+from .errors import ApiError, invalid, missing, not_emulated
 
 #: Stripe's minimum charge in THB (฿10) and the eight-digit maximum of any amount.
 MIN_AMOUNT_THB = 1000
 MAX_AMOUNT = 99_999_999
 
-SESSION_PARAMS = {
+#: The Checkout Session parameters the fake emulates (all others the API knows are refused
+#: as not emulated); nested ones by their path.
+EMULATED_SESSION = {
     "mode",
     "line_items",
-    "payment_method_types",
+    "allowed_payment_method_types",
     "currency",
     "metadata",
     "client_reference_id",
@@ -31,10 +44,31 @@ SESSION_PARAMS = {
     "expires_at",
     "submit_type",
 }
+EMULATED_LINE_ITEM = {"price_data", "quantity"}
+EMULATED_PRICE_DATA = {"currency", "unit_amount", "product_data"}
+EMULATED_PRODUCT_DATA = {"name", "description"}
+EMULATED_INTENT_DATA = {"metadata", "description"}
 PAYMENT_METHODS = {"card", "promptpay"}
-LOCALES = {"auto", "th", "en", "en-GB", "ja", "zh", "ko", "ms", "vi", "id", "fil"}
-REFUND_PARAMS = {"payment_intent", "charge", "amount", "reason", "metadata", "expand"}
-REFUND_REASONS = {"duplicate", "fraudulent", "requested_by_customer"}
+EMULATED_REFUND = {"payment_intent", "charge", "amount", "reason", "metadata", "expand"}
+
+
+def check_retrieve_session(params: dict[str, Any]) -> None:
+    sdk_params.check(params, SessionRetrieveParams)
+
+
+def check_expire_session(params: dict[str, Any]) -> None:
+    sdk_params.check(params, SessionExpireParams)
+
+
+def check_retrieve_refund(params: dict[str, Any]) -> None:
+    sdk_params.check(params, RefundRetrieveParams)
+
+
+def _emulated(params: dict[str, Any], allowed: set[str], prefix: str = "") -> None:
+    for name in params:
+        if name not in allowed:
+            path = f"{prefix}[{name}]" if prefix else name
+            raise not_emulated(f"the parameter {path}", path)
 
 
 def baht(satang: int) -> str:
@@ -85,9 +119,8 @@ def url(value: Any, param: str) -> str:
 
 def check_session(params: dict[str, Any]) -> dict[str, Any]:
     """Validate ``POST /v1/checkout/sessions``; return the values the session is built from."""
-    for name in params:
-        if name not in SESSION_PARAMS:
-            raise unknown(name)
+    sdk_params.check(params, SessionCreateParams)
+    _emulated(params, EMULATED_SESSION)
     mode = params.get("mode")
     if not mode:
         raise missing("mode")
@@ -105,14 +138,15 @@ def check_session(params: dict[str, Any]) -> dict[str, Any]:
     currency = currencies.pop()
     if "currency" in params and params["currency"] != currency:
         raise invalid("currency", "currency must match the currency of the line items.")
-    methods = params.get("payment_method_types") or ["card"]
-    if not isinstance(methods, list):
-        raise ApiError(
-            "Invalid array", code="parameter_invalid_array", param="payment_method_types"
+    methods = params.get("allowed_payment_method_types")
+    if not methods:  # Stripe then offers the account's eligible methods: not emulated
+        raise not_emulated(
+            "dynamic payment methods (send allowed_payment_method_types)",
+            "allowed_payment_method_types",
         )
     for i, method in enumerate(methods):
         if method not in PAYMENT_METHODS:
-            raise not_emulated(f"payment method {method!r}", f"payment_method_types[{i}]")
+            raise not_emulated(f"payment method {method!r}", f"allowed_payment_method_types[{i}]")
     total = sum(line["amount_total"] for line in lines)
     if total < MIN_AMOUNT_THB:
         raise ApiError(
@@ -130,8 +164,6 @@ def check_session(params: dict[str, Any]) -> dict[str, Any]:
     if "success_url" not in params:
         raise missing("success_url")
     locale = params.get("locale", "auto")
-    if locale not in LOCALES:
-        raise invalid("locale", f"Invalid locale: {locale}", "parameter_invalid_string")
     email = params.get("customer_email")
     if email is not None and "@" not in string(email, "customer_email", max_length=800):
         raise invalid("customer_email", f"Invalid email address: {email}", "email_invalid")
@@ -139,14 +171,12 @@ def check_session(params: dict[str, Any]) -> dict[str, Any]:
     if reference is not None:
         string(reference, "client_reference_id", max_length=200)
     intent_data = params.get("payment_intent_data") or {}
-    for name in intent_data:
-        if name not in {"metadata", "description"}:
-            raise unknown(f"payment_intent_data[{name}]")
+    _emulated(intent_data, EMULATED_INTENT_DATA, "payment_intent_data")
     return {
         "lines": lines,
         "currency": currency,
         "amount_total": total,
-        "payment_method_types": methods,
+        "payment_method_types": list(dict.fromkeys(methods)),
         "success_url": url(params["success_url"], "success_url"),
         "cancel_url": url(params["cancel_url"], "cancel_url") if "cancel_url" in params else None,
         "metadata": metadata(params.get("metadata")),
@@ -154,6 +184,7 @@ def check_session(params: dict[str, Any]) -> dict[str, Any]:
         "customer_email": email,
         "client_reference_id": reference,
         "locale": locale,
+        "submit_type": params.get("submit_type"),
         "expires_at": (
             integer(params["expires_at"], "expires_at") if "expires_at" in params else None
         ),
@@ -162,19 +193,13 @@ def check_session(params: dict[str, Any]) -> dict[str, Any]:
 
 def _line_item(item: Any, i: int) -> dict[str, Any]:
     prefix = f"line_items[{i}]"
-    if not isinstance(item, dict):
-        raise ApiError("Invalid object", code="parameter_invalid_object", param=prefix)
-    for name in item:
-        if name not in {"price_data", "quantity"}:
-            if name == "price":
-                raise not_emulated("Price objects (send price_data)", f"{prefix}[price]")
-            raise unknown(f"{prefix}[{name}]")
+    if "price" in item:
+        raise not_emulated("Price objects (send price_data)", f"{prefix}[price]")
+    _emulated(item, EMULATED_LINE_ITEM, prefix)
     price = item.get("price_data")
     if not isinstance(price, dict):
         raise missing(f"{prefix}[price_data]")
-    for name in price:
-        if name not in {"currency", "unit_amount", "product_data"}:
-            raise unknown(f"{prefix}[price_data][{name}]")
+    _emulated(price, EMULATED_PRICE_DATA, f"{prefix}[price_data]")
     if "quantity" not in item:
         raise missing(f"{prefix}[quantity]")
     quantity = integer(item["quantity"], f"{prefix}[quantity]")
@@ -197,9 +222,7 @@ def _line_item(item: Any, i: int) -> dict[str, Any]:
     product = price.get("product_data")
     if not isinstance(product, dict) or not product.get("name"):
         raise missing(f"{prefix}[price_data][product_data][name]")
-    for name in product:
-        if name not in {"name", "description"}:
-            raise unknown(f"{prefix}[price_data][product_data][{name}]")
+    _emulated(product, EMULATED_PRODUCT_DATA, f"{prefix}[price_data][product_data]")
     return {
         "name": string(product["name"], f"{prefix}[price_data][product_data][name]"),
         "currency": currency,
@@ -211,9 +234,8 @@ def _line_item(item: Any, i: int) -> dict[str, Any]:
 
 def check_refund(params: dict[str, Any]) -> dict[str, Any]:
     """Validate ``POST /v1/refunds`` (the charge itself is checked by the store)."""
-    for name in params:
-        if name not in REFUND_PARAMS:
-            raise unknown(name)
+    sdk_params.check(params, RefundCreateParams)
+    _emulated(params, EMULATED_REFUND)
     if not params.get("payment_intent") and not params.get("charge"):
         raise ApiError(
             "One of the following params should be provided for this request: "
@@ -230,10 +252,6 @@ def check_refund(params: dict[str, Any]) -> dict[str, Any]:
                 "parameter_invalid_integer",
             )
     reason = params.get("reason")
-    if reason is not None and reason not in REFUND_REASONS:
-        raise invalid(
-            "reason", f"Invalid reason: must be one of {', '.join(sorted(REFUND_REASONS))}"
-        )
     return {
         "payment_intent": params.get("payment_intent"),
         "charge": params.get("charge"),

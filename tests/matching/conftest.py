@@ -14,6 +14,7 @@ def pending_donation(campaign, amount_satang: int, n: int = 0) -> Donation:
         campaign_id=campaign.id,
         token=secrets.token_hex(8),
         idempotency_key=f"m-{secrets.token_hex(8)}",
+        checkout_session_id=f"cs_test_m_{secrets.token_hex(8)}",
         amount_satang=amount_satang,
         donor_name=f"ผู้ให้ {n}",
         email="donor@example.com",
@@ -25,12 +26,14 @@ def pending_donation(campaign, amount_satang: int, n: int = 0) -> Donation:
 
 def paid_event(fake, donation: Donation):
     session = {
-        "id": f"cs_test_m_{donation.id}",
+        "id": donation.checkout_session_id,
         "object": "checkout.session",
         "metadata": {"donation_id": str(donation.id)},
         "client_reference_id": str(donation.id),
         "payment_intent": f"pi_m_{donation.id}",
         "amount_total": donation.amount_satang,
+        "currency": "thb",
+        "livemode": False,
         "status": "complete",
         "payment_status": "paid",
     }

@@ -8,6 +8,7 @@ import stripe
 from partnership.config import load_config
 from partnership.payments.client import (
     MAX_NETWORK_RETRIES,
+    STRIPE_API_VERSION,
     PaymentProviderDown,
     PaymentRequestRefused,
     PaymentsNotConfigured,
@@ -28,7 +29,7 @@ def test_a_session_is_created_with_exactly_the_required_parameters(payments_app,
     assert received.params == {
         "mode": "payment",
         "currency": "thb",
-        "payment_method_types": ["card", "promptpay"],
+        "allowed_payment_method_types": ["card", "promptpay"],
         "line_items": [
             {
                 "quantity": "1",
@@ -49,7 +50,7 @@ def test_a_session_is_created_with_exactly_the_required_parameters(payments_app,
     }
     assert received.idempotency_key == "attempt-1"
     assert received.headers["Authorization"] == f"Bearer {fake_stripe.api_key}"
-    assert received.headers["Stripe-Version"] == stripe.api_version
+    assert received.headers["Stripe-Version"] == STRIPE_API_VERSION
     assert received.headers["Content-Type"] == "application/x-www-form-urlencoded"
 
     stored = fake_stripe.sessions[session.id]
@@ -60,6 +61,17 @@ def test_a_session_is_created_with_exactly_the_required_parameters(payments_app,
         "unpaid",
         50_000,
     )
+
+
+def test_the_pinned_api_version_is_the_installed_sdks():
+    """The client names its version; the SDK's types (and the fake) describe that version."""
+    assert stripe.api_version == STRIPE_API_VERSION
+
+
+def test_the_client_sends_the_pinned_version(payments_app, fake_stripe):
+    assert stripe_client()._requestor._options.stripe_version == STRIPE_API_VERSION
+    checkout()
+    assert fake_stripe.requests[0].headers["Stripe-Version"] == STRIPE_API_VERSION
 
 
 @pytest.mark.parametrize(

@@ -62,6 +62,7 @@ def pending_donations(campaigns) -> list[Donation]:
                 campaign_id=campaign.id,
                 token=secrets.token_hex(8),
                 idempotency_key=f"load-{n}",
+                checkout_session_id=f"cs_test_load_{n}",
                 amount_satang=2_000 + 137 * n,
                 donor_name=f"ผู้ให้ {n}",
                 email="load@example.com",
@@ -75,12 +76,14 @@ def pending_donations(campaigns) -> list[Donation]:
 def events_for(fake, donation: Donation, n: int):
     """Card gifts complete paid; every third is PromptPay (unpaid completion, then the bank)."""
     session = {
-        "id": f"cs_test_load_{donation.id}",
+        "id": donation.checkout_session_id,
         "object": "checkout.session",
         "metadata": {"donation_id": str(donation.id)},
         "client_reference_id": str(donation.id),
         "payment_intent": f"pi_load_{donation.id}",
         "amount_total": donation.amount_satang,
+        "currency": "thb",
+        "livemode": False,
         "status": "complete",
     }
     if n % 3:

@@ -128,12 +128,21 @@ def test_list_query_count_is_constant(client, login_as, make_campaign):
     assert len(few) == len(many), (few, many)
 
 
-def unmatched_event(intent: str) -> StripeEvent:
-    """An async success that named only the PaymentIntent, before we knew it."""
+def unmatched_event(intent: str, donation: Donation | None = None) -> StripeEvent:
+    """An async success that named only the PaymentIntent (of ``donation``'s session), before
+    we knew it."""
+    session = {"id": "cs_x", "object": "checkout.session", "payment_intent": intent}
+    if donation is not None:
+        session |= {
+            "id": donation.checkout_session_id,
+            "amount_total": donation.amount_satang,
+            "currency": "thb",
+            "livemode": False,
+        }
     event = {
         "id": f"evt_unmatched_{intent}",
         "type": "checkout.session.async_payment_succeeded",
-        "data": {"object": {"id": "cs_x", "object": "checkout.session", "payment_intent": intent}},
+        "data": {"object": session},
     }
     row = StripeEvent(
         event_id=event["id"],
@@ -148,8 +157,8 @@ def unmatched_event(intent: str) -> StripeEvent:
 
 def test_unmatched_event_is_reapplied_once_the_donation_is_known(client, login_as, make_campaign):
     campaign = make_campaign()
-    donation = gift(campaign, paid=False)
-    row = unmatched_event("pi_later")
+    donation = gift(campaign, paid=False, checkout_session_id="cs_test_later")
+    row = unmatched_event("pi_later", donation)
     login_as("staff")
     # Still unknown: nothing happens.
     client.post(f"/staff/payments/events/{row.id}/reapply")

@@ -26,6 +26,7 @@ def pending(campaigns) -> list[Donation]:
             campaign_id=campaigns[n % len(campaigns)].id,
             token=secrets.token_hex(8),
             idempotency_key=f"receipts-load-{n}",
+            checkout_session_id=f"cs_test_receipts_{n}",
             amount_satang=2_000 + 100 * n,
             donor_name=f"ผู้ให้ {n}",
             email=f"donor{n}@example.com",
@@ -41,12 +42,14 @@ def completed(fake, donation: Donation):
     return fake.build_event(
         "checkout.session.completed",
         {
-            "id": f"cs_test_receipts_{donation.id}",
+            "id": donation.checkout_session_id,
             "object": "checkout.session",
             "metadata": {"donation_id": str(donation.id)},
             "client_reference_id": str(donation.id),
             "payment_intent": f"pi_receipts_{donation.id}",
             "amount_total": donation.amount_satang,
+            "currency": "thb",
+            "livemode": False,
             "payment_status": "paid",
             "status": "complete",
         },
