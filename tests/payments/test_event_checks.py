@@ -234,7 +234,7 @@ def paid_gift(make_campaign, give, hooked):
     donation, session_id = give(campaign)
     hooked.pay(session_id)
     refund_created, charge_refunded = hooked.refund(session_id, amount=10_000, send=False)
-    [disputed] = hooked.dispute(session_id, send=False)
+    disputed = hooked.dispute(session_id, send=False)[0]  # charge.dispute.created
     intent = hooked.payment_intents[hooked.sessions[session_id]["payment_intent"]]
     db.session.execute(sa.delete(StripeEvent))
     db.session.commit()
