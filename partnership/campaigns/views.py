@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, render_template, request, send_from_directory
@@ -14,13 +15,13 @@ from sqlalchemy.orm import joinedload, load_only
 from ..core.forms import quick_select
 from ..core.pagecache import cached_page
 from ..core.pagination import paginate
+from ..core.spreadsheet import spreadsheet_cell
 from ..core.urls import external_url
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import current_language, format_datetime
 from ..ledger.models import LedgerEntry
 from ..ledger.services import entries_query, running_balances
-from ..money import satang_to_input
 from ..programmes.models import Programme
 from ..registry.models import Organisation, Partnership, School
 from ..registry.provinces import province_choices
@@ -147,6 +148,10 @@ def ledger(campaign_id: int):
     return render_template("campaigns/ledger.html", campaign=campaign, page=page, balances=balances)
 
 
+def _baht(satang: int) -> Decimal:
+    return Decimal(satang).scaleb(-2)
+
+
 @bp.get("/campaigns/<int:campaign_id>/ledger.csv")
 def ledger_csv(campaign_id: int):
     campaign = load_public(campaign_id)
@@ -158,16 +163,15 @@ def ledger_csv(campaign_id: int):
     balance = 0
     for entry in db.session.scalars(entries_query(campaign.id)):
         balance += entry.amount_satang
-        writer.writerow(
-            [
-                entry.id,
-                format_datetime(entry.created_at),
-                entry.kind.label,
-                entry.public_label or _("Anonymous donor"),
-                satang_to_input(entry.amount_satang),
-                satang_to_input(balance),
-            ]
-        )
+        line = [
+            entry.id,
+            format_datetime(entry.created_at),
+            entry.kind.label,
+            entry.public_label or _("Anonymous donor"),  # what the donor typed: may be a formula
+            _baht(entry.amount_satang),  # numbers, so a refund's minus stays a number
+            _baht(balance),
+        ]
+        writer.writerow([spreadsheet_cell(value) for value in line])
     return Response(
         "\ufeff" + out.getvalue(),
         mimetype="text/csv",
