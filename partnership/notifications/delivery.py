@@ -194,12 +194,17 @@ def _finish(mail: Claimed, **values) -> None:
 def _send(mail: Claimed, body: str) -> MailState:
     """SMTP when SMTP_HOST is set, else the log (the development mailbox).
 
-    In production without SMTP the log gets the stored, redacted body: server logs are read by
-    more people than the recipient.
+    Only the development mailbox (``inline`` delivery outside production) shows the full body,
+    links included; elsewhere (production, ``flask worker``, RQ workers) the log gets the
+    stored, redacted body: server logs are read by more people than the recipient.
     """
     config = current_app.config
     if not config.get("SMTP_HOST"):
-        shown = mail.body if config.get("ENV_NAME") == "production" else body
+        mailbox = config.get("ENV_NAME") != "production" and config.get("MAIL_DELIVERY") in (
+            None,
+            "inline",
+        )
+        shown = body if mailbox else mail.body
         # A warning, so it shows without debug mode: it is the development mailbox (demo users
         # reset passwords from here), and in production it says the mail did not go out.
         current_app.logger.warning(
