@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, load_only
 
 from ..core.forms import quick_select
-from ..core.pagecache import cached_page
+from ..core.pagecache import cached_page, keep_until
 from ..core.pagination import paginate
 from ..core.spreadsheet import spreadsheet_cell
 from ..core.urls import external_url
@@ -29,6 +29,7 @@ from ..registry.services import active_partnership_clause, today
 from .forms import CampaignFilterForm
 from .hooks import sections_for
 from .models import Campaign, CampaignEvent, CampaignState
+from .pages import newest_change, newest_change_anywhere, newest_change_to_all
 from .photos import WIDTHS, photo_folder, variant_name
 from .queries import campaign_cards, programme_choices, public_campaign_ids
 from .workflow import NEXT_STEPS
@@ -55,6 +56,7 @@ def list_version() -> tuple:
             sa.select(
                 sa.select(sa.func.max(LedgerEntry.id)).scalar_subquery(),
                 sa.select(sa.func.max(CampaignEvent.id)).scalar_subquery(),
+                newest_change_anywhere(),
             )
         ).one()
     )
@@ -62,7 +64,8 @@ def list_version() -> tuple:
 
 def campaign_version(campaign_id: int) -> tuple | None:
     """The campaign's state, counters and newest ledger row (any money that moved: a gift, a
-    match, a refund, an offline gift or its voiding), in one indexed read; None for a draft or
+    match, a refund, an offline gift or its voiding) and its newest page change (an erasure, a
+    pledge ended, an edit: ``pages.page_changed``), in one indexed read; None for a draft or
     no such campaign."""
     newest_entry = (
         sa.select(sa.func.max(LedgerEntry.id))
@@ -70,9 +73,14 @@ def campaign_version(campaign_id: int) -> tuple | None:
         .scalar_subquery()
     )
     row = db.session.execute(
-        sa.select(Campaign.state, Campaign.raised_satang, Campaign.donor_count, newest_entry).where(
-            Campaign.id == campaign_id
-        )
+        sa.select(
+            Campaign.state,
+            Campaign.raised_satang,
+            Campaign.donor_count,
+            newest_entry,
+            newest_change(Campaign.id),
+            newest_change_to_all(),
+        ).where(Campaign.id == campaign_id)
     ).first()
     if row is None or row.state == CampaignState.DRAFT:
         return None
@@ -128,6 +136,8 @@ def campaign(campaign_id: int):
         joinedload(Campaign.photos),
         joinedload(Campaign.budget_lines),
     )
+    keep_until(campaign.starts_at)  # the give button comes and goes by itself
+    keep_until(campaign.ends_at)
     return render_template(
         "campaigns/campaign.html",
         campaign=campaign,

@@ -18,6 +18,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from ..campaigns.pages import page_changed
 from ..core.urls import external_url
 from ..db_types import utcnow
 from ..extensions import db
@@ -136,6 +137,7 @@ def _erase(donations: list[Donation]) -> tuple[int, int]:
             .execution_options(synchronize_session=False)
         )
         db.session.expire(donation)
+        page_changed(donation.campaign_id)  # its wall: the name and message leave at once
         erased += 1
     return erased, ledger_rows
 
@@ -153,6 +155,8 @@ def _erase_offline_gifts(gifts: list[OfflineGift]) -> tuple[int, int]:
             .execution_options(synchronize_session=False)
         )
         db.session.expire(gift)
+        if result.rowcount:
+            page_changed(gift.campaign_id)
         erased += result.rowcount
     return erased, ledger_rows
 
