@@ -23,7 +23,16 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:
         """Load realistic demo data (idempotent: running it twice changes nothing)."""
+        from flask import current_app
+
         from .demo import seed_demo
+
+        if current_app.config.get("ENV_NAME") == "production":
+            # Its passwords are printed and its donation and receipt tokens are guessable.
+            raise click.ClickException(
+                "seed-demo refuses to run in production: demo accounts and guessable receipt "
+                "tokens must never reach a live site. Use a development or test database."
+            )
 
         created = seed_demo()
         db.session.commit()

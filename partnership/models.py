@@ -13,6 +13,7 @@ from .campaigns.models import (  # noqa: F401
     CampaignBudgetLine,
     CampaignEvent,
     CampaignPhoto,
+    PageChange,
     ProgrammeFunding,
 )
 from .donors.models import CampaignUpdate, DonorErasure  # noqa: F401

@@ -5,7 +5,7 @@ Existing receipts acknowledge their donation's whole amount, as they were printe
 may now have several receipts, of which at most one is not cancelled.
 
 Revision ID: 0011_receipt_document
-Revises: 0008_refunds_disputes
+Revises: 0010_privacy_safety
 """
 
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from alembic import op
 import partnership.db_types
 
 revision = "0011_receipt_document"
-down_revision = "0008_refunds_disputes"
+down_revision = "0010_privacy_safety"
 branch_labels = None
 depends_on = None
 

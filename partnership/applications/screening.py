@@ -7,11 +7,12 @@ import io
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from ..core.downloads import private_download
 from ..core.pagination import paginate
 from ..core.spreadsheet import spreadsheet_cell
 from ..extensions import db
@@ -167,16 +168,8 @@ def export_csv(programme_id: int):
     buffer.write("\ufeff")  # Excel reads UTF-8 (Thai) correctly only with a BOM
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerows(export_rows(programme, ScreeningFilters.from_args(request.args)))
-    return Response(
-        buffer.getvalue().encode("utf-8"),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": (
-                f'attachment; filename="programme-{programme.id}-applications.csv"'
-            ),
-            "Cache-Control": "private, no-store",
-        },
-    )
+    name = f"programme-{programme.id}-applications.csv"
+    return private_download(buffer.getvalue().encode("utf-8"), "text/csv", name)
 
 
 @bp.post("/applications/<int:application_id>/eligibility")

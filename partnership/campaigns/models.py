@@ -219,3 +219,19 @@ class CampaignEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     campaign: Mapped[Campaign] = relationship(back_populates="events")
+
+
+class PageChange(db.Model):
+    """Something a public campaign page shows changed that its counters and state do not tell:
+    a donor's erasure, a pledge ended or declined, an edit, an update posted. Its id is part of
+    the kept page's version (``core.pagecache``), so the page is rendered afresh at once.
+
+    ``campaign_id`` NULL: every campaign page (a matching pool covers many). Append-only.
+    """
+
+    __tablename__ = "page_changes"
+    __table_args__ = (sa.Index("ix_page_changes_campaign_id_id", "campaign_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaigns.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -14,6 +14,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from ..core.transitions import lock_row
 from ..extensions import db
 from .models import Campaign, CampaignPhoto
+from .pages import page_changed
 
 #: Widths of the stored variants; the page picks one with ``srcset``.
 WIDTHS = (480, 960)
@@ -69,6 +70,7 @@ def add_photo(campaign: Campaign, data: bytes, caption: str = "") -> CampaignPho
         caption=caption.strip(),
     )
     campaign.photos.append(photo)
+    page_changed(campaign.id)
     db.session.flush()
     return photo
 
@@ -114,6 +116,7 @@ def move_photo(campaign: Campaign, photo_id: int, step: int) -> None:
         photos[index], photos[target] = photos[target], photos[index]
     for position, photo in enumerate(photos):
         photo.position = position
+    page_changed(campaign.id)
     db.session.flush()
     db.session.expire(campaign, ["photos"])
 
@@ -131,6 +134,7 @@ def remove_photo(campaign: Campaign, photo_id: int) -> str:
     db.session.delete(photo)
     for position, kept in enumerate(p for p in photos if p is not photo):
         kept.position = position
+    page_changed(campaign.id)  # a child's picture taken off leaves the kept page at once
     db.session.flush()
     db.session.expire(campaign, ["photos"])
     return photo.storage_key

@@ -21,6 +21,7 @@ from .models import (
     FundingRule,
     ProgrammeFunding,
 )
+from .pages import page_changed
 from .workflow import IllegalCampaignTransition, transition
 
 C = CampaignState
@@ -114,6 +115,7 @@ def update_campaign(
         if ends_at <= starts_at:
             raise CampaignRuleError(_l("The end must be after the start."))
         campaign.starts_at, campaign.ends_at = starts_at, ends_at
+    page_changed(campaign.id)
     db.session.flush()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, render_template, request, send_from_directory
@@ -12,15 +13,15 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, load_only
 
 from ..core.forms import quick_select
-from ..core.pagecache import cached_page
+from ..core.pagecache import cached_page, keep_until
 from ..core.pagination import paginate
+from ..core.spreadsheet import spreadsheet_cell
 from ..core.urls import external_url
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import current_language, format_datetime
 from ..ledger.models import LedgerEntry
 from ..ledger.services import entries_query, running_balances
-from ..money import satang_to_input
 from ..programmes.models import Programme
 from ..registry.models import Organisation, Partnership, School
 from ..registry.provinces import province_choices
@@ -28,6 +29,7 @@ from ..registry.services import active_partnership_clause, today
 from .forms import CampaignFilterForm
 from .hooks import sections_for
 from .models import Campaign, CampaignEvent, CampaignState
+from .pages import newest_change, newest_change_anywhere, newest_change_to_all
 from .photos import WIDTHS, photo_folder, variant_name
 from .queries import campaign_cards, programme_choices, public_campaign_ids
 from .workflow import NEXT_STEPS
@@ -54,6 +56,7 @@ def list_version() -> tuple:
             sa.select(
                 sa.select(sa.func.max(LedgerEntry.id)).scalar_subquery(),
                 sa.select(sa.func.max(CampaignEvent.id)).scalar_subquery(),
+                newest_change_anywhere(),
             )
         ).one()
     )
@@ -61,7 +64,8 @@ def list_version() -> tuple:
 
 def campaign_version(campaign_id: int) -> tuple | None:
     """The campaign's state, counters and newest ledger row (any money that moved: a gift, a
-    match, a refund, an offline gift or its voiding), in one indexed read; None for a draft or
+    match, a refund, an offline gift or its voiding) and its newest page change (an erasure, a
+    pledge ended, an edit: ``pages.page_changed``), in one indexed read; None for a draft or
     no such campaign."""
     newest_entry = (
         sa.select(sa.func.max(LedgerEntry.id))
@@ -69,9 +73,14 @@ def campaign_version(campaign_id: int) -> tuple | None:
         .scalar_subquery()
     )
     row = db.session.execute(
-        sa.select(Campaign.state, Campaign.raised_satang, Campaign.donor_count, newest_entry).where(
-            Campaign.id == campaign_id
-        )
+        sa.select(
+            Campaign.state,
+            Campaign.raised_satang,
+            Campaign.donor_count,
+            newest_entry,
+            newest_change(Campaign.id),
+            newest_change_to_all(),
+        ).where(Campaign.id == campaign_id)
     ).first()
     if row is None or row.state == CampaignState.DRAFT:
         return None
@@ -127,6 +136,8 @@ def campaign(campaign_id: int):
         joinedload(Campaign.photos),
         joinedload(Campaign.budget_lines),
     )
+    keep_until(campaign.starts_at)  # the give button comes and goes by itself
+    keep_until(campaign.ends_at)
     return render_template(
         "campaigns/campaign.html",
         campaign=campaign,
@@ -147,6 +158,10 @@ def ledger(campaign_id: int):
     return render_template("campaigns/ledger.html", campaign=campaign, page=page, balances=balances)
 
 
+def _baht(satang: int) -> Decimal:
+    return Decimal(satang).scaleb(-2)
+
+
 @bp.get("/campaigns/<int:campaign_id>/ledger.csv")
 def ledger_csv(campaign_id: int):
     campaign = load_public(campaign_id)
@@ -158,16 +173,15 @@ def ledger_csv(campaign_id: int):
     balance = 0
     for entry in db.session.scalars(entries_query(campaign.id)):
         balance += entry.amount_satang
-        writer.writerow(
-            [
-                entry.id,
-                format_datetime(entry.created_at),
-                entry.kind.label,
-                entry.public_label or _("Anonymous donor"),
-                satang_to_input(entry.amount_satang),
-                satang_to_input(balance),
-            ]
-        )
+        line = [
+            entry.id,
+            format_datetime(entry.created_at),
+            entry.kind.label,
+            entry.public_label or _("Anonymous donor"),  # what the donor typed: may be a formula
+            _baht(entry.amount_satang),  # numbers, so a refund's minus stays a number
+            _baht(balance),
+        ]
+        writer.writerow([spreadsheet_cell(value) for value in line])
     return Response(
         "\ufeff" + out.getvalue(),
         mimetype="text/csv",

@@ -4,8 +4,11 @@ A visitor without a session (no cookie: nobody logged in, no flash message, no l
 in this browser) sees the same bytes as every other such visitor, so the rendered page can be
 kept. What must never be stale (money, state) is part of the key: the view names a ``version``
 function that reads it with one indexed query on every request, and a different answer is a
-different page. What may lag (a story edit, a new sponsor, "days left") is bounded by
-``PAGE_CACHE_SECONDS``. ``PAGE_CACHE_SECONDS=0`` turns the cache off.
+different page; a feature that changes what a page shows otherwise (an erasure, an edit, a
+pledge ended) records it so that the version changes too (``campaigns.pages``). A page that
+changes by itself at a known time (an offer that ends) says so with ``keep_until``. What may
+lag (a new sponsor, "days left") is bounded by ``PAGE_CACHE_SECONDS``.
+``PAGE_CACHE_SECONDS=0`` turns the cache off.
 
 Where the pages are kept: with ``PAGE_CACHE_URL`` (a Redis URL; by default ``REDIS_URL``) in
 Redis, shared by every worker and server, each page expiring by itself; without it, each worker
@@ -22,11 +25,13 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import wraps
 
-from flask import Response, current_app, request, session
+from flask import Response, current_app, g, request, session
 from flask_login import current_user
 
+from ..db_types import utcnow
 from ..i18n import current_language
 
 log = logging.getLogger(__name__)
@@ -136,6 +141,27 @@ def _anonymous_request() -> bool:
     )
 
 
+_UNTIL = "page_cache_until"
+
+
+def keep_until(when: datetime | None) -> None:
+    """The page being rendered changes by itself at ``when`` (a matching offer ends, the
+    campaign stops taking gifts): it is kept no longer than that. A time past is ignored."""
+    if when is None or when <= utcnow():
+        return
+    kept = g.get(_UNTIL)
+    if kept is None or when < kept:
+        setattr(g, _UNTIL, when)
+
+
+def _seconds_to_keep(seconds: int) -> int:
+    """``PAGE_CACHE_SECONDS``, or less when the page said it changes by itself sooner."""
+    until = g.pop(_UNTIL, None)
+    if until is None:
+        return seconds
+    return min(seconds, int((until - utcnow()).total_seconds()))
+
+
 def cached_page(version: Callable[..., Hashable | None]) -> Callable:
     """Keep the view's page for anonymous visitors, keyed by ``version(**view_args)``.
 
@@ -156,10 +182,17 @@ def cached_page(version: Callable[..., Hashable | None]) -> Callable:
             hit = store().get(key)
             if hit is not None:
                 return Response(hit.body, mimetype=hit.mimetype)
+            g.pop(_UNTIL, None)
             response = current_app.make_response(view(**kwargs))
+            seconds = _seconds_to_keep(seconds)
             # Only a plain page that wrote nothing to the session (no CSRF token, no flash
             # message: no cookie to set) is the same for every visitor.
-            if response.status_code == 200 and not response.is_streamed and not session.modified:
+            if (
+                seconds >= 1
+                and response.status_code == 200
+                and not response.is_streamed
+                and not session.modified
+            ):
                 store().put(key, response.get_data(), response.mimetype, seconds)
             return response
 

@@ -18,6 +18,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from ..campaigns.pages import page_changed
 from ..core.urls import external_url
 from ..db_types import utcnow
 from ..extensions import db
@@ -25,6 +26,7 @@ from ..gifts.models import OfflineGift
 from ..ledger.services import erase_labels
 from ..notifications.services import forget_recipient, mail_footer
 from ..payments.donations import lock_donation
+from ..payments.event_privacy import events_naming, scrub_events
 from ..payments.models import Donation, StripeEvent
 from ..payments.tax import DonationTaxInfo
 from .models import DonorErasure, ErasureReason
@@ -135,6 +137,7 @@ def _erase(donations: list[Donation]) -> tuple[int, int]:
             .execution_options(synchronize_session=False)
         )
         db.session.expire(donation)
+        page_changed(donation.campaign_id)  # its wall: the name and message leave at once
         erased += 1
     return erased, ledger_rows
 
@@ -152,6 +155,8 @@ def _erase_offline_gifts(gifts: list[OfflineGift]) -> tuple[int, int]:
             .execution_options(synchronize_session=False)
         )
         db.session.expire(gift)
+        if result.rowcount:
+            page_changed(gift.campaign_id)
         erased += result.rowcount
     return erased, ledger_rows
 
@@ -175,16 +180,23 @@ def erase_donor(donation: Donation) -> DonorErasure | None:
     online or recorded by staff.
 
     None when a simultaneous request erased them first (each row is locked, then checked)."""
-    gifts = offline_gifts_of(donation.email)
-    erased, ledger_rows = _erase(donations_of(donation))
+    email = donation.email
+    gifts = offline_gifts_of(email)
+    donations = donations_of(donation)
+    erased, ledger_rows = _erase(donations)
     if not erased:
         return None
     erased_gifts, gift_rows = _erase_offline_gifts(gifts)
     erased, ledger_rows = erased + erased_gifts, ledger_rows + gift_rows
     if not erased:
         return None
+    # What Stripe told us of the payer, in the events kept for staff.
+    events = scrub_events(events_naming(email, [d.id for d in donations]))
     record = DonorErasure(
-        reason=ErasureReason.DONOR_REQUEST, donations=erased, ledger_rows=ledger_rows
+        reason=ErasureReason.DONOR_REQUEST,
+        donations=erased,
+        ledger_rows=ledger_rows,
+        other_rows=events,
     )
     db.session.add(record)
     db.session.flush()
@@ -197,8 +209,8 @@ def retention_cutoff(now: datetime | None = None) -> datetime:
 
 
 def purge(cutoff: datetime) -> DonorErasure:
-    """Erase donor data of gifts made before ``cutoff``: donations, offline gifts and the tax
-    details kept for e-Donation."""
+    """Erase donor data of gifts made before ``cutoff``: donations, offline gifts, the tax
+    details kept for e-Donation and the payer's details in Stripe events received before it."""
     old = list(
         db.session.scalars(
             sa.select(Donation)
@@ -223,7 +235,8 @@ def purge(cutoff: datetime) -> DonorErasure:
             )
         )
     ).rowcount
-    other = tax_rows
+    # The payer's details in the Stripe events kept for staff: ids and amounts stay.
+    other = tax_rows + scrub_events(StripeEvent.received_at < cutoff)
     record = DonorErasure(
         reason=ErasureReason.RETENTION, donations=erased, ledger_rows=ledger_rows, other_rows=other
     )

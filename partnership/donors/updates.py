@@ -7,6 +7,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..campaigns.models import Campaign, CampaignState
+from ..campaigns.pages import page_changed
 from ..core.urls import external_url
 from ..extensions import db
 from ..notifications.services import queue_mail
@@ -63,6 +64,7 @@ def post_update(campaign: Campaign, *, title: str, body: str, author) -> Campaig
         author_id=author.id if author is not None else None,
     )
     db.session.add(update)
+    page_changed(campaign.id)
     db.session.flush()
     link = external_url("campaigns.campaign", campaign_id=campaign.id, _anchor="updates")
     addresses = recipients(campaign.id)

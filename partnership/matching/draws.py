@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm.util import identity_key
 
 from ..campaigns.models import GIVING_STATES, Campaign
+from ..campaigns.pages import page_changed
 from ..campaigns.services import record_money
 from ..core.transitions import add_unique, compare_and_set, lock_row
 from ..db_types import utcnow
@@ -95,7 +96,10 @@ def take(pledge_id: int, wanted: int) -> int:
         execution_options={"synchronize_session": False},
     )
     _expire_pool(pledge_id)
-    return amount if result.rowcount == 1 else 0
+    if result.rowcount != 1:
+        return 0
+    page_changed()  # every campaign page the pool covers shows what is left of it
+    return amount
 
 
 def _move_campaign_total(campaign_id: int, delta: int) -> None:
@@ -188,6 +192,7 @@ def give_back(draw: MatchDraw, amount: int, suffix: str, *, release: bool = Fals
         execution_options={"synchronize_session": False},
     )
     _expire_pool(draw.pledge_id)
+    page_changed()
     _match_row(
         draw.campaign_id,
         -amount,

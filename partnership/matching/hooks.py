@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_login import current_user
 
 from ..campaigns.hooks import campaign_page
+from ..core.pagecache import keep_until
 from ..db_types import utcnow
 from ..extensions import db
 from ..registry.hooks import organisation_page
@@ -28,6 +29,8 @@ def match_offers(campaign) -> dict:
         if ids
         else []
     )
+    if offers:  # a kept page stops advertising an offer when it ends
+        keep_until(min(offer.ends_at for offer in offers))
     total = db.session.get(CampaignMatchTotal, campaign.id)
     return {"match_offers": offers, "matched_satang": total.matched_satang if total else 0}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ..campaigns.pages import page_changed
 from ..core.transitions import move
 from ..db_types import utcnow
 from ..extensions import db
@@ -72,3 +73,4 @@ def decide(pledge: MatchPledge, to_state: PledgeState, actor=None, reason: str =
     if pledge.state == P.PENDING:
         values |= {"decided_at": utcnow(), "decided_by_id": getattr(actor, "id", None)}
     move(pledge, P(to_state), allowed=TRANSITIONS, illegal=IllegalPledgeTransition, values=values)
+    page_changed()  # an offer appears on, or leaves, the pages of the campaigns it covers

@@ -23,6 +23,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from .crypto import InvalidToken, decrypt
 from .models import MailState, OutgoingMail
+from .services import erased_note
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,11 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _due(now):
-    return sa.and_(OutgoingMail.state == MailState.QUEUED, OutgoingMail.next_attempt_at <= now)
+    return sa.and_(
+        OutgoingMail.state == MailState.QUEUED,
+        OutgoingMail.next_attempt_at <= now,
+        OutgoingMail.to_address != "",  # an erased recipient's mail is never sent
+    )
 
 
 def claim_batch(limit: int = 20, ids: list[int] | None = None) -> list[Claimed]:
@@ -97,12 +102,19 @@ def release_stale_claims() -> int:
     """Mails a crashed worker claimed and never finished are due again."""
     timeout = current_app.config.get("MAIL_CLAIM_TIMEOUT", 300)
     now = utcnow()
+    stale = sa.and_(
+        OutgoingMail.state == MailState.SENDING,
+        OutgoingMail.claimed_at < now - timedelta(seconds=timeout),
+    )
+    db.session.execute(  # its recipient was erased meanwhile: nobody to send it to
+        sa.update(OutgoingMail)
+        .where(stale, OutgoingMail.to_address == "")
+        .values(state=MailState.FAILED, next_attempt_at=None, claim="", error=erased_note())
+        .execution_options(synchronize_session=False)
+    )
     result = db.session.execute(
         sa.update(OutgoingMail)
-        .where(
-            OutgoingMail.state == MailState.SENDING,
-            OutgoingMail.claimed_at < now - timedelta(seconds=timeout),
-        )
+        .where(stale)
         .values(state=MailState.QUEUED, next_attempt_at=now, claim="")
         .execution_options(synchronize_session=False)
     )
@@ -152,6 +164,9 @@ def _record_failure(mail: Claimed, error: str) -> MailState:
 
 
 def _finish(mail: Claimed, **values) -> None:
+    """Record the outcome while our claim stands: state, dates and error only. The address and
+    body are never written back from what the worker holds, so an erasure that cleared the row
+    while the mail was being sent stays erased."""
     db.session.execute(
         sa.update(OutgoingMail)
         .where(
@@ -162,18 +177,34 @@ def _finish(mail: Claimed, **values) -> None:
         .values(claim="", **values)
         .execution_options(synchronize_session=False)
     )
+    # Erased meanwhile and due for another attempt: there is nobody to send it to any more.
+    db.session.execute(
+        sa.update(OutgoingMail)
+        .where(
+            OutgoingMail.id == mail.id,
+            OutgoingMail.state == MailState.QUEUED,
+            OutgoingMail.to_address == "",
+        )
+        .values(state=MailState.FAILED, next_attempt_at=None, error=erased_note())
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
 
 
 def _send(mail: Claimed, body: str) -> MailState:
     """SMTP when SMTP_HOST is set, else the log (the development mailbox).
 
-    In production without SMTP the log gets the stored, redacted body: server logs are read by
-    more people than the recipient.
+    Only the development mailbox (``inline`` delivery outside production) shows the full body,
+    links included; elsewhere (production, ``flask worker``, RQ workers) the log gets the
+    stored, redacted body: server logs are read by more people than the recipient.
     """
     config = current_app.config
     if not config.get("SMTP_HOST"):
-        shown = mail.body if config.get("ENV_NAME") == "production" else body
+        mailbox = config.get("ENV_NAME") != "production" and config.get("MAIL_DELIVERY") in (
+            None,
+            "inline",
+        )
+        shown = body if mailbox else mail.body
         # A warning, so it shows without debug mode: it is the development mailbox (demo users
         # reset passwords from here), and in production it says the mail did not go out.
         current_app.logger.warning(

@@ -137,16 +137,24 @@ def retry_now(mail: OutgoingMail) -> bool:
     return True
 
 
+def erased_note() -> str:
+    """What the mail log shows instead of an erased recipient's address and message."""
+    return _("[erased at the recipient's request]")
+
+
 def forget_recipient(address: str, topic_prefixes: tuple[str, ...]) -> int:
     """Erase the mail log's copy of what was written to ``address`` under these topics (a
     donor's erasure request): address, body and encrypted body are cleared; mail not yet sent
-    is not sent. Rows stay (state, topic, dates). Returns how many rows were cleared."""
+    is not sent. Rows stay (state, topic, dates). Returns how many rows were cleared.
+
+    A mail a worker is sending right now is cleared too: the worker holds what it sends, and
+    records only the outcome (``delivery._finish``), never the address or the body again."""
     address = address.strip().lower()
     if not address or not topic_prefixes:
         return 0
     topics = sa.or_(*(OutgoingMail.topic.startswith(p, autoescape=True) for p in topic_prefixes))
     mine = sa.and_(sa.func.lower(OutgoingMail.to_address) == address, topics)
-    erased = _("[erased at the recipient's request]")
+    erased = erased_note()
     db.session.execute(
         sa.update(OutgoingMail)
         .where(mine, OutgoingMail.state.in_([MailState.QUEUED, MailState.FAILED]))
@@ -155,7 +163,7 @@ def forget_recipient(address: str, topic_prefixes: tuple[str, ...]) -> int:
     )
     result = db.session.execute(
         sa.update(OutgoingMail)
-        .where(mine, OutgoingMail.state != MailState.SENDING)
+        .where(mine)
         .values(to_address="", body=erased, secret_body="")
         .execution_options(synchronize_session=False)
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     redirect,
@@ -19,6 +18,7 @@ from flask_login import current_user
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..core.downloads import XLSX, private_download
 from ..core.forms import BaseForm
 from ..core.pagination import paginate
 from ..db_types import utcnow
@@ -62,11 +62,7 @@ def donations():
 def donations_csv():
     _form, query = _search()
     name = f"donations-{utcnow():%Y%m%d}.csv"
-    return Response(
-        csv_stream(current_app._get_current_object(), query),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename={name}"},
-    )
+    return private_download(csv_stream(current_app._get_current_object(), query), "text/csv", name)
 
 
 @bp.get("/donations.xlsx")
@@ -74,11 +70,7 @@ def donations_csv():
 def donations_xlsx():
     _form, query = _search()
     name = f"donations-{utcnow():%Y%m%d}.xlsx"
-    return Response(
-        xlsx_bytes(query),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f"attachment; filename={name}"},
-    )
+    return private_download(xlsx_bytes(query), XLSX, name)
 
 
 class ReapplyForm(BaseForm):

@@ -7,11 +7,14 @@ own), so it cannot be guessed, changed or used for anything else, and stops work
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import sqlalchemy as sa
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 from ..core.urls import external_url
+from ..db_types import utcnow
 from ..extensions import db
 from ..payments.models import Donation
 
@@ -24,14 +27,32 @@ class LinkExpired(Exception):
     """The link was genuine but is older than ``RECEIPT_LINK_MAX_AGE``."""
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=SALT)
+def _serializer(issued_at: datetime | None = None) -> URLSafeTimedSerializer:
+    if issued_at is None:
+        return URLSafeTimedSerializer(current_app.secret_key, salt=SALT)
+    stamp = int(issued_at.timestamp())
+
+    class _IssuedAt(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return stamp
+
+    return URLSafeTimedSerializer(current_app.secret_key, salt=SALT, signer=_IssuedAt)
 
 
-def receipt_link(donation: Donation) -> str:
-    """The absolute receipt URL for ``donation`` (on BASE_URL), valid from now."""
-    signed = _serializer().dumps(donation.token)
+def receipt_link(donation: Donation, issued_at: datetime | None = None) -> str:
+    """The absolute receipt URL for ``donation`` (on BASE_URL), valid for
+    ``RECEIPT_LINK_MAX_AGE`` from ``issued_at`` (default: now)."""
+    signed = _serializer(issued_at).dumps(donation.token)
     return external_url("receipts.receipt", signed=signed)
+
+
+def link_window_open(donation: Donation, now: datetime | None = None) -> bool:
+    """Whether the thank-you e-mail's link (sent when the gift was paid) still works: the
+    thank-you page offers the receipt only as long (its link expires with the e-mail's)."""
+    if donation.paid_at is None:
+        return False
+    max_age = timedelta(seconds=current_app.config["RECEIPT_LINK_MAX_AGE"])
+    return donation.paid_at + max_age > (now or utcnow())
 
 
 def donation_from_link(signed: str) -> Donation | None:

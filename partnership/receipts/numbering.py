@@ -129,6 +129,8 @@ def _set_once(receipt: Receipt, **values) -> None:
 
 def queue_thanks(donation: Donation, receipt: Receipt) -> None:
     """The thank-you e-mail with the receipt link, in the donor's language (queued)."""
+    # A bearer link to a PDF with the donor's name and address: a secret, like a reset link.
+    link = receipt_link(donation)
     with force_locale(donation.locale or "th"):
         subject = _("Thank you for your gift to %(title)s", title=donation.campaign.title)
         body = "\n\n".join(
@@ -144,14 +146,14 @@ def queue_thanks(donation: Donation, receipt: Receipt) -> None:
                     "Your receipt number is %(number)s. Download the receipt (PDF) here:",
                     number=receipt.label,
                 ),
-                receipt_link(donation),
+                link,
                 _(
                     "The link works for %(days)d days. Please keep the receipt for your records.",
                     days=max(1, current_app.config["RECEIPT_LINK_MAX_AGE"] // 86400),
                 ),
             ]
         )
-    queue_mail(donation.email, subject, body, topic="donation-thanks")
+    queue_mail(donation.email, subject, body, topic="donation-thanks", secrets=[link])
 
 
 @donation_paid.connect

@@ -13,7 +13,7 @@ from ..permissions import staff_required
 from . import numbering
 from .exports import export_e_donation, export_history, receipt_years
 from .forms import EDonationExportForm
-from .links import LinkExpired, donation_from_link, receipt_link
+from .links import LinkExpired, donation_from_link, link_window_open, receipt_link
 from .models import Receipt
 from .pdf import ReceiptView, render_receipt
 
@@ -22,10 +22,15 @@ bp = Blueprint("receipts", __name__)
 
 @bp.app_template_global("receipt_link")
 def receipt_link_for(donation: Donation) -> str | None:
-    """The signed receipt URL of a paid donation that has its number, else None (templates)."""
-    if not donation.is_paid or numbering.receipt_for(donation.id) is None:
+    """The signed receipt URL of a paid donation that has its number, else None (templates).
+
+    It expires when the thank-you e-mail's link does (signed as of the payment), and is not
+    offered after that: the thank-you page's address never becomes a longer-lived key."""
+    if not donation.is_paid or not link_window_open(donation):
         return None
-    return receipt_link(donation)
+    if numbering.receipt_for(donation.id) is None:
+        return None
+    return receipt_link(donation, issued_at=donation.paid_at)
 
 
 def _pdf_response(donation: Donation, receipt: Receipt | None = None) -> Response:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -17,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..applications.models import Application, ApplicationState
+from ..core.downloads import XLSX, private_download
 from ..core.forms import BaseForm
 from ..extensions import db
 from ..i18n import current_language
@@ -156,13 +156,11 @@ def export(programme_id: int, kind: str, fmt: str):
         abort(404)
     table = table_for(kind, programme, current_language())
     name = f"programme-{programme.id}-{kind}.{fmt}"
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     if fmt == "csv":
         # Everything is loaded before the first chunk; the lines are written as they go.
         body = stream_with_context(csv_chunks(table))
-        return Response(body, mimetype="text/csv; charset=utf-8", headers=headers)
-    mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(to_xlsx(table, kind), mimetype=mimetype, headers=headers)
+        return private_download(body, "text/csv; charset=utf-8", name)
+    return private_download(to_xlsx(table, kind), XLSX, name)
 
 
 @bp.get("/applications/<int:application_id>/feedback")

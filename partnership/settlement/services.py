@@ -206,16 +206,29 @@ def settle_failed(after_each: Callable[[int], None] | None = None) -> list[Settl
     return [settle_campaign(cid, after_each=after_each) for cid in failed_campaigns()]
 
 
+#: A campaign whose offline gifts go back by hand: all-or-nothing, ended without its goal.
+_MISSED_ITS_GOAL = sa.and_(
+    Campaign.state == CampaignState.ENDED,
+    Campaign.funding_rule == FundingRule.ALL_OR_NOTHING,
+)
+
+
+def may_be_returned(gift: OfflineGift) -> bool:
+    """Whether "mark returned" applies: a gift of an all-or-nothing campaign that missed its
+    goal (any other gift that was a mistake is voided, with its reason)."""
+    return bool(
+        db.session.scalar(
+            sa.select(sa.literal(True)).where(Campaign.id == gift.campaign_id, _MISSED_ITS_GOAL)
+        )
+    )
+
+
 def offline_to_return(campaign_id: int | None = None) -> list[OfflineGift]:
     """Offline gifts of failed all-or-nothing campaigns still to give back by hand."""
     query = (
         sa.select(OfflineGift)
         .join(Campaign, Campaign.id == OfflineGift.campaign_id)
-        .where(
-            OfflineGift.state == GiftState.RECORDED,
-            Campaign.state == CampaignState.ENDED,
-            Campaign.funding_rule == FundingRule.ALL_OR_NOTHING,
-        )
+        .where(OfflineGift.state == GiftState.RECORDED, _MISSED_ITS_GOAL)
         .order_by(OfflineGift.campaign_id, OfflineGift.id)
     )
     if campaign_id is not None:

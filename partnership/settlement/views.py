@@ -16,7 +16,7 @@ from ..payments.refund_requests import RefundCause, RefundRequest
 from ..permissions import load_or_404, staff_required
 from . import late as _late  # noqa: F401  (connects to close-due)
 from . import receivers as _receivers  # noqa: F401  (connects to close-due)
-from .services import failed_campaigns, offline_to_return
+from .services import failed_campaigns, may_be_returned, offline_to_return
 
 bp = Blueprint("settlement", __name__, url_prefix="/staff/settlement")
 
@@ -49,6 +49,15 @@ def failed():
 @staff_required
 def mark_returned(gift_id: int):
     gift = load_or_404(OfflineGift, gift_id, "edit")
+    if not may_be_returned(gift):
+        flash(
+            _(
+                "Only a gift to an all-or-nothing campaign that missed its goal is returned "
+                "here. To correct a mistaken gift, void it on the campaign's gifts page."
+            ),
+            "error",
+        )
+        return redirect(url_for("gifts.campaign_gifts", campaign_id=gift.campaign_id), 303)
     try:
         reverse_gift(
             gift,

@@ -49,6 +49,8 @@ def test_staff_see_them(client, login_as, make_campaign, path):
     assert response.status_code == 200
     if path.endswith("donations"):
         assert b"secret@example.com" in response.data
+    if path.endswith((".csv", ".xlsx")):  # names and addresses: no cache keeps a copy
+        assert response.headers["Cache-Control"] == "private, no-store"
 
 
 def csv_rows(response) -> list[dict]:

@@ -215,6 +215,8 @@ def test_exports_csv_and_xlsx(
         assert len(rows) == 2
         xlsx = client.get(f"/review/programmes/{programme.id}/export/{kind}.xlsx")
         assert xlsx.status_code == 200
+        for download in (response, xlsx):  # reviewers' names: no cache keeps a copy
+            assert download.headers["Cache-Control"] == "private, no-store"
         sheet = load_workbook(io.BytesIO(xlsx.data)).active
         assert [c.value for c in sheet[1]] == rows[0]
     ranking = client.get(f"/review/programmes/{programme.id}/export/ranking.csv")

@@ -1,0 +1,25 @@
+"""Every file export the app serves is known here: staff exports with personal data answer
+``Cache-Control: private, no-store`` (``core.downloads.private_download``; each feature's tests
+check its own), and a new export route fails this test until it is listed."""
+
+from __future__ import annotations
+
+#: Endpoints serving a CSV or Excel file -> whether it holds personal data (staff only).
+EXPORTS = {
+    "campaigns.ledger_csv": False,  # public: labels the donors chose to show
+    "payments_staff.donations_csv": True,
+    "payments_staff.donations_xlsx": True,
+    "decisions.export": True,
+    "screening.export_csv": True,
+    "receipts.exports": True,  # e-Donation: names, addresses, tax ids
+}
+
+
+def test_every_export_route_is_listed(app):
+    found = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.rule.endswith((".csv", ".xlsx", ".<fmt>")) or "export" in rule.rule
+    }
+    assert found - set(EXPORTS) == set(), "a new export: list it and use private_download"
+    assert {"payments_staff.donations_csv", "decisions.export", "screening.export_csv"} <= found
