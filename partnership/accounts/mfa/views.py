@@ -23,10 +23,26 @@ from ..models import User
 from ..sessions import safe_next, start_session
 from . import passkeys, recovery, totp
 from .forms import CodeForm
-from .policy import gate, mark_verified
+from .policy import gate, grace_ends, has_factor, mark_verified, must_have_factor
 
 bp = Blueprint("mfa", __name__)
 bp.before_app_request(gate)
+
+
+@bp.app_context_processor
+def mfa_notice() -> dict:
+    """``mfa_notice()`` in the layout: the date by which this person must add a factor."""
+
+    def notice():
+        if not current_user.is_authenticated or request.endpoint == "mfa.security":
+            return None
+        user = current_user._get_current_object()
+        if not must_have_factor(user) or has_factor(user):
+            return None
+        return grace_ends(user)
+
+    return {"mfa_notice": notice}
+
 
 #: Seconds between the password and the second factor before the password is asked again.
 PENDING_SECONDS = 300
