@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.accounts.mfa_helpers import FROZEN, clock, code_at  # noqa: F401
+from tests.accounts.mfa_helpers import FROZEN, code_at
 from tests.live import all_at_once, live_server
 
 PASSWORD = "correct horse 9"

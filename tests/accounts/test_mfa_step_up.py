@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from partnership.accounts.models import AccessEvent, Membership, MembershipState
 from partnership.extensions import db
-from tests.accounts.mfa_helpers import FROZEN, clock, code_at  # noqa: F401
+from tests.accounts.mfa_helpers import FROZEN, code_at
 
 #: (method, path) of every guarded action; ids that do not exist show the check comes first
 #: (fresh, the view answers 404 or its own page; stale, the step-up page).

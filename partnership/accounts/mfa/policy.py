@@ -15,23 +15,21 @@ from functools import wraps
 
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, request, session, url_for
+from flask.signals import Namespace
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
+from ...core.signals import any_receiver_agrees
 from ...db_types import utcnow
 from ...extensions import db
 from ..models import User
 from .models import Passkey, TotpFactor
 
-#: Roles that must have a second factor besides programme staff, registered by the features
-#: that know them (review adds committee members): each answers "is this person one?".
-REQUIRED_FOR: list[Callable[[User], bool]] = []
+_signals = Namespace()
 
-
-def requires_factor_for(predicate: Callable[[User], bool]) -> Callable[[User], bool]:
-    """Register a role whose people must have a second factor."""
-    REQUIRED_FOR.append(predicate)
-    return predicate
+#: Asked about a person (the sender) who is not programme staff: must they have a second factor?
+#: A feature that gives people power answers True for its people (review: committee members).
+factor_required = _signals.signal("mfa-factor-required")
 
 
 def has_factor(user: User) -> bool:
@@ -41,7 +39,7 @@ def has_factor(user: User) -> bool:
 
 
 def must_have_factor(user: User) -> bool:
-    return user.is_staff or any(predicate(user) for predicate in REQUIRED_FOR)
+    return user.is_staff or any_receiver_agrees(factor_required, user)
 
 
 def grace_ends(user: User) -> datetime:
