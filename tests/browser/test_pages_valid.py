@@ -169,13 +169,6 @@ PAGES: list[Page] = [
     Page("/schools?q=%00", state="with a refused search"),
     Page("/account/security", role="staff"),
     Page("/account/security/app", role="staff"),
-    Page(
-        "/account/security/app",
-        role="staff",
-        status=422,
-        submit=(("code", "000000"),),
-        state="with a wrong first code",
-    ),
     Page("/account/security/recovery", role="staff"),
     Page("/account/verify", role="staff"),
 ]
