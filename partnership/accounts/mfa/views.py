@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    has_request_context,
     jsonify,
     redirect,
     render_template,
@@ -34,7 +35,9 @@ def mfa_notice() -> dict:
     """``mfa_notice()`` in the layout: the date by which this person must add a factor."""
 
     def notice():
-        if not current_user.is_authenticated or request.endpoint == "mfa.security":
+        if not has_request_context() or not current_user.is_authenticated:
+            return None
+        if request.endpoint == "mfa.security":  # the page says it itself
             return None
         user = current_user._get_current_object()
         if not must_have_factor(user) or has_factor(user):
@@ -102,11 +105,15 @@ def _failed(response) -> bool:
     return response.status_code in (401, 422)
 
 
+def _rate() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
 def _code_limit(view):
-    """Wrong codes are limited per client address and per person, as passwords are."""
-    rate = lambda: current_app.config["LOGIN_RATE_LIMIT"]  # noqa: E731
-    view = limiter.limit(rate, methods=["POST"], deduct_when=_failed, key_func=_user_key)(view)
-    return limiter.limit(rate, methods=["POST"], deduct_when=_failed)(view)
+    """Wrong codes (only those: ``deduct_when``) are limited per client address and per person,
+    as passwords are."""
+    view = limiter.limit(_rate, methods=["POST"], deduct_when=_failed, key_func=_user_key)(view)
+    return limiter.limit(_rate, methods=["POST"], deduct_when=_failed)(view)
 
 
 def check_code(user: User, code: str) -> tuple[bool, int | None]:
