@@ -64,6 +64,8 @@ def register_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .accounts.mfa import manage  # noqa: F401  (the security pages, on the mfa blueprint)
+    from .accounts.mfa.views import bp as mfa_bp
     from .accounts.staff_views import bp as people_bp
     from .accounts.views import bp as accounts_bp
     from .applications.screening import bp as screening_bp
@@ -94,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
         site_bp,
         notifications_bp,
         accounts_bp,
+        mfa_bp,
         people_bp,
         registry_bp,
         organisations_bp,

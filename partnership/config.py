@@ -138,6 +138,30 @@ def _receipts(env: str, secret: str) -> dict:
     return values
 
 
+def _mfa(secret: str) -> dict:
+    """Second factors: the grace period, the step-up window, the key of the app secrets."""
+    from .core.crypto import derived_key, parse_keys
+
+    raw_keys = os.environ.get("MFA_KEYS", "").strip() or derived_key(secret, "mfa")
+    try:
+        keys = parse_keys(raw_keys)
+    except ValueError as error:
+        raise ConfigError(f"MFA_KEYS: {error}") from None
+    return {
+        #: Days staff and committee members may work without a second factor, counted from
+        #: when the requirement started for them (their account, or when staff restarted it).
+        "MFA_GRACE_DAYS": _count("MFA_GRACE_DAYS", 7),
+        #: Seconds a second-factor check covers actions that move money or access.
+        "MFA_STEP_UP_SECONDS": _count("MFA_STEP_UP_SECONDS", 600),
+        #: Fernet keys of the authenticator-app secrets, newest first (default: from SECRET_KEY).
+        "MFA_KEYS": keys,
+        #: The name authenticator apps and passkey prompts show.
+        "MFA_ISSUER": os.environ.get("MFA_ISSUER", "partnership").strip() or "partnership",
+        #: The passkey relying party id; by default the host of BASE_URL.
+        "WEBAUTHN_RP_ID": os.environ.get("WEBAUTHN_RP_ID", "").strip(),
+    }
+
+
 MAIL_DELIVERY_MODES = ("inline", "worker", "rq")
 
 
@@ -179,6 +203,7 @@ def load_config(instance_path: str) -> dict:
     return {
         **_site(env),
         **_receipts(env, secret),
+        **_mfa(secret),
         "ENV_NAME": env,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": url,

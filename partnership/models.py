@@ -1,5 +1,6 @@
 """Imports every feature's models so metadata (and Alembic) sees all tables."""
 
+from .accounts.mfa.models import Passkey, RecoveryCode, TotpFactor  # noqa: F401
 from .accounts.models import Membership, User  # noqa: F401
 from .applications.models import (  # noqa: F401
     Application,

@@ -4,6 +4,7 @@ cleaned after every test; creator fixtures and ``login_as``."""
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import date
@@ -256,9 +257,40 @@ def login(client):
         with client.session_transaction() as session:
             session["_user_id"] = user.get_id()
             session["_fresh"] = True
+            # As after the second step of logging in (it does not matter to people without a
+            # factor); ``step_up_age`` makes the check older.
+            session["mfa_at"] = time.time()
         return user
 
     return sign_in
+
+
+@pytest.fixture()
+def add_totp(app):
+    """add_totp(user) -> the base32 secret of a new authenticator app of ``user``."""
+    import pyotp
+
+    from partnership.accounts.mfa.models import TotpFactor
+    from partnership.core.crypto import encrypt
+
+    def add(user, secret: str | None = None) -> str:
+        secret = secret or pyotp.random_base32()
+        _db.session.add(TotpFactor(user_id=user.id, secret_encrypted=encrypt(secret, "MFA_KEYS")))
+        _db.session.commit()
+        return secret
+
+    return add
+
+
+@pytest.fixture()
+def step_up_age(client):
+    """step_up_age(seconds): the session's last second-factor check was that long ago."""
+
+    def age(seconds: float) -> None:
+        with client.session_transaction() as session:
+            session["mfa_at"] = time.time() - seconds
+
+    return age
 
 
 @pytest.fixture()

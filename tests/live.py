@@ -7,6 +7,7 @@ a time in the test's own thread and session, so it cannot race.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -29,7 +30,9 @@ class LiveServer:
     def session_for(self, user) -> requests.Session:
         """An HTTP session signed in as ``user`` (the cookie Flask-Login reads, signed)."""
         serializer = self.app.session_interface.get_signing_serializer(self.app)
-        cookie = serializer.dumps({"_user_id": user.get_id(), "_fresh": True, "locale": "en"})
+        cookie = serializer.dumps(
+            {"_user_id": user.get_id(), "_fresh": True, "locale": "en", "mfa_at": time.time()}
+        )
         http = requests.Session()
         http.cookies.set(self.app.config.get("SESSION_COOKIE_NAME", "session"), cookie)
         return http

@@ -6,11 +6,14 @@ Each operation changes state once (a conditional update, ``core.transitions``), 
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..core.transitions import StaleState, compare_and_set, increment
+from ..db_types import utcnow
 from ..extensions import db
 from ..notifications.services import queue_mail
+from .mfa.models import Passkey, RecoveryCode, TotpFactor
 from .models import AccessEvent, AccessEventKind, Membership, MembershipState, User
 from .services import AccountError, move_membership, void_tokens
 
@@ -77,6 +80,25 @@ def reactivate_account(user: User, staff: User, reason: str) -> None:
     _record(AccessEventKind.ACCOUNT_REACTIVATED, user, staff, reason)
     body = _("Your account in partnership is active again; you can log in.")
     queue_mail(user.email, _("Your account is active again"), body, topic="access")
+
+
+def reset_factors(user: User, staff: User, reason: str) -> None:
+    """Remove a person's second factors (authenticator app, passkeys, recovery codes) for a
+    lost device: recorded, mailed, and every session of theirs ends. Their grace period starts
+    again, so they can sign in with the password and add a new factor."""
+    for model in (TotpFactor, Passkey, RecoveryCode):
+        db.session.execute(sa.delete(model).where(model.user_id == user.id))
+    user.mfa_required_from = utcnow()
+    increment(user, session_version=1)
+    _record(AccessEventKind.MFA_RESET, user, staff, reason)
+    body = _(
+        "Staff removed the second factors of your account in partnership (authenticator app, "
+        "passkeys and recovery codes); your sessions have ended.\n\nReason: %(reason)s\n\n"
+        "Log in with your password and add a new factor on the security page. If you did not "
+        "ask for this, contact the foundation's staff at once.",
+        reason=reason,
+    )
+    queue_mail(user.email, _("Your second factors were reset"), body, topic="access")
 
 
 def access_history(user: User) -> list[AccessEvent]:

@@ -63,6 +63,9 @@ class User(db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: When the person proved they read this address (by a mailed link); None: cannot log in.
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The grace period for adding a second factor (``MFA_GRACE_DAYS``) counts from here; staff
+    #: and committee members past it can do nothing else until they add one. Staff may restart it.
+    mfa_required_from: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user",
@@ -194,12 +197,15 @@ class AccessEventKind(LabelledEnum):
     ACCOUNT_DEACTIVATED = "account_deactivated"
     ACCOUNT_REACTIVATED = "account_reactivated"
     MEMBERSHIP_ENDED = "membership_ended"
+    #: Staff removed the person's second factors (a lost phone, a lost security key).
+    MFA_RESET = "mfa_reset"
 
 
 LABELS[AccessEventKind] = {
     AccessEventKind.ACCOUNT_DEACTIVATED: _l("Account deactivated"),
     AccessEventKind.ACCOUNT_REACTIVATED: _l("Account reactivated"),
     AccessEventKind.MEMBERSHIP_ENDED: _l("Membership ended"),
+    AccessEventKind.MFA_RESET: _l("Second factors reset"),
 }
 
 

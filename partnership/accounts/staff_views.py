@@ -12,6 +12,7 @@ from ..notifications.services import commit_and_send
 from ..permissions import staff_required
 from . import access
 from .forms import AccessReasonForm
+from .mfa.policy import grace_ends, has_factor, must_have_factor, step_up_required
 from .models import Membership, User
 from .services import AccountError, people_query
 
@@ -20,7 +21,10 @@ bp = Blueprint("people", __name__, url_prefix="/staff/people")
 
 def _forms(user: User, bound: tuple[str, AccessReasonForm] | None = None) -> dict:
     """One reason form per action on the person page; ``bound`` keeps a refused submission."""
-    forms = {"account": AccessReasonForm(prefix="account", formdata=None)}
+    forms = {
+        "account": AccessReasonForm(prefix="account", formdata=None),
+        "mfa": AccessReasonForm(prefix="mfa", formdata=None),
+    }
     for m in user.memberships:
         forms[f"end-{m.id}"] = AccessReasonForm(prefix=f"end-{m.id}", formdata=None)
     if bound:
@@ -35,6 +39,9 @@ def _person_page(user: User, bound=None, status: int = 200):
             person=user,
             forms=_forms(user, bound),
             history=access.access_history(user),
+            has_factor=has_factor(user),
+            must_have_factor=must_have_factor(user),
+            grace_ends=grace_ends(user),
         ),
         status,
     )
@@ -56,6 +63,7 @@ def person(user_id: int):
 
 @bp.post("/<int:user_id>/<any(deactivate, reactivate):action>")
 @staff_required
+@step_up_required
 def change_account(user_id: int, action: str):
     user = db.get_or_404(User, user_id)
     form = AccessReasonForm(prefix="account")
@@ -82,6 +90,7 @@ def change_account(user_id: int, action: str):
 
 @bp.post("/memberships/<int:membership_id>/end")
 @staff_required
+@step_up_required
 def end_membership(membership_id: int):
     membership = db.get_or_404(Membership, membership_id)
     form = AccessReasonForm(prefix=f"end-{membership.id}")
@@ -98,3 +107,21 @@ def end_membership(membership_id: int):
     commit_and_send()
     flash(_("The membership has ended."), "success")
     return redirect(url_for("people.person", user_id=membership.user_id))
+
+
+@bp.post("/<int:user_id>/second-factors/reset")
+@staff_required
+@step_up_required
+def reset_factors(user_id: int):
+    """A lost phone or key: staff (fresh from their own step-up) remove the person's factors."""
+    user = db.get_or_404(User, user_id)
+    form = AccessReasonForm(prefix="mfa")
+    if not form.validate_on_submit():
+        return _person_page(user, ("mfa", form), 400)
+    if user.id == current_user.id:
+        flash(_("Change your own factors on your security page."), "error")
+        return redirect(url_for("people.person", user_id=user.id))
+    access.reset_factors(user, current_user._get_current_object(), form.reason.data.strip())
+    commit_and_send()
+    flash(_("The second factors are removed; the person is told by e-mail."), "success")
+    return redirect(url_for("people.person", user_id=user.id))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     abort,
@@ -16,7 +14,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import csrf, db, limiter
@@ -34,29 +32,13 @@ from .forms import (
     ResetForm,
     ResetRequestForm,
 )
+from .mfa import views as mfa_views
+from .mfa.policy import has_factor, step_up_required
 from .models import Membership, MembershipState, TokenPurpose
 from .passwords import verify_password
+from .sessions import safe_next, start_session
 
 bp = Blueprint("accounts", __name__)
-
-
-def safe_next(default: str) -> str:
-    """The ``next`` parameter only if it points inside this site."""
-    target = request.values.get("next", "")
-    parts = urlsplit(target)
-    inside = target.startswith("/") and not target.startswith("//") and "\\" not in target
-    if inside and not parts.netloc and not parts.scheme:
-        return target
-    return default
-
-
-def _start_session(user) -> None:
-    """A fresh session on login: nothing from before survives except the language."""
-    locale = session.get("locale")
-    session.clear()
-    if locale:
-        session["locale"] = locale
-    login_user(user)
 
 
 def _login_email_key() -> str:
@@ -76,9 +58,12 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
             form.password.errors.append(_("The e-mail or password is not right."))
+        elif has_factor(user):  # the password alone does not sign in: the factor comes next
+            db.session.commit()
+            return mfa_views.begin(user, safe_next(url_for("site.home")))
         else:
             db.session.commit()
-            _start_session(user)
+            start_session(user)
             flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(safe_next(url_for("site.home")))
     return render_template("accounts/login.html", form=form)
@@ -153,7 +138,7 @@ def confirm(token: str):
             flash(_("This link has been used. Log in instead."), "info")
             return redirect(url_for("accounts.login"))
         db.session.commit()
-        _start_session(user)
+        start_session(user)
         flash(_("Your account is ready."), "success")
         return redirect(url_for("accounts.account"))
     return render_template("accounts/confirm.html", form=form, email=row.user.email)
@@ -187,7 +172,8 @@ def change_password():
             user = current_user._get_current_object()
             services.change_password(user, form.password.data)
             db.session.commit()
-            _start_session(user)  # this browser stays in; every other session ends
+            # This browser stays in (with its second-factor check); every other session ends.
+            start_session(user, session.get("mfa_at"))
             flash(_("Your password is changed; other devices are logged out."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/password.html", form=form)
@@ -293,6 +279,7 @@ def memberships():
 
 @bp.post("/staff/memberships/<int:membership_id>/<any(approve, decline):decision>")
 @staff_required
+@step_up_required
 def decide_membership(membership_id: int, decision: str):
     membership = db.get_or_404(Membership, membership_id)
     form = DecisionForm()

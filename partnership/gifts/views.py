@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts.mfa.policy import step_up_required
 from ..applications.storage import get_storage
 from ..campaigns.models import Campaign
 from ..extensions import db
@@ -38,6 +39,7 @@ def _page(campaign: Campaign, form: OfflineGiftForm, status: int = 200):
 
 @bp.route("/campaigns/<int:campaign_id>/gifts", methods=["GET", "POST"])
 @staff_required
+@step_up_required(methods=("POST",))
 def campaign_gifts(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
     form = OfflineGiftForm()
@@ -71,6 +73,7 @@ def campaign_gifts(campaign_id: int):
 
 @bp.post("/gifts/<int:gift_id>/void")
 @staff_required
+@step_up_required
 def void_gift(gift_id: int):
     gift = load_or_404(OfflineGift, gift_id, "edit")
     form = ReasonForm()

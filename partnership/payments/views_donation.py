@@ -9,6 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts.mfa.policy import step_up_required
 from ..core.transitions import commit_before_outside_call
 from ..extensions import db
 from ..permissions import staff_required
@@ -69,6 +70,7 @@ def _cannot_refund(donation: Donation) -> str:
 
 @bp.route("/donations/<int:donation_id>", methods=["GET", "POST"])
 @staff_required
+@step_up_required(methods=("POST",))
 def donation(donation_id: int):
     donation = db.get_or_404(Donation, donation_id)
     if request.method == "GET":
@@ -112,6 +114,7 @@ def donation(donation_id: int):
 
 @bp.post("/donations/<int:donation_id>/retry")
 @staff_required
+@step_up_required
 def retry(donation_id: int):
     """Send again, with their own keys, the requests Stripe did not answer."""
     donation = db.get_or_404(Donation, donation_id)

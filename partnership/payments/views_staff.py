@@ -18,6 +18,7 @@ from flask_login import current_user
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..accounts.mfa.policy import step_up_required
 from ..core.downloads import XLSX, private_download
 from ..core.forms import BaseForm
 from ..core.pagination import paginate
@@ -59,6 +60,7 @@ def donations():
 
 @bp.get("/donations.csv")
 @staff_required
+@step_up_required
 def donations_csv():
     _form, query = _search()
     name = f"donations-{utcnow():%Y%m%d}.csv"
@@ -67,6 +69,7 @@ def donations_csv():
 
 @bp.get("/donations.xlsx")
 @staff_required
+@step_up_required
 def donations_xlsx():
     _form, query = _search()
     name = f"donations-{utcnow():%Y%m%d}.xlsx"

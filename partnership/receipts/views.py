@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user
 
+from ..accounts.mfa.policy import step_up_required
 from ..core.pagination import paginate
 from ..extensions import db, limiter
 from ..payments.models import Donation
@@ -69,6 +70,7 @@ def receipt(signed: str):
 
 @bp.get("/staff/receipts/donations/<int:donation_id>.pdf")
 @staff_required
+@step_up_required
 def staff_receipt(donation_id: int):
     return _pdf_response(db.get_or_404(Donation, donation_id))
 
@@ -83,6 +85,7 @@ def staff_receipt_document(receipt_id: int):
 
 @bp.route("/staff/receipts", methods=["GET", "POST"])
 @staff_required
+@step_up_required(methods=("POST",))
 def exports():
     """The e-Donation export (a year's CSV) and the record of every download."""
     form = EDonationExportForm(years=receipt_years())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import g
 
+from ..accounts.mfa.policy import factor_required
 from ..applications.signals import may_view_application
 from ..extensions import db
 from ..programmes.models import ProgrammeState
@@ -62,3 +63,9 @@ def is_committee_member(user) -> bool:
             )
         )
     return g.is_committee_member
+
+
+@factor_required.connect
+def committee_members_need_a_second_factor(user, **_) -> bool:
+    """Committee members decide who is funded: they sign in with a second factor too."""
+    return is_committee_member(user)

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from ..accounts.mfa.policy import step_up_required
 from ..applications.models import Application
 from ..core.forms import BaseForm
 from ..extensions import db
@@ -82,6 +83,7 @@ def programmes():
 
 
 @bp.route("/programmes/<int:programme_id>/committee", methods=["GET", "POST"])
+@step_up_required(methods=("POST",))
 def committee(programme_id: int):
     programme = _programme(programme_id)
     members = svc.members_of(programme)
@@ -148,6 +150,7 @@ def committee(programme_id: int):
 @bp.route(
     "/programmes/<int:programme_id>/committee/<int:member_id>/remove", methods=["GET", "POST"]
 )
+@step_up_required(methods=("POST",))
 def remove_member(programme_id: int, member_id: int):
     """End a membership of the committee, with a reason (the member's record stays)."""
     member = _member(programme_id, member_id)

@@ -65,3 +65,17 @@ def mailbox(app, monkeypatch) -> Mailbox:
     monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
     monkeypatch.setitem(app.config, "SMTP_HOST", "smtp.test")
     return received
+
+
+@pytest.fixture()
+def clock(monkeypatch):
+    """The TOTP clock, frozen at ``mfa_helpers.FROZEN``; ``clock.now = ...`` moves it."""
+    from partnership.accounts.mfa import totp
+    from tests.accounts.mfa_helpers import FROZEN
+
+    class Clock:
+        now: float = FROZEN
+
+    frozen = Clock()
+    monkeypatch.setattr(totp, "now_seconds", lambda: frozen.now)
+    return frozen

@@ -167,6 +167,10 @@ PAGES: list[Page] = [
         state="saved, with a message",
     ),
     Page("/schools?q=%00", state="with a refused search"),
+    Page("/account/security", role="staff"),
+    Page("/account/security/app", role="staff"),
+    Page("/account/security/recovery", role="staff"),
+    Page("/account/verify", role="staff"),
 ]
 
 # Language first: the browser tabs switch language once per role, not once per page.
