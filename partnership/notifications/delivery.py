@@ -99,7 +99,8 @@ def claim_batch(limit: int = 20, ids: list[int] | None = None) -> list[Claimed]:
 
 
 def release_stale_claims() -> int:
-    """Mails a crashed worker claimed and never finished are due again."""
+    """Mails a crashed worker claimed and never finished are due again (failed, when their
+    recipient was erased meanwhile)."""
     timeout = current_app.config.get("MAIL_CLAIM_TIMEOUT", 300)
     now = utcnow()
     stale = sa.and_(
@@ -200,11 +201,8 @@ def _send(mail: Claimed, body: str) -> MailState:
     """
     config = current_app.config
     if not config.get("SMTP_HOST"):
-        mailbox = config.get("ENV_NAME") != "production" and config.get("MAIL_DELIVERY") in (
-            None,
-            "inline",
-        )
-        shown = body if mailbox else mail.body
+        inline = config.get("MAIL_DELIVERY", "inline") == "inline"
+        shown = body if inline and config.get("ENV_NAME") != "production" else mail.body
         # A warning, so it shows without debug mode: it is the development mailbox (demo users
         # reset passwords from here), and in production it says the mail did not go out.
         current_app.logger.warning(
