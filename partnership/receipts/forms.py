@@ -1,12 +1,12 @@
-"""The staff form that downloads a year's e-Donation file."""
+"""The staff forms of receipts: a year's e-Donation file; the monthly e-Donation worklist."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField
-from wtforms.validators import InputRequired
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
-from ..core.forms import BaseForm
+from ..core.forms import BaseForm, QueryForm, coerce_id
 
 
 class EDonationExportForm(BaseForm):
@@ -19,3 +19,52 @@ class EDonationExportForm(BaseForm):
     def __init__(self, *args, years: list[int] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.year.choices = [(y, str(y)) for y in years]
+
+
+class EDonationMonthForm(QueryForm):
+    """The worklist's month (``YYYY-MM``, Gregorian, as ``<input type=month>`` sends it)."""
+
+    month = StringField(
+        _l("Month"),
+        validators=[Optional(), Regexp(r"^\d{4}-\d{2}$", message=_l("Choose a month."))],
+    )
+
+    def validate_month(self, field) -> None:
+        year, month = (int(part) for part in field.data.split("-"))
+        if not (2000 <= year <= 2200 and 1 <= month <= 12):
+            raise ValidationError(_l("Choose a month."))
+
+    def chosen(self, default: tuple[int, int]) -> tuple[int, int]:
+        """(year, month) asked for, or ``default`` when none or a wrong one was given."""
+        if self.month.errors or not self.month.data:
+            return default
+        year, month = self.month.data.split("-")
+        return int(year), int(month)
+
+
+class EDonationMarkForm(BaseForm):
+    """Staff mark one record or several (one section's ticked rows) as done in e-Donation."""
+
+    records = SelectMultipleField(
+        _l("Records"), coerce=coerce_id, validate_choice=False, validators=[InputRequired()]
+    )
+    action = SelectField(
+        _l("Action"),
+        choices=[
+            ("recorded", _l("Mark recorded")),
+            ("amended", _l("Mark amended")),
+            ("cancelled", _l("Mark cancelled")),
+        ],
+        validators=[InputRequired()],
+        validate_choice=True,
+    )
+    reference = StringField(
+        _l("Revenue Department reference"), validators=[Optional(), Length(max=120)]
+    )
+    month = HiddenField()
+
+
+class EDonationMonthExportForm(BaseForm):
+    """Download one month's e-Donation file."""
+
+    month = HiddenField(validators=[InputRequired(), Regexp(r"^\d{4}-\d{2}$")])
