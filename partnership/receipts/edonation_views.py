@@ -19,7 +19,12 @@ from ..permissions import staff_required
 from . import edonation
 from .edonation import IllegalEDonationTransition, ReferenceMissing
 from .exports import export_month, month_filename, unknown_columns
-from .forms import EDonationMarkForm, EDonationMonthExportForm, EDonationMonthForm
+from .forms import (
+    EDonationMarkForm,
+    EDonationMonthExportForm,
+    EDonationMonthForm,
+    parse_month,
+)
 from .models import EDONATION_OPEN_STATES, EDonationRecord, EDonationState
 
 bp = Blueprint("edonation", __name__, url_prefix="/staff/e-donation")
@@ -116,8 +121,7 @@ def worklist():
 
 
 def _back(month: str) -> Response:
-    form = EDonationMonthForm(formdata=None, month=month)
-    args = {"month": month} if form.validate() and month else {}
+    args = {"month": month} if parse_month(month) else {}
     return redirect(url_for("edonation.worklist", **args), 303)
 
 
@@ -168,11 +172,11 @@ def mark():
 def export():
     """The month's file of records still to send; the download is recorded."""
     form = EDonationMonthExportForm()
-    month_form = EDonationMonthForm(formdata=None, month=form.month.data or "")
-    if not form.validate_on_submit() or not month_form.validate():
+    chosen = parse_month(form.month.data)
+    if not form.validate_on_submit() or chosen is None:
         flash(_("Choose a month."), "error")
         return redirect(url_for("edonation.worklist"), 303)
-    year, month = month_form.chosen((0, 0))
+    year, month = chosen
     body = export_month(year, month, current_user)
     db.session.commit()
     return Response(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
@@ -21,25 +23,28 @@ class EDonationExportForm(BaseForm):
         self.year.choices = [(y, str(y)) for y in years]
 
 
+def parse_month(text: str | None) -> tuple[int, int] | None:
+    """(year, month) of ``YYYY-MM`` (Gregorian, 2000-2200), else None."""
+    found = re.fullmatch(r"(\d{4})-(\d{2})", text or "")
+    if not found or not (2000 <= int(found[1]) <= 2200 and 1 <= int(found[2]) <= 12):
+        return None
+    return int(found[1]), int(found[2])
+
+
 class EDonationMonthForm(QueryForm):
     """The worklist's month (``YYYY-MM``, Gregorian, as ``<input type=month>`` sends it)."""
 
-    month = StringField(
-        _l("Month"),
-        validators=[Optional(), Regexp(r"^\d{4}-\d{2}$", message=_l("Choose a month."))],
-    )
+    month = StringField(_l("Month"), validators=[Optional()])
 
     def validate_month(self, field) -> None:
-        year, month = (int(part) for part in field.data.split("-"))
-        if not (2000 <= year <= 2200 and 1 <= month <= 12):
+        if parse_month(field.data) is None:
             raise ValidationError(_l("Choose a month."))
 
     def chosen(self, default: tuple[int, int]) -> tuple[int, int]:
         """(year, month) asked for, or ``default`` when none or a wrong one was given."""
-        if self.month.errors or not self.month.data:
+        if self.month.errors:
             return default
-        year, month = self.month.data.split("-")
-        return int(year), int(month)
+        return parse_month(self.month.data) or default
 
 
 class EDonationMarkForm(BaseForm):
@@ -48,20 +53,19 @@ class EDonationMarkForm(BaseForm):
     records = SelectMultipleField(
         _l("Records"), coerce=coerce_id, validate_choice=False, validators=[InputRequired()]
     )
-    action = SelectField(
-        _l("Action"),
-        choices=[
-            ("recorded", _l("Mark recorded")),
-            ("amended", _l("Mark amended")),
-            ("cancelled", _l("Mark cancelled")),
-        ],
-        validators=[InputRequired()],
-        validate_choice=True,
-    )
+    action = SelectField(_l("Action"), choices=[], validators=[InputRequired()])
     reference = StringField(
         _l("Revenue Department reference"), validators=[Optional(), Length(max=120)]
     )
     month = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action.choices = [
+            ("recorded", _l("Mark recorded")),
+            ("amended", _l("Mark amended")),
+            ("cancelled", _l("Mark cancelled")),
+        ]
 
 
 class EDonationMonthExportForm(BaseForm):
