@@ -234,3 +234,40 @@ def test_overdue_counts_open_records_past_their_deadline(paid):
         (due.opened_on.year, due.opened_on.month)
     ]
     assert done.id != due.id
+
+
+def test_the_migration_gives_earlier_taxed_gifts_their_records(app, paid, hooked, make_campaign):
+    """Revision 0012: every paid gift with tax details gets a record (due, or not needed when
+    refunded in full) and its first event; gifts without tax details get none; the tax
+    exports and the tax details are kept. Run down to 0006 and up again on this database."""
+    from flask_migrate import downgrade, upgrade
+
+    from partnership.payments.tax import DonationTaxInfo
+
+    campaign = make_campaign()
+    kept, _ = paid(campaign, custom_amount="1000", **TAX_FIELDS)
+    refunded, session_id = paid(campaign, custom_amount="500", **TAX_FIELDS)
+    hooked.refund(session_id)
+    plain, _ = paid(campaign, custom_amount="300")
+    taxes = db.session.scalar(sa.select(sa.func.count(DonationTaxInfo.id)))
+    gift_on = to_bangkok(kept.paid_at).date()
+    kept_id, refunded_id, plain_id = kept.id, refunded.id, plain.id
+    db.session.commit()
+    db.session.close()
+    downgrade(revision="0006_review_totals")
+    try:
+        upgrade(revision="0012_edonation_records")
+    finally:
+        upgrade()
+    db.session.expire_all()
+    records = {
+        r.donation_id: (r.state, r.gift_on, r.due_on)
+        for r in db.session.scalars(sa.select(EDonationRecord))
+    }
+    assert records == {
+        kept_id: (S.DUE, gift_on, deadline_after(gift_on)),
+        refunded_id: (S.WITHDRAWN, gift_on, deadline_after(gift_on)),
+    }
+    assert plain_id not in records
+    assert db.session.scalar(sa.select(sa.func.count(EDonationEvent.id))) == 2
+    assert db.session.scalar(sa.select(sa.func.count(DonationTaxInfo.id))) == taxes == 2
