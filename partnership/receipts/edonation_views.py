@@ -115,7 +115,6 @@ def worklist():
         actions=ACTIONS,
         open_states=EDONATION_OPEN_STATES,
         open_count=sum(1 for r in records if r.state in EDONATION_OPEN_STATES),
-        mark_form=EDonationMarkForm(),
         export_form=EDonationMonthExportForm(month=value),
     )
 

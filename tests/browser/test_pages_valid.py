@@ -167,6 +167,9 @@ PAGES: list[Page] = [
         state="saved, with a message",
     ),
     Page("/schools?q=%00", state="with a refused search"),
+    # The e-Donation worklist (issue 15, item 20).
+    Page("/staff/e-donation/", role="staff"),
+    Page("/staff/e-donation/?month=2026-13", role="staff", state="with a wrong month"),
 ]
 
 # Language first: the browser tabs switch language once per role, not once per page.
