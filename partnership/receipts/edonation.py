@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..accounts.models import User
-from ..core.transitions import TransitionRefused, insert_once, move
+from ..core.transitions import TransitionRefused, insert_once, lock_row, move
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import to_bangkok
@@ -170,7 +170,9 @@ def mark(record: EDonationRecord, to_state: S, *, actor: User, reference: str) -
         raise ReferenceMissing()
     if record.state != STAFF_MOVES[to_state]:
         raise IllegalEDonationTransition(record.state, to_state)
-    kept = kept_satang(record.donation)
+    # The gift's row first, as refunds and disputes take it: the amount written is what the
+    # foundation keeps when the mark commits, not what it kept before a refund that raced it.
+    kept = kept_satang(lock_row(Donation, record.donation_id))
     values = {
         "rd_reference": reference,
         "recorded_satang": 0 if to_state == S.CANCELLED else kept,

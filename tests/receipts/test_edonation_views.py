@@ -226,3 +226,36 @@ def test_an_unknown_column_stops_the_app(tmp_path):
     }
     with pytest.raises(ConfigError, match="shoe_size"):
         create_app(config)
+
+
+def test_simultaneous_marks_record_a_gift_once(taxed, make_user, app):
+    """Six staff mark the same row at once (live server, threads): one move, one event, one
+    reference; the others are told it was already marked."""
+    from partnership.receipts.models import EDonationEvent
+    from tests.live import all_at_once, live_server
+
+    record = taxed()
+    staff = [make_user(is_staff=True) for _ in range(6)]
+    month = month_of(record)
+    with live_server(app) as server:
+        sessions = [server.session_for(user) for user in staff]
+        url = f"{server.url}/staff/e-donation/mark"
+        statuses = all_at_once(
+            6,
+            lambda i: sessions[i].post(
+                url,
+                data={"records": [record.id], "action": "recorded", "reference": f"RD-{i}",
+                      "month": month},
+                allow_redirects=False,
+            ),
+        )  # fmt: skip
+    assert server.errors == [] and statuses == [303] * 6
+    record = reload(record)
+    marked = db.session.scalars(
+        sa.select(EDonationEvent).where(
+            EDonationEvent.record_id == record.id, EDonationEvent.to_state == S.RECORDED
+        )
+    ).all()
+    assert len(marked) == 1
+    assert record.rd_reference == marked[0].rd_reference
+    assert record.recorded_by_id == marked[0].actor_id
