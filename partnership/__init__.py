@@ -82,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from .payments.views_staff import bp as payments_staff_bp
     from .payments.webhooks import bp as webhooks_bp
     from .programmes.views import bp as programmes_bp
+    from .receipts.edonation_views import bp as edonation_bp
     from .receipts.views import bp as receipts_bp
     from .registry.organisation_views import bp as organisations_bp
     from .registry.views import bp as registry_bp
@@ -113,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
         donation_staff_bp,
         webhooks_bp,
         receipts_bp,
+        edonation_bp,
         gifts_bp,
         matching_bp,
         settlement_bp,

@@ -179,6 +179,31 @@ def _mail_delivery(env: str, redis_url: str) -> str:
     return mode
 
 
+#: The e-Donation file's columns until the Revenue Department's template is checked (keys of
+#: ``receipts.exports.EDONATION_COLUMN_KEYS``).
+EDONATION_DEFAULT_COLUMNS = (
+    "tax_id,title,first_name,surname,amount_baht,date_be,receipt_no,action,reference"
+)
+
+
+def _edonation() -> dict:
+    """The foundation's e-Donation deadline and the monthly file's columns (README, "Tax")."""
+    columns = os.environ.get("EDONATION_COLUMNS", "").strip() or EDONATION_DEFAULT_COLUMNS
+    keys = tuple(key.strip() for key in columns.split(",") if key.strip())
+    if not keys:
+        raise ConfigError("EDONATION_COLUMNS names no column")
+    return {
+        #: Days after the gift (or the refund) to enter it; 0: by the end of the next month.
+        "EDONATION_DEADLINE_DAYS": _count("EDONATION_DEADLINE_DAYS", 0),
+        #: The column keys of the monthly file, in order (checked against the vocabulary when
+        #: the app starts).
+        "EDONATION_COLUMNS": keys,
+        #: 1 once the columns were checked against the Revenue Department's template; until
+        #: then every file says it is a worksheet.
+        "EDONATION_MAPPING_CHECKED": _bool("EDONATION_MAPPING_CHECKED", False),
+    }
+
+
 def load_config(instance_path: str) -> dict:
     """Build the Flask config from the environment (``PARTNERSHIP_ENV`` picks the profile)."""
     env = os.environ.get("PARTNERSHIP_ENV", "development")
@@ -275,6 +300,7 @@ def load_config(instance_path: str) -> dict:
         "STRIPE_TIMEOUT": float(os.environ.get("STRIPE_TIMEOUT", "8")),
         # The largest online gift; Stripe's eight-digit limit is ฿999,999.99.
         "DONATION_MAX_SATANG": int(os.environ.get("DONATION_MAX_SATANG", "99999999")),
+        **_edonation(),
         "PAGE_SIZE": 20,
         # Public pages kept whole for visitors without a session (core.pagecache): money and
         # state are checked on every request; other edits show within this many seconds.

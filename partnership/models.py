@@ -27,7 +27,13 @@ from .payments.refund_requests import RefundRequest  # noqa: F401
 from .payments.tax import DonationTaxInfo  # noqa: F401
 from .payments.unmatched import EventNote  # noqa: F401
 from .programmes.models import Programme, ProgrammeEvent, RubricCriterion  # noqa: F401
-from .receipts.models import Receipt, ReceiptCounter, TaxExport  # noqa: F401
+from .receipts.models import (  # noqa: F401
+    EDonationEvent,
+    EDonationRecord,
+    Receipt,
+    ReceiptCounter,
+    TaxExport,
+)
 from .registry.models import Organisation, Partnership, School, SchoolYearStat  # noqa: F401
 from .review.models import (  # noqa: F401
     CommitteeMember,

@@ -4,7 +4,7 @@ period for adding one; the access record learns "second factors reset".
 Existing people's grace period starts now (the deploy), so nobody is locked out by it.
 
 Revision ID: 0013_mfa
-Revises: 0011_receipt_document
+Revises: 0012_edonation_records
 """
 
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ from alembic import op
 import partnership.db_types
 
 revision = "0013_mfa"
-down_revision = "0011_receipt_document"
+down_revision = "0012_edonation_records"
 branch_labels = None
 depends_on = None
 

@@ -108,6 +108,7 @@ def events():
 
 @bp.post("/events/<int:event_id>/reapply")
 @staff_required
+@step_up_required
 def reapply_event(event_id: int):
     row = db.get_or_404(StripeEvent, event_id)
     form = ReapplyForm(prefix="r")

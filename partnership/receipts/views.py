@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_login import current_user
 
 from ..accounts.mfa.policy import step_up_required
+from ..core.downloads import private_download
 from ..core.pagination import paginate
 from ..extensions import db, limiter
 from ..payments.models import Donation
@@ -77,6 +78,7 @@ def staff_receipt(donation_id: int):
 
 @bp.get("/staff/receipts/<int:receipt_id>.pdf")
 @staff_required
+@step_up_required
 def staff_receipt_document(receipt_id: int):
     """Any receipt ever issued, a cancelled one too (it stays, marked and pointing on)."""
     receipt = db.get_or_404(Receipt, receipt_id)
@@ -92,14 +94,7 @@ def exports():
     if request.method == "POST" and form.validate_on_submit():
         body = export_e_donation(form.year.data, current_user)
         db.session.commit()
-        return Response(
-            body,
-            mimetype="text/csv",
-            headers={
-                "Content-Disposition": f"attachment; filename=e-donation-{form.year.data}.csv",
-                "Cache-Control": "private, no-store",
-            },
-        )
+        return private_download(body, "text/csv", f"e-donation-{form.year.data}.csv")
     status = 422 if request.method == "POST" else 200
     return render_template(
         "receipts/staff_exports.html", form=form, page=paginate(export_history())

@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts.mfa.policy import step_up_required
 from ..campaigns.models import Campaign
 from ..extensions import db
 from ..gifts.models import GiftState, OfflineGift
@@ -47,6 +48,7 @@ def failed():
 
 @bp.post("/gifts/<int:gift_id>/returned")
 @staff_required
+@step_up_required
 def mark_returned(gift_id: int):
     gift = load_or_404(OfflineGift, gift_id, "edit")
     if not may_be_returned(gift):

@@ -8,6 +8,7 @@ from flask import Blueprint, render_template
 from ..accounts.models import Membership, MembershipState
 from ..extensions import db
 from ..permissions import staff_required
+from ..receipts.edonation import overdue_count
 from ..registry.models import NetworkStatus, Organisation, School, Sector
 from ..registry.services import schools_without_private_partner_query
 
@@ -49,5 +50,8 @@ def staff_home():
         sa.select(sa.func.count(School.id)).where(School.network_status == NetworkStatus.APPLICANT)
     )
     return render_template(
-        "site/staff.html", pending_memberships=pending, network_applicants=applicants
+        "site/staff.html",
+        pending_memberships=pending,
+        network_applicants=applicants,
+        edonation_overdue=overdue_count(),
     )

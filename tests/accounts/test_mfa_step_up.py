@@ -19,6 +19,10 @@ GUARDED = [
     ("GET", "/staff/payments/donations.xlsx"),
     ("GET", "/staff/receipts/donations/999999.pdf"),  # a receipt: name, address, tax id
     ("POST", "/staff/receipts"),  # the e-Donation tax export
+    ("GET", "/staff/receipts/999999.pdf"),  # any receipt ever issued
+    ("POST", "/staff/e-donation/export"),  # the month's e-Donation file
+    ("POST", "/staff/settlement/gifts/999999/returned"),  # an offline gift given back
+    ("POST", "/staff/payments/events/999999/reapply"),  # apply a kept Stripe event
     ("POST", "/staff/campaigns/999999/gifts"),  # record an offline gift
     ("POST", "/staff/gifts/999999/void"),  # void one
     ("POST", "/staff/memberships/999999/approve"),  # grant a membership
@@ -46,6 +50,10 @@ GUARDED_VIEWS = {
     "payments_staff.donations_xlsx",
     "receipts.staff_receipt",
     "receipts.exports",
+    "receipts.staff_receipt_document",
+    "edonation.export",
+    "settlement.mark_returned",
+    "payments_staff.reapply_event",
     "gifts.campaign_gifts",
     "gifts.void_gift",
     "accounts.decide_membership",

@@ -171,6 +171,9 @@ PAGES: list[Page] = [
     Page("/account/security/app", role="staff"),
     Page("/account/security/recovery", role="staff"),
     Page("/account/verify", role="staff"),
+    # The e-Donation worklist (issue 15, item 20).
+    Page("/staff/e-donation/", role="staff"),
+    Page("/staff/e-donation/?month=2026-13", role="staff", state="with a wrong month"),
 ]
 
 # Language first: the browser tabs switch language once per role, not once per page.

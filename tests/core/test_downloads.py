@@ -12,6 +12,7 @@ EXPORTS = {
     "decisions.export": True,
     "screening.export_csv": True,
     "receipts.exports": True,  # e-Donation: names, addresses, tax ids
+    "edonation.export": True,  # the month's e-Donation file: the same
 }
 
 

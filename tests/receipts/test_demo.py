@@ -9,7 +9,9 @@ from partnership.demo.receipts import seed_receipts
 from partnership.extensions import db
 from partnership.payments.models import PAID_STATES, Donation
 from partnership.payments.tax import DonationTaxInfo
-from partnership.receipts.models import Receipt
+from partnership.receipts.edonation import kept_satang
+from partnership.receipts.models import EDonationRecord, Receipt
+from partnership.receipts.models import EDonationState as S
 
 
 def test_seed_demo_numbers_every_paid_gift_once(app):
@@ -18,9 +20,27 @@ def test_seed_demo_numbers_every_paid_gift_once(app):
     receipts = db.session.scalars(sa.select(Receipt).order_by(Receipt.number)).all()
     assert paid and sorted(r.donation_id for r in receipts) == sorted(paid)
     assert [r.number for r in receipts] == list(range(1, len(paid) + 1))
-    [tax] = db.session.scalars(sa.select(DonationTaxInfo)).all()
-    assert valid_thai_id(tax.tax_id())
-    assert tax.donation_id in paid
+    taxes = db.session.scalars(sa.select(DonationTaxInfo)).all()
+    assert len(taxes) == 4
+    assert all(valid_thai_id(tax.tax_id()) for tax in taxes)
+    assert {tax.donation_id for tax in taxes} <= set(paid)
+
+
+def test_seed_demo_has_e_donation_records_in_different_states(app):
+    """One record per demo gift with tax details: due, recorded, to amend, to cancel, each
+    consistent with the money (the amended one kept less than its record says)."""
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0  # again: nothing changes
+    records = db.session.scalars(sa.select(EDonationRecord).order_by(EDonationRecord.id)).all()
+    taxed = db.session.scalars(sa.select(DonationTaxInfo.donation_id)).all()
+    assert sorted(r.donation_id for r in records) == sorted(taxed)
+    assert sorted(r.state for r in records) == sorted([S.DUE, S.RECORDED, S.TO_AMEND, S.TO_CANCEL])
+    by_state = {r.state: r for r in records}
+    amend = by_state[S.TO_AMEND]
+    assert kept_satang(amend.donation) < amend.recorded_satang
+    assert kept_satang(by_state[S.TO_CANCEL].donation) == 0
+    assert all(r.events and r.events[-1].to_state == r.state for r in records)
 
 
 def test_gifts_paid_before_receipts_existed_are_numbered_once(app, make_campaign):
