@@ -11,6 +11,7 @@ import os
 import pytest
 
 from partnership import create_app
+from tests.payments.refunding import paid  # noqa: F401  (a fixture of the refund tests)
 
 #: The SDK's read timeout in these tests: a stalled fake costs half a second, not eight.
 TIMEOUT = 0.5

@@ -4,7 +4,6 @@ Stripe (``GET /v1/refunds?payment_intent=…``) before it asks again: never a se
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -19,21 +18,10 @@ from partnership.payments.models import DonationState
 from partnership.payments.refund_requests import UNANSWERED, RefundRequest
 from tests.crowd import reload
 from tests.factories import english  # noqa: F401
+from tests.payments.refunding import nonce_of
 
 REFUNDS = ("POST", "/v1/refunds")
 LIST = ("GET", "/v1/refunds")
-
-
-@pytest.fixture()
-def paid(make_campaign, give, hooked):
-    campaign = make_campaign(goal_satang=10_000_000)
-    donation, session_id = give(campaign, custom_amount="500")
-    hooked.pay(session_id)
-    return reload(donation)
-
-
-def nonce_of(html: str) -> str:
-    return re.search(r'name="nonce" type="hidden" value="([0-9a-f]{32})"', html).group(1)
 
 
 def refund_with_answer_lost(client, donation, fake, amount="200") -> RefundRequest:

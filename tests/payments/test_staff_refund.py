@@ -3,8 +3,6 @@ pending" until the webhook, a second click never refunds twice."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 import sqlalchemy as sa
 
@@ -13,20 +11,9 @@ from partnership.payments.models import DonationState
 from partnership.payments.refund_requests import RefundRequest
 from tests.crowd import reload
 from tests.factories import english  # noqa: F401
+from tests.payments.refunding import nonce_of
 
 REFUNDS = ("POST", "/v1/refunds")
-
-
-@pytest.fixture()
-def paid(make_campaign, give, hooked):
-    campaign = make_campaign(goal_satang=10_000_000)
-    donation, session_id = give(campaign, custom_amount="500")
-    hooked.pay(session_id)
-    return reload(donation)
-
-
-def nonce_of(html: str) -> str:
-    return re.search(r'name="nonce" type="hidden" value="([0-9a-f]{32})"', html).group(1)
 
 
 def test_partial_then_full_refund(client, login_as, paid, fake_stripe):

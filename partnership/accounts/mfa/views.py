@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...extensions import db, limiter
+from ..auth import load_user
 from ..models import User
 from ..sessions import safe_next, start_session
 from . import passkeys, recovery, totp
@@ -58,13 +59,7 @@ def _pending_user() -> User | None:
         return None
     if time.time() - started > PENDING_SECONDS:
         return None
-    user_id, _sep, version = token.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or user.session_version != int(version):
-        return None
-    return user
+    return load_user(token)  # the same checks as a signed-in session's
 
 
 def begin(user: User, next_url: str):
