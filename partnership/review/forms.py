@@ -108,6 +108,17 @@ class DecisionForm(BaseForm):
         ]
 
 
+class PublishForm(BaseForm):
+    """Publish the decisions; a reason is needed only to publish while reviews are missing."""
+
+    override_reason = TextAreaField(
+        _l("Reason to publish although reviews are missing"),
+        validators=[Optional(), Length(max=REASON_MAX)],
+        description=_l("Kept in the programme's history; the schools concerned are told how "
+                       "many reviews their score rests on."),
+    )
+
+
 class ScoreSheetForm(BaseForm):
     """The score sheet: one integer 0..max per criterion, optional comments, overall comment.
 
