@@ -114,8 +114,10 @@ class PublishForm(BaseForm):
     override_reason = TextAreaField(
         _l("Reason to publish although reviews are missing"),
         validators=[Optional(), Length(max=REASON_MAX)],
-        description=_l("Kept in the programme's history; the schools concerned are told how "
-                       "many reviews their score rests on."),
+        description=_l(
+            "Kept in the programme's history; the schools concerned are told how "
+            "many reviews their score rests on."
+        ),
     )
 
 

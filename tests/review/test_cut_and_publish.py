@@ -111,6 +111,7 @@ def test_publishing_with_missing_reviews_needs_a_recorded_reason(
     feedback = client.get(f"/applications/{short.id}/feedback")
     assert "Only 1 of the 2 reviews this programme requires" in feedback.text
     login_as("staff")
-    assert "reviews this programme requires" not in client.get(
-        f"/applications/{full.id}/feedback"
-    ).text
+    assert (
+        "reviews this programme requires"
+        not in client.get(f"/applications/{full.id}/feedback").text
+    )
