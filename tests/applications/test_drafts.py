@@ -7,7 +7,8 @@ from partnership.applications.models import Application, ApplicationState
 from partnership.notifications.models import OutgoingMail
 
 BUDGET = {"budget-0-item": "โน้ตบุ๊ก", "budget-0-unit_price": "14,990", "budget-0-quantity": "2"}
-FULL = {"summary": "สรุป", "need": "ความต้องการ", "delivery_plan": "แผน", **BUDGET}
+FULL = {"summary": "สรุป", "need": "ความต้องการ", "delivery_plan": "แผน", "teachers_benefiting": "1"}
+FULL |= BUDGET
 
 
 def test_a_half_done_draft_saves_and_submitting_asks_for_the_rest(
