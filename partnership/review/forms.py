@@ -57,7 +57,7 @@ class ConflictForm(BaseForm):
 
     reason = TextAreaField(
         _l("Why you cannot review this application"),
-        validators=[DataRequired(), Length(max=REASON_MAX)],
+        validators=[DataRequired(_l("Give the reason for the conflict.")), Length(max=REASON_MAX)],
         description=_l("For example: a relative works at the school. Staff can read this."),
     )
 
