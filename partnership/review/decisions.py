@@ -127,10 +127,10 @@ class ReviewsMissing(DecisionError):
         self.count = count
 
 
-def short_of_reviews(programme: Programme) -> int:
-    """How many ranked applications have fewer submitted, counted reviews than the programme
-    requires (a fixed number of queries, as the ranking)."""
-    return sum(1 for row in rank_programme(programme) if row.reviews_done < row.reviews_needed)
+def short_of_reviews(rows: list[RankingRow]) -> int:
+    """How many of the ranking's applications have fewer submitted, counted reviews than the
+    programme requires."""
+    return sum(1 for row in rows if row.reviews_done < row.reviews_needed)
 
 
 def publish_decisions(programme: Programme, actor, override_reason: str = "") -> None:
@@ -142,7 +142,7 @@ def publish_decisions(programme: Programme, actor, override_reason: str = "") ->
     _hold_reviewing(programme.id)
     if undecided_count(programme):
         raise DecisionError("some applications have no decision")
-    short = short_of_reviews(programme)
+    short = short_of_reviews(rank_programme(programme))  # a fixed number of queries
     override_reason = override_reason.strip()
     if short and not override_reason:
         raise ReviewsMissing(short)

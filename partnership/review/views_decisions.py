@@ -54,7 +54,7 @@ def ranking(programme_id: int):
         decision_form=DecisionForm(formdata=None),
         button=BaseForm(),
         deciding=deciding,
-        short_of_reviews=svc.short_of_reviews(programme) if deciding else 0,
+        short_of_reviews=svc.short_of_reviews(rows) if deciding else 0,
         publish_form=PublishForm(formdata=None),
         export_kinds=EXPORT_KINDS,
     )
