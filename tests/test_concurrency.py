@@ -101,7 +101,11 @@ def test_simultaneous_publishing_decides_once_and_mails_each_school_once(
     sessions = [server.session_for(staff) for _ in range(THREADS)]
     url = f"{server.url}/review/programmes/{programme.id}/publish"
 
-    statuses = all_at_once(THREADS, lambda i: sessions[i].post(url, allow_redirects=False))
+    # No review was written: publishing needs a reason to go ahead (issue 16 item 1).
+    reason = {"override_reason": "ทดสอบพร้อมกัน"}
+    statuses = all_at_once(
+        THREADS, lambda i: sessions[i].post(url, data=reason, allow_redirects=False)
+    )
 
     assert all(code < 500 for code in statuses), statuses
     assert (

@@ -14,7 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..core.forms import BaseForm, SubForm
 from ..i18n import current_language
@@ -113,26 +113,31 @@ class BudgetLineForm(SubForm):
 
 
 class ApplicationForm(BaseForm):
-    """A school's proposal; ``programme`` and ``school`` decide the grades and the cap."""
+    """A school's proposal; ``programme`` and ``school`` decide the grades and the cap.
+
+    Saving a draft needs only the title (the name the school finds it by); the other texts
+    may stay empty until submission, where ``services.missing_for_submission`` asks for them.
+    """
 
     title = StringField(_l("Project title"), validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(
         _l("Summary"),
-        validators=[DataRequired(), Length(max=2000)],
+        validators=[Optional(), Length(max=2000)],
         description=_l("Two or three sentences: what the project does and for whom."),
     )
     need = TextAreaField(
         _l("The need"),
-        validators=[DataRequired(), Length(max=8000)],
+        validators=[Optional(), Length(max=8000)],
         description=_l("What is missing today, and how you know."),
     )
     teachers_benefiting = IntegerField(
         _l("Teachers who benefit"),
         default=0,
         validators=[
-            InputRequired(_l("Enter a whole number.")),
+            Optional(),
             NumberRange(min=0, max=MAX_TEACHERS, message=_l("Enter 0 to %(max)d.")),
         ],
+        render_kw={"inputmode": "numeric"},
     )
     pupils = FieldList(
         IntegerField(
@@ -148,7 +153,7 @@ class ApplicationForm(BaseForm):
     budget = FieldList(FormField(BudgetLineForm), min_entries=0, max_entries=MAX_BUDGET_ROWS)
     delivery_plan = TextAreaField(
         _l("Delivery plan"),
-        validators=[DataRequired(), Length(max=8000)],
+        validators=[Optional(), Length(max=8000)],
         description=_l("Who buys, receives and looks after what, and by when."),
     )
 
@@ -222,10 +227,10 @@ class ApplicationForm(BaseForm):
     def values(self) -> dict:
         return {
             "title": self.title.data.strip(),
-            "summary": self.summary.data.strip(),
-            "need": self.need.data.strip(),
-            "delivery_plan": self.delivery_plan.data.strip(),
-            "teachers_benefiting": self.teachers_benefiting.data,
+            "summary": (self.summary.data or "").strip(),
+            "need": (self.need.data or "").strip(),
+            "delivery_plan": (self.delivery_plan.data or "").strip(),
+            "teachers_benefiting": self.teachers_benefiting.data or 0,
         }
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
 from ..core.collections import sync_by_position
@@ -49,6 +50,29 @@ class SubmissionRefused(ApplicationError):
     def __init__(self, rules: list[Rule]):
         self.rules = rules
         super().__init__([rule.reason for rule in rules])
+
+
+class Incomplete(ApplicationError):
+    """A draft with texts still empty: it is saved as it is, but cannot be submitted yet."""
+
+
+#: What a submission needs filled in, with the words the school reads when it is empty.
+NEEDED_TO_SUBMIT = {
+    "title": _l("Give the project a title."),
+    "summary": _l("Write the summary."),
+    "need": _l("Describe the need."),
+    "delivery_plan": _l("Write the delivery plan."),
+}
+
+
+def missing_for_submission(application: Application) -> list[str]:
+    """Each text a submission needs that the draft still leaves empty (saving a draft does not
+    ask for them; submitting does)."""
+    return [
+        str(message)
+        for name, message in NEEDED_TO_SUBMIT.items()
+        if not (getattr(application, name) or "").strip()
+    ]
 
 
 # Drafts -------------------------------------------------------------------------------------
@@ -155,6 +179,9 @@ def submit(application: Application, actor, at: datetime | None = None) -> Submi
     refused = eligibility.window_failures(application, at)
     if refused:
         raise SubmissionRefused(refused)
+    missing = missing_for_submission(application)
+    if missing:
+        raise Incomplete(missing)
     # Other submissions of the same school wait here, so the per-school count below is exact.
     lock_row(School, application.school_id)
     transition(application, A.SUBMITTED, actor, notify=False, values={"submitted_at": at})

@@ -195,9 +195,10 @@ def application(application_id: int):
     application = load_or_404(Application, application_id, "view")
     can_edit = application.can_edit(current_user)
     is_school = current_user.is_school_staff_of(application.school_id)
-    precheck = []
+    precheck, missing = [], []
     if application.state == ApplicationState.DRAFT:
         precheck = eligibility.check(application, utcnow())
+        missing = services.missing_for_submission(application)
     return render_template(
         "applications/application.html",
         application=application,
@@ -209,6 +210,7 @@ def application(application_id: int):
         can_screen=application.can_screen(current_user)
         and application.state in (ApplicationState.ELIGIBLE, ApplicationState.INELIGIBLE),
         precheck=precheck,
+        missing=missing,
         failures=eligibility.parse_codes(application.eligibility_failures),
         upload_form=UploadForm(),
         reason_form=ReasonForm(),
@@ -217,14 +219,37 @@ def application(application_id: int):
     )
 
 
+def _no_longer_a_draft(application: Application):
+    """The school's own application that is past the draft (submitted from another tab or by a
+    colleague): say so and show it, rather than a bare 403. None when that is not the case."""
+    if application.state == ApplicationState.DRAFT or not current_user.is_school_staff_of(
+        application.school_id
+    ):
+        return None
+    flash(
+        _(
+            "This application was already submitted (perhaps from another tab or by a "
+            "colleague); it can no longer be changed. Nothing was done."
+        ),
+        "info",
+    )
+    return redirect(url_for("applications.application", application_id=application.id))
+
+
 @bp.post("/applications/<int:application_id>/submit")
 def submit_application(application_id: int):
-    application = load_or_404(Application, application_id, "edit")
+    application = load_or_404(Application, application_id, "view")
     if not ReasonForm().validate_on_submit():
         abort(400)
+    if (answer := _no_longer_a_draft(application)) is not None:
+        return answer
+    require(application.can_edit(current_user))
     try:
         result = services.submit(application, current_user)
-    except services.SubmissionRefused as exc:
+    except services.IllegalTransition:  # another request submitted it a moment ago
+        db.session.rollback()
+        return _no_longer_a_draft(db.get_or_404(Application, application_id)) or abort(409)
+    except (services.SubmissionRefused, services.Incomplete) as exc:
         db.session.rollback()
         for reason in exc.reasons:
             flash(reason, "error")

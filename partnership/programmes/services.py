@@ -147,9 +147,10 @@ def change_state(programme: Programme, to_state: ProgrammeState, actor=None, rea
     _move(programme, ProgrammeState(to_state), actor, reason, MANUAL_TRANSITIONS)
 
 
-def mark_decided(programme: Programme, actor) -> None:
-    """Reviewing → decided; for the publish step of the review feature only."""
-    _move(programme, S.DECIDED, actor, "", PROGRAMME_TRANSITIONS)
+def mark_decided(programme: Programme, actor, reason: str = "") -> None:
+    """Reviewing → decided; for the publish step of the review feature only (``reason``: why
+    it was published anyway, kept in the history)."""
+    _move(programme, S.DECIDED, actor, reason, PROGRAMME_TRANSITIONS)
 
 
 def _move(programme, to_state, actor, reason, table) -> None:

@@ -19,7 +19,7 @@ from ..programmes.models import Programme, ProgrammeState
 from ..programmes.services import ProgrammeError, change_state, mark_decided
 from ..registry.models import School
 from .models import Review
-from .ranking import RankingRow, load_programme_reviews, scores_for
+from .ranking import RankingRow, load_programme_reviews, rank_programme, scores_for
 from .workflow import DECISION_STATES, DecisionError, move_application
 
 A = ApplicationState
@@ -57,8 +57,9 @@ CUT_BATCH = 500
 def apply_suggested_cut(
     programme: Programme, rows: list[RankingRow], approve_reason: str, waitlist_reason: str, actor
 ) -> int:
-    """Approve every scored application inside the budget line and waitlist the other scored
-    ones; returns how many changed.
+    """Approve every scored application without a decision inside the budget line and waitlist
+    the other scored ones without a decision; returns how many changed. A decision already
+    taken (by hand, or by an earlier cut) is never overwritten: staff change those one by one.
 
     One action over the whole round, so it works in batches rather than application by
     application (7,000 decisions took about 10 s one at a time): per (from, to) pair, one
@@ -70,7 +71,7 @@ def apply_suggested_cut(
     groups: dict[tuple[ApplicationState, ApplicationState, str], list[int]] = defaultdict(list)
     for row in rows:
         state = row.application.state
-        if row.ranking_score is None or state not in (A.IN_REVIEW, *DECISION_STATES):
+        if row.ranking_score is None or state != A.IN_REVIEW:
             continue
         to_state, reason = (
             (A.APPROVED, approve_reason) if row.within_budget else (A.WAITLISTED, waitlist_reason)
@@ -117,15 +118,42 @@ def undecided_count(programme: Programme) -> int:
     )
 
 
-def publish_decisions(programme: Programme, actor) -> None:
-    """Close the round: every application must have a decision. Each school's people are
-    mailed (queued in the outbox; the worker sends them), with the school, its members and
-    their accounts loaded in three queries whatever the number of applications."""
+class ReviewsMissing(DecisionError):
+    """Some applications have fewer counted reviews than the programme requires, and no
+    override reason was given."""
+
+    def __init__(self, count: int):
+        super().__init__(f"{count} applications have fewer reviews than required")
+        self.count = count
+
+
+def short_of_reviews(rows: list[RankingRow]) -> int:
+    """How many of the ranking's applications have fewer submitted, counted reviews than the
+    programme requires."""
+    return sum(1 for row in rows if row.reviews_done < row.reviews_needed)
+
+
+def publish_decisions(programme: Programme, actor, override_reason: str = "") -> None:
+    """Close the round: every application must have a decision, and the required number of
+    reviews, unless staff give a reason to publish anyway (kept in the programme's history).
+    Each school's people are mailed (queued in the outbox; the worker sends them), with the
+    school, its members and their accounts loaded in three queries whatever the number of
+    applications."""
     _hold_reviewing(programme.id)
     if undecided_count(programme):
         raise DecisionError("some applications have no decision")
+    short = short_of_reviews(rank_programme(programme))  # a fixed number of queries
+    override_reason = override_reason.strip()
+    if short and not override_reason:
+        raise ReviewsMissing(short)
+    reason = (
+        _("Published with %(n)d applications short of reviews: %(reason)s",
+          n=short, reason=override_reason)
+        if short
+        else ""
+    )  # fmt: skip
     try:
-        mark_decided(programme, actor)
+        mark_decided(programme, actor, reason)
     except ProgrammeError as error:
         raise DecisionError(str(error)) from error
     decided = db.session.scalars(
@@ -169,6 +197,8 @@ class Feedback:
     mean: Fraction | None
     comments: list[tuple[str, str]]  # (criterion label or "", comment)
     reviews: int
+    #: How many reviews the programme asked for: the school is told when fewer counted.
+    reviews_required: int = 0
 
 
 def school_feedback(application: Application, lang: str) -> Feedback:
@@ -199,4 +229,5 @@ def school_feedback(application: Application, lang: str) -> Feedback:
         score.mean,
         comments,
         score.reviews_done,
+        application.programme.reviews_per_application,
     )

@@ -57,7 +57,7 @@ class ConflictForm(BaseForm):
 
     reason = TextAreaField(
         _l("Why you cannot review this application"),
-        validators=[DataRequired(), Length(max=REASON_MAX)],
+        validators=[DataRequired(_l("Give the reason for the conflict.")), Length(max=REASON_MAX)],
         description=_l("For example: a relative works at the school. Staff can read this."),
     )
 
@@ -106,6 +106,19 @@ class DecisionForm(BaseForm):
             (ApplicationState.WAITLISTED.value, _l("Waitlist")),
             (ApplicationState.REJECTED.value, _l("Reject")),
         ]
+
+
+class PublishForm(BaseForm):
+    """Publish the decisions; a reason is needed only to publish while reviews are missing."""
+
+    override_reason = TextAreaField(
+        _l("Reason to publish although reviews are missing"),
+        validators=[Optional(), Length(max=REASON_MAX)],
+        description=_l(
+            "Kept in the programme's history; the schools concerned are told how "
+            "many reviews their score rests on."
+        ),
+    )
 
 
 class ScoreSheetForm(BaseForm):

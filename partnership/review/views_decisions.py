@@ -25,7 +25,7 @@ from ..permissions import login_required, require, staff_required
 from ..programmes.models import Programme, ProgrammeState
 from . import decisions as svc
 from .exports import csv_chunks, table_for, to_xlsx
-from .forms import DecisionForm
+from .forms import DecisionForm, PublishForm
 from .ranking import rank_programme
 from .ranking_page import FILTERS, clean_page, clean_show, ranking_page
 from .scoring import DISAGREEMENT_THRESHOLD
@@ -43,6 +43,7 @@ def ranking(programme_id: int):
     rows = rank_programme(programme)
     show, page = clean_show(request.args.get("show")), clean_page(request.args.get("page"))
     view = ranking_page(rows, show, page)
+    deciding = programme.state == ProgrammeState.REVIEWING
     return render_template(
         "review/ranking.html",
         programme=programme,
@@ -52,7 +53,9 @@ def ranking(programme_id: int):
         threshold=DISAGREEMENT_THRESHOLD,
         decision_form=DecisionForm(formdata=None),
         button=BaseForm(),
-        deciding=programme.state == ProgrammeState.REVIEWING,
+        deciding=deciding,
+        short_of_reviews=svc.short_of_reviews(rows) if deciding else 0,
+        publish_form=PublishForm(formdata=None),
         export_kinds=EXPORT_KINDS,
     )
 
@@ -108,7 +111,14 @@ def apply_cut(programme_id: int):
         flash(_("Decisions can only be taken during the review phase."), "error")
     else:
         db.session.commit()
-        flash(_("Suggested cut applied: %(count)d decisions changed.", count=changed), "success")
+        flash(
+            _(
+                "Suggested cut applied to the applications without a decision: %(count)d "
+                "decided. Decisions already taken were kept.",
+                count=changed,
+            ),
+            "success",
+        )
     return redirect(url_for(".ranking", programme_id=programme_id))
 
 
@@ -131,9 +141,23 @@ def start(programme_id: int):
 @staff_required
 def publish(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
-    require(BaseForm().validate_on_submit())
+    form = PublishForm()
+    if not form.validate_on_submit():
+        require(set(form.errors) == {"override_reason"})  # a missing token stays a 403
+        flash(_("The reason is too long (at most 2,000 characters)."), "error")
+        return redirect(url_for(".ranking", programme_id=programme_id))
     try:
-        svc.publish_decisions(programme, current_user)
+        svc.publish_decisions(programme, current_user, form.override_reason.data or "")
+    except svc.ReviewsMissing as missing:
+        db.session.rollback()
+        flash(
+            _(
+                "%(n)d applications have fewer submitted reviews than the programme requires. "
+                "Wait for the reviews, or give a reason to publish anyway.",
+                n=missing.count,
+            ),
+            "error",
+        )
     except DecisionError:
         db.session.rollback()
         if programme.decisions_published:  # another request published them a moment ago

@@ -86,12 +86,16 @@ def _assigned_or_403(application_id: int):
 @login_required
 def application(application_id: int):
     member, application, assignment = _assigned_or_403(application_id)
+    return _application_page(application, assignment, ConflictForm(formdata=None))
+
+
+def _application_page(application, assignment, conflict_form):
     return render_template(
         "review/application.html",
         application=application,
         assignment=assignment,
         review=assignment.review,
-        conflict_form=ConflictForm(formdata=None),
+        conflict_form=conflict_form,
         review_open=application.programme.state == ProgrammeState.REVIEWING,
     )
 
@@ -148,21 +152,30 @@ def declare(application_id: int):
     member, application = _member_and_application(application_id)
     require(member is not None)
     form = ConflictForm()
-    if not form.validate_on_submit():
-        flash(_("Give the reason for the conflict."), "error")
-        return redirect(url_for(".queue"))
     assignment = assignment_of(member, application.id)
-    if assignment is not None and assignment.is_submitted:
+
+    def stay(message: str, status: int):
+        """Back to the application with the error and what was typed (the queue only when the
+        member has no page for it)."""
+        db.session.rollback()
+        flash(message, "error")
+        if assignment is None or is_conflicted(member, application):
+            return redirect(url_for(".queue"))
+        return _application_page(application, assignment, form), status
+
+    if not form.validate_on_submit():
+        return stay(_("Give the reason for the conflict."), 400)
+    submitted_before = assignment is not None and assignment.is_submitted
+    try:
+        declare_conflict(member, application, form.reason.data, current_user)
+    except ConflictError:
+        return stay(_("A conflict can be declared only on an application under review."), 409)
+    db.session.commit()
+    if submitted_before:
         flash(
             _("You have already submitted this review; it will not count. Staff are informed."),
             "info",
         )
-    try:
-        declare_conflict(member, application, form.reason.data, current_user)
-    except ConflictError:
-        flash(_("A conflict can be declared only on an application under review."), "error")
-        return redirect(url_for(".queue"))
-    db.session.commit()
     flash(_("Conflict declared. You will not review this application."), "success")
     return redirect(url_for(".queue"))
 

@@ -53,7 +53,10 @@ def test_view_and_edit_matrix(client, db, world, make_application, act_as, role,
         may_edit = role == "owner" and state == A.DRAFT
         assert edit_page.status_code == (200 if may_edit else 403)
         assert edit_post.status_code == (302 if may_edit else 403)
-        if not may_edit:
+        if role == "owner" and state != A.DRAFT:  # told it is already submitted, not a 403
+            assert submit.status_code == 302
+            assert submit.headers["Location"].endswith(f"/applications/{application.id}")
+        elif not may_edit:
             assert submit.status_code == 403
     db.session.expire_all()
     title = db.session.get(Application, application.id).title
@@ -71,7 +74,7 @@ def test_submitted_application_is_locked_for_the_school(
     assert application.state == A.ELIGIBLE
     lines_before = [(b.item, b.unit_price_satang, b.quantity) for b in application.budget_lines]
     assert client.post(f"/applications/{application.id}/edit", data=FORM).status_code == 403
-    assert client.post(f"/applications/{application.id}/submit").status_code == 403
+    assert client.post(f"/applications/{application.id}/submit").status_code == 302  # "already"
     db.session.expire_all()
     application = db.session.get(Application, application.id)
     assert application.title == "โครงการโน้ตบุ๊ก"

@@ -91,6 +91,7 @@ PAGES: list[Page] = [
     Page("/programmes/{past_programme_id}/edit", role="staff"),
     Page("/programmes/{open_programme_id}/applications", role="staff"),
     Page("/programmes/{past_programme_id}/applications?state=in_review", role="staff"),
+    Page("/programmes/{past_programme_id}/applications", role="staff"),  # eligibility reasons
     Page("/programmes/{open_programme_id}/apply", role="starter"),
     Page("/my/applications", role="author"),
     Page("/my/applications", role="school"),

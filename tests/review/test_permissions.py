@@ -201,3 +201,28 @@ def test_staff_member_routes_refuse_another_programmes_member(
     db.session.expire_all()
     kept = db.session.get(CommitteeMember, member.id)
     assert kept is not None and kept.is_chair is False
+
+
+def test_a_conflict_error_stays_on_the_application(client, login, round_, db):
+    """Issue 16 item 19: an empty reason, or an application no longer under review, shows the
+    application again with the error (and what was typed), not the queue."""
+    from partnership.applications.models import ApplicationState
+    from partnership.review.models import ConflictOfInterest
+
+    member, application = round_["public"], round_["application"]
+    login(member.user)
+    url = f"/committee/applications/{application.id}/conflict"
+    response = client.post(url, data={"reason": "  "})
+    assert response.status_code == 400
+    assert application.title in response.text
+    assert 'id="reason-error"' in response.text and 'aria-invalid="true"' in response.text
+    assert "Give the reason for the conflict." in response.text
+
+    application.state = ApplicationState.APPROVED
+    db.session.commit()
+    response = client.post(url, data={"reason": "ลูกเรียนที่โรงเรียนนี้"})
+    assert response.status_code == 409
+    assert application.title in response.text
+    assert "only on an application under review" in response.text
+    assert "ลูกเรียนที่โรงเรียนนี้" in response.text  # what was typed is kept
+    assert db.session.scalar(db.select(db.func.count(ConflictOfInterest.id))) == 0

@@ -299,7 +299,7 @@ def test_publishing_reads_the_same_number_of_times_for_two_or_six_applications(
         db.session.expire_all()
         before = db.session.scalar(sa.select(sa.func.count(OutgoingMail.id)))
         with counted_queries() as statements:
-            publish_decisions(programme, staff)
+            publish_decisions(programme, staff, "ทดสอบ: ไม่มีรีวิว")
         db.session.commit()
         reads = sum(s.lstrip().upper().startswith("SELECT") for s in statements)
         return reads, db.session.scalar(sa.select(sa.func.count(OutgoingMail.id))) - before
