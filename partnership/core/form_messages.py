@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-#: WTForms' English message -> ours. Plural messages are keyed by their singular form.
+#: WTForms' English message -> the same words, translatable. A plural message is keyed by its
+#: singular form and holds (singular, plural): English keeps WTForms' wording exactly.
 MESSAGES = {
     "This field is required.": _l("This field is required."),
     "Invalid input.": _l("Invalid input."),
@@ -21,38 +22,51 @@ MESSAGES = {
     "Invalid IP address.": _l("Invalid IP address."),
     "Invalid Mac address.": _l("Invalid Mac address."),
     "Field must be equal to %(other_name)s.": _l("Field must be equal to %(other_name)s."),
-    "Field must be at least %(min)d character long.": _l("Enter at least %(min)d characters."),
-    "Field cannot be longer than %(max)d character.": _l("Enter at most %(max)d characters."),
-    "Field must be exactly %(max)d character long.": _l("Enter exactly %(max)d characters."),
-    "Field must be between %(min)d and %(max)d characters long.": _l(
-        "Enter %(min)d to %(max)d characters."
+    "Field must be at least %(min)d character long.": (
+        _l("Field must be at least %(min)d character long."),
+        _l("Field must be at least %(min)d characters long."),
     ),
-    "Number must be at least %(min)s.": _l("Enter a number of at least %(min)s."),
-    "Number must be at most %(max)s.": _l("Enter a number of at most %(max)s."),
-    "Number must be between %(min)s and %(max)s.": _l("Enter a number from %(min)s to %(max)s."),
-    "Date must be at least %(min)s.": _l("Enter a date from %(min)s on."),
-    "Date must be at most %(max)s.": _l("Enter a date up to %(max)s."),
-    "Date must be between %(min)s and %(max)s.": _l("Enter a date from %(min)s to %(max)s."),
-    "Invalid value, must be one of: %(values)s.": _l("Choose one of: %(values)s."),
-    "Invalid value, can't be any of: %(values)s.": _l("This value cannot be any of: %(values)s."),
+    "Field cannot be longer than %(max)d character.": (
+        _l("Field cannot be longer than %(max)d character."),
+        _l("Field cannot be longer than %(max)d characters."),
+    ),
+    "Field must be exactly %(max)d character long.": (
+        _l("Field must be exactly %(max)d character long."),
+        _l("Field must be exactly %(max)d characters long."),
+    ),
+    "Field must be between %(min)d and %(max)d characters long.": _l(
+        "Field must be between %(min)d and %(max)d characters long."
+    ),
+    "Number must be at least %(min)s.": _l("Number must be at least %(min)s."),
+    "Number must be at most %(max)s.": _l("Number must be at most %(max)s."),
+    "Number must be between %(min)s and %(max)s.": _l(
+        "Number must be between %(min)s and %(max)s."
+    ),
+    "Date must be at least %(min)s.": _l("Date must be at least %(min)s."),
+    "Date must be at most %(max)s.": _l("Date must be at most %(max)s."),
+    "Date must be between %(min)s and %(max)s.": _l("Date must be between %(min)s and %(max)s."),
+    "Invalid value, must be one of: %(values)s.": _l("Invalid value, must be one of: %(values)s."),
+    "Invalid value, can't be any of: %(values)s.": _l(
+        "Invalid value, can't be any of: %(values)s."
+    ),
     "This field cannot be edited.": _l("This field cannot be edited."),
     "This field is disabled and cannot have a value.": _l(
         "This field is disabled and cannot have a value."
     ),
     "Not a valid choice.": _l("Not a valid choice."),
-    "Invalid Choice: could not coerce.": _l("Not a valid choice."),
-    "Choices cannot be None.": _l("Not a valid choice."),
-    "Not a valid integer value.": _l("Enter a whole number."),
-    "Not a valid decimal value.": _l("Enter a number."),
-    "Not a valid float value.": _l("Enter a number."),
-    "Not a valid date value.": _l("Enter a valid date."),
-    "Not a valid datetime value.": _l("Enter a valid date and time."),
-    "Not a valid time value.": _l("Enter a valid time."),
-    "Not a valid week value.": _l("Enter a valid week."),
-    "Invalid CSRF Token.": _l("The form has expired: reload the page and send it again."),
-    "CSRF token missing.": _l("The form has expired: reload the page and send it again."),
-    "CSRF failed.": _l("The form has expired: reload the page and send it again."),
-    "CSRF token expired.": _l("The form has expired: reload the page and send it again."),
+    "Invalid Choice: could not coerce.": _l("Invalid Choice: could not coerce."),
+    "Choices cannot be None.": _l("Choices cannot be None."),
+    "Not a valid integer value.": _l("Not a valid integer value."),
+    "Not a valid decimal value.": _l("Not a valid decimal value."),
+    "Not a valid float value.": _l("Not a valid float value."),
+    "Not a valid date value.": _l("Not a valid date value."),
+    "Not a valid datetime value.": _l("Not a valid datetime value."),
+    "Not a valid time value.": _l("Not a valid time value."),
+    "Not a valid week value.": _l("Not a valid week value."),
+    "Invalid CSRF Token.": _l("Invalid CSRF Token."),
+    "CSRF token missing.": _l("CSRF token missing."),
+    "CSRF failed.": _l("CSRF failed."),
+    "CSRF token expired.": _l("CSRF token expired."),
 }
 
 
@@ -65,9 +79,9 @@ class _Translations:
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         message = MESSAGES.get(singular)
-        if message is None:
+        if not isinstance(message, tuple):
             return singular if n == 1 else plural
-        return str(message)
+        return str(message[0] if n == 1 else message[1])
 
 
 translations = _Translations()

@@ -41,9 +41,7 @@ def home():
     )
     # Those taking gifts (listing group 0), nearest their goal first: two queries, however many.
     ids = db.session.scalars(
-        public_campaign_ids(sort="nearly")
-        .where(Campaign.listing_group == 0)
-        .limit(HOME_CAMPAIGNS)
+        public_campaign_ids(sort="nearly").where(Campaign.listing_group == 0).limit(HOME_CAMPAIGNS)
     ).all()
     return render_template(
         "site/home.html",

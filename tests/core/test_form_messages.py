@@ -83,7 +83,7 @@ def test_a_required_field_and_a_length_speak_thai_and_english(app):
 
     for lang, required, long in (
         ("th", "โปรดกรอกช่องนี้", "โปรดกรอกไม่เกิน 3 ตัวอักษร"),
-        ("en", "This field is required.", "Enter at most 3 characters."),
+        ("en", "This field is required.", "Field cannot be longer than 3 characters."),
     ):
         with app.test_request_context("/", method="POST"), force_locale(lang):
             form = Probe(formdata=MultiDict({"code": "abcd"}))
