@@ -122,7 +122,7 @@ def test_a_passkey_is_added_used_to_sign_in_and_removed(
     # With the count the server knew before, it works, and the passkey can be removed.
     _set_count(live_server, passkey_user, 0)
     tab.locator("[data-passkey-sign-in]").click()
-    tab.wait_for_url(re.compile(r".*/$"))
+    tab.wait_for_url(re.compile(r".*/staff$"))
     tab.goto(localhost + "/account/security")
     tab.locator("[data-passkey-row] .btn-danger").click()
     tab.wait_for_url(re.compile(r".*/account/security$"))
