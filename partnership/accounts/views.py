@@ -52,7 +52,7 @@ def _login_email_key() -> str:
 )
 def login():
     if current_user.is_authenticated:
-        return redirect(safe_next(url_for("site.home")))
+        return redirect(safe_next(url_for("site.landing")))
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
@@ -60,12 +60,12 @@ def login():
             form.password.errors.append(_("The e-mail or password is not right."))
         elif has_factor(user):  # the password alone does not sign in: the factor comes next
             db.session.commit()
-            return mfa_views.begin(user, safe_next(url_for("site.home")))
+            return mfa_views.begin(user, safe_next(url_for("site.landing")))
         else:
             db.session.commit()
             start_session(user)
             flash(_("Welcome, %(name)s.", name=user.name), "success")
-            return redirect(safe_next(url_for("site.home")))
+            return redirect(safe_next(url_for("site.landing")))
     return render_template("accounts/login.html", form=form)
 
 

@@ -9,14 +9,15 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ..core.downloads import private_download
 from ..core.pagination import paginate
-from ..core.spreadsheet import spreadsheet_cell
+from ..core.spreadsheet import export_headers, export_value
 from ..extensions import db
-from ..i18n import current_language, to_bangkok
+from ..i18n import current_language
 from ..money import satang_to_input
 from ..notifications.services import commit_and_send
 from ..permissions import load_or_404, staff_required
@@ -124,8 +125,9 @@ def applications(programme_id: int):
 
 
 CSV_HEADER = (
-    "id", "school_code", "school", "province", "title", "state", "submitted_at",
-    "requested_baht", "pupils", "teachers", "failed_rules", "failed_reasons", "override_reason",
+    _l("Application"), _l("School code"), _l("School"), _l("Province"), _l("Title"),
+    _l("State"), _l("Submitted"), _l("Requested (baht)"), _l("Pupils"), _l("Teachers"),
+    _l("Rule codes"), _l("Rules not met"), _l("Override reason"),
 )  # fmt: skip
 
 
@@ -135,21 +137,19 @@ def export_rows(programme: Programme, filters: ScreeningFilters):
     query = screening_query(programme, filters).options(
         selectinload(Application.school), selectinload(Application.beneficiaries)
     )
-    yield CSV_HEADER
+    yield export_headers(CSV_HEADER)
     for app in db.session.scalars(query):
         rules = parse_codes(app.eligibility_failures)
         yield tuple(
-            spreadsheet_cell(v)
+            export_value(v)
             for v in (
                 app.id,
                 app.school.code,
                 app.school.name_th,
                 app.school.province_name(lang),
                 app.title,
-                app.state.value,
-                to_bangkok(app.submitted_at).isoformat(timespec="seconds")
-                if app.submitted_at
-                else "",
+                app.state,
+                app.submitted_at or "",
                 satang_to_input(app.requested_satang),
                 app.pupils_benefiting,
                 app.teachers_benefiting,

@@ -220,6 +220,14 @@ class CampaignEvent(db.Model):
 
     campaign: Mapped[Campaign] = relationship(back_populates="events")
 
+    @property
+    def to_state_label(self) -> str:
+        """The state reached, in the visitor's language (as stored if no longer a state)."""
+        try:
+            return CampaignState(self.to_state).label
+        except ValueError:
+            return self.to_state
+
 
 class PageChange(db.Model):
     """Something a public campaign page shows changed that its counters and state do not tell:

@@ -15,11 +15,11 @@ from sqlalchemy.orm import joinedload, load_only
 from ..core.forms import quick_select
 from ..core.pagecache import cached_page, keep_until
 from ..core.pagination import paginate
-from ..core.spreadsheet import spreadsheet_cell
+from ..core.spreadsheet import export_value
 from ..core.urls import external_url
 from ..db_types import utcnow
 from ..extensions import db
-from ..i18n import current_language, format_datetime
+from ..i18n import current_language
 from ..ledger.models import LedgerEntry
 from ..ledger.services import entries_query, running_balances
 from ..programmes.models import Programme
@@ -175,13 +175,13 @@ def ledger_csv(campaign_id: int):
         balance += entry.amount_satang
         line = [
             entry.id,
-            format_datetime(entry.created_at),
+            entry.created_at,  # the one date format of every export
             entry.kind.label,
             entry.public_label or _("Anonymous donor"),  # what the donor typed: may be a formula
             _baht(entry.amount_satang),  # numbers, so a refund's minus stays a number
             _baht(balance),
         ]
-        writer.writerow([spreadsheet_cell(value) for value in line])
+        writer.writerow([export_value(value) for value in line])
     return Response(
         "\ufeff" + out.getvalue(),
         mimetype="text/csv",

@@ -28,6 +28,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from .form_messages import translations
 from .inputs import DB_INT_MAX, has_bidi_controls, has_control_characters
 
 CONTROL_CHARACTERS_MESSAGE = _l(
@@ -74,6 +75,10 @@ _SAYS_WHETHER_REQUIRED = (InputRequired, DataRequired, Optional)
 
 
 class _CheckedMeta:
+    def get_translations(self, form):
+        """WTForms' messages in the visitor's language (see ``form_messages``)."""
+        return translations
+
     def bind_field(self, form, unbound_field, options):
         field = unbound_field.bind(form=form, **options)
         if isinstance(field, FieldList | FormField):  # their rows are checked themselves

@@ -50,6 +50,14 @@ class OfflineGiftForm(BaseForm):
     )
     anonymous = BooleanField(_l("Show as an anonymous donor in the public ledger"))
     slip = FileField(_l("Slip (JPEG or PNG, optional)"))
+    duplicate_reason = TextAreaField(
+        _l("Why is this another gift with the same reference?"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l(
+            "Only when the reference is already on a gift of this campaign: recording it again "
+            "counts the money twice unless it really is a second gift."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -66,6 +66,8 @@ class OfflineGift(db.Model):
     received_on: Mapped[date] = mapped_column(sa.Date)
     #: The bank's transaction reference, the cheque number or the cash receipt number.
     reference: Mapped[str] = mapped_column(sa.String(120))
+    #: Why staff recorded it although a live gift of the campaign had the same reference.
+    duplicate_reason: Mapped[str] = mapped_column(sa.Text, default="")
     donor_name: Mapped[str] = mapped_column(sa.String(120))
     email: Mapped[str] = mapped_column(sa.String(254), default="")
     anonymous: Mapped[bool] = mapped_column(default=False)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ..applications.storage import get_storage, new_key, sniff_type
 from ..applications.uploads import RefusedFile, checked_content
 from ..campaigns.models import Campaign
 from ..campaigns.services import record_money
-from ..core.transitions import move
+from ..core.transitions import hold_row, move
 from ..db_types import utcnow
 from ..extensions import db
 from ..ledger.models import LedgerKind
@@ -34,6 +35,35 @@ class IllegalGiftTransition(Exception):
     def __init__(self, from_state: GiftState, to_state: GiftState):
         self.from_state, self.to_state = from_state, to_state
         super().__init__(f"offline gift cannot go from {from_state} to {to_state}")
+
+
+class DuplicateReference(Exception):
+    """The reference is already on live gifts of the campaign, and no reason was given."""
+
+    def __init__(self, gifts: list[OfflineGift]):
+        self.gifts = gifts
+        super().__init__(f"reference already on gifts {[g.id for g in gifts]}")
+
+
+def reference_key(reference: str) -> str:
+    """A reference as compared: no spaces, lower case ("KBank 123 4" = "kbank1234")."""
+    return "".join(reference.split()).lower()
+
+
+def gifts_with_reference(campaign_id: int, reference: str) -> list[OfflineGift]:
+    """The live (recorded) gifts of the campaign whose reference is ``reference``, normalised."""
+    stored = sa.func.lower(sa.func.replace(OfflineGift.reference, " ", ""))
+    return list(
+        db.session.scalars(
+            sa.select(OfflineGift)
+            .where(
+                OfflineGift.campaign_id == campaign_id,
+                OfflineGift.state == GiftState.RECORDED,
+                stored == reference_key(reference),
+            )
+            .order_by(OfflineGift.id)
+        )
+    )
 
 
 class SlipRefused(ValueError):
@@ -65,9 +95,20 @@ def record_gift(
     email: str = "",
     anonymous: bool = False,
     slip_key: str | None = None,
+    duplicate_reason: str = "",
     actor=None,
 ) -> OfflineGift:
-    """The gift, its ledger row and the campaign's counters (flushed); matches follow by signal."""
+    """The gift, its ledger row and the campaign's counters (flushed); matches follow by signal.
+
+    A reference already on a live gift of the campaign raises ``DuplicateReference`` unless
+    ``duplicate_reason`` says why this is another gift (the same money counted twice would
+    swell the public total). The campaign row is held while checking, so two staff recording
+    the same slip at once do not both pass.
+    """
+    hold_row(Campaign, campaign.id)
+    duplicate_reason = duplicate_reason.strip()
+    if not duplicate_reason and (earlier := gifts_with_reference(campaign.id, reference)):
+        raise DuplicateReference(earlier)
     gift = OfflineGift(
         campaign_id=campaign.id,
         method=method,
@@ -78,6 +119,7 @@ def record_gift(
         email=email.strip(),
         anonymous=anonymous,
         slip_key=slip_key,
+        duplicate_reason=duplicate_reason,
         recorded_by_id=getattr(actor, "id", None),
     )
     db.session.add(gift)

@@ -14,12 +14,19 @@ from ..extensions import db
 from ..permissions import load_or_404, staff_required
 from .forms import OfflineGiftForm, ReasonForm
 from .models import GiftMethod, GiftState, OfflineGift
-from .services import IllegalGiftTransition, SlipRefused, record_gift, reverse_gift, store_slip
+from .services import (
+    DuplicateReference,
+    IllegalGiftTransition,
+    SlipRefused,
+    record_gift,
+    reverse_gift,
+    store_slip,
+)
 
 bp = Blueprint("gifts", __name__, url_prefix="/staff")
 
 
-def _page(campaign: Campaign, form: OfflineGiftForm, status: int = 200):
+def _page(campaign: Campaign, form: OfflineGiftForm, status: int = 200, duplicates=()):
     gifts = db.session.scalars(
         sa.select(OfflineGift)
         .where(OfflineGift.campaign_id == campaign.id)
@@ -32,6 +39,7 @@ def _page(campaign: Campaign, form: OfflineGiftForm, status: int = 200):
             form=form,
             gifts=gifts,
             reason_form=ReasonForm(formdata=None),
+            duplicates=duplicates,
         ),
         status,
     )
@@ -54,7 +62,21 @@ def campaign_gifts(campaign_id: int):
         except SlipRefused as error:
             form.slip.errors = [str(error)]
             return _page(campaign, form, 422)
-    gift = record_gift(
+    try:
+        gift = _record(campaign, form, slip_key)
+    except DuplicateReference as error:
+        db.session.rollback()  # the slip stays stored unreferenced, as for any refused form
+        form.duplicate_reason.errors = [
+            _("This reference is already recorded: say why this is another gift, or cancel.")
+        ]
+        return _page(campaign, form, 422, duplicates=error.gifts)
+    db.session.commit()
+    flash(_("The gift of %(name)s is recorded.", name=gift.donor_name), "success")
+    return redirect(url_for("gifts.campaign_gifts", campaign_id=campaign.id), 303)
+
+
+def _record(campaign: Campaign, form: OfflineGiftForm, slip_key: str | None):
+    return record_gift(
         campaign,
         method=GiftMethod(form.method.data),
         amount_satang=form.amount_satang,
@@ -64,11 +86,9 @@ def campaign_gifts(campaign_id: int):
         email=form.email.data or "",
         anonymous=form.anonymous.data,
         slip_key=slip_key,
+        duplicate_reason=form.duplicate_reason.data or "",
         actor=current_user,
     )
-    db.session.commit()
-    flash(_("The gift of %(name)s is recorded.", name=gift.donor_name), "success")
-    return redirect(url_for("gifts.campaign_gifts", campaign_id=campaign.id), 303)
 
 
 @bp.post("/gifts/<int:gift_id>/void")

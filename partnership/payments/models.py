@@ -116,6 +116,10 @@ class Donation(db.Model):
         return self.state in PAID_STATES
 
     @property
+    def dispute_status_label(self) -> str:
+        return status_label(DISPUTE_STATUS_LABELS, self.dispute_status)
+
+    @property
     def refund_waiting(self) -> bool:
         """A refund waits for the donor's bank details (PromptPay) or the bank."""
         return any(r.status in WAITING_REFUND_STATUSES for r in self.refunds)
@@ -137,6 +141,33 @@ REFUND_STATUS_RANK = {
 }
 
 
+#: Stripe's refund statuses in words (a status Stripe adds later shows as it is sent).
+REFUND_STATUS_LABELS = {
+    "pending": _l("Pending"),
+    "requires_action": _l("Waiting for the donor's bank details"),
+    "succeeded": _l("Refunded"),
+    "failed": _l("Refund failed"),
+    "canceled": _l("Refund cancelled"),
+}
+#: Stripe's dispute statuses in words.
+DISPUTE_STATUS_LABELS = {
+    "warning_needs_response": _l("Inquiry: needs a response"),
+    "warning_under_review": _l("Inquiry: under review"),
+    "warning_closed": _l("Inquiry closed"),
+    "needs_response": _l("Needs a response"),
+    "under_review": _l("Under review"),
+    "won": _l("Won"),
+    "lost": _l("Lost"),
+    "prevented": _l("Prevented"),
+}
+
+
+def status_label(labels: dict, status: str) -> str:
+    """A Stripe status in the visitor's language (unknown ones as Stripe wrote them)."""
+    label = labels.get(status)
+    return status if label is None else str(label)
+
+
 class DonationRefund(db.Model):
     """A refund as Stripe last reported it, one row per Stripe refund id."""
 
@@ -155,6 +186,10 @@ class DonationRefund(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     donation: Mapped[Donation] = relationship(back_populates="refunds")
+
+    @property
+    def status_label(self) -> str:
+        return status_label(REFUND_STATUS_LABELS, self.status)
 
 
 class EventOutcome(LabelledEnum):

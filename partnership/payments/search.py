@@ -9,6 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from sqlalchemy.orm import joinedload, selectinload
@@ -18,9 +19,9 @@ from wtforms.validators import Length, Optional
 from ..campaigns.forms import bangkok_day_start
 from ..campaigns.models import Campaign
 from ..core.forms import QueryForm, YearRange, coerce_id
-from ..core.spreadsheet import spreadsheet_cell
+from ..core.spreadsheet import export_headers, export_value
 from ..extensions import db
-from ..i18n import to_bangkok
+from ..i18n import current_language
 from .models import Donation, DonationState
 
 
@@ -103,14 +104,11 @@ def page_query(query):
 
 
 HEADERS = [
-    "donation_id", "created_at", "paid_at", "campaign_id", "campaign", "donor_name", "email",
-    "anonymous", "show_amount", "wants_updates", "message", "state", "amount_baht",
-    "refunded_baht", "disputed_baht", "checkout_session_id", "payment_intent_id", "charge_id",
+    _l("Donation"), _l("Created"), _l("Paid"), _l("Campaign number"), _l("Campaign"),
+    _l("Donor"), _l("E-mail"), _l("Anonymous"), _l("Amount shown"), _l("Wants updates"),
+    _l("Message"), _l("State"), _l("Amount (baht)"), _l("Refunded (baht)"),
+    _l("Disputed (baht)"), _l("Checkout Session"), _l("PaymentIntent"), _l("Charge"),
 ]  # fmt: skip
-
-
-def _when(value) -> str:
-    return to_bangkok(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def _baht(satang: int) -> Decimal:
@@ -127,23 +125,24 @@ def export_rows(query) -> Iterator[list]:
     )
     for donation, title in rows:
         line = [
-            donation.id, _when(donation.created_at), _when(donation.paid_at),
+            donation.id, donation.created_at, donation.paid_at,
             donation.campaign_id, title, donation.donor_name, donation.email,
             donation.anonymous, donation.show_amount, donation.wants_updates, donation.message,
-            donation.state.value, _baht(donation.amount_satang),
+            donation.state, _baht(donation.amount_satang),
             _baht(donation.refunded_satang), _baht(donation.disputed_satang),
             donation.checkout_session_id or "", donation.payment_intent_id or "",
             donation.charge_id or "",
         ]  # fmt: skip
-        yield [spreadsheet_cell(v) for v in line]
+        yield [export_value(v) for v in line]
 
 
-def _chunks(app, query, size: int = 500) -> Iterator[list[list]]:
+def _chunks(app, query, size: int = 500, lang: str = "th") -> Iterator[list[list]]:
     """The export's lines, ``size`` at a time, each chunk read in an app context of its own that
-    ends before the chunk is yielded: a download the client abandons leaves nothing open."""
+    ends before the chunk is yielded: a download the client abandons leaves nothing open. The
+    words (yes/no, states) are in ``lang``, the language of the request that asked."""
     before = None
     while True:
-        with app.app_context():
+        with app.app_context(), force_locale(lang):
             page = query if before is None else query.where(Donation.id < before)
             lines = list(export_rows(page.limit(size)))
         if not lines:
@@ -153,12 +152,20 @@ def _chunks(app, query, size: int = 500) -> Iterator[list[list]]:
 
 
 def csv_stream(app, query, chunk: int = 500) -> Iterator[str]:
-    """The CSV, a chunk at a time (UTF-8 with a BOM so Excel reads Thai)."""
+    """The CSV, a chunk at a time (UTF-8 with a BOM so Excel reads Thai), in the language of
+    the request that calls it (read now: the stream runs after the request has ended)."""
+    lang = current_language()
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(HEADERS)
-    yield "\ufeff" + out.getvalue()
-    for lines in _chunks(app, query, chunk):
+    writer.writerow(export_headers(HEADERS))
+    return _csv_chunks(app, query, chunk, lang, "\ufeff" + out.getvalue())
+
+
+def _csv_chunks(app, query, chunk: int, lang: str, head: str) -> Iterator[str]:
+    yield head
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for lines in _chunks(app, query, chunk, lang):
         out.seek(0)
         out.truncate()
         writer.writerows(lines)
@@ -168,7 +175,7 @@ def csv_stream(app, query, chunk: int = 500) -> Iterator[str]:
 def xlsx_bytes(query) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("donations")
-    sheet.append(HEADERS)
+    sheet.append(export_headers(HEADERS))
     for line in export_rows(query):
         sheet.append(line)
     out = io.BytesIO()

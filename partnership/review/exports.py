@@ -13,14 +13,16 @@ from collections.abc import Iterable, Iterator
 from fractions import Fraction
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 
 from ..applications.models import Application
 from ..core.memory import gc_paused
-from ..core.spreadsheet import spreadsheet_cell
+from ..core.spreadsheet import export_headers, export_value
 from ..extensions import db
 from ..programmes.models import Programme
-from ..registry.models import School
+from ..registry.models import School, Sector
 from .ranking import ProgrammeReviews, RankingRow, load_round, rank_programme
 
 Table = tuple[list[str], Iterable[list]]
@@ -49,11 +51,12 @@ def ranking_table(
     rows: list[RankingRow], titles: dict[int, tuple[str, str, str]], labels: dict[str, str]
 ) -> Table:
     headers = [
-        "rank", "application_id", "title", "school_code", "school", "state", "score",
-        "calibrated_score", "std_dev", "disagreement", "reviews_done", "reviews_needed",
-        "requested_baht", "within_budget", "cumulative_baht",
+        _l("Rank"), _l("Application"), _l("Title"), _l("School code"), _l("School"),
+        _l("State"), _l("Score"), _l("Calibrated score"), _l("Standard deviation"),
+        _l("Reviewers disagree"), _l("Reviews done"), _l("Reviews needed"),
+        _l("Requested (baht)"), _l("Within budget"), _l("Cumulative (baht)"),
     ]  # fmt: skip
-    headers += [f"mean_{sector}" for sector in labels]
+    headers += [_l("Mean: %(sector)s", sector=label) for label in labels.values()]
 
     def body() -> Iterator[list]:
         for row in rows:
@@ -62,7 +65,7 @@ def ranking_table(
             sector_means = score.sector_means
             line = [
                 row.position, app.id, title, code, school,
-                app.state.value, _num(score.mean), _num(score.calibrated), _num(score.std_dev),
+                app.state, _num(score.mean), _num(score.calibrated), _num(score.std_dev),
                 score.disagreement, row.reviews_done, row.reviews_needed,
                 app.requested_satang / 100, row.within_budget,
                 None if row.cumulative_satang is None else row.cumulative_satang / 100,
@@ -77,15 +80,16 @@ def criterion_table(
     data: ProgrammeReviews, titles: dict[int, tuple[str, str, str]], lang: str
 ) -> Table:
     """One row per review: who (staff only), state, whether it counts, score per criterion."""
-    headers = ["application_id", "title", "reviewer", "sector", "state", "counts"]
+    headers = [_l("Application"), _l("Title"), _l("Reviewer"), _l("Sector"), _l("State")]
+    headers += [_l("Counts in the score")]
     headers += [c.label(lang) for c in data.criteria]
 
     def body() -> Iterator[list]:
         for record in sorted(data.records, key=lambda r: (r.application_id, r.member.id)):
             line = [
                 record.application_id, titles[record.application_id][0],
-                record.member.user.name, record.member.sector.value,
-                record.state.value if record.state else "not_started", record.counts,
+                record.member.user.name, record.member.sector,
+                record.state or _("Not started"), record.counts,
             ]  # fmt: skip
             line += [record.scores.get(c.id) for c in data.criteria]
             yield line
@@ -96,14 +100,14 @@ def criterion_table(
 def progress_table(data: ProgrammeReviews) -> Table:
     """One row per member: assigned, submitted, drafts, not started, conflicts."""
     headers = [
-        "member",
-        "sector",
-        "chair",
-        "assigned",
-        "submitted",
-        "draft",
-        "not_started",
-        "conflicts",
+        _l("Member"),
+        _l("Sector"),
+        _l("Chair"),
+        _l("Assigned"),
+        _l("Submitted"),
+        _l("Draft"),
+        _l("Not started"),
+        _l("Conflicts of interest"),
     ]
     tally = Counter()
     for r in data.records:
@@ -113,7 +117,7 @@ def progress_table(data: ProgrammeReviews) -> Table:
     body = [
         [
             member.user.name,
-            member.sector.value,
+            member.sector,
             member.is_chair,
             tally[member.id, "assigned"],
             tally[member.id, "submitted"],
@@ -129,7 +133,7 @@ def progress_table(data: ProgrammeReviews) -> Table:
 def table_for(kind: str, programme: Programme, lang: str) -> Table:
     """Load what the export needs (a fixed number of queries) and lay out its table."""
     if kind == "ranking":
-        sectors = {"public": "public", "private": "private"}
+        sectors = {"public": Sector.PUBLIC.label, "private": Sector.PRIVATE.label}
         rows = rank_programme(programme, calibrate=True)
         return ranking_table(rows, _titles(programme, lang), sectors)
     if kind == "scores":
@@ -146,9 +150,9 @@ def csv_chunks(table: Table, lines_per_chunk: int = 500) -> Iterator[bytes]:
     out = io.StringIO()
     writer = csv.writer(out)
     out.write("\ufeff")
-    writer.writerow([spreadsheet_cell(h) for h in headers])  # criterion labels are typed
+    writer.writerow(export_headers(headers))  # criterion labels are typed
     for n, line in enumerate(body, start=1):
-        writer.writerow([spreadsheet_cell(v) for v in line])
+        writer.writerow([export_value(v) for v in line])
         if n % lines_per_chunk == 0:
             yield out.getvalue().encode("utf-8")
             out.seek(0)
@@ -164,9 +168,9 @@ def to_xlsx(table: Table, title: str) -> bytes:
     headers, body = table
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
-    sheet.append([spreadsheet_cell(h) for h in headers])
+    sheet.append(export_headers(headers))
     for line in body:
-        sheet.append([spreadsheet_cell(v) for v in line])
+        sheet.append([export_value(v) for v in line])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

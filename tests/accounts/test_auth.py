@@ -39,7 +39,7 @@ def register_form(**overrides) -> dict:
 def test_login_and_logout(client, make_user):
     user = make_user("teacher@example.test")
     response = log_in(client, "  Teacher@Example.test ")
-    assert response.status_code == 302 and response.location == "/"
+    assert response.status_code == 302 and response.location == "/start"
     db.session.expire_all()
     assert db.session.get(User, user.id).last_login_at is not None
     assert client.get("/account").status_code == 200
@@ -111,12 +111,12 @@ def test_rate_limits_are_off_when_disabled(client, make_user):
     "next_url, expected",
     [
         ("/schools?q=1", "/schools?q=1"),
-        ("https://evil.example/phish", "/"),
-        ("//evil.example/phish", "/"),
-        ("/\\evil.example", "/"),
-        ("/\t/evil.example", "/"),
-        ("javascript:alert(1)", "/"),
-        ("http:/evil.example", "/"),
+        ("https://evil.example/phish", "/start"),
+        ("//evil.example/phish", "/start"),
+        ("/\\evil.example", "/start"),
+        ("/\t/evil.example", "/start"),
+        ("javascript:alert(1)", "/start"),
+        ("http:/evil.example", "/start"),
     ],
 )
 def test_next_parameter_is_validated(client, make_user, next_url, expected):

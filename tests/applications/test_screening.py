@@ -71,7 +71,7 @@ def test_csv_export(client, screened, login_as):
     assert response.mimetype == "text/csv"
     assert response.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert rows[0][:6] == ["id", "school_code", "school", "province", "title", "state"]
+    assert rows[0][:6] == ["Application", "School code", "School", "Province", "Title", "State"]
     by_id = {int(r[0]): r for r in rows[1:]}
     assert set(by_id) == {apps["good"].id, apps["overridden"].id}
     good = by_id[apps["good"].id]

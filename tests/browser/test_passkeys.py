@@ -92,7 +92,7 @@ def test_a_passkey_is_added_used_to_sign_in_and_removed(
 
     # No factor yet: the password signs in; the first passkey leads to the recovery codes.
     _password(tab, localhost)
-    tab.wait_for_url(re.compile(r".*/$"))
+    tab.wait_for_url(re.compile(r".*/staff$"))
     tab.goto(localhost + "/account/security")
     tab.locator("#passkey-name").fill("virtual key")
     tab.locator("[data-passkey-register]").click()
@@ -105,7 +105,7 @@ def test_a_passkey_is_added_used_to_sign_in_and_removed(
     _password(tab, localhost)
     tab.wait_for_url(re.compile(r".*/login/second-factor$"))
     tab.locator("[data-passkey-sign-in]").click()
-    tab.wait_for_url(re.compile(r".*/$"))
+    tab.wait_for_url(re.compile(r".*/staff$"))
     [(_name, count)] = _passkeys(live_server, passkey_user)
     assert count > 0
 
@@ -122,7 +122,7 @@ def test_a_passkey_is_added_used_to_sign_in_and_removed(
     # With the count the server knew before, it works, and the passkey can be removed.
     _set_count(live_server, passkey_user, 0)
     tab.locator("[data-passkey-sign-in]").click()
-    tab.wait_for_url(re.compile(r".*/$"))
+    tab.wait_for_url(re.compile(r".*/staff$"))
     tab.goto(localhost + "/account/security")
     tab.locator("[data-passkey-row] .btn-danger").click()
     tab.wait_for_url(re.compile(r".*/account/security$"))

@@ -102,7 +102,7 @@ def test_staff_page_jump_to_the_budget_line_and_decide_there(browser, national):
         page.locator("#email").fill(STAFF)
         page.locator("#password").fill(PASSWORD)
         page.locator("main form button[type=submit]").click()
-        page.wait_for_url(re.compile(r".*/$"))
+        page.wait_for_url(re.compile(r".*/staff$"))
         with page.expect_navigation():
             page.locator(".lang-switch button[value=en]").click()
 

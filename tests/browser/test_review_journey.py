@@ -74,7 +74,7 @@ def test_member_declares_a_conflict_scores_submits_and_sees_the_others(page, liv
     page.locator("#email").fill(EMAIL)
     page.locator("#password").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r".*/$"))
+    page.wait_for_url(re.compile(r".*/committee$"))  # a member lands on their reviews
 
     page.locator("nav.main-nav a[href='/committee']").click()
     page.wait_for_url(re.compile(r".*/committee$"))

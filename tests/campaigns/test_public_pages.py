@@ -124,7 +124,7 @@ def test_without_stripe_keys_online_giving_is_not_configured(client, make_campai
     assert "Online giving is not configured" in form
 
 
-@pytest.mark.parametrize("path", ["/campaigns", "/campaigns/{id}"])
+@pytest.mark.parametrize("path", ["/", "/campaigns", "/campaigns/{id}"])
 def test_query_counts_do_not_grow_with_donations(client, make_campaign, path):
     campaign = make_campaign()
     others = [make_campaign() for _ in range(3)]
@@ -150,7 +150,7 @@ def test_ended_campaign_shows_ended(client, make_campaign):
     assert "Ended" in html and 'id="give"' not in html
 
 
-@pytest.mark.parametrize("path", ["/campaigns", "/campaigns/{id}"])
+@pytest.mark.parametrize("path", ["/", "/campaigns", "/campaigns/{id}"])
 def test_page_weighs_under_100_kb_without_photos(client, app, make_campaign, path):
     """The HTML plus every stylesheet, script and font it can load (all four Sarabun files)."""
     from pathlib import Path

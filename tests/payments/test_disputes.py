@@ -58,7 +58,11 @@ def test_stripes_own_inquiry_moves_nothing_but_is_flagged(paid, hooked, client, 
     listed = client.get("/staff/payments/donations?disputed=1").get_data(as_text=True)
     assert f"/staff/payments/donations/{donation.id}" in listed
     page = client.get(f"/staff/payments/donations/{donation.id}").get_data(as_text=True)
-    assert "warning_needs_response" in page and 'id="disputed"' not in page
+    assert (
+        "Inquiry: needs a response" in page
+        and "warning_needs_response" not in page
+        and 'id="disputed"' not in page
+    )
     assert verify() == []
 
 

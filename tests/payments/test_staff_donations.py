@@ -6,10 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 from openpyxl import load_workbook
 
 from partnership.db_types import utcnow
@@ -82,7 +84,7 @@ def test_search_filters_and_exports_hold_the_filtered_rows(client, login_as, mak
 
     def ids(query: str) -> set[int]:
         rows = csv_rows(client.get("/staff/payments/donations.csv?" + query))
-        return {int(r["donation_id"]) for r in rows}
+        return {int(r["Donation"]) for r in rows}
 
     assert ids("q=มาลี") == {malee.id}
     assert ids("q=MALEE@example") == {malee.id}
@@ -109,10 +111,10 @@ def test_search_filters_and_exports_hold_the_filtered_rows(client, login_as, mak
         csv_rows(client.get("/staff/payments/donations.csv?" + query)),
         xlsx_rows(client.get("/staff/payments/donations.xlsx?" + query)),
     ):
-        assert sorted(int(r["donation_id"]) for r in rows) == sorted([malee.id, evil.id])
-        [bad] = [r for r in rows if int(r["donation_id"]) == evil.id]
-        assert bad["donor_name"] == '\'=HYPERLINK("http://x")' and bad["message"] == "'@SUM(1)"
-        assert {str(r["amount_baht"]) for r in rows} <= {"500.00", "500"}
+        assert sorted(int(r["Donation"]) for r in rows) == sorted([malee.id, evil.id])
+        [bad] = [r for r in rows if int(r["Donation"]) == evil.id]
+        assert bad["Donor"] == '\'=HYPERLINK("http://x")' and bad["Message"] == "'@SUM(1)"
+        assert {str(r["Amount (baht)"]) for r in rows} <= {"500.00", "500"}
 
 
 def test_list_query_count_is_constant(client, login_as, make_campaign):
@@ -200,7 +202,26 @@ def test_csv_streams_every_row_across_chunks(app, make_campaign):
 
     campaign = make_campaign()
     made = [gift(campaign, email=f"d{n}@example.com") for n in range(7)]
-    parts = list(csv_stream(app, search_query(), chunk=3))
+    with force_locale("en"):
+        parts = list(csv_stream(app, search_query(), chunk=3))
     assert len(parts) == 1 + 3  # the header, then chunks of 3, 3 and 1
     rows = list(csv.DictReader(io.StringIO("".join(parts).lstrip("\ufeff"))))
-    assert [int(r["donation_id"]) for r in rows] == [d.id for d in reversed(made)]
+    assert [int(r["Donation"]) for r in rows] == [d.id for d in reversed(made)]
+
+
+def test_the_export_speaks_words_and_one_date_format(client, login_as, make_campaign):
+    """Translated headers, yes/no in words, states by their label, one date format (item 8)."""
+    campaign = make_campaign()
+    donation = gift(campaign, email="words@example.com")
+    login_as("staff")
+    for lang, yes_no, paid in (("en", {"Yes", "No"}, "Paid"), ("th", {"ใช่", "ไม่ใช่"}, None)):
+        with client.session_transaction() as session:
+            session["locale"] = lang
+        text = client.get("/staff/payments/donations.csv").get_data(as_text=True)
+        [row] = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))[1:]
+        header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+        assert not any("_" in h for h in header), header
+        assert not {"True", "False"} & set(row)
+        assert {row[7], row[8], row[9]} <= yes_no
+        assert row[11] == (paid or donation.state.label) and row[11] != "paid"
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", row[1]), row[1]

@@ -221,8 +221,8 @@ def test_exports_csv_and_xlsx(
         assert [c.value for c in sheet[1]] == rows[0]
     ranking = client.get(f"/review/programmes/{programme.id}/export/ranking.csv")
     header, line = list(csv.reader(io.StringIO(ranking.data.decode("utf-8-sig"))))
-    assert line[header.index("title")] == "โน้ตบุ๊ก ป.6"
-    assert line[header.index("score")] == "80.0"
+    assert line[header.index("Title")] == "โน้ตบุ๊ก ป.6"
+    assert line[header.index("Score")] == "80.0"
     scores = client.get(f"/review/programmes/{programme.id}/export/scores.csv")
     assert "'=HYPERLINK" in scores.data.decode("utf-8-sig")  # never a live formula
     assert client.get(f"/review/programmes/{programme.id}/export/other.csv").status_code == 404

@@ -76,7 +76,7 @@ def begin(user: User, next_url: str):
 
 def _finish_login(user: User) -> str:
     """The factor is right: the session is now fully signed in. Where to go next."""
-    next_url = session.get("mfa_next") or url_for("site.home")
+    next_url = session.get("mfa_next") or url_for("site.landing")
     db.session.commit()
     start_session(user)
     mark_verified()
