@@ -33,7 +33,7 @@ class DonationForm(BaseForm):
     custom_amount = StringField(
         _l("Or another amount (baht)"),
         validators=[Length(max=30)],
-        # The page's script ticks "other" when an amount is typed (static/js/app.js, (f)).
+        # The page's script ticks "other" when an amount is typed (static/js/give.js).
         render_kw={"inputmode": "decimal", "autocomplete": "off", "data-other-amount": "preset"},
     )
     donor_name = StringField(_l("Your name"), validators=[Length(max=120), no_bidi_controls])

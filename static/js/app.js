@@ -255,55 +255,6 @@
     }
   }
 
-  // ---------------------------------------------------------------- (f)
-  // The give form. <input data-other-amount="preset">: typing an amount ticks the radio
-  // preset=other, and choosing a preset empties the typed amount, so the amount the donor
-  // sees is the one charged (the server refuses a form with both). <p data-match-terms=
-  // "[[sponsor, donor, cap, remaining], ...]" data-label="... {gift} ... {total}"> says what a
-  // typed amount becomes with the sponsors' match (integer satang, as the server counts).
-  function matchFor(terms, gift) {
-    var added = 0;
-    for (var i = 0; i < terms.length; i++) {
-      var t = terms[i];
-      var wanted = Math.floor(gift * t[0] / t[1]);
-      if (t[2] > 0) wanted = Math.min(wanted, t[2]);
-      added += Math.min(wanted, t[3]);
-    }
-    return added;
-  }
-
-  function updateMatchLive(input) {
-    var out = document.querySelector('[data-match-terms]');
-    if (!out) return;
-    var terms;
-    try { terms = JSON.parse(out.getAttribute('data-match-terms')); } catch (e) { return; }
-    var gift = parseSatang(input.value);
-    var label = out.getAttribute('data-label') || '';
-    out.textContent = (gift === null || gift <= 0 || !label) ? '' :
-      label.replace('{gift}', formatBaht(gift)).replace('{total}', formatBaht(gift + matchFor(terms, gift)));
-  }
-
-  document.addEventListener('input', function (event) {
-    var el = event.target;
-    if (!el || !el.hasAttribute || !el.hasAttribute('data-other-amount') || !el.form) return;
-    if (clean(el.value) !== '') {
-      var other = el.form.querySelector('input[type="radio"][name="' +
-        el.getAttribute('data-other-amount') + '"][value="other"]');
-      if (other) other.checked = true;
-    }
-    updateMatchLive(el);
-  });
-
-  document.addEventListener('change', function (event) {
-    var el = event.target;
-    if (!(el instanceof HTMLInputElement) || el.type !== 'radio' || el.value === 'other' || !el.form) return;
-    var typed = el.form.querySelector('[data-other-amount="' + el.name + '"]');
-    if (typed && typed.value !== '') {
-      typed.value = '';
-      updateMatchLive(typed);
-    }
-  });
-
   function init() {
     focusableScrollers();
     window.addEventListener('resize', focusableScrollers);

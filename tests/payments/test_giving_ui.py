@@ -194,3 +194,20 @@ def test_a_pending_refund_mails_when_it_succeeds_in_the_donors_language(
     hooked.complete_refund(created.object["id"])
     [mail] = refund_mails()
     assert "คืนเงิน" in mail.subject and "฿500.00" in mail.body
+
+
+def test_the_give_page_with_its_script_weighs_under_100_kb(client, app, make_campaign, make_pledge):
+    """The HTML plus every stylesheet, script and font it can load (give.js only here)."""
+    from pathlib import Path
+
+    campaign = make_campaign(title="โน้ตบุ๊กเพื่อการเรียนรู้ " * 4)
+    make_pledge(campaign)
+    with client.session_transaction() as session:
+        session["locale"] = "th"
+    html = client.get(f"/campaigns/{campaign.id}/give").get_data()
+    assert b"js/give.js" in html and b"match-preview" in html
+    static = Path(app.static_folder)
+    scripts = [static / "js" / "app.js", static / "js" / "give.js"]
+    assets = [static / "css" / "app.css", *scripts, *static.glob("fonts/*.woff2")]
+    total = len(html) + sum(p.stat().st_size for p in assets)
+    assert total <= 100_000, (len(html), total)
