@@ -17,9 +17,12 @@ from partnership.matching.models import MatchPledge, MatchScope, PledgeState
 from partnership.matching.pledges import create_pledge, decide
 from partnership.registry.models import Organisation
 
-from .conftest import live_campaign
+from .conftest import choose_language, live_campaign
+from .test_pages_valid import AXE_JS, AXE_RUN, AXE_TAGS, check_html
 
 pytestmark = pytest.mark.browser
+
+SERIOUS = ("serious", "critical")
 
 
 @contextmanager
@@ -85,3 +88,69 @@ def _give_typed_amount(page, giving_server, campaign_id, fake_stripe) -> None:
     page.locator("#donate").click()
     page.wait_for_url(re.compile(r".*/pay/cs_test_\w+$"))
     assert fake_stripe.latest_session["amount_total"] == 150_000
+
+
+def check(tab, pages: dict[str, str], lang: str, name: str) -> None:
+    """Keep the page's HTML for the Nu checker, then axe at 1280 px and the width at 360 px."""
+    pages[f"{name}-{lang}"] = tab.content()  # before axe's script joins the page
+    tab.add_script_tag(path=str(AXE_JS))
+    result = tab.evaluate(AXE_RUN, AXE_TAGS)
+    serious = [v["id"] for v in result["violations"] if v["impact"] in SERIOUS]
+    assert serious == [], (name, lang, serious)
+    tab.set_viewport_size({"width": 360, "height": 900})
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 360, name
+    tab.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_give_thanks_and_failed_pages_with_a_match_are_valid_and_accessible(
+    browser, giving_server, fake_stripe, tmp_path
+):
+    """The states the page list of test_pages_valid does not reach: the offer beside the
+    amounts, the match on the thank-you page, "give again?", the failed page; both languages,
+    axe at 1280 px and no sideways scroll at 360 px."""
+    campaign_id, _raised, _donors = live_campaign(giving_server.app)
+    give = giving_server(f"/campaigns/{campaign_id}/give")
+    pages: dict[str, str] = {}
+    with doubling_pool(giving_server.app, campaign_id):
+        for lang in ("th", "en"):
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+            context.set_default_timeout(15_000)
+            tab = context.new_page()
+            try:
+                tab.goto(give)
+                choose_language(tab, lang)
+                tab.locator("#custom_amount").press_sequentially("700")
+                check(tab, pages, lang, "give")
+                tab.locator("#donor_name").fill("Test")
+                tab.locator("#email").fill("valid@example.com")
+                tab.locator("#donate").click()
+                tab.wait_for_url(re.compile(r".*/pay/cs_test_\w+$"))
+                tab.locator("#pay-card").click()
+                tab.wait_for_url(re.compile(r".*/donations/[\w-]+/thanks$"))
+                assert tab.locator("#gift-matched").count() == 1
+                check(tab, pages, lang, "thanks")
+                tab.goto(give)
+                tab.locator("#custom_amount").press_sequentially("700")
+                tab.locator("#donor_name").fill("Test")
+                tab.locator("#email").fill("valid@example.com")
+                tab.locator("#donate").click()  # not ticked: asked again (409)
+                tab.wait_for_load_state()
+                assert tab.locator("#give_again").count() == 1
+                check(tab, pages, lang, "give-again")
+                tab.locator("#give_again").check()
+                tab.locator("#donate").click()
+                tab.wait_for_url(re.compile(r".*/pay/cs_test_\w+$"))
+                session_id = tab.url.rsplit("/", 1)[1]
+                fake_stripe.expire(session_id)
+                token = fake_stripe.sessions[session_id]["success_url"].rsplit("/", 2)[1]
+                tab.goto(giving_server(f"/donations/{token}/thanks"))
+                check(tab, pages, lang, "failed")
+            finally:
+                context.close()
+    files = []
+    for name, html in pages.items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        files.append(path)
+    errors = check_html(files)
+    assert {name: found for name, found in errors.items() if found} == {}
