@@ -154,23 +154,35 @@ def close_due(now: datetime | None = None) -> list[int]:
 
 
 def record_money(
-    campaign_id: int, *, amount_satang: int, kind: LedgerKind, source: str, public_label: str
+    campaign_id: int,
+    *,
+    amount_satang: int,
+    kind: LedgerKind,
+    source: str,
+    public_label: str,
+    donors: int | None = None,
 ) -> None:
     """One ledger row and the same change to the campaign's counters, in this transaction.
+
+    ``donors`` moves the donor count: by default +1 for a paid donation, 0 otherwise; a refund
+    that returns a donation in full passes -1 (and a failed one +1 again).
 
     A paid donation is never refused, whatever the campaign's state or date: it shows as
     over-funding. Reaching the goal moves a live campaign to funded, once.
     """
+    if donors is None:
+        donors = 1 if kind == LedgerKind.DONATION_PAID else 0
     append_entry(
         campaign_id=campaign_id,
         amount_satang=amount_satang,
         kind=kind,
         source=source,
         public_label=public_label,
+        donor_delta=donors,
     )
     deltas = {"raised_satang": Campaign.raised_satang + amount_satang}
-    if kind == LedgerKind.DONATION_PAID:
-        deltas["donor_count"] = Campaign.donor_count + 1
+    if donors:
+        deltas["donor_count"] = Campaign.donor_count + donors
     # In SQL, without loading the row (``core.transitions.increment`` needs the object); what
     # it returns says whether the goal may just have been reached, so the common gift costs one
     # statement here.

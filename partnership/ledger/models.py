@@ -68,6 +68,7 @@ class LedgerEntry(db.Model):
     __table_args__ = (
         sa.CheckConstraint("amount_satang <> 0", name="amount_not_zero"),
         sa.CheckConstraint(SIGN_MATCHES_KIND, name="sign_matches_kind"),
+        sa.CheckConstraint("donor_delta IN (-1, 0, 1)", name="donor_delta_one"),
         # One row of a kind per source: a webhook delivered twice cannot write twice.
         sa.UniqueConstraint("source", "kind"),
         sa.Index("ix_ledger_entries_campaign_id_id", "campaign_id", "id"),
@@ -81,6 +82,9 @@ class LedgerEntry(db.Model):
     kind: Mapped[LedgerKind] = mapped_column(enum_type(LedgerKind, "ledger_kind"))
     #: Where the movement was learnt, e.g. the Stripe event id ``evt_…``.
     source: Mapped[str] = mapped_column(sa.String(120))
+    #: How the row moves the campaign's donor count: +1 a paid donation, -1 the refund that
+    #: returned a donation in full (+1 again if that refund failed after).
+    donor_delta: Mapped[int] = mapped_column(sa.SmallInteger, default=0, server_default="0")
     #: Shown on the public ledger: the donor's name or "anonymous donor".
     public_label: Mapped[str] = mapped_column(sa.String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -13,7 +13,13 @@ from .models import LedgerEntry, LedgerKind
 
 
 def append_entry(
-    *, campaign_id: int, amount_satang: int, kind: LedgerKind, source: str, public_label: str
+    *,
+    campaign_id: int,
+    amount_satang: int,
+    kind: LedgerKind,
+    source: str,
+    public_label: str,
+    donor_delta: int = 0,
 ) -> int:
     """Add one row; returns its id. The caller moves the counter in the same transaction."""
     if isinstance(amount_satang, bool) or not isinstance(amount_satang, int):
@@ -27,6 +33,7 @@ def append_entry(
             kind=kind,
             source=source,
             public_label=public_label[:200],
+            donor_delta=donor_delta,
             created_at=utcnow(),
         )
         .returning(LedgerEntry.id)
@@ -42,12 +49,13 @@ class Totals:
 
 
 def totals_by_campaign() -> dict[int, Totals]:
-    """Every campaign's balance and number of paid donations, summed from the rows."""
+    """Every campaign's balance and number of donors (paid, not refunded in full), from the
+    rows."""
     rows = db.session.execute(
         sa.select(
             LedgerEntry.campaign_id,
             sa.func.sum(LedgerEntry.amount_satang),
-            sa.func.sum(sa.case((LedgerEntry.kind == LedgerKind.DONATION_PAID, 1), else_=0)),
+            sa.func.sum(LedgerEntry.donor_delta),
         ).group_by(LedgerEntry.campaign_id)
     )
     return {campaign_id: Totals(int(total), int(count)) for campaign_id, total, count in rows}

@@ -9,9 +9,10 @@ from ..campaigns.hooks import campaign_page
 from ..core.pagecache import keep_until
 from ..db_types import utcnow
 from ..extensions import db
+from ..payments.hooks import give_page, thanks_page
 from ..registry.hooks import organisation_page
 from .draws import covering_pools
-from .models import CampaignMatchTotal, MatchPledge, PledgeState
+from .models import CampaignMatchTotal, MatchDraw, MatchPledge, PledgeState
 
 
 @campaign_page.connect
@@ -33,6 +34,64 @@ def match_offers(campaign) -> dict:
         keep_until(min(offer.ends_at for offer in offers))
     total = db.session.get(CampaignMatchTotal, campaign.id)
     return {"match_offers": offers, "matched_satang": total.matched_satang if total else 0}
+
+
+def _offers(campaign) -> list[MatchPledge]:
+    now = utcnow()
+    ids = covering_pools(campaign, now, offline=False) if campaign.accepts_gifts(now) else []
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(MatchPledge)
+            .where(MatchPledge.id.in_(ids))
+            .order_by(MatchPledge.ends_at, MatchPledge.id)
+        )
+    )
+
+
+def preview_match(offers: list[MatchPledge], gift_satang: int) -> int:
+    """What the pools would add to a gift paid now (each its ratio and cap, at most what is
+    left in it): a preview; the draw at payment is what counts."""
+    return sum(min(o.match_for(gift_satang), o.remaining_satang) for o in offers)
+
+
+@give_page.connect
+def give_form_matching(campaign) -> dict:
+    """Beside the amount: "your ฿500 becomes ฿1,000" while a pool has money for this campaign.
+
+    ``match_terms`` (ratio and caps, integer satang) lets the page's script say the same for a
+    typed amount.
+    """
+    offers = _offers(campaign)
+    if not offers:
+        return {}
+    return {
+        "match_preview": lambda satang: preview_match(offers, satang),
+        "match_terms": [
+            [o.sponsor_part, o.donor_part, o.per_donation_cap_satang or 0, o.remaining_satang]
+            for o in offers
+        ],
+    }
+
+
+@thanks_page.connect
+def gift_matched(donation) -> dict:
+    """What sponsors' pools added to this gift (what is still kept after any refund)."""
+    draws = db.session.scalars(
+        sa.select(MatchDraw).where(MatchDraw.donation_id == donation.id).order_by(MatchDraw.id)
+    ).all()
+    kept = sum(d.kept_satang for d in draws)
+    if not kept:
+        return {}
+    return {
+        "gift_matched_satang": kept,
+        "gift_matched_by": list(
+            {
+                d.pledge.organisation_id: d.pledge.organisation for d in draws if d.kept_satang
+            }.values()
+        ),
+    }
 
 
 @organisation_page.connect

@@ -19,6 +19,7 @@ from ..registry.provinces import province_choices
 from . import hooks as _hooks  # noqa: F401  (connects the page sections)
 from . import receivers as _receivers  # noqa: F401  (connects the money signals)
 from .forms import DecisionForm, PledgeForm
+from .mails import tell_sponsor_pledge_approved
 from .models import MatchPledge, MatchScope, PledgeState
 from .pledges import IllegalPledgeTransition, create_pledge, decide
 
@@ -106,6 +107,8 @@ def decide_pledge(pledge_id: int, action: str):
     except IllegalPledgeTransition:
         flash(_("This pledge has already been decided."), "info")
         return redirect(url_for("matching.staff_pledges"), 303)
+    if pledge.state == PledgeState.APPROVED:  # only this request moved it there (decide)
+        tell_sponsor_pledge_approved(pledge)
     db.session.commit()
     flash(_("The pledge is now: %(state)s.", state=pledge.state.label), "success")
     return redirect(url_for("matching.staff_pledges"), 303)

@@ -1,8 +1,10 @@
-"""What staff must hear about at once: a refund that gave nothing back after all."""
+"""What staff must hear about at once (a refund that gave nothing back after all), and what a
+donor hears when Stripe confirms a refund."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..accounts.models import User
@@ -53,3 +55,27 @@ def tell_staff_refund_failed(donation: Donation, refund: DonationRefund) -> None
     )
     for address in staff_addresses():
         queue_mail(address, subject, body, topic="refund-failed")
+
+
+def tell_donor_refunded(donation: Donation, refund: DonationRefund) -> None:
+    """Queue the donor's mail, in the donor's language: Stripe confirmed this refund."""
+    with force_locale(donation.locale or "th"):
+        subject = _("Your gift to %(title)s was refunded", title=donation.campaign.title)
+        if refund.amount_satang >= donation.amount_satang:
+            what = _("your gift of %(amount)s in full", amount=format_satang(refund.amount_satang))
+        else:
+            what = _(
+                "%(amount)s of your gift of %(total)s",
+                amount=format_satang(refund.amount_satang),
+                total=format_satang(donation.amount_satang),
+            )
+        body = _(
+            "Dear %(name)s,\n\nWe have refunded %(what)s to %(title)s, to the card or account you "
+            "paid with. Your bank may take 5 to 10 days to show it.\n\nThank you for your "
+            "support.\n%(url)s",
+            name=donation.donor_name or _("donor"),
+            what=what,
+            title=donation.campaign.title,
+            url=external_url("campaigns.campaign", campaign_id=donation.campaign_id),
+        )
+    queue_mail(donation.email, subject, body, topic="donation-refunded")

@@ -231,17 +231,24 @@ def settle_refunds(donation: Donation, source: str) -> None:
     if not donation.is_paid:
         # A refund proves the payment: count it first (its completion event may be late).
         mark_paid(donation, source + ":paid")
+    before = donation.refunded_satang
     compare_and_set(
         donation,
         expected={"refunded_satang": donation.refunded_satang},
         values={"refunded_satang": target},
     )
+    # A donation returned in full leaves the donor count, once (the row lock and the
+    # compare-and-set above make this the one move across the line); a failed refund brings
+    # it back.
+    full = donation.amount_satang
+    donors = -1 if target == full > before else 1 if before == full > target else 0
     record_money(
         donation.campaign_id,
         amount_satang=-delta,
         kind=LedgerKind.REFUND if delta > 0 else LedgerKind.REFUND_REVERSED,
         source=source,
         public_label=ledger_label(donation),
+        donors=donors,
     )
     donation_returned.send(donation, returned_satang=delta, source=source)
     if target == 0:

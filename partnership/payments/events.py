@@ -20,11 +20,18 @@ from ..core.transitions import insert_once
 from ..db_types import utcnow
 from ..extensions import db
 from . import donations as rules
-from .alerts import tell_staff_refund_failed
+from .alerts import tell_donor_refunded, tell_staff_refund_failed
 from .disputes import note_dispute
 from .event_checks import Malformed, Refusal, check_event, donation_id_of, session_mismatch
-from .models import KEPT_OUTCOMES, Donation, DonationState, EventOutcome, StripeEvent
-from .refund_requests import follow_refund
+from .models import (
+    KEPT_OUTCOMES,
+    Donation,
+    DonationRefund,
+    DonationState,
+    EventOutcome,
+    StripeEvent,
+)
+from .refund_requests import RefundCause, RefundRequest, follow_refund
 
 Handler = Callable[[Donation, dict[str, Any], str], None]
 
@@ -100,10 +107,35 @@ def _refund(donation: Donation, refund: dict, source: str) -> None:
     rules.note_payment_ids(
         donation, payment_intent=refund.get("payment_intent"), charge=refund.get("charge")
     )
+    before = _refund_status(refund["id"])
     ended = rules.note_refund(donation, refund, source)
     follow_refund(donation, refund)
     if ended is not None:
         tell_staff_refund_failed(donation, ended)
+    row = db.session.scalar(
+        sa.select(DonationRefund).where(DonationRefund.stripe_refund_id == refund["id"])
+    )
+    # Once per refund: the event that moved it to succeeded (the donation row is locked).
+    # All-or-nothing refunds were announced to the donor when they were sent (settlement).
+    confirmed = row is not None and row.status == "succeeded" and before != "succeeded"
+    if confirmed and not _asked_all_or_nothing(refund):
+        tell_donor_refunded(donation, row)
+
+
+def _refund_status(refund_id: str) -> str | None:
+    return db.session.scalar(
+        sa.select(DonationRefund.status).where(DonationRefund.stripe_refund_id == refund_id)
+    )
+
+
+def _asked_all_or_nothing(refund: dict) -> bool:
+    """Whether the refund answers an all-or-nothing request (by its id or its metadata)."""
+    request_id = str((refund.get("metadata") or {}).get("refund_request_id") or "")
+    match = RefundRequest.stripe_refund_id == str(refund["id"])
+    if request_id.isdigit() and len(request_id) < 10:
+        match = sa.or_(match, RefundRequest.id == int(request_id))
+    cause = db.session.scalar(sa.select(RefundRequest.cause).where(match).limit(1))
+    return cause == RefundCause.ALL_OR_NOTHING
 
 
 def _dispute(donation: Donation, dispute: dict, source: str) -> None:

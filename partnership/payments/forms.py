@@ -18,6 +18,13 @@ MIN_DONATION_SATANG = 2_000
 MESSAGE_MAX = 500
 
 
+def _parsed_or_none(text: str) -> int | None:
+    try:
+        return parse_baht(text)
+    except MoneyError:
+        return None
+
+
 class DonationForm(BaseForm):
     """One gift to ``campaign``; ``amount_satang`` is set once the form validates."""
 
@@ -26,7 +33,8 @@ class DonationForm(BaseForm):
     custom_amount = StringField(
         _l("Or another amount (baht)"),
         validators=[Length(max=30)],
-        render_kw={"inputmode": "decimal", "autocomplete": "off"},
+        # The page's script ticks "other" when an amount is typed (static/js/give.js).
+        render_kw={"inputmode": "decimal", "autocomplete": "off", "data-other-amount": "preset"},
     )
     donor_name = StringField(_l("Your name"), validators=[Length(max=120), no_bidi_controls])
     email = EmailField(
@@ -72,6 +80,9 @@ class DonationForm(BaseForm):
         description=_l("Kept encrypted and shown only as its last four digits."),
     )
 
+    #: Asked only after a paid gift from this browser to this campaign in the last hour.
+    give_again = BooleanField(_l("Yes, I want to give again"))
+
     def __init__(self, *args, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
@@ -87,15 +98,27 @@ class DonationForm(BaseForm):
 
     def validate_custom_amount(self, field) -> None:
         preset = self.preset.data
+        typed = (field.data or "").strip()
         if preset and preset != "other":
             if not preset.isdigit() or int(preset) not in PRESETS:
                 raise ValidationError(_l("Choose one of the amounts."))
+            # A typed amount beside a different ticked preset: which one the donor meant is
+            # not ours to guess (without JavaScript, typing does not untick the preset).
+            if typed and _parsed_or_none(typed) != int(preset):
+                raise ValidationError(
+                    _l(
+                        'You chose %(preset)s and typed %(typed)s. Choose "Other" to give the '
+                        "amount you typed, or clear it to give %(preset)s.",
+                        preset=format_satang(int(preset)),
+                        typed=typed,
+                    )
+                )
             self.amount_satang = int(preset)
             return
-        if not (field.data or "").strip():
+        if not typed:
             raise ValidationError(_l("Choose an amount or type one."))
         try:
-            amount = parse_baht(field.data)
+            amount = parse_baht(typed)
         except MoneyError:
             raise ValidationError(
                 _l("Type the amount in baht, for example 350 or 350.50.")

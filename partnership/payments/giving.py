@@ -19,6 +19,7 @@ from ..core.urls import external_url
 from ..db_types import utcnow
 from ..extensions import db, limiter
 from ..i18n import current_language
+from ..money import satang_to_input
 from .client import (
     PaymentProviderDown,
     PaymentRequestRefused,
@@ -26,14 +27,19 @@ from .client import (
     online_giving_enabled,
 )
 from .donations import GivingClosed, attach_session, mark_failed, start_donation
-from .forms import DonationForm
-from .models import PAID_STATES, Donation, DonationState
+from .forms import MIN_DONATION_SATANG, PRESETS, DonationForm
+from .hooks import give_page, thanks_page, values_from
+from .models import Donation, DonationState
+from .recent import recent_paid_gift, remember_gift
 from .sessions import EndsTooSoon, checkout_expires_at
 from .tax import record_tax_info
 
 bp = Blueprint("giving", __name__)
 
 WALL_PAGE_SIZE = 10
+WALL_STATES = (DonationState.PAID, DonationState.PARTIALLY_REFUNDED)
+#: The give page is never kept: Back after paying loads it afresh (and asks before giving again).
+NO_STORE = {"Cache-Control": "no-store"}
 
 
 def donor_wall_query(campaign_id: int):
@@ -51,7 +57,8 @@ def donor_wall_query(campaign_id: int):
                 Donation.message,
             )
         )
-        .where(Donation.campaign_id == campaign_id, Donation.state.in_(PAID_STATES))
+        # A fully refunded gift leaves the wall, as it leaves the donor counter.
+        .where(Donation.campaign_id == campaign_id, Donation.state.in_(WALL_STATES))
         .order_by(Donation.id.desc())
     )
 
@@ -59,7 +66,7 @@ def donor_wall_query(campaign_id: int):
 @campaign_page.connect
 def donor_wall_section(campaign: Campaign) -> dict:
     return {
-        # The wall lists every donation ever paid, which is what the donor counter counts.
+        # The wall lists every paid gift not refunded in full, which is what the counter counts.
         "donor_wall": paginate(
             donor_wall_query(campaign.id), WALL_PAGE_SIZE, total=campaign.donor_count
         ),
@@ -75,6 +82,7 @@ def _render_form(
     problem: str = "",
     *,
     ends_too_soon: str = "",
+    recent=None,
 ):
     return (
         render_template(
@@ -85,9 +93,24 @@ def _render_form(
             accepts_gifts=campaign.accepts_gifts(utcnow()),
             problem=problem,
             ends_too_soon=ends_too_soon,
+            recent_gift=recent,
+            **values_from(give_page, campaign),
         ),
         status,
+        NO_STORE,
     )
+
+
+def _prefill_amount(form: DonationForm, text: str) -> None:
+    """``?amount=<satang>`` (a preset link, or "try again" after a failed payment)."""
+    if not text.isdigit() or len(text) > 12:
+        return
+    satang = int(text)
+    if satang in PRESETS:
+        form.preset.data = text
+    elif MIN_DONATION_SATANG <= satang <= form.max_satang:
+        form.preset.data = "other"
+        form.custom_amount.data = satang_to_input(satang)
 
 
 def _donor_email_key() -> str:
@@ -97,7 +120,7 @@ def _donor_email_key() -> str:
 def _too_many_gifts(limit: RequestLimit):
     """The form again, with what was typed and why nothing happened (429, nothing stored)."""
     campaign = load_public(request.view_args["campaign_id"])
-    body, status = _render_form(
+    body, status, headers = _render_form(
         campaign,
         DonationForm(campaign=campaign),
         429,
@@ -106,7 +129,7 @@ def _too_many_gifts(limit: RequestLimit):
             "Nothing was saved and nothing was charged. Please wait a few minutes and try again."
         ),
     )
-    return current_app.make_response((body, status))
+    return current_app.make_response((body, status, headers))
 
 
 @bp.route("/campaigns/<int:campaign_id>/give", methods=["GET", "POST"])
@@ -125,8 +148,9 @@ def _too_many_gifts(limit: RequestLimit):
 def give(campaign_id: int):
     campaign = load_public(campaign_id)
     form = DonationForm(campaign=campaign)
-    if request.method == "GET" and request.args.get("amount", "").isdigit():
-        form.preset.data = request.args["amount"]
+    if request.method == "GET":
+        _prefill_amount(form, request.args.get("amount", ""))
+    recent = recent_paid_gift(campaign.id)
     now = utcnow()
     if not online_giving_enabled() or not campaign.accepts_gifts(now):
         return _render_form(campaign, form, 409 if request.method == "POST" else 200)
@@ -136,7 +160,13 @@ def give(campaign_id: int):
         status = 409 if request.method == "POST" else 200
         return _render_form(campaign, form, status, ends_too_soon=str(error))
     if not form.validate_on_submit():
-        return _render_form(campaign, form, 422 if request.method == "POST" else 200)
+        return _render_form(campaign, form, 422 if request.method == "POST" else 200, recent=recent)
+    if recent is not None and not form.give_again.data:
+        # Back after paying shows the filled form: a second gift is asked for, never assumed.
+        form.give_again.errors = [
+            _('Tick "Yes, I want to give again" to make another gift, or leave this page.')
+        ]
+        return _render_form(campaign, form, 409, recent=recent)
     try:
         donation = start_donation(
             campaign,
@@ -151,6 +181,7 @@ def give(campaign_id: int):
         )
     except GivingClosed:
         return _render_form(campaign, form, 409)
+    remember_gift(donation)
     if form.wants_tax_receipt.data:
         record_tax_info(
             donation,
@@ -218,4 +249,5 @@ def thanks(token: str):
         campaign=donation.campaign,
         processing=donation.state == DonationState.PENDING,
         failed=donation.state in (DonationState.FAILED, DonationState.EXPIRED),
+        **values_from(thanks_page, donation),
     )

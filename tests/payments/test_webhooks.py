@@ -132,7 +132,7 @@ def test_full_refund_before_completion(make_campaign, give, hooked):
     hooked.send_all(list(reversed(refund_events)) + completed)
     donation = reload(donation)
     assert donation.state == DonationState.REFUNDED and donation.refunded_satang == 50_000
-    assert totals(campaign) == (0, 1)
+    assert totals(campaign) == (0, 0)  # refunded in full: no longer a donor
     assert ledger_kinds(campaign) == [
         (LedgerKind.DONATION_PAID, 50_000),
         (LedgerKind.REFUND, -50_000),
@@ -166,11 +166,11 @@ def test_promptpay_refund_waits_for_bank_details_then_completes(
     assert created.object["status"] == "requires_action"
     donation = reload(donation)
     assert donation.state == DonationState.REFUNDED and donation.refund_waiting
-    assert totals(campaign) == (0, 1)
+    assert totals(campaign) == (0, 0)  # refunded in full: no longer a donor
     hooked.complete_refund(created.object["id"])
     donation = reload(donation)
     assert not donation.refund_waiting and donation.refunds[0].status == "succeeded"
-    assert totals(campaign) == (0, 1) and verify() == []
+    assert totals(campaign) == (0, 0) and verify() == []
 
 
 def test_failed_refund_brings_the_money_back(make_campaign, give, hooked):

@@ -95,7 +95,12 @@ def test_close_due_refunds_everything_once(
     db.session.expire_all()
     assert set(db.session.scalars(sa.select(Donation.state))) == {DonationState.REFUNDED}
     assert reload(campaign).raised_satang == 10_000  # the cheque, returned by hand
+    assert reload(campaign).donor_count == 0  # every gift refunded in full
     assert verify() == []
+    # The donors were told when the refunds were sent; Stripe's confirmation adds no mail.
+    assert not db.session.scalars(
+        sa.select(OutgoingMail).where(OutgoingMail.topic == "donation-refunded")
+    ).all()
 
     # A second run refunds nothing and mails nobody.
     output = close_due(stripe_app)
