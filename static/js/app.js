@@ -255,15 +255,7 @@
     }
   }
 
-  // Filters folded away on a phone (<details>) stand open on a wider screen.
-  function openWide() {
-    if (!window.matchMedia || !window.matchMedia('(min-width: 600px)').matches) return;
-    var folds = document.querySelectorAll('details[data-open-wide]');
-    for (var i = 0; i < folds.length; i++) folds[i].open = true;
-  }
-
   function init() {
-    openWide();
     focusableScrollers();
     window.addEventListener('resize', focusableScrollers);
     updateCountdowns();
