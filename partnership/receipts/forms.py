@@ -84,5 +84,6 @@ class FreshLinkForm(BaseForm):
             Email(_l("Enter an e-mail address such as name@example.com.")),
             Length(max=254),
         ],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
         render_kw={"autocomplete": "email"},
     )
