@@ -136,3 +136,35 @@ def test_the_filters_fold_away_unless_a_filter_is_in_use(client, make_campaign):
     assert '<details class="filters-fold" id="campaign-filters">' in plain
     searched = client.get("/campaigns?q=abc").text
     assert '<details class="filters-fold" id="campaign-filters" open>' in searched
+
+
+def test_the_migration_blanks_only_the_names_older_rows_should_not_show(app, private_gifts):
+    """Revision 0016 (run down one step and up again on this database): the labels of a hidden
+    amount's gift and of refunds are blanked, as rows written before the fix held them; the
+    public gift keeps its name and every amount stays."""
+    from flask_migrate import downgrade, upgrade
+
+    db.session.execute(
+        sa.update(LedgerEntry)
+        .where(LedgerEntry.kind == LedgerKind.REFUND)
+        .values(public_label="Wichai")
+    )
+    db.session.execute(
+        sa.update(LedgerEntry)
+        .where(LedgerEntry.amount_satang == 70_000)
+        .values(public_label="Somsak")
+    )
+    db.session.commit()
+    before = db.session.execute(
+        sa.select(LedgerEntry.id, LedgerEntry.amount_satang).order_by(LedgerEntry.id)
+    ).all()
+    db.session.close()
+    downgrade(revision="0016_ui_public-1")
+    upgrade()
+    rows = db.session.execute(
+        sa.select(LedgerEntry.id, LedgerEntry.amount_satang, LedgerEntry.public_label).order_by(
+            LedgerEntry.id
+        )
+    ).all()
+    assert [(r.id, r.amount_satang) for r in rows] == [tuple(r) for r in before]
+    assert [r.public_label for r in rows] == ["Mali", "", "Wichai", ""]
