@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import live_campaign
+from .conftest import choose_language, live_campaign
 
 pytestmark = pytest.mark.browser
 
@@ -65,3 +65,49 @@ def test_campaign_filters_fold_on_a_phone_and_stand_open_on_a_laptop(phone, page
     page.goto(live_server("/campaigns"))
     assert page.locator("#q").is_visible()
     assert not page.locator("#campaign-filters summary").is_visible()
+
+
+def _expired_link(app) -> str:
+    """The path of a demo gift's receipt link issued 400 days ago (expired)."""
+    from datetime import timedelta
+    from urllib.parse import urlsplit
+
+    import sqlalchemy as sa
+
+    from partnership.db_types import utcnow
+    from partnership.extensions import db
+    from partnership.receipts.links import receipt_link
+    from partnership.receipts.models import Receipt
+
+    with app.test_request_context():
+        receipt = db.session.scalars(sa.select(Receipt).order_by(Receipt.id).limit(1)).one()
+        link = receipt_link(receipt.donation, issued_at=utcnow() - timedelta(days=400))
+        db.session.remove()
+    return urlsplit(link).path
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_the_expired_receipt_page_is_valid_accessible_and_fits_a_phone(
+    browser, live_server, http_client, tmp_path, lang
+):
+    from .test_pages_valid import AXE_JS, AXE_RUN, AXE_TAGS, check_html
+
+    path = _expired_link(live_server.app)
+    client = http_client(None)
+    client.language(lang)
+    status, html = client.get(path)
+    assert status == 410 and 'id="fresh-link"' in html
+    (tmp_path / "expired.html").write_text(html, encoding="utf-8")
+    assert check_html([tmp_path / "expired.html"]) == {"expired.html": []}
+    context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
+    try:
+        tab = context.new_page()
+        tab.goto(live_server("/"))
+        choose_language(tab, lang)
+        tab.goto(live_server(path))
+        assert tab.evaluate("document.documentElement.scrollWidth") <= 360
+        tab.add_script_tag(path=str(AXE_JS))
+        violations = tab.evaluate(AXE_RUN, AXE_TAGS)["violations"]
+        assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
+    finally:
+        context.close()
