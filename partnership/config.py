@@ -265,6 +265,12 @@ def load_config(instance_path: str) -> dict:
         "GIVE_RATE_LIMIT": os.environ.get("GIVE_RATE_LIMIT", "10 per minute"),
         "GIVE_EMAIL_RATE_LIMIT": os.environ.get("GIVE_EMAIL_RATE_LIMIT", "5 per 10 minutes"),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "noreply@example.org"),
+        #: How the public reaches the foundation: named in every page's footer.
+        "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "contact@example.org"),
+        "CONTACT_PHONE": os.environ.get("CONTACT_PHONE", "02-000-0000"),
+        #: Requests for a fresh receipt link per client address (each mails at most one link,
+        #: and the address also counts against MAIL_RATE_LIMIT).
+        "RECEIPT_RENEW_RATE_LIMIT": os.environ.get("RECEIPT_RENEW_RATE_LIMIT", "10 per hour"),
         "SMTP_HOST": smtp_host,
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "587")),
         "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),

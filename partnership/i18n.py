@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_request_context, session
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 
 from .db_types import utcnow
@@ -68,6 +68,24 @@ def format_datetime(value: datetime | None, lang: str | None = None) -> str:
     return f"{format_date(local, lang)} {local:%H:%M}{suffix}"
 
 
+def last_day(ends_at: datetime) -> date:
+    """The last whole Bangkok day before an exclusive end instant (midnight after it)."""
+    return (to_bangkok(ends_at) - timedelta(microseconds=1)).date()
+
+
+def format_last_day(ends_at: datetime | None, lang: str | None = None) -> str:
+    """The last day of something that ends at ``ends_at`` (exclusive): 31 ม.ค. 2570, not
+    "1 ก.พ. 2570 00:00"."""
+    if ends_at is None:
+        return "—"
+    return format_date(last_day(ends_at), lang)
+
+
+def until_end_of(ends_at: datetime | None) -> str:
+    """ "until the end of 31 ม.ค. 2570" for an exclusive end instant, in the page's language."""
+    return gettext("until the end of %(date)s", date=format_last_day(ends_at))
+
+
 def academic_year_label(year: int, lang: str | None = None) -> str:
     """An academic year is stored as its Gregorian start year; Thai readers see it in BE."""
     lang = lang or current_language()
@@ -86,6 +104,8 @@ def register_i18n(app: Flask) -> None:
 
     app.jinja_env.filters["thai_date"] = format_date
     app.jinja_env.filters["thai_datetime"] = format_datetime
+    app.jinja_env.filters["last_day"] = format_last_day
+    app.jinja_env.filters["until_end_of"] = until_end_of
     app.jinja_env.filters["baht"] = format_satang_html
     app.jinja_env.filters["academic_year"] = academic_year_label
 

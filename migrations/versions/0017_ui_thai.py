@@ -2,14 +2,14 @@
 only with a reason, kept with the gift.
 
 Revision ID: 0017_ui_thai
-Revises: 0013_mfa
+Revises: 0016_ui_public
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0017_ui_thai"
-down_revision = "0013_mfa"
+down_revision = "0016_ui_public"
 branch_labels = None
 depends_on = None
 

@@ -10,18 +10,13 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..core.forms import BaseForm, QueryForm
-from ..i18n import BANGKOK, to_bangkok
+from ..i18n import BANGKOK
 from .models import FundingRule
 
 
 def bangkok_day_start(day) -> datetime:
     """00:00 in Bangkok on ``day``, as UTC."""
     return datetime.combine(day, time(), tzinfo=BANGKOK).astimezone(UTC)
-
-
-def last_day(ends_at: datetime):
-    """The last whole Bangkok day of a campaign that ends at midnight after it."""
-    return (to_bangkok(ends_at) - timedelta(seconds=1)).date()
 
 
 class CampaignForm(BaseForm):

@@ -162,6 +162,17 @@ class Campaign(db.Model):
         return bool(user.is_authenticated and user.is_staff)
 
 
+#: The list's default order: those still needing money ('live' sorts after 'funded'), then the
+#: funded ones, then the ended ones ('ended' before 'closed'), each soonest ending first.
+sa.Index(
+    "ix_campaigns_listing_need",
+    Campaign.listing_group,
+    Campaign.state.desc(),
+    Campaign.ends_at,
+    Campaign.id,
+)
+
+
 class CampaignBudgetLine(db.Model):
     """A budget item copied from the application (the application may change; this does not)."""
 

@@ -49,7 +49,8 @@ def public_campaign_ids(
     elif sort == "newest":
         order = [open_first, Campaign.launched_at.desc(), Campaign.id.desc()]
     else:
-        order = [open_first, Campaign.ends_at, Campaign.id]
+        # Those still needing money first: live before funded (``ix_campaigns_listing_need``).
+        order = [open_first, Campaign.state.desc(), Campaign.ends_at, Campaign.id]
     return query.order_by(*order)
 
 

@@ -177,7 +177,7 @@ def ledger_csv(campaign_id: int):
             entry.id,
             entry.created_at,  # the one date format of every export
             entry.kind.label,
-            entry.public_label or _("Anonymous donor"),  # what the donor typed: may be a formula
+            entry.shown_label or _("Anonymous donor"),  # what the donor typed: may be a formula
             _baht(entry.amount_satang),  # numbers, so a refund's minus stays a number
             _baht(balance),
         ]

@@ -13,11 +13,11 @@ from ..applications.models import Application
 from ..core.pagination import paginate
 from ..db_types import utcnow
 from ..extensions import db
-from ..i18n import to_bangkok
+from ..i18n import last_day, to_bangkok
 from ..notifications.services import commit_and_send
 from ..permissions import load_or_404, staff_required
 from ..programmes.models import Programme
-from .forms import CampaignForm, FundingRuleForm, PhotoForm, last_day
+from .forms import CampaignForm, FundingRuleForm, PhotoForm
 from .hooks import after_campaign_closed
 from .models import Campaign, CampaignState, FundingRule
 from .photos import (

@@ -153,6 +153,6 @@ def reverse_gift(gift: OfflineGift, to_state: GiftState, *, reason: str, actor=N
         amount_satang=-gift.amount_satang,
         kind=LedgerKind.OFFLINE_GIFT_REVERSED,
         source=f"offline:{gift.id}",
-        public_label=gift.public_label,
+        public_label="",  # money going back names nobody
     )
     gift_reversed.send(gift)

@@ -52,6 +52,16 @@ INFLOWS = frozenset(
         LedgerKind.OFFLINE_GIFT,
     }
 )
+#: Rows that never name a donor in public: money given back, taken back or returned.
+NAMELESS_KINDS = frozenset(
+    {
+        LedgerKind.REFUND,
+        LedgerKind.REFUND_REVERSED,
+        LedgerKind.DISPUTE,
+        LedgerKind.DISPUTE_REVERSED,
+        LedgerKind.OFFLINE_GIFT_REVERSED,
+    }
+)
 #: The CHECK tying a row's sign to its kind (kept in one place for the migration).
 SIGN_MATCHES_KIND = (
     "(kind IN ('donation_paid', 'refund_reversed', 'dispute_reversed', 'match', 'offline_gift')"
@@ -88,3 +98,9 @@ class LedgerEntry(db.Model):
     #: Shown on the public ledger: the donor's name or "anonymous donor".
     public_label: Mapped[str] = mapped_column(sa.String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @property
+    def shown_label(self) -> str:
+        """The label the public sees: none on money going back to a donor (a refund, a
+        dispute), whatever an older row stored."""
+        return "" if self.kind in NAMELESS_KINDS else self.public_label

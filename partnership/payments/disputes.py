@@ -13,7 +13,7 @@ from __future__ import annotations
 from ..campaigns.services import record_money
 from ..core.transitions import compare_and_set
 from ..ledger.models import LedgerKind
-from .donations import ledger_label, lock_donation, mark_paid, settle_refunds
+from .donations import lock_donation, mark_paid, settle_refunds
 from .models import Donation
 from .signals import donation_returned
 
@@ -70,7 +70,7 @@ def _withdraw(donation: Donation, dispute: dict, source: str) -> None:
         amount_satang=-amount,
         kind=LedgerKind.DISPUTE,
         source=source,
-        public_label=ledger_label(donation),
+        public_label="",  # a dispute names nobody
     )
     donation_returned.send(donation, returned_satang=amount, source=source)
 
@@ -87,7 +87,7 @@ def _reinstate(donation: Donation, source: str) -> None:
             amount_satang=amount,
             kind=LedgerKind.DISPUTE_REVERSED,
             source=source,
-            public_label=ledger_label(donation),
+            public_label="",  # a dispute names nobody
         )
         donation_returned.send(donation, returned_satang=-amount, source=source)
     settle_refunds(donation, source)

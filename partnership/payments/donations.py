@@ -247,7 +247,7 @@ def settle_refunds(donation: Donation, source: str) -> None:
         amount_satang=-delta,
         kind=LedgerKind.REFUND if delta > 0 else LedgerKind.REFUND_REVERSED,
         source=source,
-        public_label=ledger_label(donation),
+        public_label="",  # a refund names nobody (LedgerEntry.shown_label)
         donors=donors,
     )
     donation_returned.send(donation, returned_satang=delta, source=source)
@@ -262,5 +262,7 @@ def settle_refunds(donation: Donation, source: str) -> None:
 
 
 def ledger_label(donation: Donation) -> str:
-    """The public label in the ledger, in Thai (the ledger page translates "anonymous")."""
-    return "" if donation.anonymous else donation.donor_name
+    """The public label of the gift's ledger row, in Thai (the ledger page translates
+    "anonymous"): no name for a donor who is anonymous or hid their amount, since the ledger
+    row shows the amount."""
+    return "" if donation.anonymous or not donation.show_amount else donation.donor_name

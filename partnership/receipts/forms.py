@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms import EmailField, HiddenField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, ValidationError
 
 from ..core.forms import BaseForm, QueryForm, coerce_id
 
@@ -72,3 +72,18 @@ class EDonationMonthExportForm(BaseForm):
     """Download one month's e-Donation file."""
 
     month = HiddenField(validators=[InputRequired(), Regexp(r"^\d{4}-\d{2}$")])
+
+
+class FreshLinkForm(BaseForm):
+    """The donor asks for a new receipt link, to the address the gift was made with."""
+
+    email = EmailField(
+        _l("The e-mail address you gave with your gift"),
+        validators=[
+            InputRequired(_l("Enter your e-mail address.")),
+            Email(_l("Enter an e-mail address such as name@example.com.")),
+            Length(max=254),
+        ],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        render_kw={"autocomplete": "email"},
+    )

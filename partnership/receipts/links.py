@@ -55,6 +55,20 @@ def link_window_open(donation: Donation, now: datetime | None = None) -> bool:
     return donation.paid_at + max_age > (now or utcnow())
 
 
+def donation_of_expired_link(signed: str) -> Donation | None:
+    """The donation an expired (but genuine) link names, to mail its donor a fresh one; None
+    when the link is not ours."""
+    if len(signed) > MAX_LENGTH:
+        return None
+    try:
+        token = _serializer().loads(signed)  # the signature, not its age
+    except BadSignature:
+        return None
+    if not isinstance(token, str):
+        return None
+    return db.session.scalar(sa.select(Donation).where(Donation.token == token))
+
+
 def donation_from_link(signed: str) -> Donation | None:
     """The donation the link names; None when it is not ours. Raises LinkExpired."""
     if len(signed) > MAX_LENGTH:

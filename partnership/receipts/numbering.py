@@ -156,6 +156,40 @@ def queue_thanks(donation: Donation, receipt: Receipt) -> None:
     queue_mail(donation.email, subject, body, topic="donation-thanks", secrets=[link])
 
 
+def send_fresh_link(donation: Donation | None, email: str) -> bool:
+    """Queue a new receipt link (valid ``RECEIPT_LINK_MAX_AGE`` from now) to the gift's own
+    address, only if ``email`` is that address and the gift has a receipt. The caller answers
+    the same whatever this returns."""
+    if donation is None or not donation.is_paid or not donation.email:
+        return False
+    if donation.email.strip().lower() != email.strip().lower():
+        return False
+    receipt = receipt_for(donation.id)
+    if receipt is None:
+        return False
+    link = receipt_link(donation)
+    with force_locale(donation.locale or "th"):
+        subject = _("A new link to your receipt %(number)s", number=receipt.label)
+        body = "\n\n".join(
+            [
+                _("Dear %(name)s,", name=donation.donor_name or _("donor")),
+                _(
+                    "You asked for a new link to the receipt of your gift of %(amount)s to "
+                    "%(title)s. Download the receipt (PDF) here:",
+                    amount=format_satang(donation.amount_satang),
+                    title=donation.campaign.title,
+                ),
+                link,
+                _(
+                    "The link works for %(days)d days. Please keep the receipt for your records.",
+                    days=max(1, current_app.config["RECEIPT_LINK_MAX_AGE"] // 86400),
+                ),
+            ]
+        )
+    queue_mail(donation.email, subject, body, topic="receipt-link", secrets=[link])
+    return True
+
+
 @donation_paid.connect
 def number_and_thank(donation: Donation, **extra) -> None:
     """On payment, in its transaction: the receipt number and the queued thank-you (a gift

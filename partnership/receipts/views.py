@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.mfa.policy import step_up_required
 from ..core.downloads import private_download
 from ..core.pagination import paginate
 from ..extensions import db, limiter
+from ..notifications.services import commit_and_send
 from ..payments.models import Donation
 from ..payments.tax import tax_info_for
 from ..permissions import staff_required
 from . import numbering
 from .exports import export_e_donation, export_history, receipt_years
-from .forms import EDonationExportForm
-from .links import LinkExpired, donation_from_link, link_window_open, receipt_link
+from .forms import EDonationExportForm, FreshLinkForm
+from .links import (
+    LinkExpired,
+    donation_from_link,
+    donation_of_expired_link,
+    link_window_open,
+    receipt_link,
+)
 from .models import Receipt
 from .pdf import ReceiptView, render_receipt
 
@@ -63,10 +71,47 @@ def receipt(signed: str):
     try:
         donation = donation_from_link(signed)
     except LinkExpired:
-        return render_template("receipts/expired.html"), 410
+        return render_template("receipts/expired.html", form=FreshLinkForm(), signed=signed), 410
     if donation is None:
         abort(404)
     return _pdf_response(donation)
+
+
+def _mail_address_key() -> str:
+    return "mail:" + (request.form.get("email") or "").strip().lower()
+
+
+@bp.post("/receipts/<signed>/fresh-link")
+@limiter.limit(lambda: current_app.config["RECEIPT_RENEW_RATE_LIMIT"])
+# The same bucket as sign-up and password-reset mail: one address gets only so much mail.
+@limiter.shared_limit(
+    lambda: current_app.config["MAIL_RATE_LIMIT"],
+    scope="mail-to-address",
+    key_func=_mail_address_key,
+)
+def fresh_link(signed: str):
+    """An expired link's donor asks for a new one, by e-mail to the gift's own address; the
+    answer is the same whether or not the address matches."""
+    try:
+        donation_from_link(signed)
+    except LinkExpired:
+        pass
+    else:  # a link that still works (or is not ours) needs no new one
+        abort(404)
+    form = FreshLinkForm()
+    if not form.validate_on_submit():
+        return render_template("receipts/expired.html", form=form, signed=signed), 400
+    numbering.send_fresh_link(donation_of_expired_link(signed), form.email.data)
+    commit_and_send()
+    return render_template(
+        "receipts/expired.html",
+        form=None,
+        signed=signed,
+        sent=_(
+            "If this is the address the gift was made with, a new link to the receipt is on "
+            "its way. It may take a few minutes."
+        ),
+    )
 
 
 @bp.get("/staff/receipts/donations/<int:donation_id>.pdf")
