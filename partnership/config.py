@@ -187,7 +187,8 @@ EDONATION_DEFAULT_COLUMNS = (
 
 
 def _edonation() -> dict:
-    """The foundation's e-Donation deadline and the monthly file's columns (README, "Tax")."""
+    """The foundation's e-Donation deadline and the monthly file's columns
+    (docs/features/receipts.md)."""
     columns = os.environ.get("EDONATION_COLUMNS", "").strip() or EDONATION_DEFAULT_COLUMNS
     keys = tuple(key.strip() for key in columns.split(",") if key.strip())
     if not keys:

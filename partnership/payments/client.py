@@ -18,7 +18,7 @@ from flask import current_app
 
 #: The Stripe API version every request is made with and every webhook must carry: the
 #: version of the pinned SDK (``stripe.api_version``; a test keeps them equal). The webhook
-#: endpoint in the Stripe Dashboard must be created with this version (README, "Stripe").
+#: endpoint in the Stripe Dashboard must be created with this version (docs/operations.md).
 STRIPE_API_VERSION = "2026-10-28.endive"
 #: The payment methods a donor may choose on Checkout (this API version's
 #: ``allowed_payment_method_types``; ``payment_method_types`` was removed in 2026-09-30).

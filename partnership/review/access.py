@@ -12,7 +12,8 @@ from ..programmes.models import ProgrammeState
 from .models import CommitteeMember, ReviewAssignment
 
 #: Programme states in which members may see each other's scores: only while the committee is
-#: at work. Once decided or archived, the scores are the foundation's record (README).
+#: at work. Once decided or archived, the scores are the foundation's record
+#: (docs/features/review.md).
 PEER_SCORES_PHASES = (ProgrammeState.REVIEWING,)
 
 
