@@ -305,7 +305,6 @@ def _pages() -> list[Path]:
 
 def _without_code(text: str) -> str:
     text = re.sub(r"^```.*?^```", "", text, flags=re.M | re.S)
-    text = re.sub(r"^(?: {4}|\t).*$", "", text, flags=re.M)
     return re.sub(r"`[^`\n]*`", "", text)
 
 
