@@ -97,7 +97,7 @@ SAME_MEANING: dict[str, str] = {
     "Summary": THING + ": an application's summary, written by the school, read by reviewers",
     "The school": THING + ": the heading over a school's details",
     "Title": THING + ": the title of an application, a campaign (made from an application) or "
-    "a campaign update; Thai ชื่อ/หัวข้อ read the same here",
+    "a campaign update: the Thai ชื่อ fits each",
     # Fields and columns.
     "Address": FIELD + ": a postal address (a school's, a donor's for the tax receipt)",
     "All provinces": FIELD + " (the empty choice of a province filter)",
