@@ -12,25 +12,41 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "partnership" / "translations"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    # A message context (msgctxt) tells two meanings of one English word apart.
+    "pgettext": ((1, "c"), 2),
+    "lazy_pgettext": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 
-def _extracted_ids() -> set[str]:
-    ids: set[str] = set()
+def extracted_uses() -> list[tuple[str, int, str | None, str]]:
+    """(file under partnership/ or templates/, line, context, msgid) of every marked string."""
+    uses = []
     sources = [
         (ROOT / "partnership", [("**.py", "python")]),
         (ROOT / "templates", [("**.html", "jinja2")]),
     ]
     for directory, method_map in sources:
-        for _file, _line, message, _comments, _context in extract_from_dir(
+        for file, line, message, _comments, context in extract_from_dir(
             str(directory), method_map=method_map, keywords=KEYWORDS
         ):
-            ids.add(message[0] if isinstance(message, tuple) else message)
-    return ids
+            msgid = message[0] if isinstance(message, tuple) else message
+            uses.append((f"{directory.name}/{file}", line, context, msgid))
+    return uses
 
 
-def _catalog(lang: str):
+def _extracted_ids() -> set[tuple[str | None, str]]:
+    return {(context, msgid) for _file, _line, context, msgid in extracted_uses()}
+
+
+def catalog(lang: str):
     with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po", "rb") as handle:
         return read_po(handle)
 
@@ -40,9 +56,11 @@ def _text(message) -> str:
 
 
 def test_every_string_in_the_code_has_a_thai_translation():
-    thai = _catalog("th")
+    thai = catalog("th")
     missing = sorted(
-        msgid for msgid in _extracted_ids() if not (thai.get(msgid) and _text(thai.get(msgid)))
+        (msgid, context or "")
+        for context, msgid in _extracted_ids()
+        if not (thai.get(msgid, context=context) and _text(thai.get(msgid, context=context)))
     )
     assert missing == [], f"{len(missing)} strings lack Thai: {missing[:15]}"
 
@@ -50,7 +68,7 @@ def test_every_string_in_the_code_has_a_thai_translation():
 def test_thai_translations_keep_their_placeholders():
     wrong = [
         m.id
-        for m in _catalog("th")
+        for m in catalog("th")
         if m.id
         and _text(m)
         and set(PLACEHOLDER.findall(m.id if isinstance(m.id, str) else m.id[0]))
@@ -59,12 +77,13 @@ def test_thai_translations_keep_their_placeholders():
     assert wrong == []
 
 
-def _key(message) -> str:
-    return message.id[0] if isinstance(message.id, (tuple, list)) else message.id
+def _key(message) -> tuple[str | None, str]:
+    """A message is its context and its id: "From" of the ledger is not "From" of a date."""
+    return (message.context, message.id[0] if isinstance(message.id, (tuple, list)) else message.id)
 
 
 def test_compiled_catalogue_matches_the_po_file():
-    thai = {_key(m): _text(m) for m in _catalog("th") if m.id and _text(m) and not m.fuzzy}
+    thai = {_key(m): _text(m) for m in catalog("th") if m.id and _text(m) and not m.fuzzy}
     with open(TRANSLATIONS / "th" / "LC_MESSAGES" / "messages.mo", "rb") as handle:
         compiled = {_key(m): _text(m) for m in read_mo(io.BytesIO(handle.read())) if m.id}
     assert compiled == thai, "run partnership/translations/update.sh to recompile"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
@@ -43,7 +44,7 @@ LABELS[ApplicationState] = {
     ApplicationState.APPROVED: _l("Approved"),
     ApplicationState.WAITLISTED: _l("Waitlisted"),
     ApplicationState.REJECTED: _l("Rejected"),
-    ApplicationState.WITHDRAWN: _l("Withdrawn"),
+    ApplicationState.WITHDRAWN: lazy_pgettext("application state", "Withdrawn"),
 }
 
 

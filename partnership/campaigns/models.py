@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
@@ -39,7 +40,7 @@ LABELS.update(
             CampaignState.LIVE: _l("Raising funds"),
             CampaignState.FUNDED: _l("Funded"),
             CampaignState.ENDED: _l("Ended"),
-            CampaignState.CLOSED: _l("Closed"),
+            CampaignState.CLOSED: lazy_pgettext("campaign state", "Closed"),
         },
         FundingRule: {
             FundingRule.KEEP_WHAT_YOU_RAISE: _l("Keep what is raised"),

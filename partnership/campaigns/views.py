@@ -9,6 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, render_template, request, send_from_directory
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, load_only
 
@@ -168,7 +169,14 @@ def ledger_csv(campaign_id: int):
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
-        [_("Entry"), _("Time"), _("Kind"), _("From"), _("Amount (baht)"), _("Balance (baht)")]
+        [
+            _("Entry"),
+            _("Time"),
+            _("Kind"),
+            pgettext("donor", "From"),
+            _("Amount (baht)"),
+            _("Balance (baht)"),
+        ]
     )
     balance = 0
     for entry in db.session.scalars(entries_query(campaign.id)):

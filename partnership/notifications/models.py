@@ -7,6 +7,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
@@ -26,7 +27,7 @@ class MailState(LabelledEnum):
 
 
 LABELS[MailState] = {
-    MailState.QUEUED: _l("Pending"),
+    MailState.QUEUED: lazy_pgettext("mail state", "Pending"),
     MailState.SENDING: _l("Sending"),
     MailState.SENT: _l("Sent"),
     MailState.LOGGED: _l("Logged (no SMTP)"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
@@ -87,7 +88,7 @@ class DonationForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         self.preset.choices = [(str(p), format_satang(p)) for p in PRESETS] + [
-            ("other", _l("Other"))
+            ("other", lazy_pgettext("gift amount", "Other"))
         ]
         self.amount_satang: int | None = None
         self.tax_id_digits: str | None = None

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
@@ -143,7 +144,7 @@ REFUND_STATUS_RANK = {
 
 #: Stripe's refund statuses in words (a status Stripe adds later shows as it is sent).
 REFUND_STATUS_LABELS = {
-    "pending": _l("Pending"),
+    "pending": lazy_pgettext("refund status", "Pending"),
     "requires_action": _l("Waiting for the donor's bank details"),
     "succeeded": _l("Refunded"),
     "failed": _l("Refund failed"),
@@ -217,7 +218,7 @@ KEPT_OUTCOMES = frozenset(
 )
 
 LABELS[EventOutcome] = {
-    EventOutcome.APPLIED: _l("Applied"),
+    EventOutcome.APPLIED: lazy_pgettext("webhook event outcome", "Applied"),
     EventOutcome.IGNORED: _l("Ignored"),
     EventOutcome.UNMATCHED: _l("Unknown donation"),
     EventOutcome.WRONG_VERSION: _l("Other API version"),

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
@@ -39,7 +40,7 @@ LABELS.update(
         ProgrammeState: {
             ProgrammeState.DRAFT: _l("Draft"),
             ProgrammeState.OPEN: _l("Open for applications"),
-            ProgrammeState.CLOSED: _l("Closed"),
+            ProgrammeState.CLOSED: lazy_pgettext("programme state", "Closed"),
             ProgrammeState.REVIEWING: _l("Committee review"),
             ProgrammeState.DECIDED: _l("Decided"),
             ProgrammeState.ARCHIVED: _l("Archived"),

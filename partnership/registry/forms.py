@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import (
     DateField,
     EmailField,
@@ -165,7 +166,8 @@ class PartnershipForm(BaseForm):
     school_code = StringField(_l("School code"), validators=[DataRequired(), Length(max=10)])
     role = SelectField(_l("Role"), validators=[DataRequired()])
     started_on = DateField(
-        _l("From"), validators=[InputRequired(_l("Enter a date.")), YearRange(*PARTNERSHIP_YEARS)]
+        lazy_pgettext("start date", "From"),
+        validators=[InputRequired(_l("Enter a date.")), YearRange(*PARTNERSHIP_YEARS)],
     )
     ended_on = DateField(
         _l("Until (leave empty if ongoing)"), validators=[Optional(), YearRange(*PARTNERSHIP_YEARS)]

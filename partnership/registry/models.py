@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, postgresql_only, utcnow
@@ -63,7 +64,7 @@ LABELS.update(
             Affiliation.LOCAL: _l("Local government"),
             Affiliation.PRIVATE: _l("Private school"),
             Affiliation.BPP: _l("Border Patrol Police"),
-            Affiliation.OTHER: _l("Other"),
+            Affiliation.OTHER: lazy_pgettext("school affiliation", "Other"),
         },
         NetworkStatus: {
             NetworkStatus.NONE: _l("Not in the network"),

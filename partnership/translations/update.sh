@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 dir=partnership/translations
-pybabel extract -F $dir/babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+pybabel extract -F $dir/babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output \
   --project partnership -o $dir/messages.pot . 2>/dev/null
 for lang in th en; do
   if [ -f $dir/$lang/LC_MESSAGES/messages.po ]; then
