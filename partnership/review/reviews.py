@@ -118,9 +118,11 @@ def save_review(
         )  # fmt: skip
         review.events.append(
             ReviewEvent(
-                kind=ReviewEventKind.SUBMITTED, from_state=R.DRAFT, to_state=R.SUBMITTED,
+                kind=ReviewEventKind.SUBMITTED,
+                from_state=R.DRAFT,
+                to_state=R.SUBMITTED,
                 actor_id=actor.id,
-            )  # fmt: skip
+            )
         )
         db.session.flush()
     return review
@@ -149,8 +151,11 @@ def reopen_review(review: Review, reason: str, actor) -> None:
     )  # fmt: skip
     review.events.append(
         ReviewEvent(
-            kind=ReviewEventKind.REOPENED, from_state=R.SUBMITTED, to_state=R.DRAFT,
-            actor_id=actor.id, reason=reason.strip(),
-        )  # fmt: skip
+            kind=ReviewEventKind.REOPENED,
+            from_state=R.SUBMITTED,
+            to_state=R.DRAFT,
+            actor_id=actor.id,
+            reason=reason.strip(),
+        )
     )
     db.session.flush()
