@@ -34,7 +34,13 @@ from .receipts.models import (  # noqa: F401
     ReceiptCounter,
     TaxExport,
 )
-from .registry.models import Organisation, Partnership, School, SchoolYearStat  # noqa: F401
+from .registry.models import (  # noqa: F401
+    NetworkEvent,
+    Organisation,
+    Partnership,
+    School,
+    SchoolYearStat,
+)
 from .review.models import (  # noqa: F401
     CommitteeMember,
     ConflictOfInterest,

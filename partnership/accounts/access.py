@@ -107,7 +107,7 @@ def access_history(user: User) -> list[AccessEvent]:
         db.session.scalars(
             db.select(AccessEvent)
             .where(AccessEvent.user_id == user.id)
-            .order_by(AccessEvent.created_at.desc(), AccessEvent.id.desc())
+            .order_by(AccessEvent.at.desc(), AccessEvent.id.desc())
             .options(db.selectinload(AccessEvent.actor), db.selectinload(AccessEvent.membership))
         )
     )

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.history import HistoryMixin
 from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
 from ..extensions import db
 
@@ -209,11 +210,11 @@ LABELS[AccessEventKind] = {
 }
 
 
-class AccessEvent(db.Model):
+class AccessEvent(HistoryMixin, db.Model):
     """The record of staff taking a person's access away or giving it back: who, when, why.
 
-    Append-only: a row is never changed or deleted (the ORM refuses, see below), and nothing
-    cascades to it, so the record outlives whatever it is about.
+    Append-only (``core.history``): a row is never changed or deleted, and nothing cascades to
+    it, so the record outlives whatever it is about. Always a member of staff's act.
     """
 
     __tablename__ = "access_events"
@@ -222,23 +223,13 @@ class AccessEvent(db.Model):
             "(kind = 'membership_ended') = (membership_id IS NOT NULL)", name="membership_kind"
         ),
         sa.CheckConstraint("length(reason) > 0", name="has_reason"),
+        sa.CheckConstraint("actor_id IS NOT NULL", name="has_actor"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     #: Whose access changed.
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     membership_id: Mapped[int | None] = mapped_column(sa.ForeignKey("memberships.id"))
     kind: Mapped[AccessEventKind] = mapped_column(enum_type(AccessEventKind, "access_event_kind"))
-    actor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    reason: Mapped[str] = mapped_column(sa.Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
-    actor: Mapped[User] = relationship(foreign_keys=[actor_id])
     membership: Mapped[Membership | None] = relationship()
-
-
-@sa.event.listens_for(AccessEvent, "before_update")
-@sa.event.listens_for(AccessEvent, "before_delete")
-def _history_is_append_only(mapper, connection, target: AccessEvent) -> None:
-    raise sa.exc.InvalidRequestError("access_events rows are never changed or deleted")

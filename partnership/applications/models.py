@@ -11,6 +11,7 @@ from flask_babel import lazy_pgettext
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
+from ..core.history import HistoryMixin, history_of
 from ..core.signals import any_receiver_agrees
 from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
 from ..extensions import db
@@ -158,11 +159,8 @@ class Application(db.Model):
     )
     #: The audit trail never goes away with the application (no delete cascade, and the
     #: database refuses to delete an application that has events).
-    events: Mapped[list[ApplicationEvent]] = relationship(
-        back_populates="application",
-        order_by="ApplicationEvent.id",
-        cascade="save-update, merge",
-        passive_deletes="all",
+    events: Mapped[list[ApplicationEvent]] = history_of(
+        "ApplicationEvent", back_populates="application"
     )
 
     @property
@@ -243,18 +241,12 @@ class Attachment(db.Model):
     application: Mapped[Application] = relationship(back_populates="attachments")
 
 
-class ApplicationEvent(db.Model):
+class ApplicationEvent(HistoryMixin, db.Model):
     """The audit trail: every state change with who, when and why."""
 
     __tablename__ = "application_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id"), index=True)
-    from_state: Mapped[str | None] = mapped_column(sa.String(20))
     to_state: Mapped[str] = mapped_column(sa.String(20))
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    reason: Mapped[str] = mapped_column(sa.Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     application: Mapped[Application] = relationship(back_populates="events")
-    actor: Mapped[User | None] = relationship()

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.history import HistoryMixin, history_of
 from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
 from ..extensions import db
 from ..money import line_total_satang
@@ -135,9 +136,7 @@ class Campaign(db.Model):
     photos: Mapped[list[CampaignPhoto]] = relationship(
         back_populates="campaign", order_by="CampaignPhoto.position", cascade="all"
     )
-    events: Mapped[list[CampaignEvent]] = relationship(
-        back_populates="campaign", order_by="CampaignEvent.id"
-    )
+    events: Mapped[list[CampaignEvent]] = history_of("CampaignEvent", back_populates="campaign")
 
     @property
     def percent_funded(self) -> int:
@@ -217,18 +216,13 @@ class CampaignPhoto(db.Model):
     campaign: Mapped[Campaign] = relationship(back_populates="photos")
 
 
-class CampaignEvent(db.Model):
+class CampaignEvent(HistoryMixin, db.Model):
     """Append-only history of the campaign's state changes: who, when, why."""
 
     __tablename__ = "campaign_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id"), index=True)
-    from_state: Mapped[str | None] = mapped_column(sa.String(20))
     to_state: Mapped[str] = mapped_column(sa.String(20))
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    reason: Mapped[str] = mapped_column(sa.Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     campaign: Mapped[Campaign] = relationship(back_populates="events")
 

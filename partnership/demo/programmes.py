@@ -140,7 +140,7 @@ def _history(programme: Programme, staff: User | None) -> None:
     previous = None
     for state, at in zip(path, times, strict=True):
         programme.events.append(
-            ProgrammeEvent(from_state=previous, to_state=state, actor=staff, created_at=at)
+            ProgrammeEvent(from_state=previous, to_state=state, actor=staff, at=at)
         )
         if state == programme.state:
             break
@@ -209,13 +209,13 @@ def _add_application(programme: Programme, school: School, row, submitted_at, st
     created = submitted_at - timedelta(days=6)
     application.created_at = created
     application.events.append(
-        ApplicationEvent(from_state=None, to_state="draft", actor=author, created_at=created)
+        ApplicationEvent(from_state=None, to_state="draft", actor=author, at=created)
     )
     if state != A.DRAFT:
         application.submitted_at = submitted_at
         application.events.append(
             ApplicationEvent(
-                from_state="draft", to_state="submitted", actor=author, created_at=submitted_at
+                from_state="draft", to_state="submitted", actor=author, at=submitted_at
             )
         )
         db.session.flush()
@@ -228,7 +228,7 @@ def _add_application(programme: Programme, school: School, row, submitted_at, st
                     from_state="submitted",
                     to_state=automatic.value,
                     reason="\n".join(rule.reason for rule in failures),
-                    created_at=submitted_at,
+                    at=submitted_at,
                 )
             )
             later = submitted_at + timedelta(days=3)
@@ -239,7 +239,7 @@ def _add_application(programme: Programme, school: School, row, submitted_at, st
                         to_state="withdrawn",
                         actor=author,
                         reason=reason,
-                        created_at=later,
+                        at=later,
                     )
                 )
             elif state != automatic and reason:
@@ -250,7 +250,7 @@ def _add_application(programme: Programme, school: School, row, submitted_at, st
                         to_state=state.value,
                         actor=staff,
                         reason=reason,
-                        created_at=later,
+                        at=later,
                     )
                 )
             else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import UTC, date, datetime
 
 from ..accounts.models import Membership, MembershipState
 from ..accounts.services import create_user, find_user
@@ -11,6 +11,7 @@ from ..extensions import db
 from ..registry.models import (
     GRADE_INDEX,
     Affiliation,
+    NetworkEvent,
     NetworkStatus,
     Organisation,
     OrganisationKind,
@@ -111,6 +112,25 @@ def _get_or_create_organisations() -> dict[str, Organisation]:
     return {o.name_en: o for o in existing.values()} | existing
 
 
+def _network_history(status: NetworkStatus) -> list[NetworkEvent]:
+    """How a demo school came to its network status (staff decisions by nobody in particular)."""
+    N = NetworkStatus
+    path = {
+        N.APPLICANT: [N.APPLICANT],
+        N.DECLINED: [N.APPLICANT, N.DECLINED],
+        N.MEMBER: [N.APPLICANT, N.MEMBER],
+        N.LEFT: [N.APPLICANT, N.MEMBER, N.LEFT],
+    }.get(status, [])
+    days = {N.APPLICANT: (2021, 4, 1), N.DECLINED: (2021, 5, 17), N.MEMBER: (2021, 5, 17),
+            N.LEFT: (2024, 3, 31)}  # fmt: skip
+    events, previous = [], None
+    for state in path:
+        at = datetime(*days[state], 3, 0, tzinfo=UTC)
+        events.append(NetworkEvent(from_state=previous, to_state=state, at=at))
+        previous = state
+    return events
+
+
 def _seed_schools(orgs: dict[str, Organisation]) -> dict[str, School]:
     existing = {s.code: s for s in db.session.scalars(db.select(School))}
     obec = orgs[PUBLIC_SUPPORT[0]]
@@ -138,6 +158,7 @@ def _seed_schools(orgs: dict[str, Organisation]) -> dict[str, School]:
         if status == "left":
             school.network_left_on = date(2024, 3, 31)
         db.session.add(school)
+        school.network_events.extend(_network_history(NetworkStatus(status)))
         for year, factor in ((2024, 0.97), (2025, 1.0)):
             db.session.add(
                 SchoolYearStat(

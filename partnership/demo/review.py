@@ -148,7 +148,12 @@ def _seed_reviews(programme: Programme) -> None:
             with db.session.no_autoflush:
                 review.weighted_total = weighted_total(review)
             review.events.append(
-                ReviewEvent(kind=ReviewEventKind.SUBMITTED, actor_id=assignment.member.user_id)
+                ReviewEvent(
+                    kind=ReviewEventKind.SUBMITTED,
+                    from_state=ReviewState.DRAFT,
+                    to_state=ReviewState.SUBMITTED,
+                    actor_id=assignment.member.user_id,
+                )
             )
         else:
             review.state = ReviewState.DRAFT

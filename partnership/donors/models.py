@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.history import AppendOnly
 from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
 from ..extensions import db
 
@@ -51,10 +52,10 @@ LABELS[ErasureReason] = {
 }
 
 
-class DonorErasure(db.Model):
+class DonorErasure(AppendOnly, db.Model):
     """One erasure of donor personal data: when, why, how many rows. No personal data.
 
-    Append-only: the ORM refuses to change or delete a row.
+    Append-only (``core.history``): the ORM refuses to change or delete a row.
     """
 
     __tablename__ = "donor_erasures"
@@ -69,9 +70,3 @@ class DonorErasure(db.Model):
     #: Rows the features connected to ``purge_due`` erased (tax data).
     other_rows: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-
-@sa.event.listens_for(DonorErasure, "before_update")
-@sa.event.listens_for(DonorErasure, "before_delete")
-def _erasures_are_append_only(mapper, connection, target: DonorErasure) -> None:
-    raise sa.exc.InvalidRequestError("donor_erasures rows are never changed or deleted")

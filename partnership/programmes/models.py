@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.history import HistoryMixin, history_of
 from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
 from ..extensions import db
 
@@ -109,12 +110,7 @@ class Programme(db.Model):
     applications: Mapped[list[Application]] = relationship(back_populates="programme")
     created_by: Mapped[User | None] = relationship()
     #: Every state change, oldest first (append-only; never cascades away).
-    events: Mapped[list[ProgrammeEvent]] = relationship(
-        back_populates="programme",
-        order_by="ProgrammeEvent.id",
-        cascade="save-update, merge",
-        passive_deletes="all",
-    )
+    events: Mapped[list[ProgrammeEvent]] = history_of("ProgrammeEvent", back_populates="programme")
 
     def display_name(self, lang: str = "th") -> str:
         return self.name_en if lang == "en" and self.name_en else self.name_th
@@ -173,12 +169,11 @@ class RubricCriterion(db.Model):
         return self.label_en if lang == "en" and self.label_en else self.label_th
 
 
-class ProgrammeEvent(db.Model):
+class ProgrammeEvent(HistoryMixin, db.Model):
     """The programme's history: every state change with who, when and why."""
 
     __tablename__ = "programme_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id"), index=True)
     from_state: Mapped[ProgrammeState | None] = mapped_column(
         enum_type(ProgrammeState, "programme_event_from")
@@ -186,9 +181,5 @@ class ProgrammeEvent(db.Model):
     to_state: Mapped[ProgrammeState] = mapped_column(
         enum_type(ProgrammeState, "programme_event_to")
     )
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    reason: Mapped[str] = mapped_column(sa.Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     programme: Mapped[Programme] = relationship(back_populates="events")
-    actor: Mapped[User | None] = relationship()

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.history import HistoryMixin, history_of
 from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
 from ..extensions import db
 
@@ -177,7 +178,7 @@ class EDonationRecord(db.Model):
 
     donation: Mapped[Donation] = relationship()
     recorded_by: Mapped[User | None] = relationship()
-    events: Mapped[list[EDonationEvent]] = relationship(order_by="EDonationEvent.id")
+    events: Mapped[list[EDonationEvent]] = history_of("EDonationEvent")
 
     def can_view(self, user) -> bool:
         return bool(user.is_authenticated and user.is_staff)
@@ -185,12 +186,11 @@ class EDonationRecord(db.Model):
     can_edit = can_view
 
 
-class EDonationEvent(db.Model):
+class EDonationEvent(HistoryMixin, db.Model):
     """One move of an e-Donation record (append-only): from, to, who, why, the amount then."""
 
     __tablename__ = "edonation_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     record_id: Mapped[int] = mapped_column(sa.ForeignKey("edonation_records.id"), index=True)
     #: Empty for the event that opened the record.
     from_state: Mapped[EDonationState | None] = mapped_column(
@@ -199,13 +199,8 @@ class EDonationEvent(db.Model):
     to_state: Mapped[EDonationState] = mapped_column(
         enum_type(EDonationState, "edonation_event_to")
     )
-    #: Staff who marked it; empty when a payment, refund or dispute moved it.
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     rd_reference: Mapped[str] = mapped_column(sa.String(120), default="")
     #: The gift's money kept by the foundation at the time.
     kept_satang: Mapped[int] = mapped_column(sa.BigInteger)
     #: What moved it: a ledger source (Stripe event id), "staff" or "migration".
     source: Mapped[str] = mapped_column(sa.String(200), default="")
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-    actor: Mapped[User | None] = relationship()

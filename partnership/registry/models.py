@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.history import HistoryMixin, history_of
 from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, postgresql_only, utcnow
 from ..extensions import db
 from .provinces import REGIONS, get_province, province_name
@@ -186,6 +187,8 @@ class School(db.Model):
         back_populates="school", order_by="Partnership.started_on.desc()"
     )
     memberships: Mapped[list[Membership]] = relationship(back_populates="school")
+    #: Every change of ``network_status`` (the columns above are where it stands now).
+    network_events: Mapped[list[NetworkEvent]] = history_of("NetworkEvent", back_populates="school")
 
     @property
     def province(self):
@@ -226,6 +229,25 @@ class School(db.Model):
     def can_manage(self, user) -> bool:
         """Network status, code and partnerships are the foundation's to change."""
         return bool(user.is_authenticated and user.is_staff)
+
+
+class NetworkEvent(HistoryMixin, db.Model):
+    """One change of a school's place in the network: applied, accepted, declined, left.
+
+    The school's ``network_*`` columns say where it stands now; these rows say how it got there
+    (who, when, from, to, the note). The first row of a school migrated from before this history
+    has no ``from_state`` and no actor.
+    """
+
+    __tablename__ = "network_events"
+
+    school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id"), index=True)
+    from_state: Mapped[NetworkStatus | None] = mapped_column(
+        enum_type(NetworkStatus, "network_event_from")
+    )
+    to_state: Mapped[NetworkStatus] = mapped_column(enum_type(NetworkStatus, "network_event_to"))
+
+    school: Mapped[School] = relationship(back_populates="network_events")
 
 
 class SchoolYearStat(db.Model):

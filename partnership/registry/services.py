@@ -14,6 +14,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import BANGKOK
 from .models import (
+    NetworkEvent,
     NetworkStatus,
     Organisation,
     Partnership,
@@ -55,8 +56,11 @@ def _network_refused(from_state: NetworkStatus, to_state: NetworkStatus) -> Regi
     return RegistryError(f"network status cannot go from {from_state} to {to_state}")
 
 
-def _move_network(school: School, to_state: NetworkStatus, **values) -> None:
-    move(
+def _move_network(
+    school: School, to_state: NetworkStatus, actor: User | None, reason: str = "", **values
+) -> None:
+    """Move the school's ``network_status`` once and append the move to its network history."""
+    from_state = move(
         school,
         to_state,
         allowed=NETWORK_TRANSITIONS,
@@ -64,6 +68,22 @@ def _move_network(school: School, to_state: NetworkStatus, **values) -> None:
         values=values,
         attr="network_status",
     )
+    _record_network(school, from_state, to_state, actor, reason)
+
+
+def _record_network(
+    school: School, from_state: NetworkStatus | None, to_state: NetworkStatus, actor, reason: str
+) -> None:
+    db.session.add(
+        NetworkEvent(
+            school_id=school.id,
+            from_state=from_state,
+            to_state=to_state,
+            actor_id=actor.id if actor is not None else None,
+            reason=reason,
+        )
+    )
+    db.session.flush()
 
 
 def today() -> date:
@@ -80,11 +100,20 @@ def _assign(obj, data: dict, fields: tuple[str, ...]) -> None:
             setattr(obj, name, _clean(data[name]) if data[name] is not None else "")
 
 
-def create_school(data: dict, *, network_status: NetworkStatus = NetworkStatus.NONE) -> School:
+def create_school(
+    data: dict,
+    *,
+    network_status: NetworkStatus = NetworkStatus.NONE,
+    actor: User | None = None,
+    reason: str = "",
+) -> School:
+    """A new school; one that starts inside the network process has that as its first event."""
     school = School(network_status=network_status)
     _assign(school, data, SCHOOL_FIELDS)
     db.session.add(school)
     db.session.flush()
+    if network_status != NetworkStatus.NONE:
+        _record_network(school, None, network_status, actor, reason)
     return school
 
 
@@ -113,10 +142,13 @@ def record_year_stat(
 
 def apply_to_network(data: dict, applicant: User, position: str) -> School:
     """A new school asks to join; the applicant becomes its (pending) staff member."""
-    school = create_school(data, network_status=NetworkStatus.APPLICANT)
+    motivation = _clean(data.get("motivation") or "")
+    school = create_school(
+        data, network_status=NetworkStatus.APPLICANT, actor=applicant, reason=motivation
+    )
     school.network_applied_at = utcnow()
     school.network_applicant_id = applicant.id
-    school.network_note = _clean(data.get("motivation") or "")
+    school.network_note = motivation
     db.session.add(
         Membership(user=applicant, school=school, position=position, message=school.network_note)
     )
@@ -127,7 +159,11 @@ def apply_to_network(data: dict, applicant: User, position: str) -> School:
 def request_network_admission(school: School, applicant: User) -> None:
     """An existing (non-member) school applies to join, asked by one of its staff."""
     _move_network(
-        school, N.APPLICANT, network_applied_at=utcnow(), network_applicant_id=applicant.id
+        school,
+        N.APPLICANT,
+        applicant,
+        network_applied_at=utcnow(),
+        network_applicant_id=applicant.id,
     )
 
 
@@ -141,7 +177,7 @@ def decide_network(school: School, accept: bool, staff: User, note: str = "") ->
     values = {"network_note": note} if note else {}
     if accept:
         values |= {"network_joined_on": today(), "network_left_on": None}
-    _move_network(school, N.MEMBER if accept else N.DECLINED, **values)
+    _move_network(school, N.MEMBER if accept else N.DECLINED, staff, note, **values)
     if school.network_applicant_id is None:
         return
     own = db.session.scalar(
@@ -155,9 +191,10 @@ def decide_network(school: School, accept: bool, staff: User, note: str = "") ->
         decide_membership(own, accept, staff, note)
 
 
-def leave_network(school: School, note: str = "") -> None:
+def leave_network(school: School, note: str = "", staff: User | None = None) -> None:
+    """The school leaves the network (staff record it)."""
     values = {"network_note": note} if note else {}
-    _move_network(school, N.LEFT, network_left_on=today(), **values)
+    _move_network(school, N.LEFT, staff, note, network_left_on=today(), **values)
 
 
 def create_organisation(data: dict) -> Organisation:

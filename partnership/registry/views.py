@@ -20,7 +20,7 @@ from .forms import (
     SchoolSearchForm,
     YearStatForm,
 )
-from .models import NetworkStatus, Partnership, School
+from .models import NetworkEvent, NetworkStatus, Partnership, School
 from .provinces import province_choices, region_choices
 
 bp = Blueprint("registry", __name__)
@@ -188,7 +188,10 @@ def network_queue():
         db.select(School)
         .where(School.network_status == NetworkStatus.APPLICANT)
         .order_by(School.network_applied_at, School.id)
-        .options(selectinload(School.year_stats))
+        .options(
+            selectinload(School.year_stats),
+            selectinload(School.network_events).selectinload(NetworkEvent.actor),
+        )
     ).all()
     return render_template(
         "registry/network_queue.html", applicants=applicants, form=NetworkDecisionForm()
@@ -205,7 +208,7 @@ def network_decide(school_id: int, decision: str):
     note = (form.note.data or "").strip()
     try:
         if decision == "leave":
-            services.leave_network(school, note)
+            services.leave_network(school, note, current_user)
         else:
             services.decide_network(school, decision == "accept", current_user, note)
     except services.RegistryError:

@@ -93,7 +93,7 @@ def apply_suggested_cut(
                 db.session.execute(sa.insert(ApplicationEvent), [
                     {"application_id": i, "from_state": from_state.value,
                      "to_state": to_state.value, "actor_id": actor.id, "reason": reason,
-                     "created_at": now}
+                     "at": now}
                     for i in moved
                 ])  # fmt: skip
             changed += len(moved)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.history import HistoryMixin, history_of
 from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
 from ..extensions import db
 from ..registry.models import Sector
@@ -213,12 +214,7 @@ class Review(db.Model):
     )
     #: The trail never cascades away: a review with events cannot be deleted (the database
     #: refuses), so it cannot be unassigned either.
-    events: Mapped[list[ReviewEvent]] = relationship(
-        back_populates="review",
-        cascade="save-update, merge",
-        passive_deletes="all",
-        order_by="ReviewEvent.id",
-    )
+    events: Mapped[list[ReviewEvent]] = history_of("ReviewEvent", back_populates="review")
 
     @property
     def is_submitted(self) -> bool:
@@ -248,17 +244,17 @@ class Rating(db.Model):
     criterion: Mapped[RubricCriterion] = relationship()
 
 
-class ReviewEvent(db.Model):
-    """The audit trail of a review: submitted, reopened by staff (with why)."""
+class ReviewEvent(HistoryMixin, db.Model):
+    """The audit trail of a review: submitted (draft → submitted), reopened by staff
+    (submitted → draft, with why)."""
 
     __tablename__ = "review_events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(sa.ForeignKey("reviews.id"), index=True)
     kind: Mapped[ReviewEventKind] = mapped_column(enum_type(ReviewEventKind, "review_event"))
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    reason: Mapped[str] = mapped_column(sa.Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    from_state: Mapped[ReviewState | None] = mapped_column(
+        enum_type(ReviewState, "review_event_from")
+    )
+    to_state: Mapped[ReviewState | None] = mapped_column(enum_type(ReviewState, "review_event_to"))
 
     review: Mapped[Review] = relationship(back_populates="events")
-    actor: Mapped[User | None] = relationship()

@@ -116,7 +116,14 @@ def save_review(
             review, R.SUBMITTED, allowed=REVIEW_TRANSITIONS, illegal=_review_refused,
             values={"submitted_at": utcnow(), "weighted_total": weighted_total(review)},
         )  # fmt: skip
-        review.events.append(ReviewEvent(kind=ReviewEventKind.SUBMITTED, actor_id=actor.id))
+        review.events.append(
+            ReviewEvent(
+                kind=ReviewEventKind.SUBMITTED,
+                from_state=R.DRAFT,
+                to_state=R.SUBMITTED,
+                actor_id=actor.id,
+            )
+        )
         db.session.flush()
     return review
 
@@ -143,6 +150,12 @@ def reopen_review(review: Review, reason: str, actor) -> None:
         values={"submitted_at": None, "weighted_total": None},
     )  # fmt: skip
     review.events.append(
-        ReviewEvent(kind=ReviewEventKind.REOPENED, actor_id=actor.id, reason=reason.strip())
+        ReviewEvent(
+            kind=ReviewEventKind.REOPENED,
+            from_state=R.SUBMITTED,
+            to_state=R.DRAFT,
+            actor_id=actor.id,
+            reason=reason.strip(),
+        )
     )
     db.session.flush()

@@ -71,7 +71,7 @@ def test_deactivating_an_account_ends_its_sessions_at_once_and_is_recorded(staff
     [event] = events()
     assert event.kind == AccessEventKind.ACCOUNT_DEACTIVATED and event.user_id == user.id
     assert event.actor_id == staff_client.staff.id and event.reason == "Left the school in May"
-    assert event.created_at is not None
+    assert event.at is not None
     [mail] = mails()
     assert mail.to_address == user.email and "Left the school in May" in mail.body
     record = staff_client.get(f"/staff/people/{user.id}").text

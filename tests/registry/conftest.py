@@ -16,6 +16,7 @@ REGISTRY_TABLES = (
     "partnerships",
     "memberships",
     "outgoing_mail",
+    "network_events",
 )
 
 
