@@ -25,7 +25,6 @@ from ..extensions import db
 from ..gifts.models import GiftMethod, GiftState
 from ..gifts.services import record_gift, reverse_gift
 from ..i18n import BANGKOK
-from ..matching import receivers as _receivers  # noqa: F401  (pools draw on paid gifts)
 from ..matching.draws import release_campaign
 from ..matching.models import MatchPledge, MatchScope, PledgeState
 from ..matching.pledges import create_pledge, decide

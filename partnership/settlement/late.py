@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..campaigns.hooks import after_close_due
 from ..campaigns.models import Campaign, CampaignEvent, CampaignState, FundingRule
 from ..extensions import db
 from ..payments.models import Donation, DonationState
@@ -61,7 +60,6 @@ def late_payment_campaigns() -> list[int]:
     )
 
 
-@after_close_due.connect
 def refund_late_payments(sender=None, **extra) -> str:
     lines = []
     for campaign_id in late_payment_campaigns():
