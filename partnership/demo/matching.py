@@ -29,8 +29,7 @@ from ..matching.draws import release_campaign
 from ..matching.models import MatchPledge, MatchScope, PledgeState
 from ..matching.pledges import create_pledge, decide
 from ..payments.donations import mark_paid, note_payment_ids, note_refund
-from ..payments.models import Donation
-from ..payments.refund_requests import RefundCause, RefundRequest
+from ..payments.models import Donation, RefundCause, RefundRequest
 from ..programmes.models import Programme
 from ..registry.models import GRADE_INDEX, NetworkStatus, Organisation, School
 from .campaigns import NAME, NOTEBOOK

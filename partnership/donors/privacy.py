@@ -27,8 +27,7 @@ from ..ledger.services import erase_labels
 from ..notifications.services import forget_recipient
 from ..payments.donations import lock_donation
 from ..payments.event_privacy import events_naming, scrub_events
-from ..payments.models import Donation, StripeEvent
-from ..payments.tax import DonationTaxInfo
+from ..payments.models import Donation, DonationTaxInfo, StripeEvent
 from .models import DonorErasure, ErasureReason
 
 #: Mail topics written to donors: each gets the privacy footer.

@@ -32,12 +32,19 @@ from ..notifications.services import commit_and_send
 from ..permissions import staff_required
 from .client import online_giving_enabled
 from .donations import lock_donation
-from .models import KEPT_OUTCOMES, Donation, DonationRefund, EventOutcome, StripeEvent
-from .refund_form import RefundForm
-from .refund_requests import (
+from .models import (
+    KEPT_OUTCOMES,
     UNANSWERED,
+    Donation,
+    DonationRefund,
+    EventNote,
+    EventOutcome,
     RefundCause,
     RefundRequest,
+    StripeEvent,
+)
+from .refund_form import RefundForm
+from .refund_requests import (
     claim_request,
     pending_requests,
     refundable_satang,
@@ -52,7 +59,7 @@ from .search import (
     search_query,
     xlsx_bytes,
 )
-from .unmatched import EventNotActionable, EventNote, mark_handled, notes_for, reapply
+from .unmatched import EventNotActionable, mark_handled, notes_for, reapply
 
 bp = Blueprint("payments_staff", __name__, url_prefix="/staff/payments")
 

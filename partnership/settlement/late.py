@@ -16,8 +16,7 @@ import sqlalchemy as sa
 
 from ..campaigns.models import Campaign, CampaignEvent, CampaignState, FundingRule
 from ..extensions import db
-from ..payments.models import Donation, DonationState
-from ..payments.refund_requests import UNANSWERED, RefundCause, RefundRequest
+from ..payments.models import UNANSWERED, Donation, DonationState, RefundCause, RefundRequest
 from .services import settle_campaign
 
 
