@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from types import ModuleType
 
 from flask import Flask
 
@@ -26,7 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     register_extensions(app)
     register_converters(app)
-    register_blueprints(app)
+    register_features(app)
     register_security(app)
     register_commands(app)
     return app
@@ -63,64 +64,55 @@ def register_converters(app: Flask) -> None:
     app.url_map.converters["token"] = TokenConverter
 
 
-def register_blueprints(app: Flask) -> None:
-    from .accounts.mfa import manage  # noqa: F401  (the security pages, on the mfa blueprint)
-    from .accounts.mfa.views import bp as mfa_bp
-    from .accounts.staff_views import bp as people_bp
-    from .accounts.views import bp as accounts_bp
-    from .applications.screening import bp as screening_bp
-    from .applications.views import bp as applications_bp
-    from .campaigns.views import bp as campaigns_bp
-    from .campaigns.views_staff import bp as campaigns_staff_bp
-    from .core.views import bp as core_bp
-    from .donors.views import bp as donors_bp
-    from .gifts.views import bp as gifts_bp
-    from .matching.views import bp as matching_bp
-    from .notifications.views import bp as notifications_bp
-    from .payments.giving import bp as giving_bp
-    from .payments.views_donation import bp as donation_staff_bp
-    from .payments.views_staff import bp as payments_staff_bp
-    from .payments.webhooks import bp as webhooks_bp
-    from .programmes.views import bp as programmes_bp
-    from .receipts.edonation_views import bp as edonation_bp
-    from .receipts.views import bp as receipts_bp
-    from .registry.organisation_views import bp as organisations_bp
-    from .registry.views import bp as registry_bp
-    from .review.views_decisions import bp as decisions_bp
-    from .review.views_member import bp as review_bp
-    from .review.views_staff import bp as review_staff_bp
-    from .settlement.views import bp as settlement_bp
-    from .site.views import bp as site_bp
+def features() -> tuple[ModuleType, ...]:
+    """The feature packages, bottom layer first (``LAYERS`` in tests/test_layers.py)."""
+    from . import (
+        accounts,
+        applications,
+        campaigns,
+        core,
+        donors,
+        gifts,
+        ledger,
+        matching,
+        notifications,
+        payments,
+        programmes,
+        receipts,
+        registry,
+        review,
+        settlement,
+        site,
+    )
 
-    for bp in (
-        core_bp,
-        site_bp,
-        notifications_bp,
-        accounts_bp,
-        mfa_bp,
-        people_bp,
-        registry_bp,
-        organisations_bp,
-        programmes_bp,
-        applications_bp,
-        screening_bp,
-        review_staff_bp,
-        review_bp,
-        decisions_bp,
-        campaigns_bp,
-        campaigns_staff_bp,
-        giving_bp,
-        payments_staff_bp,
-        donation_staff_bp,
-        webhooks_bp,
-        receipts_bp,
-        edonation_bp,
-        gifts_bp,
-        matching_bp,
-        settlement_bp,
-        donors_bp,
-    ):
-        app.register_blueprint(bp)
+    return (
+        core,
+        notifications,
+        accounts,
+        registry,
+        programmes,
+        applications,
+        review,
+        ledger,
+        campaigns,
+        payments,
+        receipts,
+        gifts,
+        matching,
+        settlement,
+        donors,
+        site,
+    )
+
+
+def register_features(app: Flask) -> None:
+    """Each feature's ``init_app``, bottom layer first: its blueprints, its signal receivers, its
+    CLI commands and its ``ledger verify`` checks. A receiver is connected here, never as a side
+    effect of importing a view, so a worker or a command draws matches and numbers receipts as a
+    request does. Connecting is idempotent (blinker keeps one connection per receiver), so
+    building several apps in one process neither doubles nor drops a receiver."""
+    for feature in features():
+        feature.init_app(app)
 
 
 def register_security(app: Flask) -> None:

@@ -9,16 +9,7 @@ from .extensions import db
 
 
 def register_cli(app: Flask) -> None:
-    from .campaigns import services as _campaign_counters  # noqa: F401  (registers the cache)
-    from .campaigns.cli import campaigns_cli
-    from .donors.cli import donors_cli
-    from .ledger.cli import ledger_cli
-    from .notifications.worker import worker_command
-
-    app.cli.add_command(campaigns_cli)
-    app.cli.add_command(ledger_cli)
-    app.cli.add_command(worker_command)
-    app.cli.add_command(donors_cli)
+    """The commands that span features (each feature's own come with its ``init_app``)."""
 
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:

@@ -22,10 +22,14 @@ from .gifts.models import OfflineGift  # noqa: F401
 from .ledger.models import LedgerEntry  # noqa: F401
 from .matching.models import CampaignMatchTotal, MatchDraw, MatchPledge  # noqa: F401
 from .notifications.models import OutgoingMail  # noqa: F401
-from .payments.models import Donation, DonationRefund, StripeEvent  # noqa: F401
-from .payments.refund_requests import RefundRequest  # noqa: F401
-from .payments.tax import DonationTaxInfo  # noqa: F401
-from .payments.unmatched import EventNote  # noqa: F401
+from .payments.models import (  # noqa: F401
+    Donation,
+    DonationRefund,
+    DonationTaxInfo,
+    EventNote,
+    RefundRequest,
+    StripeEvent,
+)
 from .programmes.models import Programme, ProgrammeEvent, RubricCriterion  # noqa: F401
 from .receipts.models import (  # noqa: F401
     EDonationEvent,

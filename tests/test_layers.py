@@ -156,3 +156,120 @@ def test_a_lower_feature_never_imports_a_higher_one(lower, upper):
     """Review registers what it adds to applications and programmes through their signals."""
     offending = [where for where, s, t in _all_imports() if s == lower and t == upper]
     assert offending == []
+
+
+# Feature folders: what each holds -------------------------------------------------------------
+# (docs/architecture/features.md)
+
+#: The feature folders, bottom layer first: everything in LAYERS but the core's and the wiring's
+#: modules. ``core`` is a folder too and registers its error pages the same way.
+FEATURE_FOLDERS = tuple(
+    name
+    for layer in LAYERS
+    for name in sorted(layer)
+    if name not in ("", "demo") and (PACKAGE / name / "__init__.py").exists()
+)
+
+#: ``views_<audience>.py``: an audience other than the public, signed-in people and staff,
+#: served under its own URL prefix.
+ROUTE_AUDIENCES = {
+    "member": "committee members (/committee)",
+    "webhooks": "Stripe's webhooks (/webhooks)",
+}
+
+#: Route modules outside the scheme today, each with its reason (the list only shrinks).
+ROUTE_MODULE_EXCEPTIONS = {
+    "review/views_decisions.py": "staff's ranking and decisions under /review/programmes (the"
+    " review_staff prefix) and a school's feedback page; joining views_staff.py would make a"
+    " 550-line module: to be split into a review/decisions folder",
+}
+
+
+def _route_modules() -> dict[str, ast.Module]:
+    """Every module that makes a Blueprint or declares a route, by path under partnership/."""
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        for node in ast.walk(tree):
+            is_blueprint = (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "Blueprint"
+            )
+            is_route = (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("route", "get", "post", "put", "patch", "delete")
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "bp"
+            )
+            if is_blueprint or is_route:
+                found[path.relative_to(PACKAGE).as_posix()] = tree
+                break
+    return found
+
+
+def test_the_factory_calls_every_feature_in_layer_order():
+    assert [feature.__name__.split(".")[-1] for feature in partnership.features()] == list(
+        FEATURE_FOLDERS
+    )
+
+
+@pytest.mark.parametrize("feature", FEATURE_FOLDERS)
+def test_every_feature_has_init_app(feature):
+    tree = ast.parse((PACKAGE / feature / "__init__.py").read_text("utf-8"))
+    assert "init_app" in {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+
+
+def test_route_modules_follow_one_naming_scheme():
+    """``views.py`` (public and signed-in pages), ``views_staff.py`` (staff),
+    ``views_<audience>.py`` for another audience under its own URL prefix."""
+    allowed = {"views.py", "views_staff.py"} | {f"views_{a}.py" for a in ROUTE_AUDIENCES}
+    misnamed = [
+        path
+        for path in _route_modules()
+        if path.rsplit("/", 1)[-1] not in allowed and path not in ROUTE_MODULE_EXCEPTIONS
+    ]
+    assert misnamed == []
+    assert set(ROUTE_MODULE_EXCEPTIONS) <= set(_route_modules())
+
+
+def test_a_route_module_makes_one_blueprint_and_routes_only_on_it():
+    """No module adds pages to another module's blueprint (as mfa's manage.py once did)."""
+    for path, tree in _route_modules().items():
+        made = [
+            node
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Name)
+            and node.value.func.id == "Blueprint"
+        ]
+        assert len(made) == 1, path
+        assert [t.id for t in made[0].targets if isinstance(t, ast.Name)] == ["bp"], path
+        assert not any(
+            isinstance(node, ast.ImportFrom) and any(a.name == "bp" for a in node.names)
+            for node in ast.walk(tree)
+        ), path
+
+
+def test_one_blueprint_per_url_prefix():
+    """Two blueprints never share a prefix (``payments_staff`` and ``donation_staff`` once both
+    held /staff/payments)."""
+    app = partnership.create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"}
+    )
+    prefixes = [bp.url_prefix for bp in app.blueprints.values() if bp.url_prefix]
+    assert sorted(prefixes) == sorted(set(prefixes))
+
+
+def test_only_models_modules_define_tables():
+    """A reader finds every record of a feature in its ``models.py``."""
+    outside = [
+        f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {node.name}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path.name != "models.py"
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if isinstance(node, ast.ClassDef)
+        and any(ast.unparse(base) in ("db.Model", "Model") for base in node.bases)
+    ]
+    assert outside == []

@@ -96,3 +96,33 @@ def test_hooks_are_named_signals_not_lists_of_callables():
         and ast.unparse(node.annotation).startswith(("list", "List", "set", "tuple"))
     ]
     assert lists == []
+
+
+#: What a feature registers with the app, said once: in its ``__init__.py``'s ``init_app``.
+REGISTRATIONS = ("connect", "connect_via", "register_blueprint", "add_command", "register_check",
+                 "register_cache")  # fmt: skip
+
+
+def test_a_feature_registers_itself_only_in_its_init_app():
+    """Receivers, blueprints, commands and ledger checks are wired by ``init_app``, never as a
+    side effect of importing a module (a worker that imported no view once took money without
+    drawing on the matching pools)."""
+    elsewhere = []
+    for name, tree in _modules():
+        inside = set()
+        if name.endswith("/__init__.py"):
+            for node in tree.body:
+                if isinstance(node, ast.FunctionDef) and node.name == "init_app":
+                    inside.update(id(child) for child in ast.walk(node))
+        for node, func in _calls(tree):
+            if func.attr in REGISTRATIONS and id(node) not in inside:
+                elsewhere.append(f"{name}:{node.lineno} {func.attr}")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef):
+                elsewhere += [
+                    f"{name}:{node.lineno} @{ast.unparse(d)}"
+                    for d in node.decorator_list
+                    if getattr(d.func if isinstance(d, ast.Call) else d, "attr", None)
+                    in ("connect", "connect_via")
+                ]
+    assert elsewhere == []

@@ -1,7 +1,7 @@
 """Questions a lower feature asks through a named signal, answered by the features above it.
 
 The lower feature names the signal (``flask.signals.Namespace``) and asks ``any_receiver_agrees``;
-a higher feature connects a receiver (``@signal.connect``) that answers True or False. So the
+a higher feature connects a receiver in its ``init_app`` that answers True or False. So the
 lower feature learns what the higher one adds without importing it (review adds reviewers to
 who may view an application, and submitted reviews to what locks a rubric).
 """

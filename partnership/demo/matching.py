@@ -25,13 +25,11 @@ from ..extensions import db
 from ..gifts.models import GiftMethod, GiftState
 from ..gifts.services import record_gift, reverse_gift
 from ..i18n import BANGKOK
-from ..matching import receivers as _receivers  # noqa: F401  (pools draw on paid gifts)
 from ..matching.draws import release_campaign
 from ..matching.models import MatchPledge, MatchScope, PledgeState
 from ..matching.pledges import create_pledge, decide
 from ..payments.donations import mark_paid, note_payment_ids, note_refund
-from ..payments.models import Donation
-from ..payments.refund_requests import RefundCause, RefundRequest
+from ..payments.models import Donation, RefundCause, RefundRequest
 from ..programmes.models import Programme
 from ..registry.models import GRADE_INDEX, NetworkStatus, Organisation, School
 from .campaigns import NAME, NOTEBOOK

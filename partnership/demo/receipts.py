@@ -19,8 +19,8 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import to_bangkok
 from ..payments.donations import note_refund
-from ..payments.models import PAID_STATES, Donation
-from ..payments.tax import DonationTaxInfo, record_tax_info
+from ..payments.models import PAID_STATES, Donation, DonationTaxInfo
+from ..payments.tax import record_tax_info
 from ..receipts.edonation import follow_money, mark, open_record
 from ..receipts.models import EDonationEvent, EDonationRecord, EDonationState, Receipt
 from ..receipts.numbering import assign_receipt, follow_returned_money

@@ -24,11 +24,10 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..gifts.models import OfflineGift
 from ..ledger.services import erase_labels
-from ..notifications.services import forget_recipient, mail_footer
+from ..notifications.services import forget_recipient
 from ..payments.donations import lock_donation
 from ..payments.event_privacy import events_naming, scrub_events
-from ..payments.models import Donation, StripeEvent
-from ..payments.tax import DonationTaxInfo
+from ..payments.models import Donation, DonationTaxInfo, StripeEvent
 from .models import DonorErasure, ErasureReason
 
 #: Mail topics written to donors: each gets the privacy footer.
@@ -81,8 +80,7 @@ def donor_footer(donation: Donation) -> tuple[str, list[str]]:
     return text, [url]
 
 
-@mail_footer.connect
-def _donor_topic_footer(topic: str, to: str) -> tuple[str, list[str]] | None:
+def donor_topic_footer(topic: str, to: str) -> tuple[str, list[str]] | None:
     """Every mail of a donor topic gets the footer of the donor's latest gift."""
     if not topic.startswith(DONOR_TOPIC_PREFIXES) or not to:
         return None

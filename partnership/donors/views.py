@@ -8,7 +8,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..campaigns.hooks import campaign_page
 from ..campaigns.models import Campaign
 from ..extensions import db
 from ..notifications.services import commit_and_send
@@ -20,7 +19,6 @@ from .updates import can_post_update, post_update, updates_of
 bp = Blueprint("donors", __name__)
 
 
-@campaign_page.connect
 def updates_section(campaign: Campaign) -> dict:
     return {
         "campaign_updates": updates_of(campaign.id),

@@ -5,17 +5,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_login import current_user
 
-from ..campaigns.hooks import campaign_page
 from ..core.pagecache import keep_until
 from ..db_types import utcnow
 from ..extensions import db
-from ..payments.hooks import give_page, thanks_page
-from ..registry.hooks import organisation_page
 from .draws import covering_pools
 from .models import CampaignMatchTotal, MatchDraw, MatchPledge, PledgeState
 
 
-@campaign_page.connect
 def match_offers(campaign) -> dict:
     """The pools matching gifts to this campaign now, and how much the matches added."""
     ids = (
@@ -56,7 +52,6 @@ def preview_match(offers: list[MatchPledge], gift_satang: int) -> int:
     return sum(min(o.match_for(gift_satang), o.remaining_satang) for o in offers)
 
 
-@give_page.connect
 def give_form_matching(campaign) -> dict:
     """Beside the amount: "your ฿500 becomes ฿1,000" while a pool has money for this campaign.
 
@@ -75,7 +70,6 @@ def give_form_matching(campaign) -> dict:
     }
 
 
-@thanks_page.connect
 def gift_matched(donation) -> dict:
     """What sponsors' pools added to this gift (what is still kept after any refund)."""
     draws = db.session.scalars(
@@ -94,7 +88,6 @@ def gift_matched(donation) -> dict:
     }
 
 
-@organisation_page.connect
 def sponsor_pledges(organisation) -> dict:
     """The organisation's pledges: approved and ended ones for all, every one for its people."""
     query = sa.select(MatchPledge).where(MatchPledge.organisation_id == organisation.id)

@@ -47,8 +47,6 @@ def tell_sponsor_pledge_approved(pledge: MatchPledge) -> None:
                 org=pledge.organisation.display_name(lang),
                 cap=format_satang(pledge.cap_satang),
                 ratio=pledge.ratio_label,
-                url=external_url(
-                    "organisations.organisation", organisation_id=pledge.organisation_id
-                ),
+                url=external_url("registry.organisation", organisation_id=pledge.organisation_id),
             )
         queue_mail(person.email, subject, body, topic="pledge-approved")

@@ -16,8 +16,6 @@ from ..permissions import load_or_404, staff_required
 from ..programmes.models import Programme
 from ..registry.models import Organisation
 from ..registry.provinces import province_choices
-from . import hooks as _hooks  # noqa: F401  (connects the page sections)
-from . import receivers as _receivers  # noqa: F401  (connects the money signals)
 from .forms import DecisionForm, PledgeForm
 from .mails import tell_sponsor_pledge_approved
 from .models import MatchPledge, MatchScope, PledgeState
@@ -73,7 +71,7 @@ def new_pledge(organisation_id: int):
         )
         db.session.commit()
         flash(_("Thank you. Staff will review the pledge before it starts matching."), "success")
-        return redirect(url_for("organisations.organisation", organisation_id=organisation.id))
+        return redirect(url_for("registry.organisation", organisation_id=organisation.id))
     status = 422 if request.method == "POST" else 200
     return render_template(
         "matching/pledge_form.html", form=form, organisation=organisation

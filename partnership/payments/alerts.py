@@ -51,7 +51,7 @@ def tell_staff_refund_failed(donation: Donation, refund: DonationRefund) -> None
         status=refund.status,
         reason=refund.failure_reason or _("none"),
         state=donation.state.label,
-        url=external_url("donation_staff.donation", donation_id=donation.id),
+        url=external_url("payments_staff.donation", donation_id=donation.id),
     )
     for address in staff_addresses():
         queue_mail(address, subject, body, topic="refund-failed")

@@ -29,9 +29,11 @@ from .models import (
     DonationRefund,
     DonationState,
     EventOutcome,
+    RefundCause,
+    RefundRequest,
     StripeEvent,
 )
-from .refund_requests import RefundCause, RefundRequest, follow_refund
+from .refund_requests import follow_refund
 
 Handler = Callable[[Donation, dict[str, Any], str], None]
 

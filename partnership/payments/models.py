@@ -1,4 +1,5 @@
-"""Donations, the refunds Stripe reports for them, and every Stripe event received once."""
+"""Donations; the refunds we ask of Stripe and the refunds it reports; every Stripe event received
+once, with staff's note on one we could not match; a donor's details for a tax receipt."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core import crypto
 from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
 from ..extensions import db
 from .client import MAX_CHARGE_SATANG
@@ -242,3 +244,101 @@ class StripeEvent(db.Model):
     #: Why a kept event was not applied (which field, what was expected).
     reason: Mapped[str] = mapped_column(sa.String(300), default="")
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class NoteAction(LabelledEnum):
+    REAPPLIED = "reapplied"
+    HANDLED = "handled"
+
+
+LABELS[NoteAction] = {
+    NoteAction.REAPPLIED: _l("Applied to the donation"),
+    NoteAction.HANDLED: _l("Marked handled"),
+}
+
+
+class EventNote(db.Model):
+    """What staff did about an unmatched event: who, when, what, why. One per event."""
+
+    __tablename__ = "stripe_event_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stripe_event_id: Mapped[int] = mapped_column(sa.ForeignKey("stripe_events.id"), unique=True)
+    action: Mapped[NoteAction] = mapped_column(enum_type(NoteAction, "event_note_action"))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    event: Mapped[StripeEvent] = relationship()
+
+
+class RefundCause(LabelledEnum):
+    STAFF = "staff"
+    ALL_OR_NOTHING = "all_or_nothing"
+
+
+LABELS[RefundCause] = {
+    RefundCause.STAFF: _l("Refunded by staff"),
+    RefundCause.ALL_OR_NOTHING: _l("All-or-nothing campaign missed its goal"),
+}
+
+
+#: ``status`` before Stripe answered (sent again, with the same key, by the next attempt).
+UNANSWERED = "requested"
+
+
+class RefundRequest(db.Model):
+    """One refund asked of Stripe, keyed so that it is never asked twice."""
+
+    __tablename__ = "refund_requests"
+    __table_args__ = (sa.CheckConstraint("amount_satang > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    donation_id: Mapped[int] = mapped_column(sa.ForeignKey("donations.id"), index=True)
+    cause: Mapped[RefundCause] = mapped_column(enum_type(RefundCause, "refund_cause"))
+    amount_satang: Mapped[int] = mapped_column(sa.BigInteger)
+    #: Sent to Stripe; derived from the donation (all-or-nothing) or the form shown (staff).
+    idempotency_key: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    stripe_refund_id: Mapped[str | None] = mapped_column(sa.String(120))
+    #: ``requested`` until Stripe answers, then its answer (``pending``, ``succeeded`` …), or
+    #: ``refused``.
+    status: Mapped[str] = mapped_column(sa.String(30), default=UNANSWERED)
+    error: Mapped[str] = mapped_column(sa.String(300), default="")
+    #: When an attempt last claimed the request to send it (None: never sent).
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    donation: Mapped[Donation] = relationship()
+
+
+class DonationTaxInfo(db.Model):
+    """The donor's details for the Revenue Department's e-Donation, for one donation."""
+
+    __tablename__ = "donation_tax_info"
+    __table_args__ = (sa.CheckConstraint("length(tax_id_last4) = 4", name="last4_has_four_digits"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    donation_id: Mapped[int] = mapped_column(sa.ForeignKey("donations.id"), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    address: Mapped[str] = mapped_column(sa.String(500))
+    #: The 13-digit id as a Fernet token (MultiFernet of ``TAX_ID_KEYS``); never the id itself.
+    tax_id_encrypted: Mapped[str] = mapped_column(sa.Text)
+    #: The id's last four digits, the only part ever shown.
+    tax_id_last4: Mapped[str] = mapped_column(sa.String(4))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @property
+    def masked_tax_id(self) -> str:
+        """x-xxxx-xxxxx-12-3 style: only the last four digits."""
+        last = self.tax_id_last4
+        return f"x-xxxx-xxxx{last[0]}-{last[1:3]}-{last[3]}"
+
+    def tax_id(self) -> str:
+        """The id in clear, for the staff export only."""
+        return crypto.decrypt(self.tax_id_encrypted)
+
+    def __repr__(self) -> str:  # never the id, even in a traceback
+        return f"<DonationTaxInfo donation={self.donation_id} id={self.masked_tax_id}>"

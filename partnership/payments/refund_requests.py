@@ -13,14 +13,12 @@ idempotency key after 24 hours: an older request first looks for its refund at S
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.transitions import StaleState, add_unique, compare_and_set
-from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
+from ..db_types import utcnow
 from ..extensions import db
 from .client import (
     PaymentProviderDown,
@@ -30,21 +28,16 @@ from .client import (
     list_refunds,
     refund,
 )
-from .models import REFUND_STATUS_RANK, WAITING_REFUND_STATUSES, Donation, DonationRefund
+from .models import (
+    REFUND_STATUS_RANK,
+    UNANSWERED,
+    WAITING_REFUND_STATUSES,
+    Donation,
+    DonationRefund,
+    RefundCause,
+    RefundRequest,
+)
 
-
-class RefundCause(LabelledEnum):
-    STAFF = "staff"
-    ALL_OR_NOTHING = "all_or_nothing"
-
-
-LABELS[RefundCause] = {
-    RefundCause.STAFF: _l("Refunded by staff"),
-    RefundCause.ALL_OR_NOTHING: _l("All-or-nothing campaign missed its goal"),
-}
-
-#: ``status`` before Stripe answered (sent again, with the same key, by the next attempt).
-UNANSWERED = "requested"
 #: Stripe refused the request (nothing was refunded); ``error`` says why.
 REFUSED = "refused"
 #: Ended without giving anything back: a new request may be made (all-or-nothing retries).
@@ -53,33 +46,6 @@ DEAD_STATUSES = frozenset({REFUSED, "failed", "canceled"})
 SENDING_LEASE = timedelta(minutes=2)
 #: Stripe keeps an idempotency key 24 hours; a request older than this looks first.
 KEY_TRUSTED_FOR = timedelta(hours=23)
-
-
-class RefundRequest(db.Model):
-    """One refund asked of Stripe, keyed so that it is never asked twice."""
-
-    __tablename__ = "refund_requests"
-    __table_args__ = (sa.CheckConstraint("amount_satang > 0", name="amount_positive"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    donation_id: Mapped[int] = mapped_column(sa.ForeignKey("donations.id"), index=True)
-    cause: Mapped[RefundCause] = mapped_column(enum_type(RefundCause, "refund_cause"))
-    amount_satang: Mapped[int] = mapped_column(sa.BigInteger)
-    #: Sent to Stripe; derived from the donation (all-or-nothing) or the form shown (staff).
-    idempotency_key: Mapped[str] = mapped_column(sa.String(80), unique=True)
-    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    reason: Mapped[str] = mapped_column(sa.Text, default="")
-    stripe_refund_id: Mapped[str | None] = mapped_column(sa.String(120))
-    #: ``requested`` until Stripe answers, then its answer (``pending``, ``succeeded`` …), or
-    #: ``refused``.
-    status: Mapped[str] = mapped_column(sa.String(30), default=UNANSWERED)
-    error: Mapped[str] = mapped_column(sa.String(300), default="")
-    #: When an attempt last claimed the request to send it (None: never sent).
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-    donation: Mapped[Donation] = relationship()
 
 
 def refundable_satang(donation: Donation) -> int:

@@ -21,7 +21,6 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from ..campaigns.hooks import after_campaign_closed, after_close_due
 from ..campaigns.models import GIVING_STATES, Campaign
 from ..db_types import utcnow
 from ..extensions import db
@@ -154,7 +153,6 @@ def expire_stopped_sessions(
     return report
 
 
-@after_close_due.connect
 def expire_sessions_of_stopped_campaigns(sender=None, **extra) -> str:
     report = expire_stopped_sessions()
     if not (report.expired or report.not_open or report.waiting):
@@ -165,7 +163,6 @@ def expire_sessions_of_stopped_campaigns(sender=None, **extra) -> str:
     return line
 
 
-@after_campaign_closed.connect
 def expire_sessions_of_closed_campaign(campaign_id: int, **extra) -> None:
     report = expire_stopped_sessions(campaign_id, limit=EXPIRED_IN_REQUEST)
     if report.waiting:

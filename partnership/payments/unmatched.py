@@ -6,44 +6,14 @@ note. Either is recorded once (one note per event)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.transitions import StaleState, add_unique, compare_and_set
-from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
 from ..extensions import db
 from .event_checks import session_mismatch
 from .events import HANDLERS, find_donation
-from .models import KEPT_OUTCOMES, EventOutcome, StripeEvent
-
-
-class NoteAction(LabelledEnum):
-    REAPPLIED = "reapplied"
-    HANDLED = "handled"
-
-
-LABELS[NoteAction] = {
-    NoteAction.REAPPLIED: _l("Applied to the donation"),
-    NoteAction.HANDLED: _l("Marked handled"),
-}
-
-
-class EventNote(db.Model):
-    """What staff did about an unmatched event: who, when, what, why. One per event."""
-
-    __tablename__ = "stripe_event_notes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    stripe_event_id: Mapped[int] = mapped_column(sa.ForeignKey("stripe_events.id"), unique=True)
-    action: Mapped[NoteAction] = mapped_column(enum_type(NoteAction, "event_note_action"))
-    note: Mapped[str] = mapped_column(sa.Text, default="")
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-    event: Mapped[StripeEvent] = relationship()
+from .models import KEPT_OUTCOMES, EventNote, EventOutcome, NoteAction, StripeEvent
 
 
 class EventNotActionable(Exception):

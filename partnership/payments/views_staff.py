@@ -1,6 +1,9 @@
-"""Staff pages: donations (search, filters, exports) and Stripe events we could not match."""
+"""Staff pages: donations (search, filters, exports), one donation with its refunds, and Stripe
+events we could not match."""
 
 from __future__ import annotations
+
+import secrets
 
 import sqlalchemy as sa
 from flask import (
@@ -22,11 +25,32 @@ from ..accounts.mfa.policy import step_up_required
 from ..core.downloads import XLSX, private_download
 from ..core.forms import BaseForm
 from ..core.pagination import paginate
+from ..core.transitions import commit_before_outside_call
 from ..db_types import utcnow
 from ..extensions import db
 from ..notifications.services import commit_and_send
 from ..permissions import staff_required
-from .models import KEPT_OUTCOMES, EventOutcome, StripeEvent
+from .client import online_giving_enabled
+from .donations import lock_donation
+from .models import (
+    KEPT_OUTCOMES,
+    UNANSWERED,
+    Donation,
+    DonationRefund,
+    EventNote,
+    EventOutcome,
+    RefundCause,
+    RefundRequest,
+    StripeEvent,
+)
+from .refund_form import RefundForm
+from .refund_requests import (
+    claim_request,
+    pending_requests,
+    refundable_satang,
+    request_refund,
+    send_refund,
+)
 from .search import (
     DonationSearchForm,
     campaign_choices,
@@ -35,7 +59,7 @@ from .search import (
     search_query,
     xlsx_bytes,
 )
-from .unmatched import EventNotActionable, EventNote, mark_handled, notes_for, reapply
+from .unmatched import EventNotActionable, mark_handled, notes_for, reapply
 
 bp = Blueprint("payments_staff", __name__, url_prefix="/staff/payments")
 
@@ -146,3 +170,103 @@ def handled_event(event_id: int):
         commit_and_send()
         flash(_("Marked handled."), "success")
     return redirect(url_for(".events"))
+
+
+def _page(donation: Donation, form: RefundForm, status: int = 200):
+    requests_ = db.session.scalars(
+        sa.select(RefundRequest)
+        .where(RefundRequest.donation_id == donation.id)
+        .order_by(RefundRequest.id)
+    ).all()
+    refunds = db.session.scalars(
+        sa.select(DonationRefund)
+        .where(DonationRefund.donation_id == donation.id)
+        .order_by(DonationRefund.id)
+    ).all()
+    return (
+        render_template(
+            "payments/staff_donation.html",
+            donation=donation,
+            form=form,
+            refund_requests=requests_,
+            refunds=refunds,
+            pending=pending_requests(donation),
+            refundable=refundable_satang(donation),
+            refund_problem=_cannot_refund(donation),
+        ),
+        status,
+    )
+
+
+def _cannot_refund(donation: Donation) -> str:
+    """Why no refund can be asked now (nothing is stored then), or ""."""
+    if not online_giving_enabled():
+        return _("Online payments are not configured: no refund can be sent.")
+    if not donation.payment_intent_id:
+        return _("Stripe has not told us this payment's id yet; refund it in the Stripe Dashboard.")
+    if pending_requests(donation):
+        return _("A refund is pending: wait for Stripe's answer.")
+    return ""
+
+
+@bp.route("/donations/<int:donation_id>", methods=["GET", "POST"])
+@staff_required
+@step_up_required(methods=("POST",))
+def donation(donation_id: int):
+    donation = db.get_or_404(Donation, donation_id)
+    if request.method == "GET":
+        form = RefundForm(refundable_satang=refundable_satang(donation))
+        form.nonce.data = secrets.token_hex(16)
+        return _page(donation, form)
+    # Two staff refunding at once take turns here: the second sees the first's request.
+    donation = lock_donation(donation.id)
+    form = RefundForm(refundable_satang=refundable_satang(donation))
+    problem = _cannot_refund(donation)
+    if problem:
+        form.form_errors.append(problem)
+        return _page(donation, form, 409)
+    if not form.validate_on_submit():
+        return _page(donation, form, 422)
+    row = request_refund(
+        donation,
+        form.amount_satang,
+        cause=RefundCause.STAFF,
+        key=f"staff-refund-{donation.id}-{form.nonce.data}",
+        actor=current_user,
+        reason=form.reason.data or "",
+    )
+    if row is None:
+        flash(_("This refund was already requested."), "info")
+        return redirect(url_for("payments_staff.donation", donation_id=donation.id), 303)
+    commit_before_outside_call()  # the request exists, claimed, before Stripe is asked
+    answered = send_refund(row)
+    db.session.commit()
+    if not answered:
+        flash(
+            _("Stripe did not answer. Ask again later: the same request is sent, never a second."),
+            "info",
+        )
+    elif row.status == "refused":
+        flash(_("Stripe refused the refund: %(error)s", error=row.error), "error")
+    else:
+        flash(_("The refund is requested. It is pending until Stripe confirms it."), "success")
+    return redirect(url_for("payments_staff.donation", donation_id=donation.id), 303)
+
+
+@bp.post("/donations/<int:donation_id>/retry")
+@staff_required
+@step_up_required
+def retry(donation_id: int):
+    """Send again, with their own keys, the requests Stripe did not answer."""
+    donation = db.get_or_404(Donation, donation_id)
+    unanswered = [r for r in pending_requests(donation) if r.status == UNANSWERED]
+    if unanswered and online_giving_enabled():
+        claimed = [row for row in unanswered if claim_request(row)]
+        commit_before_outside_call()  # another click finds them claimed and leaves them
+        answered = all([send_refund(row) for row in claimed])
+        db.session.commit()
+        if answered:
+            flash(_("Stripe answered. The refund is pending until Stripe confirms it."), "success")
+        else:
+            flash(_("Stripe did not answer. Ask again later."), "info")
+    return redirect(url_for("payments_staff.donation", donation_id=donation.id), 303)

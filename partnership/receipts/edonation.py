@@ -25,7 +25,6 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import to_bangkok
 from ..payments.models import Donation
-from ..payments.signals import donation_paid, donation_returned
 from ..payments.tax import tax_info_for
 from .models import EDONATION_OPEN_STATES, EDonationEvent, EDonationRecord
 from .models import EDonationState as S
@@ -226,11 +225,9 @@ def overdue_months() -> list[tuple[int, int, int]]:
     return [(y, m, n) for (y, m), n in sorted(counts.items())]
 
 
-@donation_paid.connect
 def open_on_payment(donation: Donation, source: str = "", **extra) -> None:
     open_record(donation, source)
 
 
-@donation_returned.connect
 def follow_returned(donation: Donation, source: str = "", **extra) -> None:
     follow_money(donation, source)

@@ -30,8 +30,7 @@ from ..core.spreadsheet import spreadsheet_cell
 from ..extensions import db
 from ..i18n import BUDDHIST_ERA_OFFSET, to_bangkok
 from ..money import satang_to_input
-from ..payments.models import Donation
-from ..payments.tax import DonationTaxInfo
+from ..payments.models import Donation, DonationTaxInfo
 from .edonation import kept_satang, month_bounds
 from .models import EDONATION_OPEN_STATES, EDonationRecord, EDonationState, Receipt, TaxExport
 

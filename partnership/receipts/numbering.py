@@ -26,7 +26,6 @@ from ..i18n import BUDDHIST_ERA_OFFSET, to_bangkok
 from ..money import format_satang
 from ..notifications.services import queue_mail
 from ..payments.models import Donation
-from ..payments.signals import donation_paid, donation_returned
 from .links import receipt_link
 from .models import Receipt, ReceiptCounter
 
@@ -190,7 +189,6 @@ def send_fresh_link(donation: Donation | None, email: str) -> bool:
     return True
 
 
-@donation_paid.connect
 def number_and_thank(donation: Donation, **extra) -> None:
     """On payment, in its transaction: the receipt number and the queued thank-you (a gift
     recorded without an e-mail address, such as an offline one, is numbered only)."""
@@ -199,7 +197,6 @@ def number_and_thank(donation: Donation, **extra) -> None:
         queue_thanks(donation, receipt)
 
 
-@donation_returned.connect
 def follow_returned_donation(donation: Donation, **extra) -> None:
     """Money left the gift or came back, in that transaction: its receipt follows."""
     follow_returned_money(donation)

@@ -23,8 +23,7 @@ from fpdf import FPDF
 from ..core.thai import thai_baht_words
 from ..i18n import BUDDHIST_ERA_OFFSET, format_date, to_bangkok
 from ..money import format_satang
-from ..payments.models import Donation
-from ..payments.tax import DonationTaxInfo
+from ..payments.models import Donation, DonationTaxInfo
 from .models import Receipt
 from .typesetting import ShapedFont, wrap
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import g
 
-from ..accounts.mfa.policy import factor_required
-from ..applications.signals import may_view_application
 from ..extensions import db
 from ..programmes.models import ProgrammeState
 from .models import CommitteeMember, ReviewAssignment
@@ -40,7 +38,6 @@ def assignment_of(member: CommitteeMember | None, application_id: int) -> Review
     )
 
 
-@may_view_application.connect
 def reviewer_may_view(application, user, **_) -> bool:
     """An assigned, non-conflicted committee member may open the application and its files."""
     from .conflicts import is_conflicted
@@ -66,7 +63,6 @@ def is_committee_member(user) -> bool:
     return g.is_committee_member
 
 
-@factor_required.connect
 def committee_members_need_a_second_factor(user, **_) -> bool:
     """Committee members decide who is funded: they sign in with a second factor too."""
     return is_committee_member(user)

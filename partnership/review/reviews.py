@@ -8,7 +8,6 @@ from ..core.transitions import hold_row, lock_row, move
 from ..db_types import utcnow
 from ..extensions import db
 from ..programmes.models import Programme, ProgrammeState, RubricCriterion
-from ..programmes.signals import rubric_in_use
 from .models import (
     CommitteeMember,
     Rating,
@@ -39,7 +38,6 @@ def _review_refused(from_state: ReviewState, to_state: ReviewState) -> ReviewErr
     return ReviewError(f"review cannot go from {from_state} to {to_state}")
 
 
-@rubric_in_use.connect
 def review_submitted_for(programme: Programme, **_) -> bool:
     """The rubric is in use once a review of this programme has been submitted."""
     return bool(

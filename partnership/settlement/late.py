@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..campaigns.hooks import after_close_due
 from ..campaigns.models import Campaign, CampaignEvent, CampaignState, FundingRule
 from ..extensions import db
-from ..payments.models import Donation, DonationState
-from ..payments.refund_requests import UNANSWERED, RefundCause, RefundRequest
+from ..payments.models import UNANSWERED, Donation, DonationState, RefundCause, RefundRequest
 from .services import settle_campaign
 
 
@@ -61,7 +59,6 @@ def late_payment_campaigns() -> list[int]:
     )
 
 
-@after_close_due.connect
 def refund_late_payments(sender=None, **extra) -> str:
     lines = []
     for campaign_id in late_payment_campaigns():

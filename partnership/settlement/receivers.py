@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from ..campaigns.hooks import after_close_due
 from .services import settle_failed
 
 
-@after_close_due.connect
 def refund_failed_campaigns(sender=None, **extra) -> str:
     reports = settle_failed()
     if not reports:

@@ -34,13 +34,10 @@ from ..matching.draws import release_campaign
 from ..money import format_satang
 from ..notifications.services import queue_mail
 from ..payments.donations import lock_donation
-from ..payments.models import Donation, DonationState
+from ..payments.models import UNANSWERED, Donation, DonationState, RefundCause, RefundRequest
 from ..payments.refund_requests import (
     DEAD_STATUSES,
     REFUSED,
-    UNANSWERED,
-    RefundCause,
-    RefundRequest,
     claim_request,
     refundable_satang,
     request_refund,

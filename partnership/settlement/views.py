@@ -12,11 +12,8 @@ from ..campaigns.models import Campaign
 from ..extensions import db
 from ..gifts.models import GiftState, OfflineGift
 from ..gifts.services import IllegalGiftTransition, reverse_gift
-from ..payments.models import Donation
-from ..payments.refund_requests import RefundCause, RefundRequest
+from ..payments.models import Donation, RefundCause, RefundRequest
 from ..permissions import load_or_404, staff_required
-from . import late as _late  # noqa: F401  (connects to close-due)
-from . import receivers as _receivers  # noqa: F401  (connects to close-due)
 from .services import failed_campaigns, may_be_returned, offline_to_return
 
 bp = Blueprint("settlement", __name__, url_prefix="/staff/settlement")

@@ -89,5 +89,5 @@ def landing():
     if current_user.schools:
         return redirect(url_for("applications.dashboard"))
     if organisations := current_user.organisations:
-        return redirect(url_for("organisations.organisation", organisation_id=organisations[0].id))
+        return redirect(url_for("registry.organisation", organisation_id=organisations[0].id))
     return redirect(url_for("site.home"))

@@ -44,8 +44,8 @@ GUARDED = [
 
 #: Views that are guarded (``step_up_required``); a new guarded view must be listed above.
 GUARDED_VIEWS = {
-    "donation_staff.donation",
-    "donation_staff.retry",
+    "payments_staff.donation",
+    "payments_staff.retry",
     "payments_staff.donations_csv",
     "payments_staff.donations_xlsx",
     "receipts.staff_receipt",

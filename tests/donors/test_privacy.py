@@ -16,8 +16,8 @@ from partnership.ledger.models import LedgerEntry
 from partnership.ledger.services import verify
 from partnership.notifications.models import MailState, OutgoingMail
 from partnership.notifications.services import commit_and_send, queue_mail
-from partnership.payments.models import Donation
-from partnership.payments.tax import DonationTaxInfo, record_tax_info
+from partnership.payments.models import Donation, DonationTaxInfo
+from partnership.payments.tax import record_tax_info
 from tests.crowd import reload
 from tests.paid_gifts import forget_queued_mail, gift
 

@@ -14,8 +14,7 @@ from partnership.db_types import utcnow
 from partnership.extensions import db
 from partnership.ledger.services import verify
 from partnership.payments.client import list_refunds, stripe_client
-from partnership.payments.models import DonationState
-from partnership.payments.refund_requests import UNANSWERED, RefundRequest
+from partnership.payments.models import UNANSWERED, DonationState, RefundRequest
 from tests.crowd import reload
 from tests.factories import english  # noqa: F401
 from tests.payments.refunding import nonce_of

@@ -16,8 +16,14 @@ from openpyxl import load_workbook
 
 from partnership.db_types import utcnow
 from partnership.extensions import db
-from partnership.payments.models import Donation, DonationState, EventOutcome, StripeEvent
-from partnership.payments.unmatched import EventNote, NoteAction
+from partnership.payments.models import (
+    Donation,
+    DonationState,
+    EventNote,
+    EventOutcome,
+    NoteAction,
+    StripeEvent,
+)
 from tests.crowd import counted_queries, reload
 from tests.factories import english  # noqa: F401  (autouse: pages in English)
 from tests.paid_gifts import gift

@@ -7,8 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from partnership.extensions import db
-from partnership.payments.models import DonationState
-from partnership.payments.refund_requests import RefundRequest
+from partnership.payments.models import DonationState, RefundRequest
 from tests.crowd import reload
 from tests.factories import english  # noqa: F401
 from tests.payments.refunding import nonce_of

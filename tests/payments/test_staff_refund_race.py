@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from partnership.extensions import db
 from partnership.ledger.services import verify
-from partnership.payments.refund_requests import RefundRequest
+from partnership.payments.models import RefundRequest
 from tests.crowd import reload
 from tests.live import all_at_once, live_server
 

@@ -7,8 +7,7 @@ import sqlalchemy as sa
 from partnership.core.thai import valid_thai_id
 from partnership.demo.receipts import seed_receipts
 from partnership.extensions import db
-from partnership.payments.models import PAID_STATES, Donation
-from partnership.payments.tax import DonationTaxInfo
+from partnership.payments.models import PAID_STATES, Donation, DonationTaxInfo
 from partnership.receipts.edonation import kept_satang
 from partnership.receipts.models import EDonationRecord, Receipt
 from partnership.receipts.models import EDonationState as S

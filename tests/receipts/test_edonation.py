@@ -242,7 +242,7 @@ def test_the_migration_gives_earlier_taxed_gifts_their_records(app, paid, hooked
     exports and the tax details are kept. Run down to 0006 and up again on this database."""
     from flask_migrate import downgrade, upgrade
 
-    from partnership.payments.tax import DonationTaxInfo
+    from partnership.payments.models import DonationTaxInfo
 
     campaign = make_campaign()
     kept, _ = paid(campaign, custom_amount="1000", **TAX_FIELDS)

@@ -9,7 +9,7 @@ from cryptography.fernet import Fernet
 from partnership.config import ConfigError, load_config
 from partnership.core import crypto
 from partnership.extensions import db
-from partnership.payments.tax import DonationTaxInfo
+from partnership.payments.models import DonationTaxInfo
 
 from .conftest import GOOD_ID, TAX_FIELDS
 

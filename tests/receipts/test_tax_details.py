@@ -9,8 +9,7 @@ import sqlalchemy as sa
 
 from partnership.extensions import db
 from partnership.notifications.models import OutgoingMail
-from partnership.payments.models import Donation
-from partnership.payments.tax import DonationTaxInfo
+from partnership.payments.models import Donation, DonationTaxInfo
 from tests.crowd import DONOR
 
 from .conftest import GOOD_ID, TAX_FIELDS, pdf_text, receipt_path

@@ -16,8 +16,7 @@ from partnership.gifts.models import GiftMethod, OfflineGift
 from partnership.gifts.services import record_gift
 from partnership.ledger.services import verify
 from partnership.notifications.models import OutgoingMail
-from partnership.payments.models import Donation, DonationState
-from partnership.payments.refund_requests import RefundCause, RefundRequest
+from partnership.payments.models import Donation, DonationState, RefundCause, RefundRequest
 from partnership.settlement.services import settle_failed
 from tests.crowd import reload
 from tests.factories import english  # noqa: F401

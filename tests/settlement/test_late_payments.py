@@ -14,8 +14,7 @@ from partnership.db_types import utcnow
 from partnership.extensions import db
 from partnership.ledger.services import verify
 from partnership.notifications.models import OutgoingMail
-from partnership.payments.models import Donation, DonationState
-from partnership.payments.refund_requests import RefundCause, RefundRequest
+from partnership.payments.models import Donation, DonationState, RefundCause, RefundRequest
 from partnership.settlement.late import late_payment_campaigns
 from tests.crowd import reload
 

@@ -17,8 +17,7 @@ from partnership.db_types import utcnow
 from partnership.extensions import db
 from partnership.ledger.services import verify
 from partnership.notifications.models import OutgoingMail
-from partnership.payments.models import Donation, DonationState
-from partnership.payments.refund_requests import RefundRequest
+from partnership.payments.models import Donation, DonationState, RefundRequest
 from partnership.settlement.services import settle_failed
 from tests.crowd import reload
 from tests.factories import english  # noqa: F401

@@ -8,10 +8,10 @@ from ..extensions import csrf, db
 from .client import BadSignature, verify_webhook
 from .events import DuplicateEvent, apply_event
 
-bp = Blueprint("webhooks", __name__)
+bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 
 
-@bp.post("/webhooks/stripe")
+@bp.post("/stripe")
 @csrf.exempt
 def stripe_webhook():
     """Verify, apply once, commit, answer: nothing slow (no e-mail, no PDF) happens here."""

@@ -16,7 +16,7 @@ from ..config import ConfigError
 from ..core.downloads import private_download
 from ..extensions import db
 from ..i18n import format_date
-from ..payments.tax import DonationTaxInfo
+from ..payments.models import DonationTaxInfo
 from ..permissions import staff_required
 from . import edonation
 from .edonation import IllegalEDonationTransition, ReferenceMissing

@@ -11,7 +11,6 @@ from flask_limiter import RequestLimit
 from sqlalchemy.orm import load_only
 
 from ..accounts.services import normalise_email
-from ..campaigns.hooks import campaign_page
 from ..campaigns.models import Campaign
 from ..campaigns.views import load_public
 from ..core.pagination import paginate
@@ -63,7 +62,6 @@ def donor_wall_query(campaign_id: int):
     )
 
 
-@campaign_page.connect
 def donor_wall_section(campaign: Campaign) -> dict:
     return {
         # The wall lists every paid gift not refunded in full, which is what the counter counts.
