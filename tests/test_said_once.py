@@ -73,7 +73,7 @@ def test_line_totals_are_computed_in_one_place():
 
 
 def test_views_leave_recipients_and_mail_bodies_to_services():
-    """A view commits and sends (``commit_and_send``); whom to tell and what to say are rules."""
+    """The request's end commits and sends (``core.unit_of_work``); whom to tell and what to say are rules."""
     queued = [
         f"{name}:{node.lineno}"
         for name, tree in _modules()

@@ -22,16 +22,18 @@ import sqlalchemy as sa
 from sqlalchemy.orm import attributes
 
 from ..extensions import db
+from .unit_of_work import Refused
 
 T = TypeVar("T")
 State = TypeVar("State", bound=enum.Enum)
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(Refused):
     """Base of every machine's "this move is not possible now" error.
 
-    A view that does not handle it gets the app-wide answer (``core.views``): 409, nothing
-    changed, reload to see where things stand. That is also what the loser of a race sees.
+    A view that does not handle it gets the app-wide answer to a refusal (``core.views``):
+    nothing changed, reload to see where things stand. That is also what the loser of a race
+    sees.
     """
 
 
@@ -93,16 +95,6 @@ def move(
     except StaleState:
         raise illegal(getattr(obj, attr), to_state) from None
     return from_state
-
-
-def commit_before_outside_call() -> None:
-    """Commit now, before a call to another service (Stripe) that cannot be rolled back.
-
-    The one sanctioned commit outside a view's end (STYLE.md practice 15): what the call
-    depends on (a stored request, a claim) must be visible to every other request before it is
-    made, and a lock taken to decide must not be held while the other service answers.
-    """
-    db.session.commit()
 
 
 def lock_row(model: type[T], object_id: int) -> T:

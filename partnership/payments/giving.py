@@ -190,7 +190,6 @@ def give(campaign_id: int):
             tax_id=form.tax_id_digits,
         )
     # The pending donation exists before Stripe is asked, so a lost answer leaves a trace.
-    db.session.commit()
     try:
         session = create_checkout_session(
             donation_id=donation.id,
@@ -213,7 +212,6 @@ def give(campaign_id: int):
             error,
         )
         mark_failed(donation, type(error).__name__)
-        db.session.commit()
         if refused:  # Stripe answered and refused: a fault of ours, not of the donor's
             return _render_form(
                 campaign,
@@ -234,7 +232,6 @@ def give(campaign_id: int):
             ),
         )
     attach_session(donation, session.id)
-    db.session.commit()
     return redirect(session.url, code=303)
 
 

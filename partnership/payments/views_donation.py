@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.mfa.policy import step_up_required
-from ..core.transitions import commit_before_outside_call
+from ..core.unit_of_work import commit_now
 from ..extensions import db
 from ..permissions import staff_required
 from .client import online_giving_enabled
@@ -97,9 +97,8 @@ def donation(donation_id: int):
     if row is None:
         flash(_("This refund was already requested."), "info")
         return redirect(url_for("donation_staff.donation", donation_id=donation.id), 303)
-    commit_before_outside_call()  # the request exists, claimed, before Stripe is asked
+    commit_now(reason="the refund request exists, claimed, before Stripe is asked")
     answered = send_refund(row)
-    db.session.commit()
     if not answered:
         flash(
             _("Stripe did not answer. Ask again later: the same request is sent, never a second."),
@@ -121,9 +120,8 @@ def retry(donation_id: int):
     unanswered = [r for r in pending_requests(donation) if r.status == UNANSWERED]
     if unanswered and online_giving_enabled():
         claimed = [row for row in unanswered if claim_request(row)]
-        commit_before_outside_call()  # another click finds them claimed and leaves them
+        commit_now(reason="another click finds them claimed and leaves them to this one")
         answered = all([send_refund(row) for row in claimed])
-        db.session.commit()
         if answered:
             flash(_("Stripe answered. The refund is pending until Stripe confirms it."), "success")
         else:

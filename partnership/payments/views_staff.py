@@ -22,9 +22,9 @@ from ..accounts.mfa.policy import step_up_required
 from ..core.downloads import XLSX, private_download
 from ..core.forms import BaseForm
 from ..core.pagination import paginate
+from ..core.unit_of_work import discard_changes
 from ..db_types import utcnow
 from ..extensions import db
-from ..notifications.services import commit_and_send
 from ..permissions import staff_required
 from .models import KEPT_OUTCOMES, EventOutcome, StripeEvent
 from .search import (
@@ -118,13 +118,12 @@ def reapply_event(event_id: int):
     try:
         donation_id = reapply(row, current_user, form.note.data or "")
     except EventNotActionable:
-        db.session.rollback()
+        discard_changes()
         flash(
             _("This event still names no donation we know, or it was dealt with already."),
             "error",
         )
     else:
-        commit_and_send()
         flash(_("The event is applied to donation %(id)d.", id=donation_id), "success")
     return redirect(url_for(".events"))
 
@@ -140,9 +139,8 @@ def handled_event(event_id: int):
     try:
         mark_handled(row, current_user, form.note.data)
     except EventNotActionable:
-        db.session.rollback()
+        discard_changes()
         flash(_("This event was dealt with already."), "error")
     else:
-        commit_and_send()
         flash(_("Marked handled."), "success")
     return redirect(url_for(".events"))

@@ -65,7 +65,6 @@ def new_organisation():
     form = OrganisationForm()
     if form.validate_on_submit():
         organisation = services.create_organisation(form.data)
-        db.session.commit()
         flash(_("%(name)s is registered.", name=organisation.name), "success")
         return redirect(url_for("organisations.organisation", organisation_id=organisation.id))
     return render_template("registry/organisation_form.html", form=form, organisation=None)
@@ -80,7 +79,6 @@ def edit_organisation(organisation_id: int):
         del form.sector
     if form.validate_on_submit():
         services.update_organisation(organisation, form.data)
-        db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("organisations.organisation", organisation_id=organisation.id))
     return render_template("registry/organisation_form.html", form=form, organisation=organisation)
@@ -110,7 +108,6 @@ def new_partnership():
                 form.ended_on.data,
                 form.note.data,
             )
-            db.session.commit()
             flash(_("The partnership is recorded."), "success")
             return redirect(url_for("registry.school", school_id=form.school.id))
     return render_template("registry/partnership_form.html", form=form)
@@ -125,6 +122,5 @@ def end_partnership(partnership_id: int):
     except services.RegistryError:
         flash(_("This partnership has already ended."), "info")
     else:
-        db.session.commit()
         flash(_("The partnership is ended as of today."), "success")
     return redirect(url_for("registry.school", school_id=partnership.school_id))

@@ -10,7 +10,6 @@ from sqlalchemy.orm import selectinload
 from ..core.pagination import paginate
 from ..extensions import db
 from ..i18n import BUDDHIST_ERA_OFFSET, current_academic_year, current_language
-from ..notifications.services import commit_and_send
 from ..permissions import load_or_404, login_required, staff_required
 from . import notices, services
 from .forms import (
@@ -111,7 +110,6 @@ def new_school():
     form = SchoolForm()
     if form.validate_on_submit():
         school = services.create_school(form.data)
-        db.session.commit()
         flash(_("School %(name)s is registered.", name=school.name_th), "success")
         return redirect(url_for("registry.school", school_id=school.id))
     return render_template("registry/school_form.html", form=form, school=None)
@@ -126,7 +124,6 @@ def edit_school(school_id: int):
         form.code.data = school.code
     if form.validate_on_submit():
         services.update_school(school, form.data, current_user)
-        db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("registry.school", school_id=school.id))
     return render_template("registry/school_form.html", form=form, school=school)
@@ -146,7 +143,6 @@ def school_stats(school_id: int):
             form.teachers.data,
             current_user,
         )
-        db.session.commit()
         flash(_("Figures for %(year)d saved.", year=form.academic_year.data), "success")
         return redirect(url_for("registry.school", school_id=school.id))
     return render_template("registry/stats_form.html", form=form, school=school)
@@ -162,7 +158,6 @@ def network_apply():
             school, current_academic_year(), form.pupils.data, form.teachers.data, current_user
         )
         notices.tell_application_received(school, current_user)
-        commit_and_send()
         flash(_("Your application is sent. Staff will review it."), "success")
         return redirect(url_for("registry.school", school_id=school.id))
     return render_template("registry/network_apply.html", form=form)
@@ -176,7 +171,6 @@ def network_reapply(school_id: int):
     except services.RegistryError:
         flash(_("This school is already a member or has applied."), "info")
         return redirect(url_for("registry.school", school_id=school.id))
-    db.session.commit()
     flash(_("Your application is sent. Staff will review it."), "success")
     return redirect(url_for("registry.school", school_id=school.id))
 
@@ -212,7 +206,6 @@ def network_decide(school_id: int, decision: str):
         flash(_("The school's network status has changed meanwhile; nothing was done."), "error")
         return redirect(url_for("registry.school", school_id=school.id))
     notices.tell_network_decision(school, decision, note)
-    commit_and_send()
     flash(notices.network_decision_text(school, decision), "success")
     if request.form.get("back") == "queue":
         return redirect(url_for("registry.network_queue"))

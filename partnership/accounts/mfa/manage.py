@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...core.crypto import InvalidToken, decrypt, encrypt
-from ...extensions import db
 from ...permissions import login_required
 from . import passkeys, recovery, totp
 from .forms import NameForm, TotpEnrolForm
@@ -90,7 +89,6 @@ def totp_enrol():
         first = not has_factor(user)
         if totp.add_factor(user, secret, form.code.data, (form.name.data or "").strip()):
             codes = recovery.generate(user) if first else None
-            db.session.commit()
             session.pop("totp_enrol", None)
             mark_verified()
             flash(_("Your authenticator app is added."), "success")
@@ -111,7 +109,6 @@ def totp_enrol():
 @step_up_required
 def totp_remove():
     if totp.remove(_me()):
-        db.session.commit()
         flash(_("The authenticator app is removed."), "success")
     return redirect(url_for("mfa.security"))
 
@@ -139,9 +136,7 @@ def passkey_register():
     try:
         passkeys.register(user, payload.get("credential"), challenge, name)
     except passkeys.PasskeyRefused:
-        db.session.rollback()
         return jsonify(error=_("The passkey could not be added.")), 422
-    db.session.commit()
     mark_verified()
     flash(_("Your passkey is added."), "success")
     target = url_for("mfa.recovery_codes") if first else url_for("mfa.security")
@@ -155,7 +150,6 @@ def passkey_rename(passkey_id: int):
     if not form.validate_on_submit():
         flash(_("Give the passkey a name of up to 80 characters."), "error")
     elif passkeys.rename(_me(), passkey_id, form.name.data):
-        db.session.commit()
         flash(_("Saved."), "success")
     else:
         abort(404)
@@ -168,7 +162,6 @@ def passkey_rename(passkey_id: int):
 def passkey_remove(passkey_id: int):
     if not passkeys.remove(_me(), passkey_id):
         abort(404)
-    db.session.commit()
     flash(_("The passkey is removed."), "success")
     return redirect(url_for("mfa.security"))
 
@@ -184,6 +177,5 @@ def recovery_codes():
             flash(_("Add an authenticator app or a passkey first."), "info")
             return redirect(url_for("mfa.security"))
         codes = recovery.generate(user)
-        db.session.commit()
         return _codes_page(codes)
     return render_template("accounts/mfa_recovery.html", codes_left=recovery.remaining(user))

@@ -19,7 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...extensions import db, limiter
+from ...extensions import limiter
 from ..auth import load_user
 from ..models import User
 from ..sessions import safe_next, start_session
@@ -77,7 +77,6 @@ def begin(user: User, next_url: str):
 def _finish_login(user: User) -> str:
     """The factor is right: the session is now fully signed in. Where to go next."""
     next_url = session.get("mfa_next") or url_for("site.landing")
-    db.session.commit()
     start_session(user)
     mark_verified()
     flash(_("Welcome, %(name)s.", name=user.name), "success")
@@ -159,7 +158,6 @@ def login_verify():
             next_url = _finish_login(user)
             _recovery_note(left)
             return redirect(next_url)
-        db.session.rollback()
         form.code.errors.append(_("This code is not right, or it was already used."))
         return _verify_page(form, user, login=True, status=422)
     return _verify_page(form, user, login=True, status=422 if request.method == "POST" else 200)
@@ -175,11 +173,9 @@ def step_up():
     if form.validate_on_submit():
         accepted, left = check_code(user, form.code.data)
         if accepted:
-            db.session.commit()
             mark_verified()
             _recovery_note(left)
             return redirect(safe_next(url_for("mfa.security")))
-        db.session.rollback()
         form.code.errors.append(_("This code is not right, or it was already used."))
         return _verify_page(form, user, login=False, status=422)
     return _verify_page(form, user, login=False, status=422 if request.method == "POST" else 200)
@@ -206,11 +202,9 @@ def passkey_verify():
     try:
         passkeys.authenticate(user, payload.get("credential"), challenge)
     except passkeys.PasskeyRefused:
-        db.session.rollback()
         return jsonify(error=_("This passkey was not accepted.")), 422
     if login:
         return jsonify(redirect=_finish_login(user))
-    db.session.commit()
     mark_verified()
     next_url = payload.get("next") if isinstance(payload.get("next"), str) else ""
     inside = next_url.startswith("/") and not next_url.startswith("//") and "\\" not in next_url
