@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.transitions import StaleState, add_unique, compare_and_set
+from ..core.unit_of_work import Refused
 from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
 from ..extensions import db
 from .event_checks import session_mismatch
@@ -46,7 +47,7 @@ class EventNote(db.Model):
     event: Mapped[StripeEvent] = relationship()
 
 
-class EventNotActionable(Exception):
+class EventNotActionable(Refused):
     """Already re-applied or handled, or it still names no donation we know."""
 
 

@@ -47,8 +47,10 @@ def queue():
         .where(CommitteeMember.user_id == current_user.id, CommitteeMember.ended_at.is_(None))
         .options(
             selectinload(CommitteeMember.programme),
-            selectinload(CommitteeMember.assignments).selectinload(ReviewAssignment.application),
-            selectinload(CommitteeMember.assignments).selectinload(ReviewAssignment.review),
+            selectinload(CommitteeMember.current_assignments).selectinload(
+                ReviewAssignment.application
+            ),
+            selectinload(CommitteeMember.current_assignments).selectinload(ReviewAssignment.review),
             selectinload(CommitteeMember.conflicts),
         )
         .order_by(CommitteeMember.id.desc())
@@ -56,7 +58,7 @@ def queue():
     require(bool(memberships) or current_user.is_staff)
     others = {}
     for member in memberships:
-        mine = {a.application_id for a in member.assignments}
+        mine = {a.application_id for a in member.current_assignments}
         others[member.id] = db.session.scalars(
             sa.select(Application)
             .where(

@@ -312,7 +312,7 @@ def remove_assignment(assignment_id: int):
     assignment = db.get_or_404(ReviewAssignment, assignment_id)
     programme_id = assignment.member.programme_id
     try:
-        svc.unassign(assignment)
+        svc.unassign(assignment, current_user)
     except svc.CommitteeError:
         discard_changes()
         flash(_("This review has been submitted, so it stays on record and cannot be "

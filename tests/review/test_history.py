@@ -72,7 +72,16 @@ def test_an_assignment_never_started_can_be_unassigned(client, login, round_):
     login(staff)
     response = client.post(f"/review/assignments/{pending.id}/remove", follow_redirects=True)
     assert "Assignment withdrawn." in response.text
-    assert _count(ReviewAssignment, ReviewAssignment.id == pending.id) == 0
+    # Ended with who and why, never deleted; it no longer counts as an assignment in force.
+    row = db.session.get(ReviewAssignment, pending.id, populate_existing=True)
+    assert row.ended_at is not None and row.ended_by_id == staff.id
+    assert row.end_reason == "withdrawn by staff" and not row.is_current
+    assert (
+        _count(
+            ReviewAssignment, ReviewAssignment.ended_at.is_(None), ReviewAssignment.id == pending.id
+        )
+        == 0
+    )
 
 
 # Ending a membership ----------------------------------------------------------------------
@@ -114,7 +123,9 @@ def test_ending_a_membership_withdraws_untouched_assignments_and_access(client, 
         f"/review/programmes/{programme.id}/committee/{idle.id}/remove",
         data={"reason": "ไม่สะดวก"},
     )
-    assert _count(ReviewAssignment, ReviewAssignment.id == pending.id) == 0
+    row = db.session.get(ReviewAssignment, pending.id, populate_existing=True)
+    assert row.ended_at is not None and row.ended_by_id == staff.id  # kept, ended
+    assert row.end_reason == "membership ended: ไม่สะดวก"
     login(idle.user)
     assert client.get(f"/committee/applications/{application.id}").status_code == 403
 
