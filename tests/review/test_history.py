@@ -84,6 +84,29 @@ def test_an_assignment_never_started_can_be_unassigned(client, login, round_):
     )
 
 
+def test_a_withdrawn_assignment_can_be_made_again_and_only_one_is_current(round_):
+    """The unique rule holds for current assignments only (a partial unique index): a pair
+    withdrawn and assigned again has two rows, one ended and one in force."""
+    from partnership.review.committee import assign_by_hand, unassign
+
+    programme, application, scorer, idle, done, pending, staff = round_
+    unassign(pending, staff)
+    unassign(pending, staff)  # withdrawing it again changes nothing
+    again = assign_by_hand(idle, application, staff)
+    db.session.commit()
+    rows = db.session.scalars(
+        sa.select(ReviewAssignment)
+        .where(ReviewAssignment.member_id == idle.id)
+        .order_by(ReviewAssignment.id)
+    ).all()
+    assert [r.id for r in rows] == [pending.id, again.id]
+    assert [r.is_current for r in rows] == [False, True]
+    # A second current row for the pair is refused by the database.
+    with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():
+        db.session.add(ReviewAssignment(member_id=idle.id, application_id=application.id))
+    db.session.rollback()
+
+
 # Ending a membership ----------------------------------------------------------------------
 
 
