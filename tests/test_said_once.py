@@ -135,6 +135,7 @@ def test_only_the_unit_of_work_commits():
 
 #: Where work is committed before the request's end, and why (each call gives its reason).
 EARLY_COMMITS = {
+    "partnership/payments/giving.py",  # the pending donation exists before Checkout is created
     "partnership/payments/views_donation.py",  # a refund request exists before Stripe is asked
     "partnership/settlement/services.py",  # settlement: claims before Stripe, one gift at a time
     "partnership/payments/sessions.py",  # expiring Checkout Sessions at Stripe, one at a time

@@ -20,7 +20,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ..core.inputs import arg_id
-from ..core.unit_of_work import discard_changes
+from ..core.unit_of_work import after_commit, discard_changes
 from ..db_types import utcnow
 from ..extensions import db
 from ..money import satang_to_input
@@ -315,7 +315,7 @@ def delete_attachment(application_id: int, attachment_id: int):
     if not ReasonForm().validate_on_submit():
         abort(400)
     key = services.remove_attachment(attachment)
-    get_storage().delete(key)
+    after_commit(lambda: get_storage().delete(key))  # the row is gone first
     flash(_("The file is removed."), "success")
     return redirect(
         url_for("applications.application", application_id=application_id) + "#attachments"

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from ..applications.models import Application
 from ..core.pagination import paginate
-from ..core.unit_of_work import discard_changes
+from ..core.unit_of_work import after_commit, discard_changes
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import last_day, to_bangkok
@@ -168,7 +168,7 @@ def delete_photo(campaign_id: int, photo_id: int):
         discard_changes()
         flash(str(error), "error")
     else:
-        delete_photo_files(key)
+        after_commit(lambda: delete_photo_files(key))  # the row is gone first
         flash(_("The photo is removed."), "success")
     return redirect(url_for(".edit", campaign_id=campaign.id, _anchor="photos"))
 
