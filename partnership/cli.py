@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from .extensions import db
+from .core.unit_of_work import commit_now
 
 
 def register_cli(app: Flask) -> None:
@@ -26,7 +26,7 @@ def register_cli(app: Flask) -> None:
             )
 
         created = seed_demo()
-        db.session.commit()
+        commit_now(reason="CLI: seed-demo")
         if created:
             click.echo("Demo accounts (passwords are shown only this once):")
             for email, role, password in created:
@@ -49,5 +49,5 @@ def register_cli(app: Flask) -> None:
         if find_user(email):
             raise click.BadParameter("an account with this e-mail exists", param_hint="email")
         create_user(email, name, password, is_staff=True)
-        db.session.commit()
+        commit_now(reason="CLI: create-staff")
         click.echo(f"Staff account {email} created.")

@@ -73,7 +73,8 @@ def test_line_totals_are_computed_in_one_place():
 
 
 def test_views_leave_recipients_and_mail_bodies_to_services():
-    """A view commits and sends (``commit_and_send``); whom to tell and what to say are rules."""
+    """The request's end commits and sends (``core.unit_of_work``); whom to tell and what to
+    say are rules."""
     queued = [
         f"{name}:{node.lineno}"
         for name, tree in _modules()
@@ -126,3 +127,122 @@ def test_a_feature_registers_itself_only_in_its_init_app():
                     in ("connect", "connect_via")
                 ]
     assert elsewhere == []
+
+
+def _receiver(func: ast.Attribute) -> str:
+    value = func.value
+    return value.attr if isinstance(value, ast.Attribute) else getattr(value, "id", "")
+
+
+def _called(tree: ast.AST, name: str):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if called == name:
+                yield node
+
+
+def test_only_the_unit_of_work_commits():
+    """One place commits (STYLE.md 15): the end of a successful unsafe request, and
+    ``commit_now(reason=...)`` for the few commits that must come first. No view, service,
+    CLI command or worker calls ``session.commit`` (or the old ``commit_and_send``)."""
+    commits = [
+        f"{name}:{node.lineno}"
+        for name, tree in _modules()
+        for node, func in _calls(tree)
+        if func.attr == "commit" and _receiver(func) == "session"
+    ]
+    assert [where.split(":")[0] for where in commits] == ["partnership/core/unit_of_work.py"] * 2
+    old_names = [
+        f"{name}:{node.lineno}"
+        for name, tree in _modules()
+        for old in ("commit_and_send", "commit_before_outside_call")
+        for node in _called(tree, old)
+    ]
+    assert old_names == []
+
+
+#: Where work is committed before the request's end, and why (each call gives its reason).
+EARLY_COMMITS = {
+    "partnership/payments/views.py",  # the pending donation exists before Checkout is created
+    "partnership/payments/views_staff.py",  # a refund request exists before Stripe is asked
+    "partnership/settlement/services.py",  # settlement: claims before Stripe, one gift at a time
+    "partnership/payments/sessions.py",  # expiring Checkout Sessions at Stripe, one at a time
+    "partnership/notifications/delivery.py",  # the worker: a claim before SMTP, each outcome
+    "partnership/notifications/rq_jobs.py",  # the RQ worker
+    "partnership/cli.py",  # CLI commands have no request
+    "partnership/campaigns/cli.py",
+    "partnership/donors/cli.py",
+}
+
+
+def test_early_commits_are_few_and_say_why():
+    calls = [(name, node) for name, tree in _modules() for node in _called(tree, "commit_now")]
+    assert {name for name, _ in calls} == EARLY_COMMITS
+    for name, node in calls:
+        [keyword] = node.keywords
+        assert keyword.arg == "reason", f"{name}:{node.lineno}"
+        assert isinstance(keyword.value, ast.Constant) and keyword.value.value.strip()
+
+
+def test_rollbacks_are_the_unit_of_work_s():
+    """A view does not roll back by hand: a refusal it does not show on a form goes to the one
+    handler (``core.views``), which rolls back; one it shows calls ``discard_changes``."""
+    rollbacks = sorted(
+        {
+            name
+            for name, tree in _modules()
+            for node, func in _calls(tree)
+            if func.attr == "rollback" and _receiver(func) == "session"
+        }
+    )
+    assert rollbacks == [
+        "partnership/core/database.py",  # the teardown: no write lock past the response
+        "partnership/core/unit_of_work.py",
+        "partnership/core/views.py",  # the refusal and 500 handlers
+        "partnership/ledger/cli.py",  # verify reads in a writer's transaction, writes nothing
+        "partnership/settlement/services.py",  # a claim lost to another run: let go, go on
+    ]
+
+
+#: Errors that are not "refused, with a message for the user": bad input caught by a form,
+#: configuration, a bad or expired link (404-like), another service failing, internal signals.
+NOT_REFUSALS = {
+    "partnership.config.ConfigError",
+    "partnership.money.MoneyError",
+    "partnership.payments.client.PaymentsError",
+    "partnership.payments.client.PaymentsNotConfigured",
+    "partnership.payments.client.PaymentProviderDown",
+    "partnership.payments.client.PaymentRequestRefused",
+    "partnership.payments.client.BadSignature",
+    "partnership.payments.event_checks.Malformed",
+    "partnership.payments.events.DuplicateEvent",
+    "partnership.receipts.links.LinkExpired",
+    "partnership.donors.privacy.LinkInvalid",
+}
+
+
+def test_every_rule_and_state_machine_error_is_a_refusal():
+    """One exception for "refused, with a message for the user" (``core.unit_of_work.Refused``):
+    every feature's rule error and every state machine's error derives from it."""
+    import importlib
+    import pkgutil
+
+    from partnership.core.unit_of_work import Refused
+
+    for module in pkgutil.walk_packages(partnership.__path__, "partnership."):
+        importlib.import_module(module.name)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = {
+        f"{cls.__module__}.{cls.__qualname__}": cls
+        for cls in subclasses(Exception)
+        if cls.__module__.startswith("partnership.")
+    }
+    outside = {name for name, cls in ours.items() if not issubclass(cls, Refused)}
+    assert outside == NOT_REFUSALS

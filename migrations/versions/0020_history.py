@@ -8,7 +8,7 @@ events may name no actor in the shape, but a CHECK keeps them a member of staff'
 school that is somewhere in the network process gets one event with where it stands now.
 
 Revision ID: 0020_history
-Revises: 0017_ui_thai
+Revises: 0018_assignment_end
 """
 
 from datetime import UTC, datetime, time, timedelta, timezone
@@ -19,7 +19,7 @@ from alembic import op
 import partnership.db_types
 
 revision = "0020_history"
-down_revision = "0017_ui_thai"
+down_revision = "0018_assignment_end"
 branch_labels = None
 depends_on = None
 

@@ -11,6 +11,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from ..core.transitions import TransitionRefused, move
+from ..core.unit_of_work import Refused
 from ..core.urls import external_url
 from ..db_types import utcnow
 from ..extensions import db
@@ -26,7 +27,7 @@ from .models import (
 from .passwords import hash_password, needs_rehash, verify_password
 
 
-class AccountError(Exception):
+class AccountError(Refused):
     """An account operation that cannot go ahead, with a message for the person."""
 
 

@@ -17,8 +17,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
+from ..core.unit_of_work import discard_changes
 from ..extensions import csrf, db, limiter
-from ..notifications.services import commit_and_send
 from ..permissions import login_required, staff_required
 from ..registry.models import Organisation, School
 from . import services
@@ -59,10 +59,8 @@ def login():
         if user is None:
             form.password.errors.append(_("The e-mail or password is not right."))
         elif has_factor(user):  # the password alone does not sign in: the factor comes next
-            db.session.commit()
             return mfa_views.begin(user, safe_next(url_for("site.landing")))
         else:
-            db.session.commit()
             start_session(user)
             flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(safe_next(url_for("site.landing")))
@@ -73,7 +71,6 @@ def login():
 @login_required
 def logout():
     services.end_sessions(current_user)
-    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")
@@ -106,9 +103,8 @@ def register():
         try:
             services.register(email, name, locale)
         except IntegrityError:  # a concurrent request signed up this address a moment ago
-            db.session.rollback()
+            discard_changes()
             services.register(email, name, locale)
-        commit_and_send()
         # The same answer whether or not the address has an account (the mail differs).
         flash(
             _(
@@ -134,10 +130,9 @@ def confirm(token: str):
         try:
             user = services.set_password_by_token(row, form.password.data)
         except services.AccountError:
-            db.session.rollback()
+            discard_changes()
             flash(_("This link has been used. Log in instead."), "info")
             return redirect(url_for("accounts.login"))
-        db.session.commit()
         start_session(user)
         flash(_("Your account is ready."), "success")
         return redirect(url_for("accounts.account"))
@@ -154,7 +149,6 @@ def account():
         current_user.name = form.name.data.strip()
         current_user.locale = form.locale.data
         session["locale"] = form.locale.data
-        db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form)
@@ -171,7 +165,6 @@ def change_password():
             # The user, not the proxy: login_user(current_user) would make g refer to itself.
             user = current_user._get_current_object()
             services.change_password(user, form.password.data)
-            db.session.commit()
             # This browser stays in (with its second-factor check); every other session ends.
             start_session(user, session.get("mfa_at"))
             flash(_("Your password is changed; other devices are logged out."), "success")
@@ -186,7 +179,6 @@ def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
         services.send_reset_link(form.email.data)
-        commit_and_send()
         # The same answer whether or not the address has an account.
         flash(_("If this e-mail has an account, a reset link is on its way."), "info")
         return redirect(url_for("accounts.login"))
@@ -204,10 +196,9 @@ def reset(token: str):
         try:
             services.set_password_by_token(row, form.password.data)
         except services.AccountError:  # another request used the link a moment ago
-            db.session.rollback()
+            discard_changes()
             flash(_("This reset link is invalid or has expired. Ask for a new one."), "error")
             return redirect(url_for("accounts.reset_request"))
-        db.session.commit()
         flash(_("Your password is changed. Log in with the new one."), "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form)
@@ -223,7 +214,6 @@ def set_language():
         session["locale"] = lang
         if current_user.is_authenticated:
             current_user.locale = lang
-            db.session.commit()
     return redirect(safe_next(url_for("site.home")))
 
 
@@ -258,7 +248,6 @@ def join():
             except services.AccountError:
                 flash(_("You have already asked to join, or are already a member."), "info")
                 return redirect(url_for("accounts.account"))
-            db.session.commit()
             flash(_("Your request is sent. Staff will review it."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/join.html", form=form)
@@ -293,6 +282,5 @@ def decide_membership(membership_id: int, decision: str):
         flash(_("This request was already decided."), "info")
         return redirect(url_for("accounts.memberships"))
     services.tell_membership_decision(membership)
-    commit_and_send()
     flash(_("Decision saved."), "success")
     return redirect(url_for("accounts.memberships"))

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.pagination import paginate
+from ..core.unit_of_work import discard_changes
 from ..extensions import db
-from ..notifications.services import commit_and_send
 from ..permissions import staff_required
 from . import access
 from .forms import AccessReasonForm
@@ -73,14 +73,13 @@ def change_account(user_id: int, action: str):
     try:
         operation(user, current_user._get_current_object(), form.reason.data.strip())
     except access.OwnAccount:
-        db.session.rollback()
+        discard_changes()
         flash(_("You cannot deactivate your own account."), "error")
         return redirect(url_for("people.person", user_id=user.id))
     except AccountError:  # already in that state, perhaps by a concurrent request
-        db.session.rollback()
+        discard_changes()
         flash(_("Nothing changed: the account was already in that state."), "info")
         return redirect(url_for("people.person", user_id=user.id))
-    commit_and_send()
     if action == "deactivate":
         flash(_("The account is deactivated; its sessions have ended."), "success")
     else:
@@ -101,10 +100,9 @@ def end_membership(membership_id: int):
             membership, current_user._get_current_object(), form.reason.data.strip()
         )
     except AccountError:
-        db.session.rollback()
+        discard_changes()
         flash(_("Only an active membership can be ended; nothing changed."), "info")
         return redirect(url_for("people.person", user_id=membership.user_id))
-    commit_and_send()
     flash(_("The membership has ended."), "success")
     return redirect(url_for("people.person", user_id=membership.user_id))
 
@@ -122,6 +120,5 @@ def reset_factors(user_id: int):
         flash(_("Change your own factors on your security page."), "error")
         return redirect(url_for("people.person", user_id=user.id))
     access.reset_factors(user, current_user._get_current_object(), form.reason.data.strip())
-    commit_and_send()
     flash(_("The second factors are removed; the person is told by e-mail."), "success")
     return redirect(url_for("people.person", user_id=user.id))

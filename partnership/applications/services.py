@@ -14,6 +14,7 @@ from werkzeug.datastructures import FileStorage
 
 from ..core.collections import sync_by_position
 from ..core.transitions import lock_row
+from ..core.unit_of_work import Refused
 from ..db_types import utcnow
 from ..extensions import db
 from ..programmes.models import Programme
@@ -36,7 +37,7 @@ from .workflow import (  # noqa: F401  (re-exported: the review feature imports 
 A = ApplicationState
 
 
-class ApplicationError(Exception):
+class ApplicationError(Refused):
     """An operation the rules refuse; ``reasons`` says why in words the school understands."""
 
     def __init__(self, reasons: list[str]):

@@ -18,6 +18,8 @@ from flask_babel import gettext as _
 from PIL import Image, ImageOps
 from pypdf import PdfReader
 
+from ..core.unit_of_work import Refused
+
 #: More pixels than any photo of a school needs (a 50-megapixel camera); beyond it, a
 #: decompression bomb is more likely than a picture.
 MAX_PIXELS = 50_000_000
@@ -27,7 +29,7 @@ _JPEG_MODES = ("RGB", "L", "CMYK")
 _PNG_MODES = ("1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16")
 
 
-class RefusedFile(ValueError):
+class RefusedFile(Refused, ValueError):
     """The file is not what it claims, or cannot be read; the message names it."""
 
 

@@ -20,10 +20,10 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ..core.inputs import arg_id
+from ..core.unit_of_work import after_commit, discard_changes
 from ..db_types import utcnow
 from ..extensions import db
 from ..money import satang_to_input
-from ..notifications.services import commit_and_send
 from ..permissions import load_or_404, login_required, require
 from ..programmes.models import Programme, ProgrammeState
 from ..registry.models import School, grade_label
@@ -155,11 +155,10 @@ def new_application(programme_id: int):
                 programme, school, form.values(), form.beneficiaries(), form.lines(), current_user
             )
         except services.ApplicationError as exc:
-            db.session.rollback()
+            discard_changes()
             for reason in exc.reasons:
                 flash(reason, "error")
             return _render_form(form, programme, school)
-        db.session.commit()
         flash(
             _("Your draft is saved. Add attachments, then submit it before the deadline."),
             "success",
@@ -184,7 +183,6 @@ def edit_application(application_id: int):
         return _render_form(form, programme, school, application)
     if form.validate_on_submit():
         services.update_draft(application, form.values(), form.beneficiaries(), form.lines())
-        db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("applications.application", application_id=application.id))
     return _render_form(form, programme, school, application)
@@ -247,14 +245,13 @@ def submit_application(application_id: int):
     try:
         result = services.submit(application, current_user)
     except services.IllegalTransition:  # another request submitted it a moment ago
-        db.session.rollback()
+        discard_changes()
         return _no_longer_a_draft(db.get_or_404(Application, application_id)) or abort(409)
     except (services.SubmissionRefused, services.Incomplete) as exc:
-        db.session.rollback()
+        discard_changes()
         for reason in exc.reasons:
             flash(reason, "error")
         return redirect(url_for("applications.application", application_id=application_id))
-    commit_and_send()
     if result.eligible:
         flash(_("Your application is submitted and meets the programme's rules."), "success")
     else:
@@ -275,10 +272,9 @@ def withdraw_application(application_id: int):
     try:
         services.withdraw(application, current_user, (form.reason.data or "").strip())
     except services.IllegalTransition:
-        db.session.rollback()
+        discard_changes()
         flash(_("The review has started; the application can no longer be withdrawn."), "error")
         return redirect(url_for("applications.application", application_id=application_id))
-    commit_and_send()
     flash(_("The application is withdrawn."), "success")
     return redirect(url_for("applications.application", application_id=application_id))
 
@@ -292,14 +288,13 @@ def upload_attachments(application_id: int):
     try:
         created = services.attach_files(application, request.files.getlist("files"), current_user)
     except services.ApplicationError as exc:
-        db.session.rollback()
+        discard_changes()
         for reason in exc.reasons:
             flash(reason, "error")
         flash(_("No file was added."), "error")
         return redirect(
             url_for("applications.application", application_id=application_id) + "#attachments"
         )
-    db.session.commit()
     flash(_("%(n)d file(s) added.", n=len(created)), "success")
     return redirect(
         url_for("applications.application", application_id=application_id) + "#attachments"
@@ -320,8 +315,7 @@ def delete_attachment(application_id: int, attachment_id: int):
     if not ReasonForm().validate_on_submit():
         abort(400)
     key = services.remove_attachment(attachment)
-    db.session.commit()
-    get_storage().delete(key)
+    after_commit(lambda: get_storage().delete(key))  # the row is gone first
     flash(_("The file is removed."), "success")
     return redirect(
         url_for("applications.application", application_id=application_id) + "#attachments"

@@ -16,10 +16,10 @@ from sqlalchemy.orm import selectinload
 from ..core.downloads import private_download
 from ..core.pagination import paginate
 from ..core.spreadsheet import export_headers, export_value
+from ..core.unit_of_work import discard_changes
 from ..extensions import db
 from ..i18n import current_language
 from ..money import satang_to_input
-from ..notifications.services import commit_and_send
 from ..permissions import load_or_404, staff_required
 from ..programmes.models import Programme
 from ..registry.models import School
@@ -188,9 +188,8 @@ def override(application_id: int):
             application, form.decision.data == "eligible", form.reason.data.strip(), current_user
         )
     except services.IllegalTransition:
-        db.session.rollback()
+        discard_changes()
         flash(_("The application is already in that state or can no longer be screened."), "error")
         return redirect(target + "#screening")
-    commit_and_send()
     flash(_("The application is now: %(state)s.", state=application.state.label), "success")
     return redirect(target)

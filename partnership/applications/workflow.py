@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -107,3 +108,37 @@ def transition(
 def notify_school(application: Application, subject: str, body: str) -> None:
     """Queue one e-mail per person of the school (``registry.notices.school_recipients``)."""
     tell_school(application.school, subject, body, topic="application")
+
+
+def transition_many(
+    ids: list[int],
+    from_state: ApplicationState,
+    to_state: ApplicationState,
+    actor,
+    reason: str = "",
+    **values,
+) -> list[int]:
+    """Move many applications ``from_state`` → ``to_state`` in one conditional UPDATE (and one
+    insert of their events); the ids that moved. An application another request moved first no
+    longer matches ``from_state`` and is left as it is. No mail: for a batch such as the
+    suggested cut, whose schools hear when the results are published.
+    """
+    if to_state not in TRANSITIONS[from_state]:
+        raise IllegalTransition(from_state, to_state)
+    if not ids:
+        return []
+    moved = db.session.scalars(
+        sa.update(Application)
+        .where(Application.id.in_(ids), Application.state == from_state)
+        .values(state=to_state, **values)
+        .returning(Application.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    if moved:
+        now = utcnow()
+        db.session.execute(sa.insert(ApplicationEvent), [
+            {"application_id": i, "from_state": from_state.value, "to_state": to_state.value,
+             "actor_id": getattr(actor, "id", None), "reason": reason, "created_at": now}
+            for i in moved
+        ])  # fmt: skip
+    return moved

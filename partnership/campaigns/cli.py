@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from ..core.database import writing_transactions
-from ..extensions import db
+from ..core.unit_of_work import commit_now
 from .hooks import after_close_due
 from .services import close_due
 
@@ -18,7 +18,7 @@ def close_due_command() -> None:
     """End every live campaign past its end date; running it again changes nothing."""
     with writing_transactions():
         ended = close_due()
-        db.session.commit()
+        commit_now(reason="CLI: campaigns close-due, before settling")
         click.echo(f"Ended {len(ended)} campaign(s)." + (f" {ended}" if ended else ""))
         # Every run settles what earlier runs left unfinished, not only what it ended now.
         for _receiver, line in after_close_due.send():

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..core.transitions import lock_row
+from ..core.unit_of_work import Refused
 from ..extensions import db
 from .models import Campaign, CampaignPhoto
 from .pages import page_changed
@@ -22,7 +23,7 @@ MAX_PIXELS = 40_000_000
 MAX_PHOTOS = 12
 
 
-class PhotoRejected(Exception):
+class PhotoRejected(Refused):
     """Not a photo we can use; the message is shown next to the field."""
 
 

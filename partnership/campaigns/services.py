@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.util import identity_key
 
 from ..applications.models import Application, ApplicationState
+from ..core.unit_of_work import Refused
 from ..db_types import utcnow
 from ..extensions import db
 from ..ledger.models import LedgerKind
@@ -22,12 +23,12 @@ from .models import (
     ProgrammeFunding,
 )
 from .pages import page_changed
-from .workflow import IllegalCampaignTransition, transition
+from .workflow import IllegalCampaignTransition, fund_if_goal_reached, transition
 
 C = CampaignState
 
 
-class CampaignRuleError(Exception):
+class CampaignRuleError(Refused):
     """A campaign operation the rules refuse; the message is shown to staff."""
 
 
@@ -197,34 +198,7 @@ def record_money(
     if campaign is not None:
         db.session.expire(campaign, ["raised_satang", "donor_count"])
     if amount_satang > 0 and state == C.LIVE and raised >= goal:
-        _fund_if_goal_reached(campaign_id)
-
-
-def _fund_if_goal_reached(campaign_id: int) -> None:
-    """live → funded in one statement, only if the counter (as the database holds it) is there."""
-    result = db.session.execute(
-        sa.update(Campaign)
-        .where(
-            Campaign.id == campaign_id,
-            Campaign.state == C.LIVE,
-            Campaign.raised_satang >= Campaign.goal_satang,
-        )
-        .values(state=C.FUNDED),
-        execution_options={"synchronize_session": False},
-    )
-    if result.rowcount == 1:
-        db.session.add(
-            CampaignEvent(
-                campaign_id=campaign_id,
-                from_state=C.LIVE.value,
-                to_state=C.FUNDED.value,
-                reason="goal reached",
-            )
-        )
-        campaign = db.session.identity_map.get(identity_key(Campaign, campaign_id))
-        if campaign is not None:
-            db.session.expire(campaign, ["state"])
-        db.session.flush()
+        fund_if_goal_reached(db.session.get(Campaign, campaign_id))
 
 
 def cached_totals():

@@ -11,10 +11,10 @@ from flask_login import current_user
 
 from ..applications.models import Application
 from ..core.pagination import paginate
+from ..core.unit_of_work import after_commit, discard_changes
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import last_day, to_bangkok
-from ..notifications.services import commit_and_send
 from ..permissions import load_or_404, staff_required
 from ..programmes.models import Programme
 from .forms import CampaignForm, FundingRuleForm, PhotoForm
@@ -73,10 +73,9 @@ def new_campaign(application_id: int):
             copy_application_photos(campaign)
             _update_from(campaign, form)
         except CampaignRuleError as error:
-            db.session.rollback()
+            discard_changes()
             flash(str(error), "error")
         else:
-            commit_and_send()
             flash(_("The draft campaign is ready. Add photos, then launch it."), "success")
             return redirect(url_for(".edit", campaign_id=campaign.id))
     return render_template(
@@ -111,10 +110,9 @@ def edit(campaign_id: int):
         try:
             _update_from(campaign, form)
         except CampaignRuleError as error:
-            db.session.rollback()
+            discard_changes()
             flash(str(error), "error")
         else:
-            commit_and_send()
             flash(_("Saved."), "success")
             return redirect(url_for(".edit", campaign_id=campaign.id))
     return render_template(
@@ -136,10 +134,9 @@ def upload_photo(campaign_id: int):
         try:
             add_photo(campaign, form.photo.data.read(), form.caption.data or "")
         except PhotoRejected as error:
-            db.session.rollback()
+            discard_changes()
             flash(str(error), "error")
         else:
-            commit_and_send()
             flash(_("Photo added."), "success")
     else:
         flash(_("Choose a photo."), "error")
@@ -154,10 +151,9 @@ def reorder_photo(campaign_id: int, photo_id: int):
     try:
         move_photo(campaign, photo_id, step)
     except PhotoRejected as error:
-        db.session.rollback()
+        discard_changes()
         flash(str(error), "error")
     else:
-        commit_and_send()
         flash(_("The photos are in their new order."), "success")
     return redirect(url_for(".edit", campaign_id=campaign.id, _anchor="photos"))
 
@@ -169,11 +165,10 @@ def delete_photo(campaign_id: int, photo_id: int):
     try:
         key = remove_photo(campaign, photo_id)
     except PhotoRejected as error:
-        db.session.rollback()
+        discard_changes()
         flash(str(error), "error")
     else:
-        commit_and_send()
-        delete_photo_files(key)
+        after_commit(lambda: delete_photo_files(key))  # the row is gone first
         flash(_("The photo is removed."), "success")
     return redirect(url_for(".edit", campaign_id=campaign.id, _anchor="photos"))
 
@@ -199,10 +194,9 @@ def _change_state(campaign_id: int, service, done: str):
     try:
         service(campaign, current_user)
     except CampaignRuleError as error:
-        db.session.rollback()
+        discard_changes()
         flash(str(error), "error")
     else:
-        commit_and_send()
         flash(done, "success")
     return redirect(url_for(".edit", campaign_id=campaign.id))
 
@@ -214,7 +208,6 @@ def funding_rule(programme_id: int):
     form = FundingRuleForm()
     if form.validate_on_submit():
         set_funding_rule(programme.id, FundingRule(form.rule.data))
-        commit_and_send()
         flash(_("The programme's funding rule is saved."), "success")
     campaign_id = db.session.scalar(
         sa.select(Campaign.id)

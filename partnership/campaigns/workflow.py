@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from ..core.transitions import move
+from ..core.transitions import TransitionRefused, move
 from ..extensions import db
 from .models import LISTING_GROUP, Campaign, CampaignEvent, CampaignState
 
@@ -27,7 +27,7 @@ NEXT_STEPS = {
 }
 
 
-class IllegalCampaignTransition(Exception):
+class IllegalCampaignTransition(TransitionRefused):
     """A move the campaign machine does not allow (or another request made it first)."""
 
     def __init__(self, from_state: CampaignState, to_state: CampaignState):
@@ -36,7 +36,13 @@ class IllegalCampaignTransition(Exception):
 
 
 def transition(
-    campaign: Campaign, to_state: CampaignState, actor=None, reason: str = "", **values
+    campaign: Campaign,
+    to_state: CampaignState,
+    actor=None,
+    reason: str = "",
+    *,
+    where=(),
+    **values,
 ) -> CampaignEvent:
     """Move the campaign once (conditional UPDATE) and record who, when and why."""
     from_state = move(
@@ -45,6 +51,7 @@ def transition(
         allowed=TRANSITIONS,
         illegal=IllegalCampaignTransition,
         values={"listing_group": LISTING_GROUP[CampaignState(to_state)], **values},
+        where=where,
     )
     event = CampaignEvent(
         campaign_id=campaign.id,
@@ -56,3 +63,17 @@ def transition(
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def fund_if_goal_reached(campaign: Campaign) -> CampaignEvent | None:
+    """live → funded when the counter, as the database holds it, has reached the goal (checked
+    in the same UPDATE); None when it has not, or another request funded the campaign first."""
+    try:
+        return transition(
+            campaign,
+            C.FUNDED,
+            reason="goal reached",
+            where=(Campaign.raised_satang >= Campaign.goal_satang,),
+        )
+    except IllegalCampaignTransition:
+        return None

@@ -76,7 +76,8 @@ def init_database(app: Flask) -> None:
 
     @app.teardown_request
     def end_request(_exc) -> None:
-        # A view commits its work; whatever it read afterwards must not keep a write lock past
-        # the response (the session itself is removed with the app context).
+        # The unit of work has committed or rolled back; whatever was read afterwards (a GET, a
+        # streamed body) must not keep a write lock past the response (the session itself is
+        # removed with the app context).
         db.session.rollback()
         _writer.set(False)

@@ -15,23 +15,25 @@ Counters move in SQL too (:func:`increment`), never read-modify-write in Python.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import attributes
 
 from ..extensions import db
+from .unit_of_work import Refused
 
 T = TypeVar("T")
 State = TypeVar("State", bound=enum.Enum)
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(Refused):
     """Base of every machine's "this move is not possible now" error.
 
-    A view that does not handle it gets the app-wide answer (``core.views``): 409, nothing
-    changed, reload to see where things stand. That is also what the loser of a race sees.
+    A view that does not handle it gets the app-wide answer to a refusal (``core.views``):
+    nothing changed, reload to see where things stand. That is also what the loser of a race
+    sees.
     """
 
 
@@ -39,17 +41,24 @@ class StaleState(TransitionRefused):
     """The row was not in the expected state any more: another request changed it first."""
 
 
-def compare_and_set(obj: Any, *, expected: Mapping[str, Any], values: Mapping[str, Any]) -> None:
+def compare_and_set(
+    obj: Any,
+    *,
+    expected: Mapping[str, Any],
+    values: Mapping[str, Any],
+    where: Sequence[Any] = (),
+) -> None:
     """``UPDATE … SET values WHERE id = obj.id AND expected`` for exactly one row, else StaleState.
 
-    Pending changes are flushed first. On success the object's attributes are set to the
-    written values without marking them dirty; on failure they are expired so the next read
-    shows what the database holds.
+    ``where`` adds SQL conditions on other columns, checked in the same statement (a counter as
+    the database holds it: ``raised_satang >= goal_satang``). Pending changes are flushed first.
+    On success the object's attributes are set to the written values without marking them
+    dirty; on failure they are expired so the next read shows what the database holds.
     """
     mapper = sa.inspect(type(obj))
     table = mapper.local_table
     db.session.flush()
-    conditions = [table.c.id == obj.id]
+    conditions = [table.c.id == obj.id, *where]
     for name, value in expected.items():
         column = mapper.attrs[name].columns[0]
         conditions.append(column.is_(None) if value is None else column == value)
@@ -77,32 +86,29 @@ def move(
     illegal: Callable[[State, State], Exception],
     values: Mapping[str, Any] | None = None,
     attr: str = "state",
+    where: Sequence[Any] = (),
 ) -> State:
     """Move ``obj`` from its current state to ``to_state`` once; returns the state it left.
 
     ``allowed`` is the machine's transition table. ``illegal(from, to)`` builds the exception
     raised when the move is not in the table or when another request moved the row first (then
     ``from`` is the state the winner left it in). ``values`` are further columns written in the
-    same statement (``submitted_at``, ``decided_by_id`` ...).
+    same statement (``submitted_at``, ``decided_by_id`` ...); ``where`` further conditions of
+    that statement (see :func:`compare_and_set`).
     """
     from_state = getattr(obj, attr)
     if to_state not in allowed.get(from_state, frozenset()):
         raise illegal(from_state, to_state)
     try:
-        compare_and_set(obj, expected={attr: from_state}, values={attr: to_state, **(values or {})})
+        compare_and_set(
+            obj,
+            expected={attr: from_state},
+            values={attr: to_state, **(values or {})},
+            where=where,
+        )
     except StaleState:
         raise illegal(getattr(obj, attr), to_state) from None
     return from_state
-
-
-def commit_before_outside_call() -> None:
-    """Commit now, before a call to another service (Stripe) that cannot be rolled back.
-
-    The one sanctioned commit outside a view's end (STYLE.md practice 15): what the call
-    depends on (a stored request, a claim) must be visible to every other request before it is
-    made, and a lock taken to decide must not be held while the other service answers.
-    """
-    db.session.commit()
 
 
 def lock_row(model: type[T], object_id: int) -> T:

@@ -6,15 +6,26 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from ..core.transitions import TransitionRefused
+from ..core.unit_of_work import UNSAFE_METHODS, Refused
 from ..extensions import db
 
 bp = Blueprint("core", __name__)
+
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
 @bp.get("/healthz")
@@ -63,17 +74,36 @@ def http_error(error: HTTPException):
     return render_template("core/error.html", code=error.code, message=message), error.code
 
 
-@bp.app_errorhandler(TransitionRefused)
-def transition_refused(error: TransitionRefused):
-    """A state change that is not possible now, often because another request just made it."""
+def _back_within_site() -> str:
+    """The path of the page the person came from, if it was on this site; else the home page.
+
+    Only a path of our own host: never a link elsewhere, never the page that was just posted to
+    (that would answer a form with the same form's POST URL, which may have no GET)."""
+    back = urlsplit(request.referrer or "")
+    if back.netloc and back.netloc != request.host:
+        return url_for("site.home")
+    path = "/" + back.path.lstrip("/")
+    if not back.path or path == request.path:
+        return url_for("site.home")
+    return path + (f"?{back.query}" if back.query else "")
+
+
+def _is_form_post() -> bool:
+    return request.method in UNSAFE_METHODS and request.mimetype in FORM_TYPES
+
+
+@bp.app_errorhandler(Refused)
+def refused(error: Refused):
+    """A rule or state machine said no (often because another request just made the move):
+    nothing is written; a form is sent back where it came from with the reason, anything else
+    gets the 409 page (JSON for API clients)."""
     db.session.rollback()
-    message = _(
-        "This was not possible: it has changed in the meantime (someone may have just done it). "
-        "Nothing was changed. Reload the page to see where it stands now."
-    )
+    message = error.user_message()
     if _wants_json():
         return jsonify(error=message, status=409), 409
-    # Only the path of the page the person came from: a link on our own site, never elsewhere.
+    if _is_form_post():
+        flash(message, "error")
+        return redirect(_back_within_site(), 303)
     back = urlsplit(request.referrer or "")
     back_path = "/" + back.path.lstrip("/") + (f"?{back.query}" if back.query else "")
     return render_template("core/error.html", code=409, message=message, back=back_path), 409

@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from ..core.database import writing_transactions
-from ..extensions import db
+from ..core.unit_of_work import commit_now
 from .privacy import purge, retention_cutoff
 
 donors_cli = AppGroup("donors", help="Donor data and privacy.")
@@ -18,7 +18,7 @@ def purge_command() -> None:
     cutoff = retention_cutoff()
     with writing_transactions():
         record = purge(cutoff)
-        db.session.commit()
+        commit_now(reason="CLI: donors purge")
     click.echo(
         f"Erased donor data of gifts before {cutoff:%Y-%m-%d}: {record.donations} donations, "
         f"{record.ledger_rows} ledger labels, {record.other_rows} other rows."

@@ -10,7 +10,6 @@ from flask_login import current_user
 
 from ..campaigns.models import Campaign
 from ..extensions import db
-from ..notifications.services import commit_and_send
 from ..permissions import require
 from .forms import CampaignUpdateForm, EraseForm
 from .privacy import LinkInvalid, donation_for_token, donations_of, erase_donor
@@ -43,7 +42,6 @@ def privacy(token: str):
     form = EraseForm()
     if gifts and form.validate_on_submit():
         record = erase_donor(donation)
-        commit_and_send()
         if record is not None:
             return render_template("donors/privacy.html", done=record, form=None)
         return render_template("donors/privacy.html", already=True, form=None)
@@ -73,7 +71,6 @@ def new_update(campaign_id: int):
         update = post_update(
             campaign, title=form.title.data, body=form.body.data, author=current_user
         )
-        commit_and_send()
         flash(_("The update is posted and mailed to %(n)d donors.", n=update.recipients), "success")
         return redirect(url_for("campaigns.campaign", campaign_id=campaign.id, _anchor="updates"))
     status = 422 if form.errors else 200

@@ -11,7 +11,8 @@ from ..applications.storage import get_storage, new_key, sniff_type
 from ..applications.uploads import RefusedFile, checked_content
 from ..campaigns.models import Campaign
 from ..campaigns.services import record_money
-from ..core.transitions import hold_row, move
+from ..core.transitions import TransitionRefused, hold_row, move
+from ..core.unit_of_work import Refused
 from ..db_types import utcnow
 from ..extensions import db
 from ..ledger.models import LedgerKind
@@ -31,13 +32,13 @@ TRANSITIONS: dict[GiftState, frozenset[GiftState]] = {
 SLIP_TYPES = frozenset({"image/jpeg", "image/png"})
 
 
-class IllegalGiftTransition(Exception):
+class IllegalGiftTransition(TransitionRefused):
     def __init__(self, from_state: GiftState, to_state: GiftState):
         self.from_state, self.to_state = from_state, to_state
         super().__init__(f"offline gift cannot go from {from_state} to {to_state}")
 
 
-class DuplicateReference(Exception):
+class DuplicateReference(Refused):
     """The reference is already on live gifts of the campaign, and no reason was given."""
 
     def __init__(self, gifts: list[OfflineGift]):
@@ -66,7 +67,7 @@ def gifts_with_reference(campaign_id: int, reference: str) -> list[OfflineGift]:
     )
 
 
-class SlipRefused(ValueError):
+class SlipRefused(Refused, ValueError):
     """The slip is not a JPEG or PNG image that decodes; the message is for staff."""
 
 

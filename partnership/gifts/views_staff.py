@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..accounts.mfa.policy import step_up_required
 from ..applications.storage import get_storage
 from ..campaigns.models import Campaign
+from ..core.unit_of_work import discard_changes
 from ..extensions import db
 from ..permissions import load_or_404, staff_required
 from .forms import OfflineGiftForm, ReasonForm
@@ -65,12 +66,11 @@ def campaign_gifts(campaign_id: int):
     try:
         gift = _record(campaign, form, slip_key)
     except DuplicateReference as error:
-        db.session.rollback()  # the slip stays stored unreferenced, as for any refused form
+        discard_changes()  # the slip stays stored unreferenced, as for any refused form
         form.duplicate_reason.errors = [
             _("This reference is already recorded: say why this is another gift, or cancel.")
         ]
         return _page(campaign, form, 422, duplicates=error.gifts)
-    db.session.commit()
     flash(_("The gift of %(name)s is recorded.", name=gift.donor_name), "success")
     return redirect(url_for("gifts.campaign_gifts", campaign_id=campaign.id), 303)
 
@@ -105,7 +105,6 @@ def void_gift(gift_id: int):
     except IllegalGiftTransition:
         flash(_("This gift was already voided or returned."), "info")
         return redirect(url_for("gifts.campaign_gifts", campaign_id=gift.campaign_id), 303)
-    db.session.commit()
     flash(_("The gift is voided; a reversing row is in the ledger."), "success")
     return redirect(url_for("gifts.campaign_gifts", campaign_id=gift.campaign_id), 303)
 

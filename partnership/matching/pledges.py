@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..campaigns.pages import page_changed
-from ..core.transitions import move
+from ..core.transitions import TransitionRefused, move
 from ..db_types import utcnow
 from ..extensions import db
 from .models import MatchPledge, MatchScope, PledgeState
@@ -20,7 +20,7 @@ TRANSITIONS: dict[PledgeState, frozenset[PledgeState]] = {
 }
 
 
-class IllegalPledgeTransition(Exception):
+class IllegalPledgeTransition(TransitionRefused):
     """A move the pledge machine does not allow (or another request made it first)."""
 
     def __init__(self, from_state: PledgeState, to_state: PledgeState):

@@ -69,7 +69,6 @@ def new_pledge(organisation_id: int):
             note=form.note.data or "",
             actor=current_user,
         )
-        db.session.commit()
         flash(_("Thank you. Staff will review the pledge before it starts matching."), "success")
         return redirect(url_for("registry.organisation", organisation_id=organisation.id))
     status = 422 if request.method == "POST" else 200
@@ -107,6 +106,5 @@ def decide_pledge(pledge_id: int, action: str):
         return redirect(url_for("matching.staff_pledges"), 303)
     if pledge.state == PledgeState.APPROVED:  # only this request moved it there (decide)
         tell_sponsor_pledge_approved(pledge)
-    db.session.commit()
     flash(_("The pledge is now: %(state)s.", state=pledge.state.label), "success")
     return redirect(url_for("matching.staff_pledges"), 303)

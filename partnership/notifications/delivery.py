@@ -19,6 +19,7 @@ from email.message import EmailMessage
 import sqlalchemy as sa
 from flask import current_app
 
+from ..core.unit_of_work import commit_now
 from ..db_types import utcnow
 from ..extensions import db
 from .crypto import InvalidToken, decrypt
@@ -66,7 +67,7 @@ def claim_batch(limit: int = 20, ids: list[int] | None = None) -> list[Claimed]:
         candidates = candidates.with_for_update(skip_locked=True)
     chosen = list(db.session.scalars(candidates))
     if not chosen:
-        db.session.commit()
+        commit_now(reason="worker: end the claiming transaction")
         return []
     db.session.execute(
         sa.update(OutgoingMail)
@@ -91,7 +92,7 @@ def claim_batch(limit: int = 20, ids: list[int] | None = None) -> list[Claimed]:
         .where(OutgoingMail.claim == token, OutgoingMail.state == MailState.SENDING)
         .order_by(OutgoingMail.id)
     ).all()
-    db.session.commit()
+    commit_now(reason="worker: the claim is seen before SMTP is called")
     return [
         Claimed(r.id, token, r.to_address, r.subject, r.body, r.secret_body, r.attempts)
         for r in rows
@@ -119,7 +120,7 @@ def release_stale_claims() -> int:
         .values(state=MailState.QUEUED, next_attempt_at=now, claim="")
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
+    commit_now(reason="worker: stale claims are released for the next run")
     return result.rowcount
 
 
@@ -189,7 +190,7 @@ def _finish(mail: Claimed, **values) -> None:
         .values(state=MailState.FAILED, next_attempt_at=None, error=erased_note())
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
+    commit_now(reason="worker: the attempt's outcome is kept before the next mail")
 
 
 def _send(mail: Claimed, body: str) -> MailState:

@@ -43,10 +43,11 @@ def deliver_job(mail_id: int) -> str:
     with writing_transactions():
         state = deliver_one(mail_id)
     if state == MailState.QUEUED:
+        from ..core.unit_of_work import commit_now
         from ..extensions import db
 
         attempts = db.session.get(OutgoingMail, mail_id).attempts
-        db.session.commit()
+        commit_now(reason="worker: end the read transaction")
         try:
             _queue().enqueue_in(backoff(attempts), JOB, mail_id, job_timeout=120)
         except Exception as exc:  # noqa: BLE001 - the outbox row still says when it is due

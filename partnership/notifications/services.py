@@ -3,8 +3,8 @@
 ``queue_mail`` adds a row to the outbox (``outgoing_mail``). How it then goes out is
 ``MAIL_DELIVERY``:
 
-- ``inline`` (development and tests): ``commit_and_send`` delivers what the request queued right
-  after its commit, as before;
+- ``inline`` (development and tests): :func:`deliver_committed` delivers what the request queued
+  right after the request's one commit (``core.unit_of_work``);
 - ``worker`` (production default): ``flask worker`` drains the outbox (``delivery.drain``);
 - ``rq``: each committed mail id is put on the RQ queue ``mail`` on ``REDIS_URL``.
 
@@ -99,16 +99,21 @@ def _after_rollback(session) -> None:
     session.info.pop(_QUEUED, None)  # those rows are gone
 
 
-def commit_and_send() -> None:
-    """Commit the request's work; in ``inline`` mode deliver what it queued (a failure waits
-    in the outbox for a retry)."""
-    db.session.commit()
+def deliver_committed(_app, **_extra) -> None:
+    """After the request's commit (``core.unit_of_work``): in ``inline`` mode deliver what it
+    queued (a failure waits in the outbox for a retry)."""
     ids = g.pop("mail_committed", []) if has_app_context() else []
-    if ids and delivery_mode() == "inline":
+    if ids and delivery_mode() == "inline" and not g.pop("mail_for_worker", False):
         from .delivery import deliver_one
 
         for mail_id in ids:
             deliver_one(mail_id)
+
+
+def leave_mail_to_worker() -> None:
+    """This request answers without delivering inline what it queued (a webhook answers Stripe
+    at once; its mail waits in the outbox for a worker)."""
+    g.mail_for_worker = True
 
 
 def retry_now(mail: OutgoingMail) -> bool:

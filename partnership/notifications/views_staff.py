@@ -11,10 +11,11 @@ from wtforms.validators import Optional
 
 from ..core.forms import BaseForm, QueryForm
 from ..core.pagination import paginate
+from ..core.unit_of_work import discard_changes
 from ..extensions import db
 from ..permissions import staff_required
 from .models import MailState, OutgoingMail
-from .services import commit_and_send, retry_now
+from .services import retry_now
 
 bp = Blueprint("notifications", __name__)
 
@@ -60,9 +61,8 @@ def outgoing_mail():
 def retry(mail_id: int):
     mail = db.get_or_404(OutgoingMail, mail_id)
     if RetryForm().validate_on_submit() and retry_now(mail):
-        commit_and_send()
         flash(_("The message is due now."), "success")
     else:
-        db.session.rollback()
+        discard_changes()
         flash(_("This message is being sent or has gone out; nothing was changed."), "error")
     return redirect(url_for(".outgoing_mail", state=request.args.get("state", "")[:20] or None))

@@ -13,7 +13,8 @@ from flask_babel import lazy_gettext as _l
 
 from ..campaigns.models import Campaign
 from ..campaigns.services import record_money
-from ..core.transitions import compare_and_set, lock_row, move
+from ..core.transitions import TransitionRefused, compare_and_set, lock_row, move
+from ..core.unit_of_work import Refused
 from ..db_types import utcnow
 from ..extensions import db
 from ..ledger.models import LedgerKind
@@ -42,7 +43,7 @@ TRANSITIONS: dict[DonationState, frozenset[DonationState]] = {
 }
 
 
-class IllegalDonationTransition(Exception):
+class IllegalDonationTransition(TransitionRefused):
     def __init__(self, from_state: DonationState, to_state: DonationState):
         self.from_state, self.to_state = from_state, to_state
         super().__init__(f"donation cannot go from {from_state} to {to_state}")
@@ -63,7 +64,7 @@ def lock_donation(donation_id: int) -> Donation:
     return donation
 
 
-class GivingClosed(Exception):
+class GivingClosed(Refused):
     """The campaign does not take gifts now (draft, ended, closed, or outside its dates)."""
 
 

@@ -22,6 +22,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ..campaigns.models import GIVING_STATES, Campaign
+from ..core.unit_of_work import commit_now
 from ..db_types import utcnow
 from ..extensions import db
 from .client import (
@@ -149,7 +150,7 @@ def expire_stopped_sessions(
             report.expired += 1
         else:
             report.not_open += 1
-        db.session.commit()
+        commit_now(reason="each expired Checkout Session stays expired if a later one fails")
     return report
 
 

@@ -10,13 +10,14 @@ import json
 import sqlalchemy as sa
 
 from ..core.transitions import StaleState, add_unique, compare_and_set
+from ..core.unit_of_work import Refused
 from ..extensions import db
 from .event_checks import session_mismatch
 from .events import HANDLERS, find_donation
 from .models import KEPT_OUTCOMES, EventNote, EventOutcome, NoteAction, StripeEvent
 
 
-class EventNotActionable(Exception):
+class EventNotActionable(Refused):
     """Already re-applied or handled, or it still names no donation we know."""
 
 

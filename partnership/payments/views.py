@@ -14,6 +14,7 @@ from ..accounts.services import normalise_email
 from ..campaigns.models import Campaign
 from ..campaigns.views import load_public
 from ..core.pagination import paginate
+from ..core.unit_of_work import commit_now
 from ..core.urls import external_url
 from ..db_types import utcnow
 from ..extensions import db, limiter
@@ -187,8 +188,7 @@ def give(campaign_id: int):
             address=form.tax_address.data,
             tax_id=form.tax_id_digits,
         )
-    # The pending donation exists before Stripe is asked, so a lost answer leaves a trace.
-    db.session.commit()
+    commit_now(reason="the pending donation exists before Stripe is asked for a Checkout Session")
     try:
         session = create_checkout_session(
             donation_id=donation.id,
@@ -211,7 +211,7 @@ def give(campaign_id: int):
             error,
         )
         mark_failed(donation, type(error).__name__)
-        db.session.commit()
+        commit_now(reason="the donation stays marked failed though the answer is an error page")
         if refused:  # Stripe answered and refused: a fault of ours, not of the donor's
             return _render_form(
                 campaign,
@@ -232,7 +232,6 @@ def give(campaign_id: int):
             ),
         )
     attach_session(donation, session.id)
-    db.session.commit()
     return redirect(session.url, code=303)
 
 

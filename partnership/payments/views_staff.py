@@ -25,10 +25,9 @@ from ..accounts.mfa.policy import step_up_required
 from ..core.downloads import XLSX, private_download
 from ..core.forms import BaseForm
 from ..core.pagination import paginate
-from ..core.transitions import commit_before_outside_call
+from ..core.unit_of_work import commit_now, discard_changes
 from ..db_types import utcnow
 from ..extensions import db
-from ..notifications.services import commit_and_send
 from ..permissions import staff_required
 from .client import online_giving_enabled
 from .donations import lock_donation
@@ -142,13 +141,12 @@ def reapply_event(event_id: int):
     try:
         donation_id = reapply(row, current_user, form.note.data or "")
     except EventNotActionable:
-        db.session.rollback()
+        discard_changes()
         flash(
             _("This event still names no donation we know, or it was dealt with already."),
             "error",
         )
     else:
-        commit_and_send()
         flash(_("The event is applied to donation %(id)d.", id=donation_id), "success")
     return redirect(url_for(".events"))
 
@@ -164,10 +162,9 @@ def handled_event(event_id: int):
     try:
         mark_handled(row, current_user, form.note.data)
     except EventNotActionable:
-        db.session.rollback()
+        discard_changes()
         flash(_("This event was dealt with already."), "error")
     else:
-        commit_and_send()
         flash(_("Marked handled."), "success")
     return redirect(url_for(".events"))
 
@@ -238,9 +235,8 @@ def donation(donation_id: int):
     if row is None:
         flash(_("This refund was already requested."), "info")
         return redirect(url_for("payments_staff.donation", donation_id=donation.id), 303)
-    commit_before_outside_call()  # the request exists, claimed, before Stripe is asked
+    commit_now(reason="the refund request exists, claimed, before Stripe is asked")
     answered = send_refund(row)
-    db.session.commit()
     if not answered:
         flash(
             _("Stripe did not answer. Ask again later: the same request is sent, never a second."),
@@ -262,9 +258,8 @@ def retry(donation_id: int):
     unanswered = [r for r in pending_requests(donation) if r.status == UNANSWERED]
     if unanswered and online_giving_enabled():
         claimed = [row for row in unanswered if claim_request(row)]
-        commit_before_outside_call()  # another click finds them claimed and leaves them
+        commit_now(reason="another click finds them claimed and leaves them to this one")
         answered = all([send_refund(row) for row in claimed])
-        db.session.commit()
         if answered:
             flash(_("Stripe answered. The refund is pending until Stripe confirms it."), "success")
         else:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from ..extensions import csrf, db
+from ..core.unit_of_work import discard_changes
+from ..extensions import csrf
+from ..notifications.services import leave_mail_to_worker
 from .client import BadSignature, verify_webhook
 from .events import DuplicateEvent, apply_event
 
@@ -14,7 +16,9 @@ bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 @bp.post("/stripe")
 @csrf.exempt
 def stripe_webhook():
-    """Verify, apply once, commit, answer: nothing slow (no e-mail, no PDF) happens here."""
+    """Verify, apply once, answer (the request's end commits): nothing slow (no e-mail, no PDF)
+    happens here."""
+    leave_mail_to_worker()
     try:
         event = verify_webhook(request.get_data(), request.headers.get("Stripe-Signature"))
     except BadSignature:
@@ -22,7 +26,6 @@ def stripe_webhook():
     try:
         outcome = apply_event(event)
     except DuplicateEvent:
-        db.session.rollback()
+        discard_changes()
         return {"received": True, "duplicate": True}, 200
-    db.session.commit()
     return {"received": True, "outcome": outcome.value}, 200

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from ..core.collections import sync_by_position
 from ..core.signals import any_receiver_agrees
 from ..core.transitions import TransitionRefused, hold_row, move
+from ..core.unit_of_work import Refused
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import BANGKOK
@@ -15,7 +16,7 @@ from .models import Programme, ProgrammeEvent, ProgrammeState, RubricCriterion
 from .signals import rubric_in_use
 
 
-class ProgrammeError(Exception):
+class ProgrammeError(Refused):
     """A programme operation that the rules do not allow."""
 
 

@@ -8,8 +8,8 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ..core.pagination import paginate
+from ..core.unit_of_work import discard_changes
 from ..db_types import utcnow
-from ..extensions import db
 from ..i18n import current_language
 from ..permissions import load_or_404, staff_required
 from ..registry.models import grade_range_label
@@ -96,7 +96,6 @@ def new_programme():
         return render_template("programmes/form.html", form=form, programme=None)
     if form.validate_on_submit():
         programme = services.create_programme(form.values(), form.criterion_rows(), current_user)
-        db.session.commit()
         flash(_("Programme %(name)s is saved as a draft.", name=programme.name_th), "success")
         return redirect(url_for("programmes.programme", programme_id=programme.id))
     return render_template("programmes/form.html", form=form, programme=None)
@@ -121,10 +120,9 @@ def edit_programme(programme_id: int):
                 programme, form.values(), None if locked else form.criterion_rows()
             )
         except services.RubricLocked:
-            db.session.rollback()
+            discard_changes()
             flash(_("The rubric cannot change once the first review is submitted."), "error")
             return redirect(url_for("programmes.edit_programme", programme_id=programme.id))
-        db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("programmes.programme", programme_id=programme.id))
     return render_template("programmes/form.html", form=form, programme=programme)
@@ -141,7 +139,7 @@ def change_programme_state(programme_id: int):
     try:
         services.change_state(programme, to_state, current_user)
     except services.IllegalProgrammeTransition as exc:
-        db.session.rollback()
+        discard_changes()
         reasons = {
             "no rubric": _("Add at least one rubric criterion before opening the programme."),
             "closing time passed": _(
@@ -160,7 +158,6 @@ def change_programme_state(programme_id: int):
             "error",
         )
         return redirect(url_for("programmes.programme", programme_id=programme.id))
-    db.session.commit()
     flash(_("The programme is now: %(state)s.", state=programme.state.label), "success")
     return redirect(url_for("programmes.programme", programme_id=programme.id))
 

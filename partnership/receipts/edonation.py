@@ -21,6 +21,7 @@ from flask import current_app
 
 from ..accounts.models import User
 from ..core.transitions import TransitionRefused, insert_once, lock_row, move
+from ..core.unit_of_work import Refused
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import to_bangkok
@@ -51,7 +52,7 @@ class IllegalEDonationTransition(TransitionRefused):
         self.from_state, self.to_state = from_state, to_state
 
 
-class ReferenceMissing(ValueError):
+class ReferenceMissing(Refused, ValueError):
     """Marking a record as entered needs the Revenue Department's reference."""
 
 

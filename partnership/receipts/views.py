@@ -10,7 +10,6 @@ from ..accounts.mfa.policy import step_up_required
 from ..core.downloads import private_download
 from ..core.pagination import paginate
 from ..extensions import db, limiter
-from ..notifications.services import commit_and_send
 from ..payments.models import Donation
 from ..payments.tax import tax_info_for
 from ..permissions import staff_required
@@ -102,7 +101,6 @@ def fresh_link(signed: str):
     if not form.validate_on_submit():
         return render_template("receipts/expired.html", form=form, signed=signed), 400
     numbering.send_fresh_link(donation_of_expired_link(signed), form.email.data)
-    commit_and_send()
     return render_template(
         "receipts/expired.html",
         form=None,
@@ -138,7 +136,6 @@ def exports():
     form = EDonationExportForm(years=receipt_years())
     if request.method == "POST" and form.validate_on_submit():
         body = export_e_donation(form.year.data, current_user)
-        db.session.commit()
         return private_download(body, "text/csv", f"e-donation-{form.year.data}.csv")
     status = 422 if request.method == "POST" else 200
     return render_template(

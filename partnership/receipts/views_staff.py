@@ -14,6 +14,7 @@ from flask_login import current_user
 from ..accounts.mfa.policy import step_up_required
 from ..config import ConfigError
 from ..core.downloads import private_download
+from ..core.unit_of_work import discard_changes
 from ..extensions import db
 from ..i18n import format_date
 from ..payments.models import DonationTaxInfo
@@ -146,14 +147,13 @@ def mark():
         try:
             edonation.mark(record, to_state, actor=current_user, reference=reference)
         except ReferenceMissing:
-            db.session.rollback()
+            discard_changes()
             flash(_("Enter the Revenue Department's reference."), "error")
             return _back(form.month.data or "")
         except IllegalEDonationTransition:
             skipped += 1
         else:
             done += 1
-    db.session.commit()
     if done:
         flash(ngettext("%(num)d record marked.", "%(num)d records marked.", done), "success")
     if skipped or not records:
@@ -180,5 +180,4 @@ def export():
         return redirect(url_for("edonation.worklist"), 303)
     year, month = chosen
     body = export_month(year, month, current_user)
-    db.session.commit()
     return private_download(body, "text/csv", month_filename(year, month))

@@ -1,7 +1,7 @@
 """Who hears about a school, and what the registry tells them by e-mail.
 
-Services queue the mail; the view's ``commit_and_send`` sends it after the commit. Every feature
-that writes to a school (applications, review decisions, network admission) asks
+Services queue the mail; it goes out after the request's one commit (``core.unit_of_work``).
+Every feature that writes to a school (applications, review decisions, network admission) asks
 ``school_recipients`` who that is.
 """
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from ..accounts.models import Membership, MembershipState, User
 from ..accounts.services import decide_membership
 from ..core.transitions import move
+from ..core.unit_of_work import Refused
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import BANGKOK
@@ -36,7 +37,7 @@ ORGANISATION_FIELDS = (
 )  # fmt: skip
 
 
-class RegistryError(Exception):
+class RegistryError(Refused):
     """A registry change that is not allowed in the current state."""
 
 

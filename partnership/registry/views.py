@@ -12,7 +12,6 @@ from ..core.inputs import arg_id
 from ..core.pagination import paginate
 from ..extensions import db
 from ..i18n import BUDDHIST_ERA_OFFSET, current_academic_year, current_language
-from ..notifications.services import commit_and_send
 from ..permissions import load_or_404, login_required, staff_required
 from . import notices, services
 from .forms import (
@@ -126,7 +125,6 @@ def new_school():
     form = SchoolForm()
     if form.validate_on_submit():
         school = services.create_school(form.data)
-        db.session.commit()
         flash(_("School %(name)s is registered.", name=school.name_th), "success")
         return redirect(url_for("registry.school", school_id=school.id))
     return render_template("registry/school_form.html", form=form, school=None)
@@ -141,7 +139,6 @@ def edit_school(school_id: int):
         form.code.data = school.code
     if form.validate_on_submit():
         services.update_school(school, form.data, current_user)
-        db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("registry.school", school_id=school.id))
     return render_template("registry/school_form.html", form=form, school=school)
@@ -161,7 +158,6 @@ def school_stats(school_id: int):
             form.teachers.data,
             current_user,
         )
-        db.session.commit()
         flash(_("Figures for %(year)d saved.", year=form.academic_year.data), "success")
         return redirect(url_for("registry.school", school_id=school.id))
     return render_template("registry/stats_form.html", form=form, school=school)
@@ -177,7 +173,6 @@ def network_apply():
             school, current_academic_year(), form.pupils.data, form.teachers.data, current_user
         )
         notices.tell_application_received(school, current_user)
-        commit_and_send()
         flash(_("Your application is sent. Staff will review it."), "success")
         return redirect(url_for("registry.school", school_id=school.id))
     return render_template("registry/network_apply.html", form=form)
@@ -191,7 +186,6 @@ def network_reapply(school_id: int):
     except services.RegistryError:
         flash(_("This school is already a member or has applied."), "info")
         return redirect(url_for("registry.school", school_id=school.id))
-    db.session.commit()
     flash(_("Your application is sent. Staff will review it."), "success")
     return redirect(url_for("registry.school", school_id=school.id))
 
@@ -230,7 +224,6 @@ def network_decide(school_id: int, decision: str):
         flash(_("The school's network status has changed meanwhile; nothing was done."), "error")
         return redirect(url_for("registry.school", school_id=school.id))
     notices.tell_network_decision(school, decision, note)
-    commit_and_send()
     flash(notices.network_decision_text(school, decision), "success")
     if request.form.get("back") == "queue":
         return redirect(url_for("registry.network_queue"))
@@ -283,7 +276,6 @@ def new_organisation():
     form = OrganisationForm()
     if form.validate_on_submit():
         organisation = services.create_organisation(form.data)
-        db.session.commit()
         flash(_("%(name)s is registered.", name=organisation.name), "success")
         return redirect(url_for("registry.organisation", organisation_id=organisation.id))
     return render_template("registry/organisation_form.html", form=form, organisation=None)
@@ -298,7 +290,6 @@ def edit_organisation(organisation_id: int):
         del form.sector
     if form.validate_on_submit():
         services.update_organisation(organisation, form.data)
-        db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("registry.organisation", organisation_id=organisation.id))
     return render_template("registry/organisation_form.html", form=form, organisation=organisation)
@@ -328,7 +319,6 @@ def new_partnership():
                 form.ended_on.data,
                 form.note.data,
             )
-            db.session.commit()
             flash(_("The partnership is recorded."), "success")
             return redirect(url_for("registry.school", school_id=form.school.id))
     return render_template("registry/partnership_form.html", form=form)
@@ -343,6 +333,5 @@ def end_partnership(partnership_id: int):
     except services.RegistryError:
         flash(_("This partnership has already ended."), "info")
     else:
-        db.session.commit()
         flash(_("The partnership is ended as of today."), "success")
     return redirect(url_for("registry.school", school_id=partnership.school_id))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import g
 
+from ..core.transitions import StaleState, compare_and_set, lock_row
+from ..db_types import utcnow
 from ..extensions import db
 from ..programmes.models import ProgrammeState
 from .models import CommitteeMember, ReviewAssignment
@@ -27,15 +29,51 @@ def member_of(user, programme_id: int) -> CommitteeMember | None:
     )
 
 
+#: The condition every query of the assignments in force uses (ended ones are history).
+CURRENT = ReviewAssignment.ended_at.is_(None)
+
+
 def assignment_of(member: CommitteeMember | None, application_id: int) -> ReviewAssignment | None:
+    """The member's current assignment to the application, if any."""
     if member is None:
         return None
     return db.session.scalar(
         sa.select(ReviewAssignment).where(
             ReviewAssignment.member_id == member.id,
             ReviewAssignment.application_id == application_id,
+            CURRENT,
         )
     )
+
+
+def end_assignment(assignment: ReviewAssignment, actor, reason: str) -> bool:
+    """Withdraw an assignment the member never submitted: ended with when, by whom and why; the
+    row and its draft stay. False when its review has a history (it stays in force) or another
+    request ended it first.
+
+    The assignment's row is locked first, as saving a review locks it (``reviews.save_review``),
+    so a review submitted at the same moment either is seen here or waits and then finds the
+    assignment ended.
+    """
+    lock_row(ReviewAssignment, assignment.id)
+    if assignment.review is not None:
+        db.session.refresh(assignment.review)
+    db.session.expire(assignment, ["review"])
+    if assignment.ended_at is not None or assignment.has_history:
+        return False
+    try:
+        compare_and_set(
+            assignment,
+            expected={"ended_at": None},
+            values={
+                "ended_at": utcnow(),
+                "ended_by_id": getattr(actor, "id", None),
+                "end_reason": reason.strip(),
+            },
+        )
+    except StaleState:
+        return False
+    return True
 
 
 def reviewer_may_view(application, user, **_) -> bool:

@@ -10,10 +10,12 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import User
 from ..applications.models import Application, ApplicationState
 from ..core.transitions import StaleState, add_unique, compare_and_set, lock_row
+from ..core.unit_of_work import Refused
 from ..db_types import utcnow
 from ..extensions import db
 from ..programmes.models import Programme, ProgrammeState
 from ..registry.models import Organisation, Sector
+from .access import CURRENT, assignment_of, end_assignment
 from .assignment import MemberSlot, Plan, plan_assignments
 from .conflicts import is_conflicted, programme_conflicts, sync_automatic_conflicts
 from .models import CommitteeMember, Review, ReviewAssignment, ReviewState
@@ -23,7 +25,7 @@ from .workflow import ASSIGNABLE_STATES, move_application
 ASSIGNING_PHASES = (ProgrammeState.OPEN, ProgrammeState.CLOSED, ProgrammeState.REVIEWING)
 
 
-class CommitteeError(Exception):
+class CommitteeError(Refused):
     """A committee or assignment change the rules do not allow."""
 
 
@@ -100,9 +102,8 @@ def end_membership(member: CommitteeMember, reason: str, actor: User) -> None:
         )
     except StaleState:
         raise CommitteeError("already ended") from None
-    for assignment in list(member.assignments):
-        if not assignment.has_history:
-            db.session.delete(assignment)
+    for assignment in list(member.current_assignments):
+        end_assignment(assignment, actor, f"membership ended: {reason.strip()}")
     db.session.flush()
 
 
@@ -129,7 +130,7 @@ def dry_run(programme: Programme) -> AssignmentState:
         sa.select(ReviewAssignment.member_id, ReviewAssignment.application_id, Review.state)
         .outerjoin(Review)
         .join(CommitteeMember)
-        .where(CommitteeMember.programme_id == programme.id)
+        .where(CommitteeMember.programme_id == programme.id, CURRENT)
     ).all()
     existing = {(m, a) for m, a, _ in rows}
     locked = {(m, a) for m, a, state in rows if state == ReviewState.SUBMITTED}
@@ -160,10 +161,11 @@ def run_automatic_assignment(
             sa.select(ReviewAssignment).where(
                 ReviewAssignment.member_id == member_id,
                 ReviewAssignment.application_id == app_id,
+                CURRENT,
             )
         )
-        if assignment is not None and not assignment.has_history:
-            db.session.delete(assignment)
+        if assignment is not None:
+            end_assignment(assignment, actor, "conflicted: dropped by the automatic assignment")
     for member_id, app_id in state.plan.add:
         db.session.add(ReviewAssignment(member_id=member_id, application_id=app_id))
     db.session.flush()
@@ -171,7 +173,7 @@ def run_automatic_assignment(
         db.session.scalars(
             sa.select(ReviewAssignment.application_id)
             .join(CommitteeMember)
-            .where(CommitteeMember.programme_id == programme.id)
+            .where(CommitteeMember.programme_id == programme.id, CURRENT)
         )
     )
     for application in state.applications:
@@ -193,12 +195,7 @@ def assign_by_hand(member: CommitteeMember, application: Application, actor: Use
         raise CommitteeError("application not in review")
     if is_conflicted(member, application):
         raise CommitteeError("conflicted")
-    if db.session.scalar(
-        sa.select(ReviewAssignment.id).where(
-            ReviewAssignment.member_id == member.id,
-            ReviewAssignment.application_id == application.id,
-        )
-    ):
+    if assignment_of(member, application.id) is not None:
         raise CommitteeError("already assigned")
     assignment = ReviewAssignment(
         member_id=member.id, application_id=application.id, assigned_by_id=actor.id
@@ -211,14 +208,13 @@ def assign_by_hand(member: CommitteeMember, application: Application, actor: Use
     return assignment
 
 
-def unassign(assignment: ReviewAssignment) -> None:
-    """Withdraw an assignment and its unsubmitted draft.
+def unassign(assignment: ReviewAssignment, actor: User) -> None:
+    """Withdraw an assignment by hand: it is ended with who and why, its draft kept on record.
 
     A review that was ever submitted has a history (submitted, reopened) and cannot be
-    unassigned: the member's work and the trail stay on record.
+    unassigned: the member's work and the trail stay on record. Withdrawing one already
+    withdrawn changes nothing.
     """
-    lock_row(ReviewAssignment, assignment.id)
-    if assignment.has_history:
+    if not end_assignment(assignment, actor, "withdrawn by staff") and assignment.is_current:
         raise CommitteeError("submitted")
-    db.session.delete(assignment)
     db.session.flush()

@@ -16,17 +16,19 @@ import sqlalchemy as sa
 from ..accounts.models import Membership, MembershipState
 from ..applications.models import Application
 from ..core.transitions import StaleState, add_unique, compare_and_set
+from ..core.unit_of_work import Refused
 from ..db_types import utcnow
 from ..extensions import db
 from ..registry.models import Partnership
 from ..registry.services import today
-from .models import CommitteeMember, ConflictOfInterest, ConflictSource, ReviewAssignment
+from .access import assignment_of, end_assignment
+from .models import CommitteeMember, ConflictOfInterest, ConflictSource
 from .workflow import ASSIGNABLE_STATES
 
 CONFLICT_LOOKBACK_YEARS = 3
 
 
-class ConflictError(Exception):
+class ConflictError(Refused):
     """A conflict declaration that cannot be made."""
 
 
@@ -167,14 +169,9 @@ def declare_conflict(
         conflict.source = ConflictSource.DECLARED
         conflict.reason = reason.strip()
         conflict.declared_by = actor
-    assignment = db.session.scalar(
-        sa.select(ReviewAssignment).where(
-            ReviewAssignment.member_id == member.id,
-            ReviewAssignment.application_id == application.id,
-        )
-    )
-    if assignment is not None and not assignment.has_history:
-        db.session.delete(assignment)
+    assignment = assignment_of(member, application.id)
+    if assignment is not None:
+        end_assignment(assignment, actor, f"conflict declared: {reason.strip()}")
     db.session.flush()
     return conflict
 

@@ -11,9 +11,8 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import load_only, selectinload
 
 from ..accounts.models import Membership
-from ..applications.models import Application, ApplicationEvent, ApplicationState
-from ..applications.workflow import TRANSITIONS, notify_school
-from ..db_types import utcnow
+from ..applications.models import Application, ApplicationState
+from ..applications.workflow import TRANSITIONS, notify_school, transition_many
 from ..extensions import db
 from ..programmes.models import Programme, ProgrammeState
 from ..programmes.services import ProgrammeError, change_state, mark_decided
@@ -78,24 +77,17 @@ def apply_suggested_cut(
         )
         if state != to_state and to_state in TRANSITIONS[state]:
             groups[state, to_state, reason.strip()].append(row.application.id)
-    changed, now = 0, utcnow()
+    changed = 0
     for (from_state, to_state, reason), ids in groups.items():
         for start in range(0, len(ids), CUT_BATCH):
-            moved = db.session.scalars(
-                sa.update(Application)
-                .where(Application.id.in_(ids[start : start + CUT_BATCH]))
-                .where(Application.state == from_state)
-                .values(state=to_state, decision_reason=reason)
-                .returning(Application.id)
-                .execution_options(synchronize_session=False)
-            ).all()
-            if moved:
-                db.session.execute(sa.insert(ApplicationEvent), [
-                    {"application_id": i, "from_state": from_state.value,
-                     "to_state": to_state.value, "actor_id": actor.id, "reason": reason,
-                     "at": now}
-                    for i in moved
-                ])  # fmt: skip
+            moved = transition_many(
+                ids[start : start + CUT_BATCH],
+                from_state,
+                to_state,
+                actor,
+                reason,
+                decision_reason=reason,
+            )
             changed += len(moved)
     db.session.expire_all()  # the applications in this session show what was written
     return changed

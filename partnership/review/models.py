@@ -92,8 +92,16 @@ class CommitteeMember(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     ended_by: Mapped[User | None] = relationship(foreign_keys=[ended_by_id])
     organisation: Mapped[Organisation | None] = relationship()
+    #: Every assignment the member ever had, ended ones included (history).
     assignments: Mapped[list[ReviewAssignment]] = relationship(
         back_populates="member", passive_deletes="all"
+    )
+    #: The assignments not ended: what the member is asked to review now.
+    current_assignments: Mapped[list[ReviewAssignment]] = relationship(
+        primaryjoin="and_(CommitteeMember.id == ReviewAssignment.member_id, "
+        "ReviewAssignment.ended_at.is_(None))",
+        viewonly=True,
+        order_by="ReviewAssignment.id",
     )
     conflicts: Mapped[list[ConflictOfInterest]] = relationship(
         back_populates="member", passive_deletes="all"
@@ -149,10 +157,21 @@ class ConflictOfInterest(db.Model):
 
 
 class ReviewAssignment(db.Model):
-    """A member asked to review an application (one row per pair)."""
+    """A member asked to review an application. Withdrawn, it is ended with when, by whom and
+    why, never deleted: one current row per (member, application), ended ones stay as history."""
 
     __tablename__ = "review_assignments"
-    __table_args__ = (sa.UniqueConstraint("member_id", "application_id"),)
+    __table_args__ = (
+        sa.Index(
+            "uq_review_assignments_current",
+            "member_id",
+            "application_id",
+            unique=True,
+            sqlite_where=sa.text("ended_at IS NULL"),
+            postgresql_where=sa.text("ended_at IS NULL"),
+        ),
+        sa.CheckConstraint("ended_at IS NULL OR end_reason <> ''", name="ended_has_reason"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(sa.ForeignKey("committee_members.id"), index=True)
@@ -160,12 +179,20 @@ class ReviewAssignment(db.Model):
     #: Staff who assigned by hand; NULL when the automatic assignment made it.
     assigned_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Staff who withdrew it; NULL when the automatic assignment or a conflict ended it.
+    ended_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    end_reason: Mapped[str] = mapped_column(sa.Text, default="")
 
     member: Mapped[CommitteeMember] = relationship(back_populates="assignments")
     application: Mapped[Application] = relationship()
     review: Mapped[Review | None] = relationship(
         back_populates="assignment", cascade="all, delete-orphan", uselist=False
     )
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_at is None
 
     @property
     def is_submitted(self) -> bool:

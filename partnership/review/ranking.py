@@ -137,7 +137,7 @@ def _with_reviews(programme, applications, *, criterion_scores: bool) -> Program
         )  # fmt: skip
         .outerjoin(Review)
         .join(CommitteeMember)
-        .where(CommitteeMember.programme_id == programme.id)
+        .where(CommitteeMember.programme_id == programme.id, ReviewAssignment.ended_at.is_(None))
         .order_by(ReviewAssignment.id)
     )
     # A Core query on the session's connection: plain rows, without the ORM's result machinery

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from ..core.transitions import hold_row, lock_row, move
+from ..core.unit_of_work import Refused
 from ..db_types import utcnow
 from ..extensions import db
 from ..programmes.models import Programme, ProgrammeState, RubricCriterion
@@ -20,7 +21,7 @@ from .models import (
 from .scoring import Criterion, weighted_sum
 
 
-class ReviewError(Exception):
+class ReviewError(Refused):
     """A score-sheet change the rules do not allow."""
 
 

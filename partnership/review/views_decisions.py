@@ -18,9 +18,9 @@ from flask_login import current_user
 from ..applications.models import Application, ApplicationState
 from ..core.downloads import XLSX, private_download
 from ..core.forms import BaseForm
+from ..core.unit_of_work import discard_changes
 from ..extensions import db
 from ..i18n import current_language
-from ..notifications.services import commit_and_send
 from ..permissions import login_required, require, staff_required
 from ..programmes.models import Programme, ProgrammeState
 from . import decisions as svc
@@ -84,10 +84,9 @@ def decide(programme_id: int, application_id: int):
                 application, ApplicationState(form.decision.data), form.reason.data, current_user
             )
         except DecisionError:
-            db.session.rollback()
+            discard_changes()
             flash(_("This application cannot be decided now."), "error")
         else:
-            db.session.commit()
             flash(_("Decision recorded for %(title)s.", title=application.title), "success")
     return redirect(_back_to_ranking(programme_id, f"#app-{application_id}"))
 
@@ -107,10 +106,9 @@ def apply_cut(programme_id: int):
             current_user,
         )
     except DecisionError:
-        db.session.rollback()
+        discard_changes()
         flash(_("Decisions can only be taken during the review phase."), "error")
     else:
-        db.session.commit()
         flash(
             _(
                 "Suggested cut applied to the applications without a decision: %(count)d "
@@ -132,7 +130,6 @@ def start(programme_id: int):
     except DecisionError:
         flash(_("The review phase can start only once the call is closed."), "error")
     else:
-        db.session.commit()
         flash(_("The review phase has started: members can score."), "success")
     return redirect(url_for("review_staff.assignments", programme_id=programme_id))
 
@@ -149,7 +146,7 @@ def publish(programme_id: int):
     try:
         svc.publish_decisions(programme, current_user, form.override_reason.data or "")
     except svc.ReviewsMissing as missing:
-        db.session.rollback()
+        discard_changes()
         flash(
             _(
                 "%(n)d applications have fewer submitted reviews than the programme requires. "
@@ -159,7 +156,7 @@ def publish(programme_id: int):
             "error",
         )
     except DecisionError:
-        db.session.rollback()
+        discard_changes()
         if programme.decisions_published:  # another request published them a moment ago
             flash(_("The decisions are already published."), "info")
         else:
@@ -167,7 +164,6 @@ def publish(programme_id: int):
                 _("Every application needs a decision before the results are published."), "error"
             )
     else:
-        commit_and_send()
         flash(_("Decisions published. Schools can read their feedback."), "success")
     return redirect(url_for(".ranking", programme_id=programme_id))
 

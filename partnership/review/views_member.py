@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ..applications.models import Application
+from ..core.unit_of_work import discard_changes
 from ..extensions import db
 from ..i18n import current_language
 from ..permissions import login_required, require
@@ -46,8 +47,10 @@ def queue():
         .where(CommitteeMember.user_id == current_user.id, CommitteeMember.ended_at.is_(None))
         .options(
             selectinload(CommitteeMember.programme),
-            selectinload(CommitteeMember.assignments).selectinload(ReviewAssignment.application),
-            selectinload(CommitteeMember.assignments).selectinload(ReviewAssignment.review),
+            selectinload(CommitteeMember.current_assignments).selectinload(
+                ReviewAssignment.application
+            ),
+            selectinload(CommitteeMember.current_assignments).selectinload(ReviewAssignment.review),
             selectinload(CommitteeMember.conflicts),
         )
         .order_by(CommitteeMember.id.desc())
@@ -55,7 +58,7 @@ def queue():
     require(bool(memberships) or current_user.is_staff)
     others = {}
     for member in memberships:
-        mine = {a.application_id for a in member.assignments}
+        mine = {a.application_id for a in member.current_assignments}
         others[member.id] = db.session.scalars(
             sa.select(Application)
             .where(
@@ -129,10 +132,9 @@ def sheet(application_id: int):
                     submit=submitting, actor=current_user,
                 )  # fmt: skip
             except ReviewError:
-                db.session.rollback()
+                discard_changes()
                 flash(_("The review could not be saved. Check every score."), "error")
             else:
-                db.session.commit()
                 if submitting:
                     flash(
                         _("Review submitted. You can now see the other members' scores."), "success"
@@ -157,7 +159,7 @@ def declare(application_id: int):
     def stay(message: str, status: int):
         """Back to the application with the error and what was typed (the queue only when the
         member has no page for it)."""
-        db.session.rollback()
+        discard_changes()
         flash(message, "error")
         if assignment is None or is_conflicted(member, application):
             return redirect(url_for(".queue"))
@@ -170,7 +172,6 @@ def declare(application_id: int):
         declare_conflict(member, application, form.reason.data, current_user)
     except ConflictError:
         return stay(_("A conflict can be declared only on an application under review."), 409)
-    db.session.commit()
     if submitted_before:
         flash(
             _("You have already submitted this review; it will not count. Staff are informed."),

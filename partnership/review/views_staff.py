@@ -11,8 +11,8 @@ from sqlalchemy.orm import selectinload
 from ..accounts.mfa.policy import step_up_required
 from ..applications.models import Application
 from ..core.forms import BaseForm
+from ..core.unit_of_work import discard_changes
 from ..extensions import db
-from ..notifications.services import commit_and_send
 from ..programmes.models import Programme, ProgrammeState
 from ..registry.models import Organisation, Sector
 from ..registry.services import today
@@ -102,7 +102,6 @@ def committee(programme_id: int):
         except svc.CommitteeError:
             flash(_("The committee of this programme can no longer change."), "error")
         else:
-            db.session.commit()
             flash(_("%(name)s joined the committee.", name=member.user.name), "success")
             return redirect(url_for(".committee", programme_id=programme.id))
     applications = svc.assignable_applications(programme)
@@ -159,9 +158,8 @@ def remove_member(programme_id: int, member_id: int):
         try:
             svc.end_membership(member, form.reason.data, current_user)
         except svc.CommitteeError:
-            db.session.rollback()
+            discard_changes()
         else:
-            db.session.commit()
             flash(
                 _("%(name)s is no longer on the committee. Their submitted reviews stay on "
                   "record.", name=member.user.name),
@@ -180,7 +178,6 @@ def remove_member(programme_id: int, member_id: int):
 def toggle_chair(programme_id: int, member_id: int):
     member = _member(programme_id, member_id)
     svc.set_chair(member, not member.is_chair)
-    db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for(".committee", programme_id=programme_id))
 
@@ -200,11 +197,10 @@ def add_conflict(programme_id: int):
     try:
         declare_conflict(member, application, form.reason.data, current_user)
     except ConflictError:
-        db.session.rollback()
+        discard_changes()
         flash(_("A conflict can be recorded only on an application of this programme that is "
                 "under review, for a current member."), "error")  # fmt: skip
     else:
-        db.session.commit()
         flash(_("Conflict recorded."), "success")
     return redirect(url_for(".committee", programme_id=programme.id))
 
@@ -223,9 +219,8 @@ def delete_conflict(programme_id: int, conflict_id: int):
         try:
             withdraw_conflict(conflict, form.reason.data, current_user)
         except ConflictError:
-            db.session.rollback()
+            discard_changes()
         else:
-            db.session.commit()
             flash(_("Conflict withdrawn."), "success")
             return redirect(url_for(".committee", programme_id=programme_id))
     if not withdrawable:
@@ -273,10 +268,9 @@ def run_assignment(programme_id: int):
     try:
         state = svc.run_automatic_assignment(programme, current_user)
     except (svc.CommitteeError, DecisionError):
-        db.session.rollback()
+        discard_changes()
         flash(_("Reviewers cannot be assigned in this phase of the programme."), "error")
         return redirect(url_for(".assignments", programme_id=programme.id))
-    commit_and_send()
     flash(
         _(
             "%(count)d new assignments made. Existing assignments were kept.",
@@ -304,10 +298,9 @@ def add_assignment(programme_id: int):
         try:
             svc.assign_by_hand(member, application, current_user)
         except (svc.CommitteeError, DecisionError) as error:
-            db.session.rollback()
+            discard_changes()
             flash(messages.get(str(error), _("This assignment is not possible now.")), "error")
         else:
-            commit_and_send()
             flash(_("Assigned."), "success")
     else:
         flash(_("Choose a member and an application."), "error")
@@ -319,13 +312,12 @@ def remove_assignment(assignment_id: int):
     assignment = db.get_or_404(ReviewAssignment, assignment_id)
     programme_id = assignment.member.programme_id
     try:
-        svc.unassign(assignment)
+        svc.unassign(assignment, current_user)
     except svc.CommitteeError:
-        db.session.rollback()
+        discard_changes()
         flash(_("This review has been submitted, so it stays on record and cannot be "
                 "unassigned."), "error")  # fmt: skip
     else:
-        db.session.commit()
         flash(_("Assignment withdrawn."), "success")
     return redirect(url_for(".assignments", programme_id=programme_id))
 
@@ -341,7 +333,6 @@ def reopen(review_id: int):
         except ReviewError:
             flash(_("Only a submitted review can be reopened, during the review phase."), "error")
         else:
-            db.session.commit()
             flash(_("The review is open again; the member can change it."), "success")
         return redirect(url_for(".assignments", programme_id=programme.id))
     return render_template("review/reopen.html", form=form, review=review, programme=programme)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..applications.models import Application, ApplicationState
 from ..applications.workflow import IllegalTransition, transition
+from ..core.unit_of_work import Refused
 
 A = ApplicationState
 #: States an application is in while the committee may be assigned to it.
@@ -15,7 +16,7 @@ DECISION_STATES = (A.APPROVED, A.WAITLISTED, A.REJECTED)
 RANKED_STATES = (A.ELIGIBLE, A.IN_REVIEW, *DECISION_STATES)
 
 
-class DecisionError(Exception):
+class DecisionError(Refused):
     """A review-phase move the rules do not allow."""
 
 

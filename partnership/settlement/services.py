@@ -26,7 +26,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..campaigns.models import Campaign, CampaignState, FundingRule
-from ..core.transitions import commit_before_outside_call
+from ..core.unit_of_work import commit_now
 from ..core.urls import external_url
 from ..extensions import db
 from ..gifts.models import GiftState, OfflineGift
@@ -155,7 +155,7 @@ def _answer(row: RefundRequest, report: Settlement) -> None:
         report.answered += 1
     else:
         report.waiting.append(row.donation_id)
-    db.session.commit()
+    commit_now(reason="settlement: each answered refund stays answered if a later one fails")
 
 
 def settle_campaign(
@@ -171,7 +171,7 @@ def settle_campaign(
         if not claim_request(row):  # another run is sending it, or it was answered
             db.session.rollback()
             continue
-        commit_before_outside_call()
+        commit_now(reason="the claim is seen by every other run before Stripe is asked")
         _answer(row, report)
         if after_each:
             after_each(row.donation_id)
@@ -187,7 +187,7 @@ def settle_campaign(
                 cause=RefundCause.ALL_OR_NOTHING,
                 key=refund_key(donation_id, attempt),
             )
-        commit_before_outside_call()  # the request exists, claimed, before Stripe is asked
+        commit_now(reason="the refund request exists, claimed, before Stripe is asked")
         if row is None:
             continue
         report.requested += 1
@@ -195,7 +195,7 @@ def settle_campaign(
         if after_each:
             after_each(donation_id)
     report.released_satang = release_campaign(campaign_id)
-    db.session.commit()
+    commit_now(reason="settlement runs outside a request (CLI, worker, staff)")
     return report
 
 

@@ -67,6 +67,5 @@ def mark_returned(gift_id: int):
     except IllegalGiftTransition:
         flash(_("This gift was already voided or returned."), "info")
         return redirect(url_for("settlement.failed"), 303)
-    db.session.commit()
     flash(_("The gift is marked as returned."), "success")
     return redirect(url_for("settlement.failed"), 303)

@@ -9,10 +9,11 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from partnership.core.unit_of_work import finish_request
 from partnership.db_types import utcnow
 from partnership.extensions import db
 from partnership.notifications.models import MailState, OutgoingMail
-from partnership.notifications.services import commit_and_send, queue_mail
+from partnership.notifications.services import queue_mail
 from partnership.notifications.worker import drain
 
 pytestmark = pytest.mark.usefixtures("worker_mode")
@@ -112,7 +113,7 @@ def test_inline_delivery_after_the_commit_in_development(app, smtp, monkeypatch)
     with app.test_request_context(method="POST"):
         queue_mail("a@example.org", "Inline", "Body")
         assert smtp.subjects() == []
-        commit_and_send()
+        finish_request(app.response_class())  # the request's end
     assert smtp.subjects() == ["Inline"] and rows()[0].state == MailState.SENT
 
 
@@ -121,7 +122,7 @@ def test_a_rolled_back_mail_is_never_sent(app, smtp, monkeypatch):
     with app.test_request_context(method="POST"):
         queue_mail("a@example.org", "Gone", "Body")
         db.session.rollback()
-        commit_and_send()
+        finish_request(app.response_class())  # the request's end
     assert smtp.subjects() == [] and rows() == []
 
 

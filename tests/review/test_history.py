@@ -72,7 +72,39 @@ def test_an_assignment_never_started_can_be_unassigned(client, login, round_):
     login(staff)
     response = client.post(f"/review/assignments/{pending.id}/remove", follow_redirects=True)
     assert "Assignment withdrawn." in response.text
-    assert _count(ReviewAssignment, ReviewAssignment.id == pending.id) == 0
+    # Ended with who and why, never deleted; it no longer counts as an assignment in force.
+    row = db.session.get(ReviewAssignment, pending.id, populate_existing=True)
+    assert row.ended_at is not None and row.ended_by_id == staff.id
+    assert row.end_reason == "withdrawn by staff" and not row.is_current
+    assert (
+        _count(
+            ReviewAssignment, ReviewAssignment.ended_at.is_(None), ReviewAssignment.id == pending.id
+        )
+        == 0
+    )
+
+
+def test_a_withdrawn_assignment_can_be_made_again_and_only_one_is_current(round_):
+    """The unique rule holds for current assignments only (a partial unique index): a pair
+    withdrawn and assigned again has two rows, one ended and one in force."""
+    from partnership.review.committee import assign_by_hand, unassign
+
+    programme, application, scorer, idle, done, pending, staff = round_
+    unassign(pending, staff)
+    unassign(pending, staff)  # withdrawing it again changes nothing
+    again = assign_by_hand(idle, application, staff)
+    db.session.commit()
+    rows = db.session.scalars(
+        sa.select(ReviewAssignment)
+        .where(ReviewAssignment.member_id == idle.id)
+        .order_by(ReviewAssignment.id)
+    ).all()
+    assert [r.id for r in rows] == [pending.id, again.id]
+    assert [r.is_current for r in rows] == [False, True]
+    # A second current row for the pair is refused by the database.
+    with pytest.raises(sa.exc.IntegrityError), db.session.begin_nested():
+        db.session.add(ReviewAssignment(member_id=idle.id, application_id=application.id))
+    db.session.rollback()
 
 
 # Ending a membership ----------------------------------------------------------------------
@@ -114,7 +146,9 @@ def test_ending_a_membership_withdraws_untouched_assignments_and_access(client, 
         f"/review/programmes/{programme.id}/committee/{idle.id}/remove",
         data={"reason": "ไม่สะดวก"},
     )
-    assert _count(ReviewAssignment, ReviewAssignment.id == pending.id) == 0
+    row = db.session.get(ReviewAssignment, pending.id, populate_existing=True)
+    assert row.ended_at is not None and row.ended_by_id == staff.id  # kept, ended
+    assert row.end_reason == "membership ended: ไม่สะดวก"
     login(idle.user)
     assert client.get(f"/committee/applications/{application.id}").status_code == 403
 

@@ -67,7 +67,10 @@ def test_declared_conflict_withdraws_the_assignment(client, login, round_, db):
     )
     assert response.status_code == 302
     assert client.get(f"/committee/applications/{app_id}").status_code == 403
-    assert member.assignments == []
+    db.session.expire_all()
+    assert member.current_assignments == []
+    [ended] = member.assignments  # kept as history, ended by the member who declared
+    assert ended.ended_by_id == member.user_id and ended.end_reason.startswith("conflict declared")
     assert member.conflicts[0].reason == "ภรรยาเป็นครูที่โรงเรียนนี้"
 
 

@@ -25,13 +25,14 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
+from ...core.unit_of_work import Refused
 from ...db_types import utcnow
 from ...extensions import db
 from ..models import User
 from .models import Passkey
 
 
-class PasskeyRefused(Exception):
+class PasskeyRefused(Refused):
     """What the browser sent does not prove the credential (or is not a credential at all)."""
 
 

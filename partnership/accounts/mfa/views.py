@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...core.crypto import InvalidToken, decrypt, encrypt
-from ...extensions import db, limiter
+from ...extensions import limiter
 from ...permissions import login_required
 from ..auth import load_user
 from ..models import User
@@ -89,7 +89,6 @@ def begin(user: User, next_url: str):
 def _finish_login(user: User) -> str:
     """The factor is right: the session is now fully signed in. Where to go next."""
     next_url = session.get("mfa_next") or url_for("site.landing")
-    db.session.commit()
     start_session(user)
     mark_verified()
     flash(_("Welcome, %(name)s.", name=user.name), "success")
@@ -171,7 +170,6 @@ def login_verify():
             next_url = _finish_login(user)
             _recovery_note(left)
             return redirect(next_url)
-        db.session.rollback()
         form.code.errors.append(_("This code is not right, or it was already used."))
         return _verify_page(form, user, login=True, status=422)
     return _verify_page(form, user, login=True, status=422 if request.method == "POST" else 200)
@@ -187,11 +185,9 @@ def step_up():
     if form.validate_on_submit():
         accepted, left = check_code(user, form.code.data)
         if accepted:
-            db.session.commit()
             mark_verified()
             _recovery_note(left)
             return redirect(safe_next(url_for("mfa.security")))
-        db.session.rollback()
         form.code.errors.append(_("This code is not right, or it was already used."))
         return _verify_page(form, user, login=False, status=422)
     return _verify_page(form, user, login=False, status=422 if request.method == "POST" else 200)
@@ -218,11 +214,9 @@ def passkey_verify():
     try:
         passkeys.authenticate(user, payload.get("credential"), challenge)
     except passkeys.PasskeyRefused:
-        db.session.rollback()
         return jsonify(error=_("This passkey was not accepted.")), 422
     if login:
         return jsonify(redirect=_finish_login(user))
-    db.session.commit()
     mark_verified()
     next_url = payload.get("next") if isinstance(payload.get("next"), str) else ""
     inside = next_url.startswith("/") and not next_url.startswith("//") and "\\" not in next_url
@@ -287,7 +281,6 @@ def totp_enrol():
         first = not has_factor(user)
         if totp.add_factor(user, secret, form.code.data, (form.name.data or "").strip()):
             codes = recovery.generate(user) if first else None
-            db.session.commit()
             session.pop("totp_enrol", None)
             mark_verified()
             flash(_("Your authenticator app is added."), "success")
@@ -308,7 +301,6 @@ def totp_enrol():
 @step_up_required
 def totp_remove():
     if totp.remove(_me()):
-        db.session.commit()
         flash(_("The authenticator app is removed."), "success")
     return redirect(url_for("mfa.security"))
 
@@ -336,9 +328,7 @@ def passkey_register():
     try:
         passkeys.register(user, payload.get("credential"), challenge, name)
     except passkeys.PasskeyRefused:
-        db.session.rollback()
         return jsonify(error=_("The passkey could not be added.")), 422
-    db.session.commit()
     mark_verified()
     flash(_("Your passkey is added."), "success")
     target = url_for("mfa.recovery_codes") if first else url_for("mfa.security")
@@ -352,7 +342,6 @@ def passkey_rename(passkey_id: int):
     if not form.validate_on_submit():
         flash(_("Give the passkey a name of up to 80 characters."), "error")
     elif passkeys.rename(_me(), passkey_id, form.name.data):
-        db.session.commit()
         flash(_("Saved."), "success")
     else:
         abort(404)
@@ -365,7 +354,6 @@ def passkey_rename(passkey_id: int):
 def passkey_remove(passkey_id: int):
     if not passkeys.remove(_me(), passkey_id):
         abort(404)
-    db.session.commit()
     flash(_("The passkey is removed."), "success")
     return redirect(url_for("mfa.security"))
 
@@ -381,6 +369,5 @@ def recovery_codes():
             flash(_("Add an authenticator app or a passkey first."), "info")
             return redirect(url_for("mfa.security"))
         codes = recovery.generate(user)
-        db.session.commit()
         return _codes_page(codes)
     return render_template("accounts/mfa_recovery.html", codes_left=recovery.remaining(user))
