@@ -19,6 +19,7 @@ from partnership import create_app
 from partnership.accounts.mfa.policy import factor_required
 from partnership.applications.signals import may_view_application
 from partnership.campaigns.hooks import after_campaign_closed, after_close_due, campaign_page
+from partnership.core.unit_of_work import work_committed
 from partnership.extensions import db
 from partnership.gifts.signals import gift_recorded, gift_reversed
 from partnership.ledger.services import CACHES, CHECKS
@@ -68,6 +69,7 @@ EXPECTED = {
     rubric_in_use: ["partnership.review.reviews.review_submitted_for"],
     factor_required: ["partnership.review.access.committee_members_need_a_second_factor"],
     mail_footer: ["partnership.donors.privacy.donor_topic_footer"],
+    work_committed: ["partnership.notifications.services.deliver_committed"],
 }
 
 

@@ -210,6 +210,7 @@ def test_rollbacks_are_the_unit_of_work_s():
 #: configuration, a bad or expired link (404-like), another service failing, internal signals.
 NOT_REFUSALS = {
     "partnership.config.ConfigError",
+    "partnership.core.history.HistoryIsAppendOnly",  # a programming error, never a user's
     "partnership.money.MoneyError",
     "partnership.payments.client.PaymentsError",
     "partnership.payments.client.PaymentsNotConfigured",
