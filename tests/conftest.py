@@ -29,7 +29,7 @@ from tests.repo_boundary import (  # noqa: F401  (the suite touches no file outs
     pytest_terminal_summary,
     stays_inside_the_repository,
 )
-from tests.s3_server import CREDENTIALS, S3Server, no_proxy
+from tests.s3_server import CREDENTIALS, S3Server, closed_port, no_proxy
 
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/test")
 
@@ -325,10 +325,14 @@ S3_TEST_BUCKET = "partnership-test"
 
 
 class StoreUnderTest:
-    """The backend a test runs on, and what is in it (looked at beside the app, not through it)."""
+    """The backend a test runs on, what is in it (looked at beside the app, not through it), and
+    a way to make it unreachable for the rest of the test."""
 
-    def __init__(self, kind: str, folder=None, server: S3Server | None = None, bucket: str = ""):
-        self.kind, self.folder, self.server, self.bucket = kind, folder, server, bucket
+    def __init__(self, kind: str, app, monkeypatch, tmp_path, server: S3Server | None = None):
+        self.kind, self.app, self.monkeypatch, self.server = kind, app, monkeypatch, server
+        self.folder = tmp_path / "uploads"
+        self.tmp_path = tmp_path
+        self.bucket = S3_TEST_BUCKET if server else ""
 
     def keys(self) -> list[str]:
         """Every key stored in this test's folder or bucket, sorted."""
@@ -340,16 +344,36 @@ class StoreUnderTest:
         pages = self.server.client().get_paginator("list_objects_v2").paginate(Bucket=self.bucket)
         return sorted(item["Key"] for page in pages for item in page.get("Contents", []))
 
+    def remove(self, key: str) -> None:
+        """Delete an object behind the app's back (a row that outlives its file)."""
+        if self.kind == "local":
+            (self.folder / key).unlink()
+        else:
+            self.server.client().delete_object(Bucket=self.bucket, Key=key)
+
+    def go_down(self, how: str = "unreachable") -> None:
+        """From now on the app's store fails: the folder cannot be made (a file stands where
+        it should be), the S3 server's address has nobody listening, or the bucket is gone."""
+        config = self.app.config
+        if self.kind == "local":
+            blocker = self.tmp_path / "not-a-folder"
+            blocker.write_bytes(b"")
+            self.monkeypatch.setitem(config, "UPLOAD_FOLDER", str(blocker / "uploads"))
+        elif how == "no-bucket":
+            self.monkeypatch.setitem(config, "S3_BUCKET", "no-such-bucket")
+        else:
+            self.monkeypatch.setitem(config, "S3_ENDPOINT_URL", f"http://127.0.0.1:{closed_port()}")
+
 
 @pytest.fixture(params=["local", "s3"])
 def store(request, app, monkeypatch, tmp_path) -> StoreUnderTest:
     """The app's file store on each backend in turn: a fresh folder, or an emptied bucket on
     moto's S3 server reached through boto3 over HTTP (``UPLOAD_STORAGE=s3``)."""
     if request.param == "local":
-        folder = tmp_path / "uploads"
+        under_test = StoreUnderTest("local", app, monkeypatch, tmp_path)
         monkeypatch.setitem(app.config, "UPLOAD_STORAGE", "local")
-        monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(folder))
-        return StoreUnderTest("local", folder=folder)
+        monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(under_test.folder))
+        return under_test
     server = request.getfixturevalue("s3_server")
     for name, value in (CREDENTIALS | {"NO_PROXY": no_proxy()}).items():
         monkeypatch.setenv(name, value)
@@ -357,4 +381,4 @@ def store(request, app, monkeypatch, tmp_path) -> StoreUnderTest:
     monkeypatch.setitem(app.config, "UPLOAD_STORAGE", "s3")
     monkeypatch.setitem(app.config, "S3_BUCKET", S3_TEST_BUCKET)
     monkeypatch.setitem(app.config, "S3_ENDPOINT_URL", server.endpoint_url)
-    return StoreUnderTest("s3", server=server, bucket=S3_TEST_BUCKET)
+    return StoreUnderTest("s3", app, monkeypatch, tmp_path, server=server)

@@ -19,6 +19,7 @@ See docs/architecture/file-store.md.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import logging
@@ -121,7 +122,8 @@ class LocalStorage:
             part.write_bytes(data)
             os.replace(part, path)  # readers see the whole file or none
         except OSError as error:
-            part.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                part.unlink(missing_ok=True)
             raise StoreUnavailable(f"cannot write {key} in {self.folder}: {error}") from error
 
     def load(self, key: str) -> bytes:
