@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from urllib.parse import quote
 
 import pytest
 from PIL import ExifTags, Image, PngImagePlugin
@@ -298,3 +299,109 @@ def test_a_real_pdf_is_kept_byte_for_byte(app, client, db, draft):
     download = client.get(f"/applications/{draft.id}/attachments/{attachment.id}")
     assert download.data == PDF
     assert attachment.filename == "ใบเสนอราคา.pdf"
+
+
+# Through the file store: headers, a missing object, a store that cannot be reached ------------
+
+
+def test_a_download_says_what_it_is_and_that_no_cache_may_keep_it(app, client, db, draft):
+    _upload(client, draft, ("แผนงาน ปี 2567.pdf", PDF))
+    attachment = db.session.scalar(db.select(Attachment))
+    download = client.get(f"/applications/{draft.id}/attachments/{attachment.id}")
+    assert download.status_code == 200 and download.data == PDF
+    assert download.headers["Content-Type"] == "application/pdf"
+    disposition = download.headers["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="')
+    assert "filename*=UTF-8''" + quote("แผนงาน ปี 2567.pdf", safe="") in disposition
+    assert download.headers["Cache-Control"] == "private, no-store"
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_attachment_whose_file_is_gone_is_a_404(app, store, client, db, draft):
+    _upload(client, draft, ("plan.pdf", PDF))
+    attachment = db.session.scalar(db.select(Attachment))
+    store.remove(attachment.storage_key)
+    download = client.get(f"/applications/{draft.id}/attachments/{attachment.id}")
+    assert download.status_code == 404
+    assert "This page does not exist." in download.text
+
+
+def test_an_unreachable_store_refuses_the_upload_and_saves_nothing(app, store, client, db, draft):
+    store.go_down()
+    response = _upload(client, draft, ("plan.pdf", PDF), ("photo.png", PNG))
+    assert response.status_code == 503
+    assert "The file store does not answer, so nothing was saved." in response.text
+    assert response.headers["Retry-After"] == "60"
+    assert _count(db) == 0
+    assert store.keys() == []
+
+
+def test_a_store_failing_on_the_second_file_keeps_neither(
+    app, store, client, db, draft, monkeypatch
+):
+    from partnership.core.storage import StoreUnavailable, get_storage
+
+    storage = get_storage()
+    real_save, saved = storage.save, []
+
+    def fails_the_second_time(key, data, content_type):
+        if saved:
+            raise StoreUnavailable("the connection broke")
+        real_save(key, data, content_type)
+        saved.append(key)
+
+    monkeypatch.setattr(storage, "save", fails_the_second_time)
+    response = _upload(client, draft, ("plan.pdf", PDF), ("photo.png", PNG))
+    assert response.status_code == 503
+    assert len(saved) == 1  # the first file was stored …
+    assert store.keys() == []  # … and removed again with the rollback
+    assert _count(db) == 0
+
+
+def test_a_failed_database_write_removes_the_files_already_stored(app, store, db, draft):
+    from werkzeug.datastructures import FileStorage
+
+    from partnership.applications.services import attach_files
+
+    def refuse(session, context, instances):
+        if any(isinstance(row, Attachment) for row in session.new):
+            raise RuntimeError("the database refused the row")
+
+    db.event.listen(db.session, "before_flush", refuse)
+    try:
+        with pytest.raises(RuntimeError):
+            attach_files(draft, [FileStorage(io.BytesIO(PDF), filename="plan.pdf")], None)
+        assert len(store.keys()) == 1  # stored before the row was written …
+    finally:
+        db.event.remove(db.session, "before_flush", refuse)
+    db.session.rollback()  # … as the request does after any exception
+    assert store.keys() == []
+    assert _count(db) == 0
+
+
+def test_a_download_when_the_store_is_down_is_a_503_not_a_500(app, store, client, db, draft):
+    _upload(client, draft, ("plan.pdf", PDF))
+    attachment = db.session.scalar(db.select(Attachment))
+    store.go_down()
+    download = client.get(f"/applications/{draft.id}/attachments/{attachment.id}")
+    assert download.status_code == 503
+    assert "The file cannot be opened right now" in download.text
+    assert download.headers["Cache-Control"] == "no-store"
+
+
+def test_a_removed_attachment_whose_file_cannot_be_deleted_is_logged(
+    app, store, client, db, draft, caplog
+):
+    """The row goes (it was committed); the file the store would not delete is named in the log
+    for someone to remove, never the other way round (a row pointing at nothing)."""
+    _upload(client, draft, ("plan.pdf", PDF))
+    attachment = db.session.scalar(db.select(Attachment))
+    key = attachment.storage_key
+    store.go_down()
+    response = client.post(
+        f"/applications/{draft.id}/attachments/{attachment.id}/delete", data={"reason": "x"}
+    )
+    assert response.status_code == 302
+    assert _count(db) == 0
+    assert store.keys() == [key]
+    assert f"could not delete {key}" in caplog.text
