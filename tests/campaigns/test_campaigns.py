@@ -106,7 +106,9 @@ def png(width=1600, height=1200) -> bytes:
     return out.getvalue()
 
 
-def test_staff_create_edit_photo_and_launch(client, login_as, make_programme, make_application):
+def test_staff_create_edit_photo_and_launch(
+    client, store, login_as, make_programme, make_application
+):
     login_as("staff")
     programme = make_programme()
     application = make_application(programme, state=ApplicationState.APPROVED, title="Notebooks")
@@ -207,7 +209,7 @@ def test_seed_demo_campaigns_verify_and_stay_idempotent(app):
     assert runner.invoke(args=["ledger", "verify"]).exit_code == 0
 
 
-def test_staff_reorder_and_remove_photos(client, app, login_as, make_campaign):
+def test_staff_reorder_and_remove_photos(client, app, store, login_as, make_campaign):
     from partnership.campaigns.photos import WIDTHS, add_photo, variant_key
     from partnership.core.storage import MissingFile, get_storage
 
