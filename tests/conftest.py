@@ -381,4 +381,5 @@ def store(request, app, monkeypatch, tmp_path) -> StoreUnderTest:
     monkeypatch.setitem(app.config, "UPLOAD_STORAGE", "s3")
     monkeypatch.setitem(app.config, "S3_BUCKET", S3_TEST_BUCKET)
     monkeypatch.setitem(app.config, "S3_ENDPOINT_URL", server.endpoint_url)
+    monkeypatch.setitem(app.config, "S3_REGION", CREDENTIALS["AWS_DEFAULT_REGION"])
     return StoreUnderTest("s3", app, monkeypatch, tmp_path, server=server)
