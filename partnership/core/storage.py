@@ -245,11 +245,11 @@ _WRITTEN = "file_store.written"  # (store, key) saved in this transaction: remov
 _DOOMED = "file_store.doomed"  # (store, key) to delete once this transaction commits
 
 
-def _tracked(bucket: str, key: str) -> None:
+def _tracked(pending: str, key: str) -> None:
     session = db.session()
     if not session.in_transaction():
         session.begin()  # the file belongs to the transaction the request is about to make
-    session.info.setdefault(bucket, []).append((get_storage(), key))
+    session.info.setdefault(pending, []).append((get_storage(), key))
 
 
 def save_file(key: str, data: bytes, content_type: str) -> None:
