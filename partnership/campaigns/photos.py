@@ -22,7 +22,7 @@ from .pages import page_changed
 #: Widths of the stored variants; the page picks one with ``srcset``.
 WIDTHS = (480, 960)
 MAX_PHOTOS = 12
-#: The variants' folder in the store (``UPLOAD_FOLDER/campaign-photos`` with local storage, as
+#: The variants' folder in the store (with local storage the same folder below the uploads as
 #: before the store served photos: the photos stored then keep their keys and show as they did).
 FOLDER = "campaign-photos"
 #: A photo's key never changes its bytes, so browsers and proxies may keep a copy for 30 days.
