@@ -327,8 +327,8 @@ def send_public(key: str, *, content_type: str = "", max_age: int):
 def _fetch_or_404(key: str) -> StoredFile:
     try:
         return get_storage().fetch(key)
-    except MissingFile:
-        log.warning("file store: no object under %s", key)
+    except (MissingFile, ValueError):  # no object, or a row whose key is not one of ours
+        log.warning("file store: no object under %r", key)
         abort(404)
 
 
