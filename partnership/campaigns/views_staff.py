@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from ..applications.models import Application
 from ..core.pagination import paginate
-from ..core.unit_of_work import after_commit, discard_changes
+from ..core.unit_of_work import discard_changes
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import last_day, to_bangkok
@@ -24,7 +24,6 @@ from .photos import (
     PhotoRejected,
     add_photo,
     copy_application_photos,
-    delete_photo_files,
     move_photo,
     remove_photo,
 )
@@ -163,12 +162,11 @@ def reorder_photo(campaign_id: int, photo_id: int):
 def delete_photo(campaign_id: int, photo_id: int):
     campaign = load_or_404(Campaign, campaign_id, "edit")
     try:
-        key = remove_photo(campaign, photo_id)
+        remove_photo(campaign, photo_id)
     except PhotoRejected as error:
         discard_changes()
         flash(str(error), "error")
     else:
-        after_commit(lambda: delete_photo_files(key))  # the row is gone first
         flash(_("The photo is removed."), "success")
     return redirect(url_for(".edit", campaign_id=campaign.id, _anchor="photos"))
 

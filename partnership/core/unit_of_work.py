@@ -17,10 +17,8 @@ handler (``core.views``) rolls back and answers. See docs/architecture/unit-of-w
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from blinker import Namespace
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, request
 from flask_babel import LazyString
 from flask_babel import gettext as _
 
@@ -74,19 +72,11 @@ def discard_changes() -> None:
     db.session.rollback()
 
 
-def after_commit(func: Callable[[], None]) -> None:
-    """Run ``func`` once this request's work is committed, and never if it is rolled back: for
-    what cannot be undone and must follow the database (deleting a stored file the request
-    stopped referring to)."""
-    g.setdefault("after_commit", []).append(func)
-
-
 def finish_request(response: Response) -> Response:
     """Commit a successful unsafe request once and announce it; roll back anything else.
 
     A streamed body is produced after this ran (and after the commit): it must not write.
     """
-    pending = g.pop("after_commit", [])
     if request.method not in UNSAFE_METHODS:
         return response  # a GET writes nothing; the teardown rolls back whatever it read
     if response.status_code >= 400:
@@ -94,8 +84,6 @@ def finish_request(response: Response) -> Response:
         return response
     db.session.commit()
     work_committed.send(current_app._get_current_object())
-    for func in pending:
-        func()
     return response
 
 
