@@ -211,6 +211,9 @@ def test_rollbacks_are_the_unit_of_work_s():
 NOT_REFUSALS = {
     "partnership.config.ConfigError",
     "partnership.core.history.HistoryIsAppendOnly",  # a programming error, never a user's
+    "partnership.core.storage.StoreError",  # the file store failed (a 503), or
+    "partnership.core.storage.StoreUnavailable",
+    "partnership.core.storage.MissingFile",  # has no such object (a 404)
     "partnership.money.MoneyError",
     "partnership.payments.client.PaymentsError",
     "partnership.payments.client.PaymentsNotConfigured",
