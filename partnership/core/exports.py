@@ -101,7 +101,12 @@ class Column:
 
 
 def satang_to_decimal(satang: int) -> Decimal:
-    """Exact baht of integer satang, always with two places (12345678901 -> 123456789.01)."""
+    """Exact baht of integer satang, always with two places (12345678901 -> 123456789.01).
+
+    A whole ``Decimal`` is integer satang too: PostgreSQL answers ``SUM`` of an integer column
+    as NUMERIC. A float, a fraction of a satang, a string or a bool is refused."""
+    if isinstance(satang, Decimal) and satang.is_finite() and satang == satang.to_integral_value():
+        satang = int(satang)
     if isinstance(satang, bool) or not isinstance(satang, int):
         raise TypeError(f"money in an export is integer satang, not {type(satang).__name__}")
     return Decimal(satang).scaleb(-2)

@@ -78,7 +78,12 @@ def test_money_is_exact_baht_with_two_places(satang, baht):
     assert str(satang_to_decimal(satang)) == baht
 
 
-@pytest.mark.parametrize("wrong", [1.5, Decimal("1.50"), "150", True])
+def test_a_whole_decimal_is_satang_too():
+    """PostgreSQL answers SUM(integer) as NUMERIC."""
+    assert str(satang_to_decimal(Decimal("4497150"))) == "44971.50"
+
+
+@pytest.mark.parametrize("wrong", [1.5, 150.0, Decimal("1.5"), Decimal("NaN"), "150", True])
 def test_money_must_be_integer_satang(wrong):
     with pytest.raises(TypeError):
         satang_to_decimal(wrong)
