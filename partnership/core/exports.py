@@ -28,7 +28,7 @@ from fractions import Fraction
 from itertools import islice
 from typing import Any
 
-from flask import Response, stream_with_context
+from flask import Response
 from flask_babel import gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -223,9 +223,14 @@ def csv_text(columns: Sequence[Column], rows: Iterable, **kwargs) -> str:
 def csv_download(
     columns: Sequence[Column], rows: Iterable, filename: str, *, private: bool = True
 ) -> Response:
-    """A streamed CSV attachment; ``private`` (personal data) answers through
-    ``private_download``, a public file may be kept by caches."""
-    body = stream_with_context(csv_stream(columns, rows))
+    """A CSV attachment sent in chunks; ``private`` (personal data) answers through
+    ``private_download``, a public file may be kept by caches.
+
+    The cells are made while the request is running (its language, its database session):
+    a generator kept alive past the request with ``stream_with_context`` fails when a client
+    leaves without reading it. An export too large for that reads its rows in chunks of its own
+    (``csv_head`` + ``csv_chunks``, as the donations search does)."""
+    body = list(csv_stream(columns, rows))
     if private:
         return private_download(body, "text/csv; charset=utf-8", filename)
     response = Response(body, mimetype="text/csv")
