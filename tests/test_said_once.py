@@ -250,3 +250,55 @@ def test_every_rule_and_state_machine_error_is_a_refusal():
     }
     outside = {name for name, cls in ours.items() if not issubclass(cls, Refused)}
     assert outside == NOT_REFUSALS
+
+
+#: What writes a spreadsheet file: only ``core.exports`` may use it (formulas escaped, money
+#: exact from satang, one date format, the BOM).
+SPREADSHEET_WRITERS = ("openpyxl", "xlsxwriter")
+CSV_WRITERS = ("writer", "DictWriter")
+
+
+def _spreadsheet_writers(tree: ast.AST) -> list[int]:
+    """Lines that import a workbook library or touch ``csv.writer`` / ``csv.DictWriter``."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            hit = any(a.name.split(".")[0] in SPREADSHEET_WRITERS for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            root = (node.module or "").split(".")[0]
+            hit = root in SPREADSHEET_WRITERS or (
+                root == "csv" and any(a.name in CSV_WRITERS for a in node.names)
+            )
+        elif isinstance(node, ast.Attribute):
+            hit = (
+                isinstance(node.value, ast.Name)
+                and node.value.id == "csv"
+                and node.attr in CSV_WRITERS
+            )
+        else:
+            hit = False
+        if hit:
+            found.append(node.lineno)
+    return found
+
+
+def test_the_detector_sees_every_way_of_writing_a_spreadsheet():
+    source = """
+import csv
+import openpyxl.workbook
+from openpyxl import Workbook
+import xlsxwriter
+from csv import DictWriter
+w = csv.writer(out)
+d = csv.DictWriter(out, fieldnames=[])
+r = csv.reader(out)  # reading is not writing
+"""
+    assert _spreadsheet_writers(ast.parse(source)) == [3, 4, 5, 6, 7, 8]
+
+
+def test_spreadsheets_are_written_in_one_place():
+    """Every CSV and Excel export goes through ``core.exports``: no ``csv.writer``,
+    ``csv.DictWriter``, ``openpyxl`` or ``xlsxwriter`` anywhere else
+    (docs/architecture/exports.md)."""
+    writers = [f"{name}:{line}" for name, tree in _modules() for line in _spreadsheet_writers(tree)]
+    assert {where.split(":")[0] for where in writers} == {"partnership/core/exports.py"}, writers

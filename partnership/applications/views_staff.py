@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -13,13 +11,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from ..core.downloads import private_download
+from ..core.exports import Column, Kind, csv_download
 from ..core.pagination import paginate
-from ..core.spreadsheet import export_headers, export_value
 from ..core.unit_of_work import discard_changes
 from ..extensions import db
 from ..i18n import current_language
-from ..money import satang_to_input
 from ..permissions import load_or_404, staff_required
 from ..programmes.models import Programme
 from ..registry.models import School
@@ -124,52 +120,44 @@ def applications(programme_id: int):
     )
 
 
-CSV_HEADER = (
-    _l("Application"), _l("School code"), _l("School"), _l("Province"), _l("Title"),
-    _l("State"), _l("Submitted"), _l("Requested (baht)"), _l("Pupils"), _l("Teachers"),
-    _l("Rule codes"), _l("Rules not met"), _l("Override reason"),
-)  # fmt: skip
+def _rules(app: Application) -> list:
+    return parse_codes(app.eligibility_failures)
+
+
+def export_columns(lang: str) -> list[Column]:
+    """The CSV's columns; the province is named in ``lang``."""
+    return [
+        Column(_l("Application"), lambda app: app.id, Kind.INT),
+        Column(_l("School code"), lambda app: app.school.code),
+        Column(_l("School"), lambda app: app.school.name_th),
+        Column(_l("Province"), lambda app: app.school.province_name(lang)),
+        Column(_l("Title"), lambda app: app.title),
+        Column(_l("State"), lambda app: app.state),
+        Column(_l("Submitted"), lambda app: app.submitted_at, Kind.DATETIME),
+        Column(_l("Requested (baht)"), lambda app: app.requested_satang, Kind.MONEY),
+        Column(_l("Pupils"), lambda app: app.pupils_benefiting, Kind.INT),
+        Column(_l("Teachers"), lambda app: app.teachers_benefiting, Kind.INT),
+        Column(_l("Rule codes"), lambda app: " ".join(_rules(app))),
+        Column(_l("Rules not met"), lambda app: " | ".join(r.reason for r in _rules(app))),
+        Column(_l("Override reason"), lambda app: app.eligibility_override),
+    ]
 
 
 def export_rows(programme: Programme, filters: ScreeningFilters):
-    """The CSV rows (header first) for the filtered list, every page."""
-    lang = current_language()
+    """The filtered list's applications, every page."""
     query = screening_query(programme, filters).options(
         selectinload(Application.school), selectinload(Application.beneficiaries)
     )
-    yield export_headers(CSV_HEADER)
-    for app in db.session.scalars(query):
-        rules = parse_codes(app.eligibility_failures)
-        yield tuple(
-            export_value(v)
-            for v in (
-                app.id,
-                app.school.code,
-                app.school.name_th,
-                app.school.province_name(lang),
-                app.title,
-                app.state,
-                app.submitted_at or "",
-                satang_to_input(app.requested_satang),
-                app.pupils_benefiting,
-                app.teachers_benefiting,
-                " ".join(rules),
-                " | ".join(rule.reason for rule in rules),
-                app.eligibility_override,
-            )
-        )
+    return db.session.scalars(query)
 
 
 @bp.get("/programmes/<int:programme_id>/applications.csv")
 @staff_required
 def export_csv(programme_id: int):
     programme = load_or_404(Programme, programme_id, "edit")
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel reads UTF-8 (Thai) correctly only with a BOM
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(export_rows(programme, ScreeningFilters.from_args(request.args)))
+    rows = export_rows(programme, ScreeningFilters.from_args(request.args))
     name = f"programme-{programme.id}-applications.csv"
-    return private_download(buffer.getvalue().encode("utf-8"), "text/csv", name)
+    return csv_download(export_columns(current_language()), rows, name)
 
 
 @bp.post("/applications/<int:application_id>/eligibility")

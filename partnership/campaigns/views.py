@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from decimal import Decimal
-
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
-from flask_babel import pgettext
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, load_only
 
+from ..core.exports import Column, Kind, csv_download
 from ..core.forms import quick_select
 from ..core.pagecache import cached_page, keep_until
 from ..core.pagination import paginate
-from ..core.spreadsheet import export_value
 from ..core.storage import send_public
 from ..core.urls import external_url
 from ..db_types import utcnow
@@ -160,42 +157,33 @@ def ledger(campaign_id: int):
     return render_template("campaigns/ledger.html", campaign=campaign, page=page, balances=balances)
 
 
-def _baht(satang: int) -> Decimal:
-    return Decimal(satang).scaleb(-2)
+#: The public ledger's columns: the label is what the donor typed, so it may be a formula (the
+#: helper escapes it); amounts are numbers, so a refund's minus stays a number.
+LEDGER_COLUMNS = [
+    Column(_l("Entry"), lambda line: line[0].id, Kind.INT),
+    Column(_l("Time"), lambda line: line[0].created_at, Kind.DATETIME),
+    Column(_l("Kind"), lambda line: line[0].kind.label),
+    Column(
+        lazy_pgettext("donor", "From"), lambda line: line[0].shown_label or _("Anonymous donor")
+    ),
+    Column(_l("Amount (baht)"), lambda line: line[0].amount_satang, Kind.MONEY),
+    Column(_l("Balance (baht)"), lambda line: line[1], Kind.MONEY),
+]
+
+
+def _ledger_lines(campaign_id: int):
+    """(entry, running balance in satang), oldest first."""
+    balance = 0
+    for entry in db.session.scalars(entries_query(campaign_id)):
+        balance += entry.amount_satang
+        yield entry, balance
 
 
 @bp.get("/campaigns/<int:campaign_id>/ledger.csv")
 def ledger_csv(campaign_id: int):
     campaign = load_public(campaign_id)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            _("Entry"),
-            _("Time"),
-            _("Kind"),
-            pgettext("donor", "From"),
-            _("Amount (baht)"),
-            _("Balance (baht)"),
-        ]
-    )
-    balance = 0
-    for entry in db.session.scalars(entries_query(campaign.id)):
-        balance += entry.amount_satang
-        line = [
-            entry.id,
-            entry.created_at,  # the one date format of every export
-            entry.kind.label,
-            entry.shown_label or _("Anonymous donor"),  # what the donor typed: may be a formula
-            _baht(entry.amount_satang),  # numbers, so a refund's minus stays a number
-            _baht(balance),
-        ]
-        writer.writerow([export_value(value) for value in line])
-    return Response(
-        "\ufeff" + out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=campaign-{campaign.id}-ledger.csv"},
-    )
+    name = f"campaign-{campaign.id}-ledger.csv"
+    return csv_download(LEDGER_COLUMNS, _ledger_lines(campaign.id), name, private=False)
 
 
 @bp.get("/campaigns/photos/<key>-<int:width>.jpg")

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from datetime import timedelta
-from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from ..campaigns.forms import bangkok_day_start
 from ..campaigns.models import Campaign
+from ..core import exports
+from ..core.exports import Column, Kind, cells, csv_chunks, csv_head
 from ..core.forms import QueryForm, YearRange, coerce_id
-from ..core.spreadsheet import export_headers, export_value
 from ..extensions import db
 from ..i18n import current_language
 from .models import Donation, DonationState
@@ -103,37 +100,40 @@ def page_query(query):
     return query.options(joinedload(Donation.campaign), selectinload(Donation.refunds))
 
 
-HEADERS = [
-    _l("Donation"), _l("Created"), _l("Paid"), _l("Campaign number"), _l("Campaign"),
-    _l("Donor"), _l("E-mail"), _l("Anonymous"), _l("Amount shown"), _l("Wants updates"),
-    _l("Message"), _l("State"), _l("Amount (baht)"), _l("Refunded (baht)"),
-    _l("Disputed (baht)"), _l("Checkout Session"), _l("PaymentIntent"), _l("Charge"),
-]  # fmt: skip
+def _d(read):
+    """A column reading the donation of an export row (donation, campaign title)."""
+    return lambda row: read(row[0])
 
 
-def _baht(satang: int) -> Decimal:
-    """Exact baht (a Decimal: a number in Excel, never a float)."""
-    return Decimal(satang) / 100
+COLUMNS = [
+    Column(_l("Donation"), _d(lambda d: d.id), Kind.INT),
+    Column(_l("Created"), _d(lambda d: d.created_at), Kind.DATETIME),
+    Column(_l("Paid"), _d(lambda d: d.paid_at), Kind.DATETIME),
+    Column(_l("Campaign number"), _d(lambda d: d.campaign_id), Kind.INT),
+    Column(_l("Campaign"), lambda row: row[1]),
+    Column(_l("Donor"), _d(lambda d: d.donor_name)),
+    Column(_l("E-mail"), _d(lambda d: d.email)),
+    Column(_l("Anonymous"), _d(lambda d: d.anonymous), Kind.BOOL),
+    Column(_l("Amount shown"), _d(lambda d: d.show_amount), Kind.BOOL),
+    Column(_l("Wants updates"), _d(lambda d: d.wants_updates), Kind.BOOL),
+    Column(_l("Message"), _d(lambda d: d.message)),
+    Column(_l("State"), _d(lambda d: d.state)),
+    Column(_l("Amount (baht)"), _d(lambda d: d.amount_satang), Kind.MONEY),
+    Column(_l("Refunded (baht)"), _d(lambda d: d.refunded_satang), Kind.MONEY),
+    Column(_l("Disputed (baht)"), _d(lambda d: d.disputed_satang), Kind.MONEY),
+    Column(_l("Checkout Session"), _d(lambda d: d.checkout_session_id or "")),
+    Column(_l("PaymentIntent"), _d(lambda d: d.payment_intent_id or "")),
+    Column(_l("Charge"), _d(lambda d: d.charge_id or "")),
+]
 
 
-def export_rows(query) -> Iterator[list]:
-    """One line per donation, in the order of the page, streamed from the database."""
-    rows = db.session.execute(
+def export_rows(query) -> Iterator[tuple]:
+    """(donation, campaign title), in the order of the page, streamed from the database."""
+    return db.session.execute(
         query.add_columns(Campaign.title)
         .join(Campaign, Campaign.id == Donation.campaign_id)
         .execution_options(yield_per=500)
     )
-    for donation, title in rows:
-        line = [
-            donation.id, donation.created_at, donation.paid_at,
-            donation.campaign_id, title, donation.donor_name, donation.email,
-            donation.anonymous, donation.show_amount, donation.wants_updates, donation.message,
-            donation.state, _baht(donation.amount_satang),
-            _baht(donation.refunded_satang), _baht(donation.disputed_satang),
-            donation.checkout_session_id or "", donation.payment_intent_id or "",
-            donation.charge_id or "",
-        ]  # fmt: skip
-        yield [export_value(v) for v in line]
 
 
 def _chunks(app, query, size: int = 500, lang: str = "th") -> Iterator[list[list]]:
@@ -144,7 +144,7 @@ def _chunks(app, query, size: int = 500, lang: str = "th") -> Iterator[list[list
     while True:
         with app.app_context(), force_locale(lang):
             page = query if before is None else query.where(Donation.id < before)
-            lines = list(export_rows(page.limit(size)))
+            lines = [cells(COLUMNS, row) for row in export_rows(page.limit(size))]
         if not lines:
             return
         yield lines
@@ -154,30 +154,9 @@ def _chunks(app, query, size: int = 500, lang: str = "th") -> Iterator[list[list
 def csv_stream(app, query, chunk: int = 500) -> Iterator[str]:
     """The CSV, a chunk at a time (UTF-8 with a BOM so Excel reads Thai), in the language of
     the request that calls it (read now: the stream runs after the request has ended)."""
-    lang = current_language()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(export_headers(HEADERS))
-    return _csv_chunks(app, query, chunk, lang, "\ufeff" + out.getvalue())
+    return csv_chunks(csv_head(COLUMNS), _chunks(app, query, chunk, current_language()))
 
 
-def _csv_chunks(app, query, chunk: int, lang: str, head: str) -> Iterator[str]:
-    yield head
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for lines in _chunks(app, query, chunk, lang):
-        out.seek(0)
-        out.truncate()
-        writer.writerows(lines)
-        yield out.getvalue()
-
-
-def xlsx_bytes(query) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("donations")
-    sheet.append(export_headers(HEADERS))
-    for line in export_rows(query):
-        sheet.append(line)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+def xlsx_download(query, filename: str):
+    """The workbook of the same rows, with personal data (no cache keeps a copy)."""
+    return exports.xlsx_download(COLUMNS, export_rows(query), filename, "donations")

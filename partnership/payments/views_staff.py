@@ -22,7 +22,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..accounts.mfa.policy import step_up_required
-from ..core.downloads import XLSX, private_download
+from ..core.downloads import private_download
 from ..core.forms import BaseForm
 from ..core.pagination import paginate
 from ..core.unit_of_work import commit_now, discard_changes
@@ -56,7 +56,7 @@ from .search import (
     csv_stream,
     page_query,
     search_query,
-    xlsx_bytes,
+    xlsx_download,
 )
 from .unmatched import EventNotActionable, mark_handled, notes_for, reapply
 
@@ -95,8 +95,7 @@ def donations_csv():
 @step_up_required
 def donations_xlsx():
     _form, query = _search()
-    name = f"donations-{utcnow():%Y%m%d}.xlsx"
-    return private_download(xlsx_bytes(query), XLSX, name)
+    return xlsx_download(query, f"donations-{utcnow():%Y%m%d}.xlsx")
 
 
 class ReapplyForm(BaseForm):

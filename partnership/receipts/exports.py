@@ -10,14 +10,13 @@ The year's file has one row per receipt whose donor asked for a tax receipt.
 
 The Revenue Department's e-Donation system takes, for each gift, the donor's 13-digit tax id
 and name, the date, the amount and whether it was money or property; we add the receipt number
-(the reference staff and donors quote) and the address given on the form. Every cell goes
-through ``core.spreadsheet``'s escape; each download is recorded in ``tax_exports``.
+(the reference staff and donors quote) and the address given on the form. Both files are
+written by ``core.exports`` (formulas escaped, money exact from satang); each download is
+recorded in ``tax_exports``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -26,24 +25,12 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..accounts.models import User
-from ..core.spreadsheet import spreadsheet_cell
+from ..core.exports import Column, Kind, cells, csv_text
 from ..extensions import db
 from ..i18n import BUDDHIST_ERA_OFFSET, to_bangkok
-from ..money import satang_to_input
 from ..payments.models import Donation, DonationTaxInfo
 from .edonation import kept_satang, month_bounds
 from .models import EDONATION_OPEN_STATES, EDonationRecord, EDonationState, Receipt, TaxExport
-
-HEADERS = [
-    "receipt_number",
-    "donation_date",
-    "donor_tax_id",
-    "donor_name",
-    "donor_address",
-    "donation_type",
-    "amount_baht",
-    "campaign",
-]
 
 
 def receipt_years() -> list[int]:
@@ -53,9 +40,28 @@ def receipt_years() -> list[int]:
     )
 
 
-def e_donation_rows(year: int) -> list[list]:
-    """The year's receipts with tax details, in number order; refunded money is left out (a
-    fully refunded gift has no row)."""
+def _be_day(moment) -> str:
+    day = to_bangkok(moment)
+    return f"{day.day:02d}/{day.month:02d}/{day.year + BUDDHIST_ERA_OFFSET}"
+
+
+#: The year's file: one row per (receipt, donation, tax details, satang kept). The headers are
+#: the file's fixed field names, not words for a reader, so they are not translated.
+YEAR_COLUMNS = [
+    Column("receipt_number", lambda line: line[0].label),
+    Column("donation_date", lambda line: _be_day(line[1].paid_at)),
+    Column("donor_tax_id", lambda line: line[2].tax_id()),
+    Column("donor_name", lambda line: line[2].full_name),
+    Column("donor_address", lambda line: line[2].address),
+    Column("donation_type", lambda line: "เงินสด"),  # money, not property
+    Column("amount_baht", lambda line: line[3], Kind.MONEY),
+    Column("campaign", lambda line: line[1].campaign.title),
+]
+
+
+def e_donation_lines(year: int) -> list[tuple]:
+    """The year's receipts with tax details, in number order, with the satang kept; refunded
+    money is left out (a fully refunded gift has no row)."""
     query = (
         sa.select(Receipt, Donation, DonationTaxInfo)
         .join(Donation, Donation.id == Receipt.donation_id)
@@ -63,38 +69,26 @@ def e_donation_rows(year: int) -> list[list]:
         .where(Receipt.year == year, Receipt.cancelled_at.is_(None))
         .order_by(Receipt.number)
     )
-    rows = []
+    lines = []
     for receipt, donation, tax in db.session.execute(query):
         kept = donation.amount_satang - donation.refunded_satang - donation.disputed_satang
-        if kept <= 0:
-            continue
-        paid = to_bangkok(donation.paid_at)
-        rows.append(
-            [
-                receipt.label,
-                f"{paid.day:02d}/{paid.month:02d}/{paid.year + BUDDHIST_ERA_OFFSET}",
-                tax.tax_id(),
-                tax.full_name,
-                tax.address,
-                "เงินสด",  # money, not property
-                satang_to_input(kept),
-                donation.campaign.title,
-            ]
-        )
-    return rows
+        if kept > 0:
+            lines.append((receipt, donation, tax, kept))
+    return lines
+
+
+def e_donation_rows(year: int) -> list[list]:
+    """The year's file as cells (the amount an exact Decimal of baht)."""
+    return [cells(YEAR_COLUMNS, line) for line in e_donation_lines(year)]
 
 
 def export_e_donation(year: int, actor: User) -> str:
     """The CSV (UTF-8 with BOM, for Excel) of ``year``, recorded as exported by ``actor``."""
-    rows = e_donation_rows(year)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADERS)
-    for row in rows:
-        writer.writerow([spreadsheet_cell(cell) for cell in row])
-    db.session.add(TaxExport(exported_by_id=actor.id, year=year, row_count=len(rows)))
+    lines = e_donation_lines(year)
+    body = csv_text(YEAR_COLUMNS, lines)
+    db.session.add(TaxExport(exported_by_id=actor.id, year=year, row_count=len(lines)))
     db.session.flush()
-    return "\ufeff" + out.getvalue()
+    return body
 
 
 def export_history():
@@ -158,14 +152,14 @@ class EDonationLine:
 
 
 #: The fixed vocabulary of EDONATION_COLUMNS: key -> the cell of a line.
-EDONATION_COLUMN_KEYS: dict[str, Callable[[EDonationLine], str]] = {
+EDONATION_COLUMN_KEYS: dict[str, Callable[[EDonationLine], str | int]] = {
     "tax_id": lambda line: line.tax.tax_id() if line.tax else "",
     "title": lambda line: line.name_part(0),
     "first_name": lambda line: line.name_part(1),
     "surname": lambda line: line.name_part(2),
     "full_name": lambda line: line.tax.full_name if line.tax else "",
     "address": lambda line: line.tax.address if line.tax else "",
-    "amount_baht": lambda line: satang_to_input(line.amount_satang),
+    "amount_baht": lambda line: line.amount_satang,
     "date_be": lambda line: date_be(line.record.gift_on),
     "date_iso": lambda line: line.record.gift_on.isoformat(),
     "receipt_no": lambda line: line.receipt.label if line.receipt else "",
@@ -175,6 +169,9 @@ EDONATION_COLUMN_KEYS: dict[str, Callable[[EDonationLine], str]] = {
     "campaign": lambda line: line.record.donation.campaign.title,
     "deadline_be": lambda line: date_be(line.record.due_on),
 }
+
+#: Columns that are not text (the rest are).
+EDONATION_COLUMN_KINDS = {"amount_baht": Kind.MONEY}
 
 WORKSHEET_TITLE = "worksheet — not checked against the Revenue Department's template"
 
@@ -215,14 +212,13 @@ def export_month(year: int, month: int, actor: User) -> str:
     """The month's file (UTF-8 with BOM, for Excel) in the EDONATION_COLUMNS columns, recorded
     as exported by ``actor``; a worksheet title row first until the mapping is checked."""
     keys = current_app.config["EDONATION_COLUMNS"]
+    columns = [
+        Column(key, EDONATION_COLUMN_KEYS[key], EDONATION_COLUMN_KINDS.get(key, Kind.TEXT))
+        for key in keys
+    ]
     lines = month_lines(year, month)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    if not current_app.config["EDONATION_MAPPING_CHECKED"]:
-        writer.writerow([WORKSHEET_TITLE])
-    writer.writerow(keys)
-    for line in lines:
-        writer.writerow([spreadsheet_cell(EDONATION_COLUMN_KEYS[key](line)) for key in keys])
+    checked = current_app.config["EDONATION_MAPPING_CHECKED"]
+    body = csv_text(columns, lines, preamble=[] if checked else [[WORKSHEET_TITLE]])
     db.session.add(
         TaxExport(
             exported_by_id=actor.id,
@@ -232,4 +228,4 @@ def export_month(year: int, month: int, actor: User) -> str:
         )
     )
     db.session.flush()
-    return "\ufeff" + out.getvalue()
+    return body

@@ -1,37 +1,28 @@
 """Staff exports of a review round as CSV and Excel: ranking, per-criterion scores, progress.
 
-A table is its headers and an iterator of lines, so the CSV streams line by line and the
-workbook is written in openpyxl's write-only mode; neither holds the round's text twice.
+A table is its columns (``core.exports.Column``) and its rows; ``core.exports`` streams the CSV
+and writes the workbook in write-only mode, so neither holds the round's text twice. Money is
+exact baht from satang, scores have two places; every text cell is escaped.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from fractions import Fraction
+from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
 
 from ..applications.models import Application
+from ..core.exports import Column, Kind
 from ..core.memory import gc_paused
-from ..core.spreadsheet import export_headers, export_value
 from ..extensions import db
 from ..programmes.models import Programme
 from ..registry.models import School, Sector
 from .ranking import ProgrammeReviews, RankingRow, load_round, rank_programme
 
-Table = tuple[list[str], Iterable[list]]
-
-
-def _num(value) -> float | None:
-    if value is None:
-        return None
-    return round(float(value), 2) if isinstance(value, Fraction | float) else value
+Table = tuple[list[Column], Iterable]
 
 
 def _titles(programme: Programme, lang: str) -> dict[int, tuple[str, str, str]]:
@@ -50,84 +41,81 @@ def _titles(programme: Programme, lang: str) -> dict[int, tuple[str, str, str]]:
 def ranking_table(
     rows: list[RankingRow], titles: dict[int, tuple[str, str, str]], labels: dict[str, str]
 ) -> Table:
-    headers = [
-        _l("Rank"), _l("Application"), _l("Title"), _l("School code"), _l("School"),
-        _l("State"), _l("Score"), _l("Calibrated score"), _l("Standard deviation"),
-        _l("Reviewers disagree"), _l("Reviews done"), _l("Reviews needed"),
-        _l("Requested (baht)"), _l("Within budget"), _l("Cumulative (baht)"),
-    ]  # fmt: skip
-    headers += [_l("Mean: %(sector)s", sector=label) for label in labels.values()]
+    """One row per ranked application; money in exact baht, scores with two places."""
 
-    def body() -> Iterator[list]:
-        for row in rows:
-            app, score = row.application, row.score
-            title, code, school = titles[app.id]
-            sector_means = score.sector_means
-            line = [
-                row.position, app.id, title, code, school,
-                app.state, _num(score.mean), _num(score.calibrated), _num(score.std_dev),
-                score.disagreement, row.reviews_done, row.reviews_needed,
-                app.requested_satang / 100, row.within_budget,
-                None if row.cumulative_satang is None else row.cumulative_satang / 100,
-            ]  # fmt: skip
-            line += [_num(sector_means.get(sector)) for sector in labels]
-            yield line
+    def title(part: int):
+        return lambda row: titles[row.application.id][part]
 
-    return headers, body()
+    columns = [
+        Column(_l("Rank"), lambda row: row.position, Kind.INT),
+        Column(_l("Application"), lambda row: row.application.id, Kind.INT),
+        Column(_l("Title"), title(0)),
+        Column(_l("School code"), title(1)),
+        Column(_l("School"), title(2)),
+        Column(_l("State"), lambda row: row.application.state),
+        Column(_l("Score"), lambda row: row.score.mean, Kind.NUMBER),
+        Column(_l("Calibrated score"), lambda row: row.score.calibrated, Kind.NUMBER),
+        Column(_l("Standard deviation"), lambda row: row.score.std_dev, Kind.NUMBER),
+        Column(_l("Reviewers disagree"), lambda row: row.score.disagreement, Kind.BOOL),
+        Column(_l("Reviews done"), lambda row: row.reviews_done, Kind.INT),
+        Column(_l("Reviews needed"), lambda row: row.reviews_needed, Kind.INT),
+        Column(_l("Requested (baht)"), lambda row: row.application.requested_satang, Kind.MONEY),
+        Column(_l("Within budget"), lambda row: row.within_budget, Kind.BOOL),
+        Column(_l("Cumulative (baht)"), lambda row: row.cumulative_satang, Kind.MONEY),
+    ]
+    columns += [
+        Column(
+            _l("Mean: %(sector)s", sector=label),
+            lambda row, sector=sector: row.score.sector_means.get(sector),
+            Kind.NUMBER,
+        )
+        for sector, label in labels.items()
+    ]
+    return columns, rows
 
 
 def criterion_table(
     data: ProgrammeReviews, titles: dict[int, tuple[str, str, str]], lang: str
 ) -> Table:
     """One row per review: who (staff only), state, whether it counts, score per criterion."""
-    headers = [_l("Application"), _l("Title"), _l("Reviewer"), _l("Sector"), _l("State")]
-    headers += [_l("Counts in the score")]
-    headers += [c.label(lang) for c in data.criteria]
-
-    def body() -> Iterator[list]:
-        for record in sorted(data.records, key=lambda r: (r.application_id, r.member.id)):
-            line = [
-                record.application_id, titles[record.application_id][0],
-                record.member.user.name, record.member.sector,
-                record.state or _("Not started"), record.counts,
-            ]  # fmt: skip
-            line += [record.scores.get(c.id) for c in data.criteria]
-            yield line
-
-    return headers, body()
+    columns = [
+        Column(_l("Application"), lambda r: r.application_id, Kind.INT),
+        Column(_l("Title"), lambda r: titles[r.application_id][0]),
+        Column(_l("Reviewer"), lambda r: r.member.user.name),
+        Column(_l("Sector"), lambda r: r.member.sector),
+        Column(_l("State"), lambda r: r.state or _("Not started")),
+        Column(_l("Counts in the score"), lambda r: r.counts, Kind.BOOL),
+    ]
+    columns += [
+        Column(c.label(lang), lambda r, cid=c.id: r.scores.get(cid), Kind.INT)
+        for c in data.criteria
+    ]
+    records = sorted(data.records, key=lambda r: (r.application_id, r.member.id))
+    return columns, records
 
 
 def progress_table(data: ProgrammeReviews) -> Table:
     """One row per member: assigned, submitted, drafts, not started, conflicts."""
-    headers = [
-        _l("Member"),
-        _l("Sector"),
-        _l("Chair"),
-        _l("Assigned"),
-        _l("Submitted"),
-        _l("Draft"),
-        _l("Not started"),
-        _l("Conflicts of interest"),
-    ]
     tally = Counter()
     for r in data.records:
         tally[r.member.id, "assigned"] += 1
         tally[r.member.id, r.state.value if r.state is not None else "not_started"] += 1
     conflicts = Counter(m for m, _ in data.conflicts)
-    body = [
-        [
-            member.user.name,
-            member.sector,
-            member.is_chair,
-            tally[member.id, "assigned"],
-            tally[member.id, "submitted"],
-            tally[member.id, "draft"],
-            tally[member.id, "not_started"],
-            conflicts[member.id],
-        ]  # fmt: skip
-        for member in data.members
+
+    def count(what: str):
+        return lambda member: tally[member.id, what]
+
+    columns = [
+        Column(_l("Member"), lambda member: member.user.name),
+        Column(_l("Sector"), lambda member: member.sector),
+        Column(_l("Chair"), lambda member: member.is_chair, Kind.BOOL),
+        Column(_l("Assigned"), count("assigned"), Kind.INT),
+        Column(_l("Submitted"), count("submitted"), Kind.INT),
+        Column(_l("Draft"), count("draft"), Kind.INT),
+        Column(_l("Not started"), count("not_started"), Kind.INT),
+        Column(_l("Conflicts of interest"), lambda member: conflicts[member.id], Kind.INT),
     ]
-    return headers, body
+    return columns, data.members
 
 
 def table_for(kind: str, programme: Programme, lang: str) -> Table:
@@ -142,35 +130,3 @@ def table_for(kind: str, programme: Programme, lang: str) -> Table:
             return criterion_table(data, _titles(programme, lang), lang)
     with gc_paused():
         return progress_table(load_round(programme))
-
-
-def csv_chunks(table: Table, lines_per_chunk: int = 500) -> Iterator[bytes]:
-    """The CSV in chunks of lines, starting with a BOM so Excel reads the Thai correctly."""
-    headers, body = table
-    out = io.StringIO()
-    writer = csv.writer(out)
-    out.write("\ufeff")
-    writer.writerow(export_headers(headers))  # criterion labels are typed
-    for n, line in enumerate(body, start=1):
-        writer.writerow([export_value(v) for v in line])
-        if n % lines_per_chunk == 0:
-            yield out.getvalue().encode("utf-8")
-            out.seek(0)
-            out.truncate()
-    yield out.getvalue().encode("utf-8")
-
-
-def to_csv(table: Table) -> bytes:
-    return b"".join(csv_chunks(table))
-
-
-def to_xlsx(table: Table, title: str) -> bytes:
-    headers, body = table
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    sheet.append(export_headers(headers))
-    for line in body:
-        sheet.append([export_value(v) for v in line])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

@@ -9,14 +9,13 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..applications.models import Application, ApplicationState
-from ..core.downloads import XLSX, private_download
+from ..core.exports import csv_download, xlsx_download
 from ..core.forms import BaseForm
 from ..core.unit_of_work import discard_changes
 from ..extensions import db
@@ -24,7 +23,7 @@ from ..i18n import current_language
 from ..permissions import login_required, require, staff_required
 from ..programmes.models import Programme, ProgrammeState
 from . import decisions as svc
-from .exports import csv_chunks, table_for, to_xlsx
+from .exports import table_for
 from .forms import DecisionForm, PublishForm
 from .ranking import rank_programme
 from .ranking_page import FILTERS, clean_page, clean_show, ranking_page
@@ -174,13 +173,12 @@ def export(programme_id: int, kind: str, fmt: str):
     programme = db.get_or_404(Programme, programme_id)
     if kind not in EXPORT_KINDS or fmt not in ("csv", "xlsx"):
         abort(404)
-    table = table_for(kind, programme, current_language())
+    columns, rows = table_for(kind, programme, current_language())
     name = f"programme-{programme.id}-{kind}.{fmt}"
     if fmt == "csv":
         # Everything is loaded before the first chunk; the lines are written as they go.
-        body = stream_with_context(csv_chunks(table))
-        return private_download(body, "text/csv; charset=utf-8", name)
-    return private_download(to_xlsx(table, kind), XLSX, name)
+        return csv_download(columns, rows, name)
+    return xlsx_download(columns, rows, name, kind)
 
 
 @bp.get("/applications/<int:application_id>/feedback")

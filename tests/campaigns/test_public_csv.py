@@ -34,3 +34,37 @@ def test_a_donor_name_that_is_a_formula_stays_text(client, make_campaign):
     # Amounts stay numbers: a refund's minus is not escaped into text.
     assert [row[4] for row in rows[1:]] == ["300.00", "200.00", "-50.00"]
     assert Decimal(rows[-1][5]) == Decimal("450.00")
+
+
+def test_the_hyperlink_donor_of_issue_17_is_text_and_the_money_exact(client, make_campaign):
+    """Through the real route: the donor named as a live HYPERLINK formula, a full-width
+    formula, a Thai name, a one-satang gift and a refund; money exact, minus a number."""
+    campaign = make_campaign()
+    hyperlink = '=HYPERLINK("http://evil.example/","Click")'
+    gift(campaign, name=hyperlink, amount_satang=99_999_999)  # the largest card charge
+    gift(campaign, name="＝HYPERLINK(1)", amount_satang=1)
+    append_entry(  # a bank transfer staff recorded: larger than any card charge
+        campaign_id=campaign.id,
+        amount_satang=12_345_678_901,
+        kind=LedgerKind.OFFLINE_GIFT,
+        source="offline_issue17",
+        public_label="มาลี มีสุข",
+    )
+    append_entry(
+        campaign_id=campaign.id,
+        amount_satang=-50,
+        kind=LedgerKind.REFUND,
+        source="evt_refund_issue17",
+        public_label="",
+    )
+    db.session.commit()
+    response = client.get(f"/campaigns/{campaign.id}/ledger.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.data.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads the Thai
+    assert f"campaign-{campaign.id}-ledger.csv" in response.headers["Content-Disposition"]
+    header, *rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert header == ["Entry", "Time", "Kind", "From", "Amount (baht)", "Balance (baht)"]
+    assert [row[3] for row in rows[:3]] == ["'" + hyperlink, "'＝HYPERLINK(1)", "มาลี มีสุข"]
+    assert not any(cell.startswith(("=", "＝")) for row in rows for cell in row)
+    assert [row[4] for row in rows] == ["999999.99", "0.01", "123456789.01", "-0.50"]
+    assert [row[5] for row in rows] == ["999999.99", "1000000.00", "124456789.01", "124456788.51"]

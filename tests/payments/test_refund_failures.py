@@ -78,7 +78,7 @@ def test_a_card_refund_that_fails_after_it_succeeded_brings_the_money_back(
     assert (row.status, row.failure_reason) == ("failed", "lost_or_stolen_card")
     # The receipt and the e-Donation file follow the donation: the gift stands again.
     assert not receipt_cancelled(donation)
-    assert [r[6] for r in e_donation_rows(year)] == ["500.00"]
+    assert [str(r[6]) for r in e_donation_rows(year)] == ["500.00"]
     # Staff hear of it once (two events said it), and see it on the donation's page.
     (mail,) = staff_alerts()
     assert mail.to_address == staff.email and "lost_or_stolen_card" in mail.body
@@ -124,6 +124,6 @@ def test_a_full_promptpay_refund_that_ends_unpaid_returns_the_donation_to_paid(
     assert not donation.refund_waiting
     assert reload(campaign).raised_satang == 50_000
     assert not receipt_cancelled(donation)
-    assert [r[6] for r in e_donation_rows(receipt_for(donation.id).year)] == ["500.00"]
+    assert [str(r[6]) for r in e_donation_rows(receipt_for(donation.id).year)] == ["500.00"]
     assert len(staff_alerts()) == 1
     assert verify() == []

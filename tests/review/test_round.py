@@ -222,7 +222,7 @@ def test_exports_csv_and_xlsx(
     ranking = client.get(f"/review/programmes/{programme.id}/export/ranking.csv")
     header, line = list(csv.reader(io.StringIO(ranking.data.decode("utf-8-sig"))))
     assert line[header.index("Title")] == "โน้ตบุ๊ก ป.6"
-    assert line[header.index("Score")] == "80.0"
+    assert line[header.index("Score")] == "80.00"  # two places, from the exact mean
     scores = client.get(f"/review/programmes/{programme.id}/export/scores.csv")
     assert "'=HYPERLINK" in scores.data.decode("utf-8-sig")  # never a live formula
     assert client.get(f"/review/programmes/{programme.id}/export/other.csv").status_code == 404
