@@ -39,7 +39,7 @@ NO_PROXY_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 def no_proxy() -> str:
     """NO_PROXY with loopback added, for boto3 in the test process."""
-    given = os.environ.get("NO_PROXY") or os.environ.get("no_proxy") or ""
+    given = os.environ.get("NO_PROXY") or ""
     return ",".join(filter(None, [given, "127.0.0.1", "localhost"]))
 
 
