@@ -92,10 +92,9 @@ class OwnPostgres:
         self._run("pg_ctl", "-D", self.data, "-l", self.log, "-o", options, "-w", "-t", "60",
                   "start")  # fmt: skip
 
-    def restart(self) -> None:
-        """Stop (every connection is dropped) and start again."""
+    def stop_server(self) -> None:
+        """Stop the server (every connection is dropped); ``pg_ctl_start`` starts it again."""
         self._run("pg_ctl", "-D", self.data, "-m", "fast", "-w", "-t", "60", "stop")
-        self.pg_ctl_start()
 
     def stop(self) -> None:
         with contextlib.suppress(Exception):
