@@ -1,6 +1,7 @@
 """Two app servers (A and B: gunicorn, two workers each) against one PostgreSQL, one Redis and
 an RQ mail worker beside each, with a real SMTP server and the fake Stripe; every server the
-test's own. ``cluster`` is per module: the fault tests get a fresh one."""
+test's own. ``cluster`` is shared by the package's tests (the fault test, last, restores what
+it broke)."""
 
 from __future__ import annotations
 
@@ -76,7 +77,7 @@ def server_env(postgres: OwnPostgres, redis: OwnRedis, smtp: SMTPServer, stripe,
     return env
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def cluster(tmp_path_factory) -> Iterator[Cluster]:
     if not postgres_bindir() or not shutil.which("redis-server"):
         pytest.skip(REASON_NO_SERVERS)
@@ -110,8 +111,10 @@ def cluster(tmp_path_factory) -> Iterator[Cluster]:
             upgrade()
         env = server_env(postgres, redis, smtp, stripe, folder)
         for name in ("a", "b"):
-            nodes.servers[name] = AppServer(name, env, folder).start()
+            nodes.servers[name] = AppServer(name, env, folder).launch()
             nodes.workers[name] = RqWorker(name, env, folder).start()
+        for server in nodes.servers.values():
+            server.ready()
         with app.app_context():
             yield nodes
             db.session.remove()

@@ -169,10 +169,17 @@ class AppServer:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> AppServer:
+        return self.launch().ready()
+
+    def launch(self) -> AppServer:
+        """Start the process; ``ready()`` waits until it answers (start several, then wait)."""
         command = [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4",
                    "-b", f"127.0.0.1:{self.port}", "--timeout", "120",
                    "--graceful-timeout", "5", "wsgi:app"]  # fmt: skip
         self.process = _process_group(command, self.env, self.log)
+        return self
+
+    def ready(self) -> AppServer:
         wait_for(
             lambda: requests.get(self.url + "/healthz", timeout=5).status_code == 200,
             f"app server {self.name} answering",
@@ -185,7 +192,7 @@ class AppServer:
         _end(self.process, signal.SIGKILL)
 
     def stop(self) -> None:
-        _end(self.process)
+        _end(self.process, signal.SIGINT)  # gunicorn's quick shutdown
 
     def output(self) -> str:
         return Path(self.log).read_text(errors="replace")
@@ -209,7 +216,7 @@ class RqWorker:
         return self
 
     def stop(self) -> None:
-        _end(self.process)
+        _end(self.process, signal.SIGKILL)  # the test is over: no job of its own is left
 
     def output(self) -> str:
         return Path(self.log).read_text(errors="replace")
