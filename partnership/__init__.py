@@ -36,12 +36,14 @@ def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every table known to Alembic and relationships)
     from .accounts.auth import init_login
     from .core.database import init_database
+    from .core.storage import init_app as init_file_store
     from .extensions import babel, csrf, db, migrate
     from .i18n import register_i18n, select_locale
     from .security import init_rate_limits
 
     db.init_app(app)
     init_database(app)
+    init_file_store(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(

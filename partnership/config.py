@@ -300,6 +300,8 @@ def load_config(instance_path: str) -> dict:
         "UPLOAD_MAX_FILES": int(os.environ.get("UPLOAD_MAX_FILES", "5")),
         "S3_BUCKET": os.environ.get("S3_BUCKET", ""),
         "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL", ""),
+        #: The bucket's region (AWS); empty: the AWS SDK's own (AWS_DEFAULT_REGION, us-east-1).
+        "S3_REGION": os.environ.get("S3_REGION", ""),
         # Online giving is off until both Stripe keys are set.
         "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),
         "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Refreshes the lock files from pyproject.toml with uv's resolver:
-#   requirements/lock.txt        the app with its `test` and `production` extras (tests/setup.sh, CI)
-#   requirements/production.txt  the app with its `production` extra, the same versions
+#   requirements/lock.txt        the app with its `test`, `production` and `s3` extras (tests/setup.sh, CI)
+#   requirements/production.txt  the app with its `production` and `s3` extras, the same versions
 # Versions already pinned stay unless pyproject.toml needs others; new dependencies are added.
 # `bash requirements/update.sh --upgrade` moves every pin to the newest release allowed.
 # Without a network it resolves from uv's cache (--offline).
@@ -43,7 +43,7 @@ compile() {
   } >"$output"
 }
 
-compile requirements/lock.txt --extra test --extra production "$@"
+compile requirements/lock.txt --extra test --extra production --extra s3 "$@"
 # The production lock takes its versions from the full one, so both install the same app.
-compile requirements/production.txt --extra production --constraint requirements/lock.txt "$@"
+compile requirements/production.txt --extra production --extra s3 --constraint requirements/lock.txt "$@"
 echo "requirements/lock.txt and requirements/production.txt are up to date with pyproject.toml"

@@ -29,6 +29,7 @@ from tests.repo_boundary import (  # noqa: F401  (the suite touches no file outs
     pytest_terminal_summary,
     stays_inside_the_repository,
 )
+from tests.s3_server import CREDENTIALS, S3Server, closed_port, no_proxy
 
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/test")
 
@@ -306,3 +307,79 @@ def login_as(make_user, make_school, make_org, add_membership, login):
         return login(user)
 
     return sign_in
+
+
+# The file store ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory) -> Iterator[S3Server]:
+    """moto's S3 server on a free loopback port, with the tests' bucket, once per session."""
+    server = S3Server(tmp_path_factory.mktemp("moto") / "moto.log").start()
+    server.client().create_bucket(Bucket=S3_TEST_BUCKET)
+    yield server
+    server.stop()
+
+
+S3_TEST_BUCKET = "partnership-test"
+
+
+class StoreUnderTest:
+    """The backend a test runs on, what is in it (looked at beside the app, not through it), and
+    a way to make it unreachable for the rest of the test."""
+
+    def __init__(self, kind: str, app, monkeypatch, tmp_path, server: S3Server | None = None):
+        self.kind, self.app, self.monkeypatch, self.server = kind, app, monkeypatch, server
+        self.folder = tmp_path / "uploads"
+        self.tmp_path = tmp_path
+        self.bucket = S3_TEST_BUCKET if server else ""
+
+    def keys(self) -> list[str]:
+        """Every key stored in this test's folder or bucket, sorted."""
+        if self.kind == "local":
+            if not self.folder.exists():
+                return []
+            files = (p for p in self.folder.rglob("*") if p.is_file())
+            return sorted(p.relative_to(self.folder).as_posix() for p in files)
+        pages = self.server.client().get_paginator("list_objects_v2").paginate(Bucket=self.bucket)
+        return sorted(item["Key"] for page in pages for item in page.get("Contents", []))
+
+    def remove(self, key: str) -> None:
+        """Delete an object behind the app's back (a row that outlives its file)."""
+        if self.kind == "local":
+            (self.folder / key).unlink()
+        else:
+            self.server.client().delete_object(Bucket=self.bucket, Key=key)
+
+    def go_down(self, how: str = "unreachable") -> None:
+        """From now on the app's store fails: the folder cannot be made (a file stands where
+        it should be), the S3 server's address has nobody listening, or the bucket is gone."""
+        config = self.app.config
+        if self.kind == "local":
+            blocker = self.tmp_path / "not-a-folder"
+            blocker.write_bytes(b"")
+            self.monkeypatch.setitem(config, "UPLOAD_FOLDER", str(blocker / "uploads"))
+        elif how == "no-bucket":
+            self.monkeypatch.setitem(config, "S3_BUCKET", "no-such-bucket")
+        else:
+            self.monkeypatch.setitem(config, "S3_ENDPOINT_URL", f"http://127.0.0.1:{closed_port()}")
+
+
+@pytest.fixture(params=["local", "s3"])
+def store(request, app, monkeypatch, tmp_path) -> StoreUnderTest:
+    """The app's file store on each backend in turn: a fresh folder, or an emptied bucket on
+    moto's S3 server reached through boto3 over HTTP (``UPLOAD_STORAGE=s3``)."""
+    if request.param == "local":
+        under_test = StoreUnderTest("local", app, monkeypatch, tmp_path)
+        monkeypatch.setitem(app.config, "UPLOAD_STORAGE", "local")
+        monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(under_test.folder))
+        return under_test
+    server = request.getfixturevalue("s3_server")
+    for name, value in (CREDENTIALS | {"NO_PROXY": no_proxy()}).items():
+        monkeypatch.setenv(name, value)
+    server.empty(S3_TEST_BUCKET)
+    monkeypatch.setitem(app.config, "UPLOAD_STORAGE", "s3")
+    monkeypatch.setitem(app.config, "S3_BUCKET", S3_TEST_BUCKET)
+    monkeypatch.setitem(app.config, "S3_ENDPOINT_URL", server.endpoint_url)
+    monkeypatch.setitem(app.config, "S3_REGION", CREDENTIALS["AWS_DEFAULT_REGION"])
+    return StoreUnderTest("s3", app, monkeypatch, tmp_path, server=server)

@@ -121,7 +121,7 @@ def build_world() -> World:
     from partnership.accounts.models import Membership, MembershipState, User
     from partnership.accounts.services import create_user
     from partnership.applications.models import Application, ApplicationState, Attachment
-    from partnership.applications.storage import get_storage
+    from partnership.core.storage import get_storage
     from partnership.demo import seed_demo
     from partnership.programmes.models import Programme, ProgrammeState
     from partnership.registry.models import Partnership, School

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh Debian machine: the locked versions of the
-# Python packages (requirements/lock.txt: the app with its test and production extras), the app
+# Python packages (requirements/lock.txt: the app with its test, production and s3 extras), the app
 # itself, Debian's Chromium and Thai fonts for the browser tests, and the HTML/a11y checkers.
 set -euo pipefail
 cd "$(dirname "$0")/.."

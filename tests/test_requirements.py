@@ -1,5 +1,5 @@
 """The lock files agree with pyproject.toml, CI runs on exactly the locked versions, and the
-`production` extra serves the app with gunicorn.
+`production` extra serves the app with gunicorn (the `s3` extra, boto3, is locked with it).
 
 After changing dependencies in pyproject.toml, refresh the locks: ``bash requirements/update.sh``.
 """
@@ -50,7 +50,7 @@ def requirements(*extras: str) -> list[Requirement]:
 
 @pytest.mark.parametrize(
     ("lock", "extras"),
-    [(FULL_LOCK, ("test", "production")), (PRODUCTION_LOCK, ("production",))],
+    [(FULL_LOCK, ("test", "production", "s3")), (PRODUCTION_LOCK, ("production", "s3"))],
     ids=["lock", "production"],
 )
 def test_the_lock_pins_every_requirement_within_its_range(lock, extras):
@@ -68,7 +68,7 @@ def test_the_production_lock_has_the_full_locks_versions():
     full = applicable(FULL_LOCK)
     production = applicable(PRODUCTION_LOCK)
     assert {name: full.get(name) for name in production} == production
-    assert {"gunicorn", "redis", "stripe"} <= production.keys()
+    assert {"gunicorn", "redis", "stripe", "boto3"} <= production.keys()
 
 
 @pytest.mark.skipif(

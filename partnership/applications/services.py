@@ -13,7 +13,9 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
 from ..core.collections import sync_by_position
+from ..core.storage import delete_file_after_commit, new_key, save_file
 from ..core.transitions import lock_row
+from ..core.uploads import RefusedFile, checked_content, clean_filename, sniff_type
 from ..db_types import utcnow
 from ..extensions import db
 from ..programmes.models import Programme
@@ -22,8 +24,6 @@ from . import eligibility
 from .eligibility import Rule
 from .forms import LineData
 from .models import Application, ApplicationState, Attachment, Beneficiaries, BudgetLine
-from .storage import clean_filename, get_storage, new_key, sniff_type
-from .uploads import RefusedFile, checked_content
 from .workflow import (  # noqa: F401  (re-exported: the review feature imports them from here)
     NEXT_STEPS,
     TRANSITIONS,
@@ -269,7 +269,6 @@ def attach_files(application: Application, files: list[FileStorage], actor) -> l
                 accepted.append((upload.filename, stored, content_type))
     if problems:
         raise ApplicationError(problems)
-    storage = get_storage()
     created = []
     for filename, data, content_type in accepted:
         attachment = Attachment(
@@ -280,20 +279,23 @@ def attach_files(application: Application, files: list[FileStorage], actor) -> l
             sha256=hashlib.sha256(data).hexdigest(),
             uploaded_by_id=actor.id if actor else None,
         )
+        # Stored before the row is flushed; a rollback (a store that fails on the third file, a
+        # failed flush) removes the files already stored.
+        save_file(attachment.storage_key, data, content_type)
         application.attachments.append(attachment)
-        storage.save(attachment.storage_key, data, content_type)
         created.append(attachment)
     db.session.flush()
     return created
 
 
 def remove_attachment(attachment: Attachment) -> str:
-    """Drop the record; returns the storage key to delete once the transaction commits."""
+    """Drop the record (flushed); its file goes once the transaction commits. Returns its key."""
     if attachment.application.state != A.DRAFT:
         raise ApplicationError([_("Attachments can change only while the application is a draft.")])
     key = attachment.storage_key
     db.session.delete(attachment)
     db.session.flush()
+    delete_file_after_commit(key)
     return key
 
 

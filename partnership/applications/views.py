@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from flask import (
     Blueprint,
     abort,
@@ -12,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -20,6 +17,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ..core.inputs import arg_id
+from ..core.storage import send_private
 from ..db_types import utcnow
 from ..extensions import db
 from ..money import satang_to_input
@@ -30,11 +28,9 @@ from ..registry.models import School, grade_label
 from . import eligibility, services
 from .forms import EMPTY_BUDGET_ROWS, ApplicationForm, OverrideForm, ReasonForm, UploadForm
 from .models import Application, ApplicationState, Attachment
-from .storage import get_storage, init_storage
 from .workflow import NEXT_STEPS, WITHDRAWABLE, badge_css
 
 bp = Blueprint("applications", __name__)
-bp.record_once(lambda state: init_storage(state.app))
 
 
 @bp.record_once
@@ -319,9 +315,8 @@ def delete_attachment(application_id: int, attachment_id: int):
     attachment = _attachment(application_id, attachment_id, "edit")
     if not ReasonForm().validate_on_submit():
         abort(400)
-    key = services.remove_attachment(attachment)
+    services.remove_attachment(attachment)
     db.session.commit()
-    get_storage().delete(key)
     flash(_("The file is removed."), "success")
     return redirect(
         url_for("applications.application", application_id=application_id) + "#attachments"
@@ -331,18 +326,9 @@ def delete_attachment(application_id: int, attachment_id: int):
 @bp.get("/applications/<int:application_id>/attachments/<int:attachment_id>")
 def download_attachment(application_id: int, attachment_id: int):
     attachment = _attachment(application_id, attachment_id, "view")
-    try:
-        data = get_storage().load(attachment.storage_key)
-    except FileNotFoundError:
-        abort(404)
-    response = send_file(
-        io.BytesIO(data),
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.filename,
+    return send_private(
+        attachment.storage_key, attachment.filename, content_type=attachment.content_type
     )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.app_errorhandler(413)

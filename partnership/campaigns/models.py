@@ -205,7 +205,7 @@ class CampaignPhoto(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id"), index=True)
     position: Mapped[int] = mapped_column(default=0)
-    #: Random hex; the variants are ``<key>-<width>.jpg`` in the photo folder.
+    #: Random hex; the variants are ``campaign-photos/<key>-<width>.jpg`` in the file store.
     storage_key: Mapped[str] = mapped_column(sa.String(40), unique=True)
     #: Size of the largest variant.
     width: Mapped[int] = mapped_column()

@@ -1,39 +1,46 @@
-"""Campaign photos: checked by Pillow, resized to a few widths, stored under random keys."""
+"""Campaign photos: checked by the one image validator, resized to a few widths, each width
+stored in the file store under the photo's random key."""
 
 from __future__ import annotations
 
 import io
+import re
 import secrets
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ..core.storage import MissingFile, delete_file_after_commit, load_file, save_file
 from ..core.transitions import lock_row
+from ..core.uploads import IMAGE_TYPES, RefusedFile, open_image, sniff_type
 from ..extensions import db
 from .models import Campaign, CampaignPhoto
 from .pages import page_changed
 
 #: Widths of the stored variants; the page picks one with ``srcset``.
 WIDTHS = (480, 960)
-MAX_PIXELS = 40_000_000
 MAX_PHOTOS = 12
+#: The variants' folder in the store (with local storage the same folder below the uploads as
+#: before the store served photos: the photos stored then keep their keys and show as they did).
+FOLDER = "campaign-photos"
+#: A photo's key never changes its bytes, so browsers and proxies may keep a copy for 30 days.
+MAX_AGE = 30 * 86400
+_PHOTO_KEY_RE = re.compile(r"^[0-9a-f]{32}$")
 
 
 class PhotoRejected(Exception):
     """Not a photo we can use; the message is shown next to the field."""
 
 
-def photo_folder() -> Path:
-    folder = Path(current_app.config["UPLOAD_FOLDER"]) / "campaign-photos"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def is_photo_key(key: str) -> bool:
+    return bool(_PHOTO_KEY_RE.match(key))
 
 
-def variant_name(key: str, width: int) -> str:
-    return f"{key}-{width}.jpg"
+def variant_key(key: str, width: int) -> str:
+    """Where the ``width`` variant of the photo with ``key`` lives in the store."""
+    return f"{FOLDER}/{key}-{width}.jpg"
 
 
 def add_photo(campaign: Campaign, data: bytes, caption: str = "") -> CampaignPhoto:
@@ -42,24 +49,23 @@ def add_photo(campaign: Campaign, data: bytes, caption: str = "") -> CampaignPho
         raise PhotoRejected(_l("A campaign has at most %(n)d photos.", n=MAX_PHOTOS))
     if len(data) > current_app.config["UPLOAD_MAX_BYTES"]:
         raise PhotoRejected(_l("The photo is too large."))
+    content_type = sniff_type(data[:16])
+    if content_type not in IMAGE_TYPES:
+        raise PhotoRejected(_l("Only JPEG and PNG photos are accepted."))
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.format not in {"JPEG", "PNG"}:
-                raise PhotoRejected(_l("Only JPEG and PNG photos are accepted."))
-            if probe.width * probe.height > MAX_PIXELS:
-                raise PhotoRejected(_l("The photo has too many pixels."))
-            probe.verify()
-        image = ImageOps.exif_transpose(Image.open(io.BytesIO(data))).convert("RGB")
-    except (UnidentifiedImageError, OSError, SyntaxError) as error:
-        raise PhotoRejected(_l("This file is not a photo we can read.")) from error
+        image = open_image(data, content_type, _("The photo")).convert("RGB")
+    except RefusedFile as error:
+        raise PhotoRejected(str(error)) from error
     key = secrets.token_hex(16)
-    folder = photo_folder()
     largest = (image.width, image.height)
     for width in WIDTHS:
         variant = image.copy()
         if variant.width > width:
             variant.thumbnail((width, width * 4))
-        variant.save(folder / variant_name(key, width), "JPEG", quality=80, optimize=True)
+        out = io.BytesIO()
+        variant.save(out, "JPEG", quality=80, optimize=True)
+        # Each variant goes with the transaction: a rollback removes what was stored.
+        save_file(variant_key(key, width), out.getvalue(), "image/jpeg")
         largest = variant.size
     photo = CampaignPhoto(
         campaign_id=campaign.id,
@@ -77,16 +83,13 @@ def add_photo(campaign: Campaign, data: bytes, caption: str = "") -> CampaignPho
 
 def copy_application_photos(campaign: Campaign) -> int:
     """The application's JPEG and PNG attachments become the campaign's first photos."""
-    from ..applications.storage import get_storage
-
-    storage = get_storage()
     copied = 0
     for attachment in campaign.application.attachments:
         if not attachment.content_type.startswith("image/"):
             continue
         try:
-            add_photo(campaign, storage.load(attachment.storage_key))
-        except (PhotoRejected, OSError):
+            add_photo(campaign, load_file(attachment.storage_key))
+        except (PhotoRejected, MissingFile):
             continue  # a file we cannot use is left out; staff can upload another
         copied += 1
     return copied
@@ -125,7 +128,7 @@ def remove_photo(campaign: Campaign, photo_id: int) -> str:
     """Take a photo off the campaign (flushed); returns its storage key.
 
     A photo is content, not history: nothing refers to it, and a school may need a child's
-    picture gone. The caller deletes the files once the removal is committed.
+    picture gone. Its stored variants are deleted once the removal is committed.
     """
     photos = _locked_photos(campaign)
     photo = next((p for p in photos if p.id == photo_id), None)
@@ -137,10 +140,6 @@ def remove_photo(campaign: Campaign, photo_id: int) -> str:
     page_changed(campaign.id)  # a child's picture taken off leaves the kept page at once
     db.session.flush()
     db.session.expire(campaign, ["photos"])
-    return photo.storage_key
-
-
-def delete_photo_files(key: str) -> None:
-    """Remove a photo's stored variants (after the removal committed)."""
     for width in WIDTHS:
-        (photo_folder() / variant_name(key, width)).unlink(missing_ok=True)
+        delete_file_after_commit(variant_key(photo.storage_key, width))
+    return photo.storage_key

@@ -7,7 +7,7 @@ import io
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, render_template, request, send_from_directory
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, load_only
@@ -16,6 +16,7 @@ from ..core.forms import quick_select
 from ..core.pagecache import cached_page, keep_until
 from ..core.pagination import paginate
 from ..core.spreadsheet import export_value
+from ..core.storage import send_public
 from ..core.urls import external_url
 from ..db_types import utcnow
 from ..extensions import db
@@ -30,7 +31,7 @@ from .forms import CampaignFilterForm
 from .hooks import sections_for
 from .models import Campaign, CampaignEvent, CampaignState
 from .pages import newest_change, newest_change_anywhere, newest_change_to_all
-from .photos import WIDTHS, photo_folder, variant_name
+from .photos import MAX_AGE, WIDTHS, is_photo_key, variant_key
 from .queries import campaign_cards, programme_choices, public_campaign_ids
 from .workflow import NEXT_STEPS
 
@@ -191,7 +192,6 @@ def ledger_csv(campaign_id: int):
 
 @bp.get("/campaigns/photos/<key>-<int:width>.jpg")
 def photo(key: str, width: int):
-    if width not in WIDTHS or not key.isalnum() or len(key) != 32:
+    if width not in WIDTHS or not is_photo_key(key):
         abort(404)
-    response = send_from_directory(photo_folder(), variant_name(key, width), max_age=86400 * 30)
-    return response
+    return send_public(variant_key(key, width), content_type="image/jpeg", max_age=MAX_AGE)

@@ -24,7 +24,6 @@ from .photos import (
     PhotoRejected,
     add_photo,
     copy_application_photos,
-    delete_photo_files,
     move_photo,
     remove_photo,
 )
@@ -167,13 +166,12 @@ def reorder_photo(campaign_id: int, photo_id: int):
 def delete_photo(campaign_id: int, photo_id: int):
     campaign = load_or_404(Campaign, campaign_id, "edit")
     try:
-        key = remove_photo(campaign, photo_id)
+        remove_photo(campaign, photo_id)
     except PhotoRejected as error:
         db.session.rollback()
         flash(str(error), "error")
     else:
         commit_and_send()
-        delete_photo_files(key)
         flash(_("The photo is removed."), "success")
     return redirect(url_for(".edit", campaign_id=campaign.id, _anchor="photos"))
 

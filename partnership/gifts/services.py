@@ -7,11 +7,11 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ..applications.storage import get_storage, new_key, sniff_type
-from ..applications.uploads import RefusedFile, checked_content
 from ..campaigns.models import Campaign
 from ..campaigns.services import record_money
+from ..core.storage import new_key, save_file
 from ..core.transitions import hold_row, move
+from ..core.uploads import IMAGE_TYPES, RefusedFile, checked_content, sniff_type
 from ..db_types import utcnow
 from ..extensions import db
 from ..ledger.models import LedgerKind
@@ -28,7 +28,7 @@ TRANSITIONS: dict[GiftState, frozenset[GiftState]] = {
 }
 
 #: Slip images only (a photo or a screenshot of the bank's slip).
-SLIP_TYPES = frozenset({"image/jpeg", "image/png"})
+SLIP_TYPES = IMAGE_TYPES
 
 
 class IllegalGiftTransition(Exception):
@@ -71,7 +71,10 @@ class SlipRefused(ValueError):
 
 
 def store_slip(data: bytes) -> str:
-    """Decode and re-encode the slip image (no metadata kept) and store it; its key."""
+    """Decode and re-encode the slip image (no metadata kept) and store it; its key.
+
+    The file goes with the transaction: if the gift is not recorded (a duplicate reference,
+    any error), the slip is removed again."""
     content_type = sniff_type(data[:16])
     if content_type not in SLIP_TYPES:
         raise SlipRefused(_l("The slip must be a JPEG or PNG image."))
@@ -80,7 +83,7 @@ def store_slip(data: bytes) -> str:
     except RefusedFile as error:
         raise SlipRefused(str(error)) from error
     key = new_key(content_type)
-    get_storage().save(key, stored, content_type)
+    save_file(key, stored, content_type)
     return key
 
 

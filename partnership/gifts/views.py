@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.mfa.policy import step_up_required
-from ..applications.storage import get_storage
 from ..campaigns.models import Campaign
+from ..core.storage import send_private
 from ..extensions import db
 from ..permissions import load_or_404, staff_required
 from .forms import OfflineGiftForm, ReasonForm
@@ -65,7 +65,7 @@ def campaign_gifts(campaign_id: int):
     try:
         gift = _record(campaign, form, slip_key)
     except DuplicateReference as error:
-        db.session.rollback()  # the slip stays stored unreferenced, as for any refused form
+        db.session.rollback()  # the stored slip goes with the rollback
         form.duplicate_reason.errors = [
             _("This reference is already recorded: say why this is another gift, or cancel.")
         ]
@@ -116,9 +116,5 @@ def slip(gift_id: int):
     gift = load_or_404(OfflineGift, gift_id, "view")
     if not gift.slip_key:
         abort(404)
-    content_type = "image/png" if gift.slip_key.endswith(".png") else "image/jpeg"
-    return Response(
-        get_storage().load(gift.slip_key),
-        mimetype=content_type,
-        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
-    )
+    extension = gift.slip_key.rsplit(".", 1)[-1]
+    return send_private(gift.slip_key, f"slip-{gift.id}.{extension}", inline=True)

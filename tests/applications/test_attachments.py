@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
+from urllib.parse import quote
 
 import pytest
 from PIL import ExifTags, Image, PngImagePlugin
@@ -55,22 +55,17 @@ def _upload(client, application, *files):
     )
 
 
-def _stored(app) -> list[str]:
-    folder = app.config["UPLOAD_FOLDER"]
-    return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
-
-
 def _count(db) -> int:
     return db.session.scalar(db.select(db.func.count(Attachment.id)))
 
 
 @pytest.fixture(autouse=True)
-def empty_uploads(app):
-    for name in _stored(app):
-        os.remove(os.path.join(app.config["UPLOAD_FOLDER"], name))
+def on_each_backend(store):
+    """Every test here runs on a fresh local folder and on a fresh bucket of moto's S3 server."""
+    return store
 
 
-def test_pdf_png_jpeg_are_stored_under_random_keys(app, client, db, draft):
+def test_pdf_png_jpeg_are_stored_under_random_keys(app, store, client, db, draft):
     response = _upload(
         client, draft, ("แผนโครงการ ปี 2564.pdf", PDF), ("photo.PNG", PNG), ("รูป.jpeg", JPEG)
     )
@@ -81,9 +76,9 @@ def test_pdf_png_jpeg_are_stored_under_random_keys(app, client, db, draft):
         ("photo.png", "image/png"),
         ("รูป.jpg", "image/jpeg"),
     ]
-    assert _stored(app) == sorted(a.storage_key for a in attachments)
+    assert store.keys() == sorted(a.storage_key for a in attachments)
     assert all(len(a.storage_key) == 36 for a in attachments)
-    assert "static" not in app.config["UPLOAD_FOLDER"]
+    assert store.kind == "s3" or "static" not in app.config["UPLOAD_FOLDER"]
     download = client.get(f"/applications/{draft.id}/attachments/{attachments[0].id}")
     assert download.status_code == 200
     assert download.data == PDF
@@ -102,18 +97,20 @@ def test_pdf_png_jpeg_are_stored_under_random_keys(app, client, db, draft):
     ],
     ids=["exe-as-pdf", "html-as-png", "empty", "dotdot", "absolute"],
 )
-def test_bad_files_are_refused_and_nothing_is_stored(app, client, db, draft, name, data, message):
+def test_bad_files_are_refused_and_nothing_is_stored(
+    app, store, client, db, draft, name, data, message
+):
     response = _upload(client, draft, ("good.pdf", PDF), (name, data))
     assert message in response.text
     assert "No file was added." in response.text
     assert _count(db) == 0
-    assert _stored(app) == []
+    assert store.keys() == []
 
 
 @pytest.mark.parametrize(
     "name", ["..\\..\\windows\\evil.pdf", "C:\\Users\\ครู\\แผน.pdf"], ids=["dotdot", "drive"]
 )
-def test_backslash_name_never_becomes_a_stored_path(app, client, db, draft, name):
+def test_backslash_name_never_becomes_a_stored_path(app, store, client, db, draft, name):
     """A Windows path in the file name: the app refuses it if it arrives, and whatever the
     multipart parser passes on (Werkzeug 3.1.9 unescapes the backslashes away, older versions
     keep them), the stored name has no folder part and the file lands only under its random key."""
@@ -134,7 +131,7 @@ def test_backslash_name_never_becomes_a_stored_path(app, client, db, draft, name
         assert not {"/", "\\", ":"} & set(attachment.filename), attachment.filename
         assert not attachment.filename.startswith("."), attachment.filename
         assert attachment.filename.endswith(".pdf")
-    assert _stored(app) == sorted(a.storage_key for a in attachments)
+    assert store.keys() == sorted(a.storage_key for a in attachments)
 
 
 @pytest.mark.parametrize(
@@ -164,21 +161,21 @@ def test_backslash_name_never_becomes_a_stored_path(app, client, db, draft, name
         "png-behind-jpeg-magic",
     ],
 )
-def test_files_that_do_not_parse_are_refused(app, client, db, draft, name, data, message):
+def test_files_that_do_not_parse_are_refused(app, store, client, db, draft, name, data, message):
     """The first bytes only choose the parser: the whole file must parse as what it claims."""
     response = _upload(client, draft, ("good.pdf", PDF), (name, data))
     assert f"{name} is {message}" in response.text
     assert "No file was added." in response.text
     assert _count(db) == 0
-    assert _stored(app) == []
+    assert store.keys() == []
 
 
-def test_oversized_file_is_refused(app, client, db, draft, monkeypatch):
+def test_oversized_file_is_refused(app, store, client, db, draft, monkeypatch):
     monkeypatch.setitem(app.config, "UPLOAD_MAX_BYTES", 1000)
     response = _upload(client, draft, ("big.pdf", PDF + b"0" * 1000))
     assert "is larger than" in response.text
     assert _count(db) == 0
-    assert _stored(app) == []
+    assert store.keys() == []
 
 
 def test_request_over_max_content_length_gets_a_message_not_a_500(
@@ -191,24 +188,24 @@ def test_request_over_max_content_length_gets_a_message_not_a_500(
     assert _count(db) == 0
 
 
-def test_too_many_files(app, client, db, draft):
+def test_too_many_files(app, store, client, db, draft):
     _upload(client, draft, *[(f"f{i}.pdf", PDF) for i in range(4)])
     assert _count(db) == 4
     response = _upload(client, draft, ("five.pdf", PDF), ("six.pdf", PDF))
     assert "at most 5 files" in response.text
     assert _count(db) == 4
-    assert len(_stored(app)) == 4
+    assert len(store.keys()) == 4
     _upload(client, draft, ("five.pdf", PDF))
     assert _count(db) == 5
 
 
-def test_remove_attachment_deletes_the_file(app, client, db, draft):
+def test_remove_attachment_deletes_the_file(app, store, client, db, draft):
     _upload(client, draft, ("a.pdf", PDF))
     attachment = db.session.scalar(db.select(Attachment))
     response = client.post(f"/applications/{draft.id}/attachments/{attachment.id}/delete")
     assert response.status_code == 302
     assert _count(db) == 0
-    assert _stored(app) == []
+    assert store.keys() == []
 
 
 def test_download_permissions(app, client, db, draft, school_staff, act_as, login_as, make_user):
@@ -302,3 +299,109 @@ def test_a_real_pdf_is_kept_byte_for_byte(app, client, db, draft):
     download = client.get(f"/applications/{draft.id}/attachments/{attachment.id}")
     assert download.data == PDF
     assert attachment.filename == "ใบเสนอราคา.pdf"
+
+
+# Through the file store: headers, a missing object, a store that cannot be reached ------------
+
+
+def test_a_download_says_what_it_is_and_that_no_cache_may_keep_it(app, client, db, draft):
+    _upload(client, draft, ("แผนงาน ปี 2567.pdf", PDF))
+    attachment = db.session.scalar(db.select(Attachment))
+    download = client.get(f"/applications/{draft.id}/attachments/{attachment.id}")
+    assert download.status_code == 200 and download.data == PDF
+    assert download.headers["Content-Type"] == "application/pdf"
+    disposition = download.headers["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="')
+    assert "filename*=UTF-8''" + quote("แผนงาน ปี 2567.pdf", safe="") in disposition
+    assert download.headers["Cache-Control"] == "private, no-store"
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_attachment_whose_file_is_gone_is_a_404(app, store, client, db, draft):
+    _upload(client, draft, ("plan.pdf", PDF))
+    attachment = db.session.scalar(db.select(Attachment))
+    store.remove(attachment.storage_key)
+    download = client.get(f"/applications/{draft.id}/attachments/{attachment.id}")
+    assert download.status_code == 404
+    assert "This page does not exist." in download.text
+
+
+def test_an_unreachable_store_refuses_the_upload_and_saves_nothing(app, store, client, db, draft):
+    store.go_down()
+    response = _upload(client, draft, ("plan.pdf", PDF), ("photo.png", PNG))
+    assert response.status_code == 503
+    assert "The file store does not answer, so nothing was saved." in response.text
+    assert response.headers["Retry-After"] == "60"
+    assert _count(db) == 0
+    assert store.keys() == []
+
+
+def test_a_store_failing_on_the_second_file_keeps_neither(
+    app, store, client, db, draft, monkeypatch
+):
+    from partnership.core.storage import StoreUnavailable, get_storage
+
+    storage = get_storage()
+    real_save, saved = storage.save, []
+
+    def fails_the_second_time(key, data, content_type):
+        if saved:
+            raise StoreUnavailable("the connection broke")
+        real_save(key, data, content_type)
+        saved.append(key)
+
+    monkeypatch.setattr(storage, "save", fails_the_second_time)
+    response = _upload(client, draft, ("plan.pdf", PDF), ("photo.png", PNG))
+    assert response.status_code == 503
+    assert len(saved) == 1  # the first file was stored …
+    assert store.keys() == []  # … and removed again with the rollback
+    assert _count(db) == 0
+
+
+def test_a_failed_database_write_removes_the_files_already_stored(app, store, db, draft):
+    from werkzeug.datastructures import FileStorage
+
+    from partnership.applications.services import attach_files
+
+    def refuse(session, context, instances):
+        if any(isinstance(row, Attachment) for row in session.new):
+            raise RuntimeError("the database refused the row")
+
+    db.event.listen(db.session, "before_flush", refuse)
+    try:
+        with pytest.raises(RuntimeError):
+            attach_files(draft, [FileStorage(io.BytesIO(PDF), filename="plan.pdf")], None)
+        assert len(store.keys()) == 1  # stored before the row was written …
+    finally:
+        db.event.remove(db.session, "before_flush", refuse)
+    db.session.rollback()  # … as the request does after any exception
+    assert store.keys() == []
+    assert _count(db) == 0
+
+
+def test_a_download_when_the_store_is_down_is_a_503_not_a_500(app, store, client, db, draft):
+    _upload(client, draft, ("plan.pdf", PDF))
+    attachment = db.session.scalar(db.select(Attachment))
+    store.go_down()
+    download = client.get(f"/applications/{draft.id}/attachments/{attachment.id}")
+    assert download.status_code == 503
+    assert "The file cannot be opened right now" in download.text
+    assert download.headers["Cache-Control"] == "no-store"
+
+
+def test_a_removed_attachment_whose_file_cannot_be_deleted_is_logged(
+    app, store, client, db, draft, caplog
+):
+    """The row goes (it was committed); the file the store would not delete is named in the log
+    for someone to remove, never the other way round (a row pointing at nothing)."""
+    _upload(client, draft, ("plan.pdf", PDF))
+    attachment = db.session.scalar(db.select(Attachment))
+    key = attachment.storage_key
+    store.go_down()
+    response = client.post(
+        f"/applications/{draft.id}/attachments/{attachment.id}/delete", data={"reason": "x"}
+    )
+    assert response.status_code == 302
+    assert _count(db) == 0
+    assert store.keys() == [key]
+    assert f"could not delete {key}" in caplog.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from partnership.applications.models import Attachment
 from partnership.applications.signals import may_view_application
-from partnership.applications.storage import get_storage, new_key
+from partnership.core.storage import get_storage, new_key
 from partnership.programmes.services import rubric_locked
 from partnership.programmes.signals import rubric_in_use
 from partnership.review.access import reviewer_may_view

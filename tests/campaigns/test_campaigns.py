@@ -106,12 +106,14 @@ def png(width=1600, height=1200) -> bytes:
     return out.getvalue()
 
 
-def test_staff_create_edit_photo_and_launch(client, login_as, make_programme, make_application):
+def test_staff_create_edit_photo_and_launch(
+    client, store, login_as, make_programme, make_application
+):
     login_as("staff")
     programme = make_programme()
     application = make_application(programme, state=ApplicationState.APPROVED, title="Notebooks")
     from partnership.applications.models import Attachment
-    from partnership.applications.storage import get_storage
+    from partnership.core.storage import get_storage
 
     for key, data, kind in (
         ("a" * 32 + ".png", png(800, 600), "image/png"),
@@ -207,8 +209,9 @@ def test_seed_demo_campaigns_verify_and_stay_idempotent(app):
     assert runner.invoke(args=["ledger", "verify"]).exit_code == 0
 
 
-def test_staff_reorder_and_remove_photos(client, app, login_as, make_campaign):
-    from partnership.campaigns.photos import add_photo, photo_folder
+def test_staff_reorder_and_remove_photos(client, app, store, login_as, make_campaign):
+    from partnership.campaigns.photos import WIDTHS, add_photo, variant_key
+    from partnership.core.storage import MissingFile, get_storage
 
     campaign = make_campaign()
     for caption in ("ห้องเรียน", "สนาม", "ห้องสมุด"):
@@ -235,7 +238,9 @@ def test_staff_reorder_and_remove_photos(client, app, login_as, make_campaign):
         ("ห้องสมุด", 0),
         ("สนาม", 1),
     ]
-    assert not list(photo_folder().glob(f"{key}-*"))
+    for width in WIDTHS:  # every stored size is gone from the store
+        with pytest.raises(MissingFile):
+            get_storage().fetch(variant_key(key, width))
     assert client.get(f"/campaigns/photos/{key}-480.jpg").status_code == 404
     # Another campaign's photo is refused, and stays.
     refused = client.post(f"{url}/{foreign}/remove", follow_redirects=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from partnership.applications.models import Attachment
-from partnership.applications.storage import get_storage, new_key
+from partnership.core.storage import get_storage, new_key
 from partnership.extensions import db
 from partnership.registry.models import Sector
 from partnership.review.models import ConflictOfInterest, ConflictSource
