@@ -10,12 +10,14 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 import requests
 
 from partnership.extensions import db
 from tests.fake_stripe.fake import FakeStripe
+from tests.s3_server import CREDENTIALS, S3Server, no_proxy
 from tests.smtp_server import SMTPServer
 
 from .servers import AppServer, OwnPostgres, OwnRedis, RqWorker, postgres_bindir
@@ -34,6 +36,8 @@ class Cluster:
     stripe: FakeStripe
     app: object
     folder: str
+    s3: S3Server
+    bucket: str = "partnership-multinode"
     servers: dict[str, AppServer] = field(default_factory=dict)
     workers: dict[str, RqWorker] = field(default_factory=dict)
 
@@ -55,8 +59,15 @@ class Cluster:
         return "\n".join(parts)
 
 
-def server_env(postgres: OwnPostgres, redis: OwnRedis, smtp: SMTPServer, stripe, folder: str):
+def server_env(cluster: Cluster) -> dict:
     """What an app server and its worker are given: the same settings on every node."""
+    postgres, redis, smtp, stripe, folder = (
+        cluster.postgres,
+        cluster.redis,
+        cluster.smtp,
+        cluster.stripe,
+        cluster.folder,
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PARTNERSHIP_", "PYTEST"))}
     env.update(
         PARTNERSHIP_ENV="testing",
@@ -72,6 +83,12 @@ def server_env(postgres: OwnPostgres, redis: OwnRedis, smtp: SMTPServer, stripe,
         SMTP_PORT=str(smtp.port),
         SMTP_STARTTLS="0",
         RECEIPT_RATE_LIMIT="6 per minute",
+        UPLOAD_STORAGE="s3",
+        S3_BUCKET=cluster.bucket,
+        S3_ENDPOINT_URL=cluster.s3.endpoint_url,
+        S3_REGION=CREDENTIALS["AWS_DEFAULT_REGION"],
+        NO_PROXY=no_proxy(),
+        **CREDENTIALS,
         **stripe.config,
     )
     return env
@@ -92,10 +109,12 @@ def cluster(tmp_path_factory) -> Iterator[Cluster]:
     redis = OwnRedis()
     smtp = SMTPServer().start()
     stripe = FakeStripe().start()
-    nodes = Cluster(postgres, redis, smtp, stripe, None, folder)
+    s3 = S3Server(Path(folder) / "moto.log")
+    nodes = Cluster(postgres, redis, smtp, stripe, None, folder, s3)
     try:
         postgres.start()
         redis.start()
+        s3.start().client().create_bucket(Bucket=nodes.bucket)
         os.environ.setdefault("PARTNERSHIP_ENV", "testing")
         app = create_app(
             {
@@ -111,7 +130,7 @@ def cluster(tmp_path_factory) -> Iterator[Cluster]:
         nodes.app = app
         with app.app_context():
             upgrade()
-        env = server_env(postgres, redis, smtp, stripe, folder)
+        env = server_env(nodes)
         for name in ("a", "b"):
             nodes.servers[name] = AppServer(name, env, folder).launch()
             nodes.workers[name] = RqWorker(name, env, folder).start()
@@ -125,6 +144,7 @@ def cluster(tmp_path_factory) -> Iterator[Cluster]:
         for process in [*nodes.servers.values(), *nodes.workers.values()]:
             process.stop()
         stripe.stop()
+        s3.stop()
         smtp.stop()
         redis.stop()
         postgres.stop()
