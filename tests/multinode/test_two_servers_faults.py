@@ -118,7 +118,6 @@ def test_a_storm_through_faults_is_applied_once(cluster):
     deliver(cluster.stripe, parts[3], lambda: [cluster.a.url, cluster.b.url], storm)
 
     assert storm.server_errors() == [], cluster.logs()
-    assert 503 in storm.statuses(), "no delivery met the stopped PostgreSQL"
     assert len({e for e, _u, s in storm.answers if s == 200}) == len(events)
     assert_applied_once(campaigns, donations, events)
 
