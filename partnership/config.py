@@ -254,6 +254,9 @@ def load_config(instance_path: str) -> dict:
         "LANGUAGES": ("th", "en"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        # A rate-limit Redis that does not answer: each worker counts in its own memory until
+        # it answers again (limits stay, per worker, instead of failing every limited form).
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": _bool("RATELIMIT_IN_MEMORY_FALLBACK", True),
         #: How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host.
         "TRUSTED_PROXIES": _count("TRUSTED_PROXIES"),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),

@@ -12,6 +12,8 @@ if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "tl
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-thai-tlwg default-jre-headless >/dev/null
 fi
 command -v java >/dev/null 2>&1 || as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
+# The multinode tests run a redis-server of their own (tests/multinode/servers.py).
+command -v redis-server >/dev/null 2>&1 || as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
 # pdftotext reads receipts' text layer as PDF readers copy it (tests/receipts/test_document.py).
 command -v pdftotext >/dev/null 2>&1 || as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
 

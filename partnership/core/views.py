@@ -109,6 +109,49 @@ def refused(error: Refused):
     return render_template("core/error.html", code=409, message=message, back=back_path), 409
 
 
+#: Seconds a client is asked to wait when a dependency (PostgreSQL, Redis) does not answer.
+RETRY_AFTER_SECONDS = 30
+
+
+def _dependency_errors() -> tuple[type[BaseException], ...]:
+    """Errors that mean a server we depend on is down or dropped the connection, not a bug."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    return (
+        sa.exc.OperationalError,
+        sa.exc.DisconnectionError,
+        sa.exc.InterfaceError,
+        RedisConnectionError,
+        RedisTimeoutError,
+    )
+
+
+def dependency_down(error: BaseException):
+    """PostgreSQL restarting, a dropped connection, Redis unreachable: 503 with Retry-After.
+
+    Nothing was committed (the transaction is lost with the connection), so the client may send
+    the same request again: Stripe retries a webhook that got a 503 as it does any non-2xx.
+    """
+    current_app.logger.warning("a dependency does not answer: %s", error)
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection may be gone; the pool drops it
+        db.session.invalidate()
+    message = _(
+        "The service is briefly unavailable (one of its servers is not answering). "
+        "Nothing was saved. Please try again in a minute."
+    )
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if _wants_json() or request.path.startswith("/webhooks/"):
+        return jsonify(error=message, status=503), 503, headers
+    return render_template("core/error.html", code=503, message=message), 503, headers
+
+
+for _error_class in _dependency_errors():
+    bp.app_errorhandler(_error_class)(dependency_down)
+
+
 @bp.app_errorhandler(500)
 def server_error(error):
     db.session.rollback()
