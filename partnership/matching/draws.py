@@ -35,9 +35,10 @@ def pool_source(pledge_id: int, draw_id: int, suffix: str = "") -> str:
     return f"match:{pledge_id}:{draw_id}" + (f":{suffix}" if suffix else "")[:80]
 
 
-def covering_pools(campaign: Campaign, now: datetime, *, offline: bool) -> list[int]:
-    """Ids of the approved pools that match a gift to ``campaign`` now, in drawing order."""
-    province = sa.select(School.province_code).where(School.id == campaign.school_id)
+def _covering_query(campaign_id, programme_id, school_id, now: datetime, *, offline: bool):
+    """The approved pools covering a gift to the campaign whose id, programme and school are
+    given (values, or columns of a joined campaign), in drawing order."""
+    province = sa.select(School.province_code).where(School.id == school_id)
     query = (
         sa.select(MatchPledge.id)
         .where(
@@ -48,11 +49,11 @@ def covering_pools(campaign: Campaign, now: datetime, *, offline: bool) -> list[
             sa.or_(
                 sa.and_(
                     MatchPledge.scope == MatchScope.CAMPAIGN,
-                    MatchPledge.campaign_id == campaign.id,
+                    MatchPledge.campaign_id == campaign_id,
                 ),
                 sa.and_(
                     MatchPledge.scope == MatchScope.PROGRAMME,
-                    MatchPledge.programme_id == campaign.programme_id,
+                    MatchPledge.programme_id == programme_id,
                 ),
                 sa.and_(
                     MatchPledge.scope == MatchScope.PROVINCE,
@@ -64,6 +65,27 @@ def covering_pools(campaign: Campaign, now: datetime, *, offline: bool) -> list[
     )
     if offline:
         query = query.where(MatchPledge.counts_offline.is_(True))
+    return query
+
+
+def covering_pools(campaign: Campaign, now: datetime, *, offline: bool) -> list[int]:
+    """Ids of the approved pools that match a gift to ``campaign`` now, in drawing order."""
+    query = _covering_query(
+        campaign.id, campaign.programme_id, campaign.school_id, now, offline=offline
+    )
+    return list(db.session.scalars(query))
+
+
+def pools_for_gift(campaign_id: int, now: datetime, *, offline: bool) -> list[int]:
+    """:func:`covering_pools` of a campaign known by its id, none unless it is in a giving
+    state: one statement, without loading the campaign (a webhook's hot path)."""
+    query = (
+        _covering_query(
+            Campaign.id, Campaign.programme_id, Campaign.school_id, now, offline=offline
+        )
+        .join(Campaign, Campaign.id == campaign_id)
+        .where(Campaign.state.in_(GIVING_STATES))
+    )
     return list(db.session.scalars(query))
 
 
@@ -132,12 +154,9 @@ def draw_for_gift(
     offline_gift_id: int | None = None,
 ) -> int:
     """Match one paid gift from every covering pool (flushed); the total drawn."""
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None or campaign.state not in GIVING_STATES:
-        return 0
     offline = offline_gift_id is not None
     total = 0
-    for pledge_id in covering_pools(campaign, utcnow(), offline=offline):
+    for pledge_id in pools_for_gift(campaign_id, utcnow(), offline=offline):
         already = db.session.scalar(
             sa.select(MatchDraw.id).where(
                 MatchDraw.pledge_id == pledge_id,

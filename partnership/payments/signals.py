@@ -19,3 +19,8 @@ donation_paid = _signals.signal("donation-paid")
 #: (a failed refund): ``returned_satang`` is positive when money left, negative when it came
 #: back; ``source`` is the ledger source of that movement.
 donation_returned = _signals.signal("donation-returned")
+
+#: Sent by the Stripe webhook after its transaction committed, outside any transaction (the
+#: app as sender): what follows a payment without being part of it (receipts number the gifts
+#: just paid, ``receipts.claims``) commits its own work, and must not fail the webhook.
+webhook_committed = _signals.signal("webhook-committed")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, current_app, request
 
 from ..extensions import csrf, db
 from .client import BadSignature, verify_webhook
 from .events import DuplicateEvent, apply_event
+from .signals import webhook_committed
 
 bp = Blueprint("webhooks", __name__)
 
@@ -25,4 +26,6 @@ def stripe_webhook():
         db.session.rollback()
         return {"received": True, "duplicate": True}, 200
     db.session.commit()
+    # After the commit: the receipt numbers of what it paid (their lock is not the payment's).
+    webhook_committed.send(current_app._get_current_object())
     return {"received": True, "outcome": outcome.value}, 200

@@ -14,7 +14,7 @@ from ..notifications.services import commit_and_send
 from ..payments.models import Donation
 from ..payments.tax import tax_info_for
 from ..permissions import staff_required
-from . import numbering
+from . import claims, numbering  # noqa: F401  (claims: its receivers)
 from .exports import export_e_donation, export_history, receipt_years
 from .forms import EDonationExportForm, FreshLinkForm
 from .links import (
@@ -28,6 +28,14 @@ from .models import Receipt
 from .pdf import ReceiptView, render_receipt
 
 bp = Blueprint("receipts", __name__)
+
+
+@bp.cli.command("claim")
+def claim_command() -> None:
+    """Number the paid gifts still waiting for a receipt, in paid order (a sweep)."""
+    import click
+
+    click.echo(f"receipts numbered: {claims.run_claims()}")
 
 
 @bp.app_template_global("receipt_link")

@@ -1,0 +1,157 @@
+"""Receipt numbers given after the payment commits, in paid order, by one claimer at a time.
+
+The paying transaction (a webhook) only writes a :class:`ReceiptClaim` row: one insert that
+waits on no other payment. After it commits, :func:`run_claims` numbers every waiting gift in
+paid order (``paid_at``, then id) under one lock, opens its e-Donation record and queues the
+thank-you, and deletes the claim in the same transaction: a gift is numbered and thanked once,
+and the year's numbers stay gapless (a claimer that rolls back gives back its numbers with its
+claims). Before, the year's counter row was moved inside every payment's transaction, so every
+payment in the country waited for the one before it to commit.
+
+``run_claims`` runs right after the webhook commits (``payments.signals.webhook_committed``),
+as ``flask receipts claim`` and as the RQ job ``partnership.jobs.claim_receipts`` (a sweep
+after a crash between the commit and the claim).
+
+One claimer at a time: on PostgreSQL a transaction-level advisory lock, tried without waiting
+(a claimer that finds it taken leaves its claims to the holder, which looks again after its
+commit); on SQLite the writing transaction's lock (``BEGIN IMMEDIATE``) already is one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import joinedload, load_only
+
+from ..campaigns.models import Campaign
+from ..core.database import writing_transactions
+from ..db_types import utcnow
+from ..extensions import db
+from ..payments.models import Donation
+from ..payments.signals import donation_paid, webhook_committed
+from . import numbering
+from .edonation import open_record
+from .models import Receipt, ReceiptClaim
+
+log = logging.getLogger(__name__)
+
+#: The advisory lock's key (any constant the app uses for nothing else).
+CLAIM_LOCK = 22_0021
+
+
+@donation_paid.connect
+def claim_on_payment(donation: Donation, source: str = "", **extra) -> None:
+    """In the paying transaction: the gift waits for its number (one insert, once)."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    db.session.execute(
+        dialect.insert(ReceiptClaim.__table__)
+        .values(donation_id=donation.id, source=source[:200], created_at=utcnow())
+        .on_conflict_do_nothing()
+    )
+
+
+def _take_lock() -> bool:
+    if db.session.get_bind().dialect.name != "postgresql":
+        return True  # SQLite: the writing transaction holds the database's one write lock
+    return bool(db.session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(CLAIM_LOCK))))
+
+
+def claim_receipts(batch: int = 500) -> int | None:
+    """Number up to ``batch`` waiting gifts in paid order (flushed; the caller commits).
+
+    How many claims were taken; None when another claimer holds the lock.
+    """
+    if not _take_lock():
+        return None
+    waiting = db.session.execute(
+        sa.select(ReceiptClaim.donation_id, ReceiptClaim.source)
+        .join(Donation, Donation.id == ReceiptClaim.donation_id)
+        .order_by(Donation.paid_at, Donation.id)
+        .limit(batch)
+    ).all()
+    if not waiting:
+        return 0
+    ids = [donation_id for donation_id, _ in waiting]
+    # Every gift of the batch locked first, in id order, before any counter row: a refund's
+    # webhook (its donation, then the counter) cannot deadlock with the claimer.
+    locked = {
+        d.id: d
+        for d in db.session.scalars(
+            sa.select(Donation)
+            .where(Donation.id.in_(ids))
+            .options(joinedload(Donation.campaign).options(load_only(Campaign.title)))
+            .order_by(Donation.id)
+            .with_for_update(of=Donation)
+        ).unique()
+    }
+    numbered = set(
+        db.session.scalars(sa.select(Receipt.donation_id).where(Receipt.donation_id.in_(ids)))
+    )
+    todo = [locked[i] for i in ids if i in locked and i not in numbered]
+    by_year: dict[int, list[Donation]] = defaultdict(list)
+    for donation in todo:
+        by_year[numbering.buddhist_year(donation)].append(donation)
+    receipts: dict[int, Receipt] = {}
+    for year, donations in by_year.items():
+        last = numbering.take_numbers(year, len(donations))
+        first = last - len(donations) + 1
+        for offset, donation in enumerate(donations):  # still in paid order
+            receipt = Receipt(
+                donation_id=donation.id,
+                year=year,
+                number=first + offset,
+                amount_satang=donation.amount_satang,
+            )
+            db.session.add(receipt)
+            receipts[donation.id] = receipt
+    db.session.flush()
+    sources = dict(waiting)
+    for donation in todo:
+        standing = receipts[donation.id]
+        if numbering.kept_satang(donation) != donation.amount_satang:
+            # Money went back before the number was given: cancelled, or replaced by a
+            # receipt for what was kept, as if the refund had come after it.
+            standing = numbering.follow_returned_money(donation)
+        open_record(donation, sources.get(donation.id) or "paid")
+        if donation.email and standing is not None:
+            numbering.queue_thanks(donation, standing)
+    db.session.execute(sa.delete(ReceiptClaim).where(ReceiptClaim.donation_id.in_(ids)))
+    return len(waiting)
+
+
+def run_claims(batch: int = 500) -> int:
+    """Claim and commit batch after batch until none waits; how many were claimed.
+
+    Its own transactions (outside a request's work: after the webhook's commit, or a command).
+    A claimer that finds the lock taken stops: the holder looks again after its own commit, so
+    a claim committed before that is never left behind.
+    """
+    total = 0
+    with writing_transactions():
+        while True:
+            try:
+                taken = claim_receipts(batch)
+            except Exception:
+                db.session.rollback()
+                raise
+            if taken is None:
+                db.session.rollback()
+                return total
+            db.session.commit()
+            total += taken
+            if taken == 0:
+                return total
+
+
+@webhook_committed.connect
+def claim_after_webhook(_sender=None, **extra) -> None:
+    """Right after a webhook committed: number what it paid. A failure here costs the webhook
+    nothing (its payment is committed); the claims wait for the next claimer or the sweep."""
+    try:
+        run_claims()
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        log.exception("receipt claims: left for the next claimer")
