@@ -7,7 +7,7 @@ import secrets
 from partnership.extensions import db
 from partnership.payments.donations import mark_paid
 from partnership.payments.models import Donation
-from partnership.receipts.claims import run_claims
+from partnership.receipts.claims import run_claims, run_thanks
 
 
 def gift(
@@ -43,7 +43,8 @@ def gift(
         mark_paid(donation, f"demo:{donation.token}")  # the demo's ledger source scheme
     db.session.commit()
     if paid:
-        run_claims()  # its receipt number, as after a webhook's commit
+        run_claims()  # its receipt number and thank-you, as after a webhook's commit
+        run_thanks()
     return donation
 
 

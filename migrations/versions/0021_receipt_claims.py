@@ -23,6 +23,7 @@ def upgrade():
         sa.Column("donation_id", sa.Integer(), nullable=False),
         sa.Column("source", sa.String(length=200), nullable=False),
         sa.Column("created_at", partnership.db_types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("numbered_at", partnership.db_types.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["donation_id"],
             ["donations.id"],

@@ -21,7 +21,7 @@ from ..i18n import to_bangkok
 from ..payments.donations import note_refund
 from ..payments.models import PAID_STATES, Donation
 from ..payments.tax import DonationTaxInfo, record_tax_info
-from ..receipts.claims import claim_receipts
+from ..receipts.claims import claim_receipts, thank_numbered
 from ..receipts.edonation import follow_money, mark, open_record
 from ..receipts.models import EDonationEvent, EDonationRecord, EDonationState, Receipt
 from ..receipts.numbering import assign_receipt, follow_returned_money
@@ -36,7 +36,8 @@ TAX_DONOR = {
 
 def seed_receipts() -> None:
     """Number every paid demo gift that has no receipt; give one donor tax details."""
-    claim_receipts(batch=100_000)  # those paid just now, in paid order, thanked
+    claim_receipts(batch=100_000)  # those paid just now, in paid order
+    thank_numbered(batch=100_000)
     unnumbered = db.session.scalars(
         sa.select(Donation)
         .outerjoin(Receipt, Receipt.donation_id == Donation.id)

@@ -76,17 +76,34 @@ def covering_pools(campaign: Campaign, now: datetime, *, offline: bool) -> list[
     return list(db.session.scalars(query))
 
 
-def pools_for_gift(campaign_id: int, now: datetime, *, offline: bool) -> list[int]:
-    """:func:`covering_pools` of a campaign known by its id, none unless it is in a giving
-    state: one statement, without loading the campaign (a webhook's hot path)."""
+def pools_for_gift(
+    campaign_id: int,
+    now: datetime,
+    *,
+    donation_id: int | None = None,
+    offline_gift_id: int | None = None,
+) -> list[tuple[MatchPledge, str]]:
+    """The pools that match this gift now and have not matched it yet, in drawing order, each
+    with its sponsor's name; none unless the campaign is in a giving state. One statement,
+    without loading the campaign (a webhook's hot path)."""
+    offline = offline_gift_id is not None
+    drawn = sa.exists().where(
+        MatchDraw.pledge_id == MatchPledge.id,
+        MatchDraw.offline_gift_id == offline_gift_id
+        if offline
+        else MatchDraw.donation_id == donation_id,
+    )
     query = (
         _covering_query(
             Campaign.id, Campaign.programme_id, Campaign.school_id, now, offline=offline
         )
+        .with_only_columns(MatchPledge, Organisation.name)
+        .select_from(MatchPledge)
         .join(Campaign, Campaign.id == campaign_id)
-        .where(Campaign.state.in_(GIVING_STATES))
+        .join(Organisation, Organisation.id == MatchPledge.organisation_id)
+        .where(Campaign.state.in_(GIVING_STATES), ~drawn)
     )
-    return list(db.session.scalars(query))
+    return [tuple(row) for row in db.session.execute(query)]
 
 
 def _expire_pool(pledge_id: int) -> None:
@@ -99,6 +116,21 @@ def take(pledge_id: int, wanted: int) -> int:
     """Take up to ``wanted`` from an approved pool, never beyond its remainder; what was taken."""
     if wanted <= 0:
         return 0
+    # The common case in one statement: the pool holds all that is wanted.
+    whole = db.session.execute(
+        sa.update(MatchPledge)
+        .where(
+            MatchPledge.id == pledge_id,
+            MatchPledge.state == PledgeState.APPROVED,
+            MatchPledge.remaining_satang >= wanted,
+        )
+        .values(remaining_satang=MatchPledge.remaining_satang - wanted),
+        execution_options={"synchronize_session": False},
+    )
+    if whole.rowcount == 1:
+        _expire_pool(pledge_id)
+        page_changed()  # every campaign page the pool covers shows what is left of it
+        return wanted
     remaining = db.session.scalar(
         sa.select(MatchPledge.remaining_satang)
         .where(MatchPledge.id == pledge_id, MatchPledge.state == PledgeState.APPROVED)
@@ -154,20 +186,12 @@ def draw_for_gift(
     offline_gift_id: int | None = None,
 ) -> int:
     """Match one paid gift from every covering pool (flushed); the total drawn."""
-    offline = offline_gift_id is not None
     total = 0
-    for pledge_id in pools_for_gift(campaign_id, utcnow(), offline=offline):
-        already = db.session.scalar(
-            sa.select(MatchDraw.id).where(
-                MatchDraw.pledge_id == pledge_id,
-                MatchDraw.donation_id == donation_id
-                if not offline
-                else MatchDraw.offline_gift_id == offline_gift_id,
-            )
-        )
-        if already is not None:
-            continue
-        pledge = db.session.get(MatchPledge, pledge_id)
+    pools = pools_for_gift(
+        campaign_id, utcnow(), donation_id=donation_id, offline_gift_id=offline_gift_id
+    )
+    for pledge, sponsor_name in pools:
+        pledge_id = pledge.id
         amount = take(pledge_id, pledge.match_for(base_satang))
         if amount == 0:
             continue
@@ -186,7 +210,7 @@ def draw_for_gift(
             amount,
             LedgerKind.MATCH,
             pool_source(pledge_id, draw.id),
-            _sponsor_name(pledge.organisation_id),
+            sponsor_name,
         )
         total += amount
     return total

@@ -9,8 +9,10 @@ claims). Before, the year's counter row was moved inside every payment's transac
 payment in the country waited for the one before it to commit.
 
 ``run_claims`` runs right after the webhook commits (``payments.signals.webhook_committed``),
-as ``flask receipts claim`` and as the RQ job ``partnership.jobs.claim_receipts`` (a sweep
-after a crash between the commit and the claim).
+at each pass of ``flask worker``, as ``flask receipts claim`` and as the RQ job
+``partnership.jobs.claim_receipts`` (a sweep after a crash between the commit and the claim).
+The thank-you is rendered off the webhook's path: by the mail worker's pass or that RQ job
+(:func:`run_thanks`), or in the request itself when mail goes inline (development, tests).
 
 One claimer at a time: on PostgreSQL a transaction-level advisory lock, tried without waiting
 (a claimer that finds it taken leaves its claims to the holder, which looks again after its
@@ -23,6 +25,7 @@ import logging
 from collections import defaultdict
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, load_only
 
@@ -30,6 +33,8 @@ from ..campaigns.models import Campaign
 from ..core.database import writing_transactions
 from ..db_types import utcnow
 from ..extensions import db
+from ..notifications.services import delivery_mode
+from ..notifications.worker import worker_pass
 from ..payments.models import Donation
 from ..payments.signals import donation_paid, webhook_committed
 from . import numbering
@@ -53,8 +58,12 @@ def claim_on_payment(donation: Donation, source: str = "", **extra) -> None:
     )
 
 
+def _try_locks() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
 def _take_lock() -> bool:
-    if db.session.get_bind().dialect.name != "postgresql":
+    if not _try_locks():
         return True  # SQLite: the writing transaction holds the database's one write lock
     return bool(db.session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(CLAIM_LOCK))))
 
@@ -69,6 +78,7 @@ def claim_receipts(batch: int = 500) -> int | None:
     waiting = db.session.execute(
         sa.select(ReceiptClaim.donation_id, ReceiptClaim.source)
         .join(Donation, Donation.id == ReceiptClaim.donation_id)
+        .where(ReceiptClaim.numbered_at.is_(None))
         .order_by(Donation.paid_at, Donation.id)
         .limit(batch)
     ).all()
@@ -82,10 +92,9 @@ def claim_receipts(batch: int = 500) -> int | None:
         for d in db.session.scalars(
             sa.select(Donation)
             .where(Donation.id.in_(ids))
-            .options(joinedload(Donation.campaign).options(load_only(Campaign.title)))
             .order_by(Donation.id)
             .with_for_update(of=Donation)
-        ).unique()
+        )
     }
     numbered = set(
         db.session.scalars(sa.select(Receipt.donation_id).where(Receipt.donation_id.in_(ids)))
@@ -94,32 +103,83 @@ def claim_receipts(batch: int = 500) -> int | None:
     by_year: dict[int, list[Donation]] = defaultdict(list)
     for donation in todo:
         by_year[numbering.buddhist_year(donation)].append(donation)
-    receipts: dict[int, Receipt] = {}
     for year, donations in by_year.items():
         last = numbering.take_numbers(year, len(donations))
         first = last - len(donations) + 1
-        for offset, donation in enumerate(donations):  # still in paid order
-            receipt = Receipt(
+        db.session.add_all(
+            Receipt(
                 donation_id=donation.id,
                 year=year,
                 number=first + offset,
                 amount_satang=donation.amount_satang,
             )
-            db.session.add(receipt)
-            receipts[donation.id] = receipt
+            for offset, donation in enumerate(donations)  # still in paid order
+        )
     db.session.flush()
     sources = dict(waiting)
+    to_thank = []
     for donation in todo:
-        standing = receipts[donation.id]
         if numbering.kept_satang(donation) != donation.amount_satang:
             # Money went back before the number was given: cancelled, or replaced by a
             # receipt for what was kept, as if the refund had come after it.
-            standing = numbering.follow_returned_money(donation)
+            numbering.follow_returned_money(donation)
         open_record(donation, sources.get(donation.id) or "paid")
-        if donation.email and standing is not None:
-            numbering.queue_thanks(donation, standing)
-    db.session.execute(sa.delete(ReceiptClaim).where(ReceiptClaim.donation_id.in_(ids)))
+        if donation.email:
+            to_thank.append(donation.id)
+    if to_thank:
+        db.session.execute(
+            sa.update(ReceiptClaim)
+            .where(ReceiptClaim.donation_id.in_(to_thank))
+            .values(numbered_at=utcnow())
+        )
+    done = [i for i in ids if i not in to_thank]
+    if done:
+        db.session.execute(sa.delete(ReceiptClaim).where(ReceiptClaim.donation_id.in_(done)))
     return len(waiting)
+
+
+def thank_numbered(batch: int = 200) -> int:
+    """Queue the thank-you of each numbered gift, once (flushed; the caller commits).
+
+    The claim row is deleted by the statement that takes it (``DELETE … RETURNING``), so two
+    workers never thank the same gift. How many were taken.
+    """
+    ids = db.session.scalars(
+        sa.delete(ReceiptClaim)
+        .where(
+            ReceiptClaim.donation_id.in_(
+                sa.select(ReceiptClaim.donation_id)
+                .where(ReceiptClaim.numbered_at.is_not(None))
+                .order_by(ReceiptClaim.numbered_at, ReceiptClaim.donation_id)
+                .limit(batch)
+            )
+        )
+        .returning(ReceiptClaim.donation_id)
+    ).all()
+    if not ids:
+        return 0
+    donations = db.session.scalars(
+        sa.select(Donation)
+        .where(Donation.id.in_(ids))
+        .options(joinedload(Donation.campaign).options(load_only(Campaign.title)))
+        .order_by(Donation.id)
+    ).unique()
+    for donation in donations:
+        standing = numbering.receipt_for(donation.id)
+        if donation.email and standing is not None and not standing.cancelled:
+            numbering.queue_thanks(donation, standing)
+    return len(ids)
+
+
+def run_thanks(batch: int = 200) -> int:
+    """Queue every thank-you due, batch by batch, each committed; how many."""
+    total = 0
+    with writing_transactions():
+        while taken := thank_numbered(batch):
+            db.session.commit()
+            total += taken
+        db.session.commit()
+    return total
 
 
 def run_claims(batch: int = 500) -> int:
@@ -142,16 +202,44 @@ def run_claims(batch: int = 500) -> int:
                 return total
             db.session.commit()
             total += taken
-            if taken == 0:
+            if taken == 0 or (taken < batch and not _try_locks()):
+                # SQLite: the write lock is waited for, not tried, so nobody left a claim to
+                # this claimer after its read; one more look is needed only after a try.
                 return total
 
 
 @webhook_committed.connect
 def claim_after_webhook(_sender=None, **extra) -> None:
-    """Right after a webhook committed: number what it paid. A failure here costs the webhook
-    nothing (its payment is committed); the claims wait for the next claimer or the sweep."""
+    """Right after a webhook committed: number what it paid. The thank-you is rendered and
+    queued by whoever sends the mail: this request when mail goes inline (development, tests),
+    else the mail worker's next pass (``flask worker``) or an RQ job. A failure here costs the
+    webhook nothing (its payment is committed); the claims wait for the next claimer or the
+    sweep."""
     try:
-        run_claims()
+        if run_claims() and delivery_mode() == "inline":
+            run_thanks()
+        elif delivery_mode() == "rq":
+            enqueue_thanks()
     except sa.exc.SQLAlchemyError:
         db.session.rollback()
         log.exception("receipt claims: left for the next claimer")
+
+
+def enqueue_thanks() -> None:
+    """The RQ job that queues the thank-yous (Redis down: the worker's pass does it)."""
+    try:
+        from redis import Redis
+        from rq import Queue
+
+        queue = Queue("mail", connection=Redis.from_url(current_app.config["REDIS_URL"]))
+        queue.enqueue("partnership.jobs.claim_receipts", job_timeout=300)
+    except Exception as exc:  # noqa: BLE001 - Redis down must not fail the committed webhook
+        log.warning("could not enqueue the thank-yous: %s", exc)
+
+
+@worker_pass.connect
+def sweep_on_worker_pass(_sender=None, **extra) -> None:
+    """Each pass of ``flask worker``: number what waits (a crash between a webhook's commit
+    and its claim) and queue the thank-yous, before the outbox is drained."""
+    run_claims()
+    run_thanks()

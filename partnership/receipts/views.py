@@ -35,7 +35,8 @@ def claim_command() -> None:
     """Number the paid gifts still waiting for a receipt, in paid order (a sweep)."""
     import click
 
-    click.echo(f"receipts numbered: {claims.run_claims()}")
+    numbered = claims.run_claims()
+    click.echo(f"receipts numbered: {numbered}; thank-yous queued: {claims.run_thanks()}")
 
 
 @bp.app_template_global("receipt_link")

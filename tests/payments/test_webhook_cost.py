@@ -64,7 +64,8 @@ def test_a_gift_matched_by_a_pool_costs_the_draw(make_campaign, give, hooked, ma
     with counted_queries() as statements:
         [delivery] = hooked.send(event)
     assert delivery.status == 200
-    # The draw, per pool: drawn already?, the pool, locked and taken from, the pages changed,
-    # the draw row, the sponsor's name, its ledger row and counters, the campaign's match total.
+    # The covering pools are read with their sponsors and whether they matched it already (the
+    # same one statement); per pool: taken from (one conditional UPDATE while it holds enough),
+    # the pages changed, the draw row, its ledger row, the counters, the campaign's match total.
     paying = paying_part(statements)
-    assert len(paying) == PAYING_STATEMENTS + 10, paying
+    assert len(paying) == PAYING_STATEMENTS + 6, paying
