@@ -37,6 +37,7 @@ from ..notifications.services import delivery_mode
 from ..notifications.worker import worker_pass
 from ..payments.models import Donation
 from ..payments.signals import donation_paid, webhook_committed
+from ..payments.tax import DonationTaxInfo
 from . import numbering
 from .edonation import open_record
 from .models import Receipt, ReceiptClaim
@@ -75,31 +76,25 @@ def claim_receipts(batch: int = 500) -> int | None:
     """
     if not _take_lock():
         return None
+    # The waiting gifts, locked, with whether each has a number already (never, but a claim
+    # is harmless to take twice) and tax details, in one statement. A webhook locks one gift
+    # at a time and the claimer takes the counter rows only after these: no deadlock.
+    numbered = sa.exists().where(Receipt.donation_id == Donation.id)
+    taxed = sa.exists().where(DonationTaxInfo.donation_id == Donation.id)
     waiting = db.session.execute(
-        sa.select(ReceiptClaim.donation_id, ReceiptClaim.source)
-        .join(Donation, Donation.id == ReceiptClaim.donation_id)
+        sa.select(Donation, ReceiptClaim.source, numbered, taxed)
+        .join(ReceiptClaim, ReceiptClaim.donation_id == Donation.id)
         .where(ReceiptClaim.numbered_at.is_(None))
         .order_by(Donation.paid_at, Donation.id)
         .limit(batch)
+        .with_for_update(of=Donation)
     ).all()
     if not waiting:
         return 0
-    ids = [donation_id for donation_id, _ in waiting]
-    # Every gift of the batch locked first, in id order, before any counter row: a refund's
-    # webhook (its donation, then the counter) cannot deadlock with the claimer.
-    locked = {
-        d.id: d
-        for d in db.session.scalars(
-            sa.select(Donation)
-            .where(Donation.id.in_(ids))
-            .order_by(Donation.id)
-            .with_for_update(of=Donation)
-        )
-    }
-    numbered = set(
-        db.session.scalars(sa.select(Receipt.donation_id).where(Receipt.donation_id.in_(ids)))
-    )
-    todo = [locked[i] for i in ids if i in locked and i not in numbered]
+    ids = [donation.id for donation, *_ in waiting]
+    sources = {donation.id: source for donation, source, *_ in waiting}
+    with_tax = {donation.id for donation, _, _, has_tax in waiting if has_tax}
+    todo = [donation for donation, _, has_receipt, _ in waiting if not has_receipt]
     by_year: dict[int, list[Donation]] = defaultdict(list)
     for donation in todo:
         by_year[numbering.buddhist_year(donation)].append(donation)
@@ -116,14 +111,14 @@ def claim_receipts(batch: int = 500) -> int | None:
             for offset, donation in enumerate(donations)  # still in paid order
         )
     db.session.flush()
-    sources = dict(waiting)
     to_thank = []
     for donation in todo:
         if numbering.kept_satang(donation) != donation.amount_satang:
             # Money went back before the number was given: cancelled, or replaced by a
             # receipt for what was kept, as if the refund had come after it.
             numbering.follow_returned_money(donation)
-        open_record(donation, sources.get(donation.id) or "paid")
+        if donation.id in with_tax:
+            open_record(donation, sources[donation.id] or "paid")
         if donation.email:
             to_thank.append(donation.id)
     if to_thank:
