@@ -16,7 +16,6 @@ import warnings
 
 from flask_babel import gettext as _
 from PIL import Image, ImageOps
-from pypdf import PdfReader
 
 #: More pixels than any photo of a school needs (a 50-megapixel camera); beyond it, a
 #: decompression bomb is more likely than a picture.
@@ -43,6 +42,8 @@ def checked_content(data: bytes, content_type: str, name: str) -> bytes:
 
 def _check_pdf(data: bytes, name: str) -> None:
     try:
+        from pypdf import PdfReader  # imported when used: a worker's memory (issue 22)
+
         reader = PdfReader(io.BytesIO(data))
         encrypted = reader.is_encrypted
         pages = 0 if encrypted else len(reader.pages)

@@ -11,7 +11,6 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
@@ -173,6 +172,8 @@ def _csv_chunks(app, query, chunk: int, lang: str, head: str) -> Iterator[str]:
 
 
 def xlsx_bytes(query) -> bytes:
+    from openpyxl import Workbook  # imported when used: a worker's memory (issue 22)
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("donations")
     sheet.append(export_headers(HEADERS))

@@ -15,7 +15,6 @@ from fractions import Fraction
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
 
 from ..applications.models import Application
 from ..core.memory import gc_paused
@@ -166,6 +165,8 @@ def to_csv(table: Table) -> bytes:
 
 def to_xlsx(table: Table, title: str) -> bytes:
     headers, body = table
+    from openpyxl import Workbook  # imported when used: a worker's memory (issue 22)
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
     sheet.append(export_headers(headers))
