@@ -170,14 +170,15 @@ def run_thanks(batch: int = 200) -> int:
     """Queue every thank-you due, batch by batch, each committed; how many."""
     total = 0
     with writing_transactions():
-        while taken := thank_numbered(batch):
+        while True:
+            taken = thank_numbered(batch)
             db.session.commit()
             total += taken
-        db.session.commit()
-    return total
+            if taken < batch:
+                return total
 
 
-def run_claims(batch: int = 500) -> int:
+def run_claims(batch: int = 500, *, thank: bool = False) -> int:
     """Claim and commit batch after batch until none waits; how many were claimed.
 
     Its own transactions (outside a request's work: after the webhook's commit, or a command).
@@ -195,6 +196,8 @@ def run_claims(batch: int = 500) -> int:
             if taken is None:
                 db.session.rollback()
                 return total
+            if thank and taken:
+                thank_numbered(batch)  # the same transaction: one write lock on SQLite
             db.session.commit()
             total += taken
             if taken == 0 or (taken < batch and not _try_locks()):
@@ -211,9 +214,9 @@ def claim_after_webhook(_sender=None, **extra) -> None:
     webhook nothing (its payment is committed); the claims wait for the next claimer or the
     sweep."""
     try:
-        if run_claims() and delivery_mode() == "inline":
-            run_thanks()
-        elif delivery_mode() == "rq":
+        mode = delivery_mode()
+        run_claims(thank=mode == "inline")
+        if mode == "rq":
             enqueue_thanks()
     except sa.exc.SQLAlchemyError:
         db.session.rollback()
