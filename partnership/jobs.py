@@ -7,6 +7,26 @@ from flask import has_app_context
 _app = None
 
 
+def _in_app(work):
+    if has_app_context():  # a test's SimpleWorker runs inside the test's app
+        return work()
+    global _app
+    if _app is None:
+        from partnership import create_app
+
+        _app = create_app()
+    with _app.app_context():
+        return work()
+
+
+def claim_receipts() -> int:
+    """RQ job ``partnership.jobs.claim_receipts``: number the paid gifts waiting for a receipt
+    (a sweep: the webhook claims right after its commit) and queue their thank-yous."""
+    from .receipts.claims import run_claims, run_thanks
+
+    return _in_app(lambda: run_claims() + run_thanks())
+
+
 def deliver_mail(mail_id: int) -> str:
     """RQ job ``partnership.jobs.deliver_mail``: send one outbox mail."""
     from .notifications.rq_jobs import deliver_job

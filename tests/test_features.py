@@ -26,6 +26,7 @@ from partnership.ledger.services import CACHES, CHECKS
 from partnership.matching.models import MatchDraw
 from partnership.notifications.models import OutgoingMail
 from partnership.notifications.services import mail_footer
+from partnership.notifications.worker import worker_pass
 from partnership.payments.hooks import give_page, thanks_page
 from partnership.payments.models import Donation
 from partnership.payments.signals import donation_paid, donation_returned
@@ -40,8 +41,7 @@ ROOT = Path(partnership.__file__).parent.parent
 #: come first: without their receivers a paid gift is neither matched nor receipted.
 EXPECTED = {
     donation_paid: [
-        "partnership.receipts.edonation.open_on_payment",
-        "partnership.receipts.numbering.number_and_thank",
+        "partnership.receipts.claims.claim_on_payment",
         "partnership.matching.receivers.match_paid_donation",
     ],
     donation_returned: [
@@ -69,7 +69,11 @@ EXPECTED = {
     rubric_in_use: ["partnership.review.reviews.review_submitted_for"],
     factor_required: ["partnership.review.access.committee_members_need_a_second_factor"],
     mail_footer: ["partnership.donors.privacy.donor_topic_footer"],
-    work_committed: ["partnership.notifications.services.deliver_committed"],
+    work_committed: [
+        "partnership.notifications.services.deliver_committed",
+        "partnership.receipts.claims.claim_after_commit",
+    ],
+    worker_pass: ["partnership.receipts.claims.sweep_on_worker_pass"],
 }
 
 

@@ -21,7 +21,6 @@ import warnings
 
 from flask_babel import gettext as _
 from PIL import Image, ImageOps
-from pypdf import PdfReader
 
 from .unit_of_work import Refused
 
@@ -114,6 +113,8 @@ def open_image(data: bytes, content_type: str, name: str) -> Image.Image:
 
 def _check_pdf(data: bytes, name: str) -> None:
     try:
+        from pypdf import PdfReader  # imported when used: a worker's memory (issue 22)
+
         reader = PdfReader(io.BytesIO(data))
         encrypted = reader.is_encrypted
         pages = 0 if encrypted else len(reader.pages)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..receipts.claims import claim_receipts, thank_numbered
 from .campaigns import seed_campaigns
 from .matching import seed_matching
 from .programmes import seed_programmes
@@ -18,4 +19,6 @@ def seed_demo() -> list[tuple[str, str, str]]:
     seed_campaigns()
     seed_receipts()
     seed_matching()
+    claim_receipts(batch=100_000)  # the gifts matching paid: their numbers
+    thank_numbered(batch=100_000)
     return accounts

@@ -1,7 +1,7 @@
 """Receipts for the demo's paid gifts, and a few demo donors who asked for a tax receipt.
 
-Paid gifts seeded by ``demo.campaigns`` get their numbers from the payment signal already;
-this also numbers any paid gift still without one (a database seeded before receipts
+Paid gifts seeded by ``demo.campaigns`` wait for their numbers (``receipts.claims``): this
+numbers them, and also any paid gift still without one (a database seeded before receipts
 existed). The donors' ids are invented (obvious patterns with a valid check digit). Their
 e-Donation records stand in different states: one due, one recorded, one to amend (part of it
 refunded after it was recorded), one to cancel (refunded in full). Running it again changes
@@ -21,6 +21,7 @@ from ..i18n import to_bangkok
 from ..payments.donations import note_refund
 from ..payments.models import PAID_STATES, Donation, DonationTaxInfo
 from ..payments.tax import record_tax_info
+from ..receipts.claims import claim_receipts, thank_numbered
 from ..receipts.edonation import follow_money, mark, open_record
 from ..receipts.models import EDonationEvent, EDonationRecord, EDonationState, Receipt
 from ..receipts.numbering import assign_receipt, follow_returned_money
@@ -35,6 +36,8 @@ TAX_DONOR = {
 
 def seed_receipts() -> None:
     """Number every paid demo gift that has no receipt; give one donor tax details."""
+    claim_receipts(batch=100_000)  # those paid just now, in paid order
+    thank_numbered(batch=100_000)
     unnumbered = db.session.scalars(
         sa.select(Donation)
         .outerjoin(Receipt, Receipt.donation_id == Donation.id)

@@ -7,11 +7,17 @@ import time
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask.signals import Namespace
 
 from ..core.database import writing_transactions
 from ..extensions import db
 from .delivery import claim_batch, release_stale_claims, send_claimed
 from .models import MailState
+
+#: Sent (the app as sender) at the start of each pass of ``flask worker``, outside any
+#: transaction: features queue the mail that waits on them (receipts: the thank-yous), each
+#: committing its own work.
+worker_pass = Namespace().signal("notifications worker pass")
 
 
 def drain(batch: int = 20) -> dict[MailState, int]:
@@ -37,6 +43,7 @@ def worker_command(once: bool, poll: float | None) -> None:
     """Deliver queued e-mail with retries; several workers may run at once."""
     interval = poll if poll is not None else current_app.config.get("WORKER_POLL_SECONDS", 5)
     while True:
+        worker_pass.send(current_app._get_current_object())
         counts = drain()
         db.session.remove()  # a fresh session per pass: nothing read stays cached for hours
         if counts:

@@ -3,7 +3,7 @@
 The Revenue Department's e-Donation record is the donor's evidence for the deduction (the PDF
 receipt is a courtesy), so the foundation must enter each such gift once, and amend or cancel
 the record when money goes back. One :class:`EDonationRecord` per gift, opened when the gift is
-paid (``payments.signals.donation_paid``); a refund or a dispute
+paid (by the receipt claimer, ``receipts.claims``, with the gift's number); a refund or a dispute
 (``payments.signals.donation_returned``) moves a recorded one to "to amend" or "to cancel";
 staff mark what they did in e-Donation. Every move is a conditional UPDATE
 (``core.transitions.move``) plus an :class:`EDonationEvent` row.
@@ -224,10 +224,6 @@ def overdue_months() -> list[tuple[int, int, int]]:
         key = (opened_on.year, opened_on.month)
         counts[key] = counts.get(key, 0) + 1
     return [(y, m, n) for (y, m), n in sorted(counts.items())]
-
-
-def open_on_payment(donation: Donation, source: str = "", **extra) -> None:
-    open_record(donation, source)
 
 
 def follow_returned(donation: Donation, source: str = "", **extra) -> None:

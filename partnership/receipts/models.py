@@ -85,6 +85,27 @@ class Receipt(db.Model):
         return self.cancelled_at is not None
 
 
+class ReceiptClaim(db.Model):
+    """A paid donation waiting for its receipt number and thank-you (``receipts.claims``).
+
+    Written in the paying transaction (one insert, no lock shared with other payments); the
+    claimer numbers the waiting gifts in paid order after the commit and marks the row in the
+    transaction that gives the number; the thank-you step deletes it in the transaction that
+    queues the mail. Each gift is numbered once and thanked once.
+    """
+
+    __tablename__ = "receipt_claims"
+
+    donation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("donations.id"), primary_key=True, autoincrement=False
+    )
+    #: The ledger source of the payment (a Stripe event id), for the e-Donation record's history.
+    source: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Numbered; the row stays until the thank-you is queued (by the mail worker's pass).
+    numbered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class TaxExport(db.Model):
     """One download of the e-Donation file: who, when, how many rows (append-only)."""
 

@@ -1,9 +1,11 @@
-"""Receipt numbers, given in the transaction that marks a donation paid, and the thank-you.
+"""Receipt numbers and the thank-you.
 
-The number comes from the year's counter row, moved by one ``UPDATE … SET last = last + 1 …
-RETURNING last``: the row stays locked until the payment commits, so concurrent payments take
-the numbers one after another, and a payment that rolls back gives its number back with it.
-There are no gaps and, with the unique (year, number), no duplicates.
+A paid gift is numbered after its payment commits, in paid order, by one claimer
+(``receipts.claims``). The number comes from the year's counter row, moved by one ``UPDATE …
+SET last = last + n … RETURNING last``: the row stays locked until the claimer commits, so
+claimers (and replacements, below) take the numbers one after another, and one that rolls back
+gives its numbers back with it. There are no gaps and, with the unique (year, number), no
+duplicates.
 
 A receipt is never changed. When money of a gift is returned (``donation_returned``: a refund,
 a dispute, or money that came back), the standing receipt is cancelled and, if something was
@@ -39,10 +41,16 @@ def buddhist_year(donation: Donation) -> int:
 
 def next_number(year: int) -> int:
     """The year's next receipt number; the counter row stays locked until the commit."""
+    return take_numbers(year, 1)
+
+
+def take_numbers(year: int, count: int) -> int:
+    """Take the year's next ``count`` numbers; the last of them (the counter row stays locked
+    until the commit, so the numbers of concurrent transactions never interleave)."""
     bump = (
         sa.update(_COUNTERS)
         .where(_COUNTERS.c.year == year)
-        .values(last=_COUNTERS.c.last + 1)
+        .values(last=_COUNTERS.c.last + count)
         .returning(_COUNTERS.c.last)
     )
     number = db.session.execute(bump).scalar()
@@ -187,14 +195,6 @@ def send_fresh_link(donation: Donation | None, email: str) -> bool:
         )
     queue_mail(donation.email, subject, body, topic="receipt-link", secrets=[link])
     return True
-
-
-def number_and_thank(donation: Donation, **extra) -> None:
-    """On payment, in its transaction: the receipt number and the queued thank-you (a gift
-    recorded without an e-mail address, such as an offline one, is numbered only)."""
-    receipt = assign_receipt(donation)
-    if donation.email:
-        queue_thanks(donation, receipt)
 
 
 def follow_returned_donation(donation: Donation, **extra) -> None:

@@ -24,7 +24,6 @@ from .links import (
     receipt_link,
 )
 from .models import Receipt
-from .pdf import ReceiptView, render_receipt
 
 bp = Blueprint("receipts", __name__)
 
@@ -49,6 +48,10 @@ def _pdf_response(donation: Donation, receipt: Receipt | None = None) -> Respons
     if receipt is None:
         abort(404)
     replaces = numbering.replaced_receipt(receipt)
+    # Imported here: the PDF's typesetting (fpdf2, fontTools, HarfBuzz) is the largest part of
+    # a worker's memory, and most workers never render a receipt (issue 22).
+    from .pdf import ReceiptView, render_receipt
+
     body = render_receipt(ReceiptView(donation, receipt, tax_info_for(donation.id), replaces))
     filename = f"receipt-{receipt.year}-{receipt.number:06d}.pdf"
     return Response(

@@ -11,7 +11,10 @@ M=${2:-1000000}
 BENCH=${BENCH_DIR:-/work/shared/bench}
 command -v wrk >/dev/null || apt-get install -y -qq wrk
 command -v gunicorn >/dev/null || python -m pip install -q gunicorn
-psql -h 127.0.0.1 -d test -qc "DROP DATABASE IF EXISTS partnership_bench_pages" -qc "CREATE DATABASE partnership_bench_pages"
+# REUSE_DB=1 keeps the database an earlier run seeded (seeding 1,000,000 donations takes minutes).
+if [ -z "${REUSE_DB:-}" ]; then
+  psql -h 127.0.0.1 -d test -qc "DROP DATABASE IF EXISTS partnership_bench_pages" -qc "CREATE DATABASE partnership_bench_pages"
+fi
 export DATABASE_URL=postgresql+psycopg://127.0.0.1/partnership_bench_pages
 export BASELINE_DATABASE_URL=postgresql+psycopg://127.0.0.1/test
 export PARTNERSHIP_ENV=production SECRET_KEY=bench RATELIMIT_ENABLED=0
@@ -23,7 +26,7 @@ export RECEIPT_ORG_CHARITY_ANNOUNCEMENT=1 RECEIPT_ORG_CHARITY_DATE=2020-01-01
 export RECEIPT_SIGNATORY_NAME=Bench RECEIPT_SIGNATORY_TITLE=Bench
 export TAX_ID_KEYS=$(python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())")
 export PARTNERSHIP_INSTANCE=$(mktemp -d) PYTHONPATH=$PWD
-time python tests/bench/seed_campaigns.py "$N" "$M"
+if [ -z "${REUSE_DB:-}" ]; then time python tests/bench/seed_campaigns.py "$N" "$M"; fi
 if [ -n "${PAGE_CACHE_URL:-}" ]; then redis-cli -u "$PAGE_CACHE_URL" flushdb >/dev/null; fi
 python "$BENCH/baseline_app.py" seed "$N"
 gunicorn -w 5 -b 127.0.0.1:8000 --log-level warning 'wsgi:app' & A=$!

@@ -37,11 +37,11 @@ SQL = [
        SELECT id, 0, 'คอมพิวเตอร์โน้ตบุ๊ก', 1499050, 3 FROM campaigns""",
     """INSERT INTO donations (campaign_id, token, amount_satang, donor_name, email, anonymous,
          show_amount, message, wants_updates, locale, state, idempotency_key, refunded_satang,
-         charge_refunded_max_satang, disputed, disputed_satang, failure_reason, paid_at,
-         created_at)
+         charge_refunded_max_satang, disputed, disputed_satang, dispute_status, failure_reason,
+         paid_at, created_at)
        SELECT 1 + g % :n, 'b' || g, 10000 + g % 90000, 'ผู้ให้ ' || g, 'd@example.com',
          g % 3 = 0, g % 2 = 0, CASE WHEN g % 5 = 0 THEN 'ขอให้น้อง ๆ ตั้งใจเรียน' ELSE '' END,
-         false, 'th', 'paid', 'k' || g, 0, 0, false, 0, '', now(), now()
+         false, 'th', 'paid', 'k' || g, 0, 0, false, 0, '', '', now(), now()
        FROM generate_series(1, :m) AS g""",
     """UPDATE campaigns c SET raised_satang = s.total, donor_count = s.n
        FROM (SELECT campaign_id, sum(amount_satang) AS total, count(*) AS n FROM donations

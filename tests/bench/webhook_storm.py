@@ -48,7 +48,7 @@ def database_url(kind: str) -> str:
     return sa.make_url(admin_url).set(database="partnership_bench_storm").render_as_string(False)
 
 
-def seed(url: str, distinct: int) -> list[tuple[int, int, int]]:
+def seed(url: str, distinct: int, pools: bool = True) -> list[tuple[int, int, int]]:
     """Campaigns and pending donations; returns (donation id, campaign id, amount, session id)."""
     from flask_migrate import upgrade
 
@@ -61,6 +61,13 @@ def seed(url: str, distinct: int) -> list[tuple[int, int, int]]:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {}})
     with app.app_context():
         upgrade()
+        from datetime import timedelta
+
+        from partnership.db_types import utcnow
+        from partnership.matching.models import MatchScope, PledgeState
+        from partnership.matching.pledges import create_pledge, decide
+        from partnership.registry.models import Organisation, OrganisationKind, Sector
+
         campaigns = []
         for n in range(5):
             school = School(
@@ -76,6 +83,29 @@ def seed(url: str, distinct: int) -> list[tuple[int, int, int]]:
             db.session.add(school)
             db.session.flush()
             campaigns.append(build_campaign(school, goal_satang=90_000_000).id)
+        if pools:
+            # Matching pools active (issue 22): one over the busy campaign, one over another;
+            # caps large enough to last the storm.
+            sponsor = Organisation(
+                name="บริษัท ผู้สมทบ จำกัด", kind=OrganisationKind.COMPANY, sector=Sector.PRIVATE
+            )
+            db.session.add(sponsor)
+            db.session.flush()
+            now = utcnow()
+            for campaign_id in campaigns[:2]:
+                pledge = create_pledge(
+                    sponsor,
+                    sponsor_part=1,
+                    donor_part=1,
+                    cap_satang=10_000_000_000,
+                    per_donation_cap_satang=None,
+                    scope=MatchScope.CAMPAIGN,
+                    target_id=campaign_id,
+                    starts_at=now - timedelta(days=1),
+                    ends_at=now + timedelta(days=30),
+                    counts_offline=False,
+                )
+                decide(pledge, PledgeState.APPROVED)
         rows = []
         for n in range(distinct):
             campaign_id = campaigns[0] if n % 2 == 0 else campaigns[1 + n % 4]
@@ -112,12 +142,24 @@ def check(url: str, donations) -> str:
         expected: dict[int, int] = {}
         for _, campaign_id, amount, _ in donations:
             expected[campaign_id] = expected.get(campaign_id, 0) + amount
+        from partnership.matching.models import CampaignMatchTotal
+        from partnership.receipts.models import Receipt
+
+        for campaign_id, matched in db.session.execute(
+            sa.select(CampaignMatchTotal.campaign_id, CampaignMatchTotal.matched_satang)
+        ):
+            expected[campaign_id] = expected.get(campaign_id, 0) + matched
         actual = dict(db.session.execute(sa.select(Campaign.id, Campaign.raised_satang)).all())
+        numbers = sorted(db.session.scalars(sa.select(Receipt.number)))
         events = db.session.scalar(sa.select(sa.func.count(StripeEvent.id)))
         problems = verify()
         db.engine.dispose()
     exact = all(actual[c] == expected.get(c, 0) for c in actual) and events == len(donations)
-    return f"totals exact: {exact}; events stored: {events}; ledger verify: {problems or 'passes'}"
+    gapless = numbers == list(range(1, len(donations) + 1))
+    return (
+        f"totals exact: {exact}; events stored: {events}; receipts 1..{len(donations)} once: "
+        f"{gapless}; ledger verify: {problems or 'passes'}"
+    )
 
 
 def main() -> None:
@@ -127,13 +169,17 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--warmup", type=int, default=200, help="distinct events sent first")
+    parser.add_argument("--no-pools", dest="pools", action="store_false", help="no matching")
+    parser.add_argument(
+        "--no-floor", dest="floor", action="store_false", help="skip ../shared/bench's floor"
+    )
     args = parser.parse_args()
 
     from tests.fake_stripe.events import build_event, sign
 
     distinct = args.events * 3 // 4
     url = database_url(args.db)
-    donations = seed(url, distinct + args.warmup)
+    donations = seed(url, distinct + args.warmup, pools=args.pools)
     events = [
         build_event(
             "checkout.session.completed",
@@ -180,26 +226,60 @@ def main() -> None:
         PARTNERSHIP_INSTANCE=tempfile.mkdtemp(),
         PYTHONPATH=str(ROOT),
     )
+    ours = storm(["wsgi:app"], ROOT, env, PORT, SECRET, warmup, deliveries, args, sign)
+    report(f"{args.db}, partnership", ours, deliveries, warmup, args)
+    print("  " + check(url, donations))
+    if args.floor:
+        floor_url = url if args.db == "sqlite" else url.replace("partnership_bench_storm", "test")
+        floor_env = dict(
+            os.environ, BASELINE_DATABASE_URL=floor_url, STRIPE_WEBHOOK_SECRET=FLOOR_SECRET
+        )
+        subprocess.run(
+            [sys.executable, "webhook_floor_app.py", "init"], cwd=BENCH, env=floor_env, check=True
+        )
+        floor = storm(
+            ["webhook_floor_app:app"],
+            BENCH,
+            floor_env,
+            PORT + 1,
+            FLOOR_SECRET,
+            warmup,
+            deliveries,
+            args,
+            sign,
+        )
+        report(f"{args.db}, floor", floor, deliveries, warmup, args)
+        print(f"  ratio partnership / floor: {floor[1] / ours[1]:.2f}")
+
+
+FLOOR_SECRET = "whsec_floor"
+BENCH = Path(os.environ.get("BENCH_DIR", "/work/shared/bench"))
+
+
+def storm(app_spec, cwd, env, port, secret, warmup, deliveries, args, sign):
+    """Serve ``app_spec`` with gunicorn, warm it up, send the deliveries; (results, seconds)."""
     server = subprocess.Popen(
         [
             "gunicorn",
             "-w",
             str(args.workers),
             "-b",
-            f"127.0.0.1:{PORT}",
+            f"127.0.0.1:{port}",
             "--log-level",
             "warning",
-            "wsgi:app",
+            *app_spec,
         ],
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
     )
     try:
-        target = f"http://127.0.0.1:{PORT}/webhooks/stripe"
+        target = f"http://127.0.0.1:{port}/webhooks/stripe"
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1).close()
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
                 break
+            except urllib.error.HTTPError:
+                break  # answering
             except OSError:
                 time.sleep(0.1)
 
@@ -210,7 +290,7 @@ def main() -> None:
                 data=body,
                 headers={
                     "Content-Type": "application/json",
-                    "Stripe-Signature": sign(body, SECRET),
+                    "Stripe-Signature": sign(body, secret),
                 },
                 method="POST",
             )
@@ -229,11 +309,14 @@ def main() -> None:
         started = time.perf_counter()
         with ThreadPoolExecutor(args.concurrency) as pool:
             results = list(pool.map(send, deliveries))
-        elapsed = time.perf_counter() - started
+        return results, time.perf_counter() - started
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
 
+
+def report(name, outcome, deliveries, warmup, args) -> None:
+    results, elapsed = outcome
     latencies = sorted(latency for _, latency in results)
     failures = sum(1 for status, _ in results if status != 200)
 
@@ -241,13 +324,11 @@ def main() -> None:
         return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
 
     print(
-        f"{args.db}: {len(deliveries)} deliveries ({len(events)} distinct, after "
-        f"{len(warmup)} to warm up) from "
+        f"{name}: {len(deliveries)} deliveries (after {len(warmup)} to warm up) from "
         f"{args.concurrency} threads, gunicorn -w {args.workers}: "
         f"{len(deliveries) / elapsed:.0f} events/s, p50 {pct(0.5):.0f} ms, p99 {pct(0.99):.0f} ms, "
         f"mean {statistics.mean(latencies) * 1000:.0f} ms, non-200: {failures}"
     )
-    print("  " + check(url, donations))
 
 
 if __name__ == "__main__":
