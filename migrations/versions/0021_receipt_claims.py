@@ -3,7 +3,7 @@ payment commits, in paid order, by one claimer, instead of inside every payment'
 (where the year's counter row was locked until each payment committed).
 
 Revision ID: 0021_receipt_claims
-Revises: 0017_ui_thai
+Revises: 0020_history
 """
 
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from alembic import op
 import partnership.db_types
 
 revision = "0021_receipt_claims"
-down_revision = "0017_ui_thai"
+down_revision = "0020_history"
 branch_labels = None
 depends_on = None
 
