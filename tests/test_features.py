@@ -155,6 +155,10 @@ WORKER = textwrap.dedent(
     with app.app_context():
         assert mark_paid(db.session.get(Donation, donation_id), "evt_worker_paid")
         db.session.commit()
+        # the receipt number follows the commit: the worker's next pass claims it
+        from partnership.notifications.worker import worker_pass
+
+        worker_pass.send(app)
     """
 )
 
