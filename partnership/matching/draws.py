@@ -112,33 +112,8 @@ def _expire_pool(pledge_id: int) -> None:
         db.session.expire(pledge, ["remaining_satang"])
 
 
-def take(pledge_id: int, wanted: int) -> int:
-    """Take up to ``wanted`` from an approved pool, never beyond its remainder; what was taken."""
-    if wanted <= 0:
-        return 0
-    # The common case in one statement: the pool holds all that is wanted.
-    whole = db.session.execute(
-        sa.update(MatchPledge)
-        .where(
-            MatchPledge.id == pledge_id,
-            MatchPledge.state == PledgeState.APPROVED,
-            MatchPledge.remaining_satang >= wanted,
-        )
-        .values(remaining_satang=MatchPledge.remaining_satang - wanted),
-        execution_options={"synchronize_session": False},
-    )
-    if whole.rowcount == 1:
-        _expire_pool(pledge_id)
-        page_changed()  # every campaign page the pool covers shows what is left of it
-        return wanted
-    remaining = db.session.scalar(
-        sa.select(MatchPledge.remaining_satang)
-        .where(MatchPledge.id == pledge_id, MatchPledge.state == PledgeState.APPROVED)
-        .with_for_update()
-    )
-    amount = min(wanted, remaining or 0)
-    if amount <= 0:
-        return 0
+def _take_exactly(pledge_id: int, amount: int) -> bool:
+    """One conditional UPDATE: ``amount`` from an approved pool that still holds it."""
     result = db.session.execute(
         sa.update(MatchPledge)
         .where(
@@ -149,11 +124,29 @@ def take(pledge_id: int, wanted: int) -> int:
         .values(remaining_satang=MatchPledge.remaining_satang - amount),
         execution_options={"synchronize_session": False},
     )
-    _expire_pool(pledge_id)
     if result.rowcount != 1:
-        return 0
+        return False
+    _expire_pool(pledge_id)
     page_changed()  # every campaign page the pool covers shows what is left of it
-    return amount
+    return True
+
+
+def take(pledge_id: int, wanted: int) -> int:
+    """Take up to ``wanted`` from an approved pool, never beyond its remainder; what was taken."""
+    if wanted <= 0:
+        return 0
+    # The common case in one statement: the pool holds all that is wanted.
+    if _take_exactly(pledge_id, wanted):
+        return wanted
+    remaining = db.session.scalar(
+        sa.select(MatchPledge.remaining_satang)
+        .where(MatchPledge.id == pledge_id, MatchPledge.state == PledgeState.APPROVED)
+        .with_for_update()
+    )
+    amount = min(wanted, remaining or 0)
+    if amount <= 0:
+        return 0
+    return amount if _take_exactly(pledge_id, amount) else 0
 
 
 def _move_campaign_total(campaign_id: int, delta: int) -> None:
