@@ -114,17 +114,21 @@ RETRY_AFTER_SECONDS = 30
 
 
 def _dependency_errors() -> tuple[type[BaseException], ...]:
-    """Errors that mean a server we depend on is down or dropped the connection, not a bug."""
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import TimeoutError as RedisTimeoutError
+    """Errors that mean a server we depend on is down or dropped the connection, not a bug.
 
-    return (
+    Redis's are there only when its client is installed (the ``production`` extra): the
+    development set-up has no Redis."""
+    errors: tuple[type[BaseException], ...] = (
         sa.exc.OperationalError,
         sa.exc.DisconnectionError,
         sa.exc.InterfaceError,
-        RedisConnectionError,
-        RedisTimeoutError,
     )
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:
+        return errors
+    return (*errors, RedisConnectionError, RedisTimeoutError)
 
 
 def dependency_down(error: BaseException):
