@@ -10,6 +10,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -95,15 +96,16 @@ def _is_form_post() -> bool:
 @bp.app_errorhandler(Refused)
 def refused(error: Refused):
     """A rule or state machine said no (often because another request just made the move):
-    nothing is written; a form is sent back where it came from with the reason, anything else
-    gets the 409 page (JSON for API clients)."""
+    nothing is written; a form is sent back where it came from (or where the view said with
+    ``refusal_returns_to``) with the reason, anything else gets the 409 page (JSON for API
+    clients)."""
     db.session.rollback()
     message = error.user_message()
     if _wants_json():
         return jsonify(error=message, status=409), 409
     if _is_form_post():
         flash(message, "error")
-        return redirect(_back_within_site(), 303)
+        return redirect(g.get("refusal_returns_to") or _back_within_site(), 303)
     back = urlsplit(request.referrer or "")
     back_path = "/" + back.path.lstrip("/") + (f"?{back.query}" if back.query else "")
     return render_template("core/error.html", code=409, message=message, back=back_path), 409
