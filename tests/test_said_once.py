@@ -320,8 +320,6 @@ REFUSAL_REDIRECTS_ALLOWED: dict[str, str] = {
     "partnership/campaigns/views_staff.py:reorder_photo": "not moved to the handler yet",
     "partnership/campaigns/views_staff.py:delete_photo": "not moved to the handler yet",
     "partnership/campaigns/views_staff.py:_change_state": "not moved to the handler yet",
-    "partnership/gifts/views_staff.py:void_gift": "not moved to the handler yet",
-    "partnership/matching/views.py:decide_pledge": "not moved to the handler yet",
     "partnership/payments/views_staff.py:reapply_event": "not moved to the handler yet",
     "partnership/payments/views_staff.py:handled_event": "not moved to the handler yet",
     "partnership/programmes/views.py:edit_programme": "not moved to the handler yet",
@@ -336,7 +334,6 @@ REFUSAL_REDIRECTS_ALLOWED: dict[str, str] = {
     "partnership/review/views_staff.py:run_assignment": "not moved to the handler yet",
     "partnership/review/views_staff.py:remove_assignment": "not moved to the handler yet",
     "partnership/review/views_staff.py:reopen": "not moved to the handler yet",
-    "partnership/settlement/views.py:mark_returned": "not moved to the handler yet",
 }
 
 

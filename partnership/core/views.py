@@ -103,9 +103,10 @@ def refused(error: Refused):
     message = error.user_message()
     if _wants_json():
         return jsonify(error=message, status=409), 409
-    if _is_form_post():
+    returns_to = g.get("refusal_returns_to")  # said by a view that answers a form's button
+    if _is_form_post() or returns_to:
         flash(message, "error")
-        return redirect(g.get("refusal_returns_to") or _back_within_site(), 303)
+        return redirect(returns_to or _back_within_site(), 303)
     back = urlsplit(request.referrer or "")
     back_path = "/" + back.path.lstrip("/") + (f"?{back.query}" if back.query else "")
     return render_template("core/error.html", code=409, message=message, back=back_path), 409
