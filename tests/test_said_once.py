@@ -307,12 +307,6 @@ def test_spreadsheets_are_written_in_one_place():
 #: Route modules that still catch a refusal and redirect, each with why the one handler
 #: (``core.views.refused``) cannot answer for it.
 REFUSAL_REDIRECTS_ALLOWED: dict[str, str] = {
-    "partnership/accounts/views.py:confirm": "not moved to the handler yet",
-    "partnership/accounts/views.py:reset": "not moved to the handler yet",
-    "partnership/accounts/views.py:join": "not moved to the handler yet",
-    "partnership/accounts/views.py:decide_membership": "not moved to the handler yet",
-    "partnership/accounts/views_staff.py:change_account": "not moved to the handler yet",
-    "partnership/accounts/views_staff.py:end_membership": "not moved to the handler yet",
     "partnership/applications/views.py:submit_application": "not moved to the handler yet",
     "partnership/applications/views.py:withdraw_application": "not moved to the handler yet",
     "partnership/applications/views.py:upload_attachments": "not moved to the handler yet",
