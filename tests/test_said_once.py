@@ -307,24 +307,12 @@ def test_spreadsheets_are_written_in_one_place():
 #: Route modules that still catch a refusal and redirect, each with why the one handler
 #: (``core.views.refused``) cannot answer for it.
 REFUSAL_REDIRECTS_ALLOWED: dict[str, str] = {
-    "partnership/applications/views.py:submit_application": "not moved to the handler yet",
-    "partnership/applications/views.py:withdraw_application": "not moved to the handler yet",
-    "partnership/applications/views.py:upload_attachments": "not moved to the handler yet",
-    "partnership/applications/views_staff.py:override": "not moved to the handler yet",
-    "partnership/campaigns/views_staff.py:reorder_photo": "not moved to the handler yet",
-    "partnership/campaigns/views_staff.py:delete_photo": "not moved to the handler yet",
-    "partnership/campaigns/views_staff.py:_change_state": "not moved to the handler yet",
-    "partnership/payments/views_staff.py:reapply_event": "not moved to the handler yet",
-    "partnership/payments/views_staff.py:handled_event": "not moved to the handler yet",
-    "partnership/programmes/views.py:edit_programme": "not moved to the handler yet",
-    "partnership/programmes/views.py:change_programme_state": "not moved to the handler yet",
-    "partnership/review/views_decisions.py:apply_cut": "not moved to the handler yet",
-    "partnership/review/views_decisions.py:start": "not moved to the handler yet",
-    "partnership/review/views_decisions.py:publish": "not moved to the handler yet",
-    "partnership/review/views_staff.py:add_conflict": "not moved to the handler yet",
-    "partnership/review/views_staff.py:run_assignment": "not moved to the handler yet",
-    "partnership/review/views_staff.py:remove_assignment": "not moved to the handler yet",
-    "partnership/review/views_staff.py:reopen": "not moved to the handler yet",
+    "partnership/applications/views.py:submit_application": (
+        "an ApplicationError carries several reasons, each flashed; the handler shows one"
+    ),
+    "partnership/applications/views.py:upload_attachments": (
+        "an ApplicationError carries several reasons, each flashed; the handler shows one"
+    ),
 }
 
 

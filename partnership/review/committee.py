@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
@@ -152,7 +153,7 @@ def run_automatic_assignment(
     """Apply the plan: keep what exists, drop unsubmitted conflicted pairs, add the new ones,
     and put every application that has a reviewer in review."""
     if programme.state not in ASSIGNING_PHASES:
-        raise CommitteeError("not assigning now")
+        raise CommitteeError(_l("Reviewers cannot be assigned in this phase of the programme."))
     lock_row(Programme, programme.id)  # two runs at once take turns; the second adds nothing
     state = dry_run(programme)
     sync_automatic_conflicts(state.members, {a.id: a.school_id for a in state.applications})
@@ -216,5 +217,7 @@ def unassign(assignment: ReviewAssignment, actor: User) -> None:
     withdrawn changes nothing.
     """
     if not end_assignment(assignment, actor, "withdrawn by staff") and assignment.is_current:
-        raise CommitteeError("submitted")
+        raise CommitteeError(
+            _l("This review has been submitted, so it stays on record and cannot be unassigned.")
+        )
     db.session.flush()
