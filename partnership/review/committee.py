@@ -184,25 +184,29 @@ def run_automatic_assignment(
     return state
 
 
+#: Why staff cannot assign this member to this application by hand.
+NOT_ASSIGNABLE = _l("This assignment is not possible now.")
+
+
 def assign_by_hand(member: CommitteeMember, application: Application, actor: User):
     """Staff add one reviewer; never a conflicted one."""
     if application.programme_id != member.programme_id:
-        raise CommitteeError("another programme")
+        raise CommitteeError(NOT_ASSIGNABLE)
     if not member.is_current:
-        raise CommitteeError("not a member")
+        raise CommitteeError(NOT_ASSIGNABLE)
     if member.programme.state not in ASSIGNING_PHASES:
-        raise CommitteeError("not assigning now")
+        raise CommitteeError(NOT_ASSIGNABLE)
     if application.state not in ASSIGNABLE_STATES:
-        raise CommitteeError("application not in review")
+        raise CommitteeError(NOT_ASSIGNABLE)
     if is_conflicted(member, application):
-        raise CommitteeError("conflicted")
+        raise CommitteeError(_l("This member is conflicted with this application."))
     if assignment_of(member, application.id) is not None:
-        raise CommitteeError("already assigned")
+        raise CommitteeError(_l("This member is already assigned to this application."))
     assignment = ReviewAssignment(
         member_id=member.id, application_id=application.id, assigned_by_id=actor.id
     )
     if not add_unique(assignment):
-        raise CommitteeError("already assigned")
+        raise CommitteeError(_l("This member is already assigned to this application."))
     if application.state == ApplicationState.ELIGIBLE:
         move_application(application, ApplicationState.IN_REVIEW, actor, "")
     db.session.flush()

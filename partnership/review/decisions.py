@@ -25,7 +25,7 @@ from .workflow import DECISION_STATES, DecisionError, move_application
 A = ApplicationState
 
 
-def _hold_reviewing(programme_id: int, when_decided=None) -> None:
+def _hold_reviewing(programme_id: int, when_decided=None, refused=None) -> None:
     """Lock the programme row and check, on what the database holds now, that it is still in
     review: a decision and the publication take turns, so nothing is decided after the results
     went out."""
@@ -35,17 +35,22 @@ def _hold_reviewing(programme_id: int, when_decided=None) -> None:
     if state == ProgrammeState.DECIDED and when_decided is not None:
         raise DecisionError(when_decided)
     if state != ProgrammeState.REVIEWING:
-        raise DecisionError(_l("Decisions can only be taken during the review phase."))
+        raise DecisionError(refused or _l("Decisions can only be taken during the review phase."))
+
+
+#: Why one application cannot be decided (out of the review phase, not reviewed, not a
+#: decision).
+CANNOT_DECIDE = _l("This application cannot be decided now.")
 
 
 def decide(application: Application, to_state: ApplicationState, reason: str, actor) -> None:
     """Record one decision with the reason the school will read; may be changed until the
     programme's decisions are published."""
-    _hold_reviewing(application.programme_id)
+    _hold_reviewing(application.programme_id, refused=CANNOT_DECIDE)
     if to_state not in DECISION_STATES:
-        raise DecisionError("not a decision")
+        raise DecisionError(CANNOT_DECIDE)
     if application.state not in (A.IN_REVIEW, *DECISION_STATES):
-        raise DecisionError("application not reviewed")
+        raise DecisionError(CANNOT_DECIDE)
     if application.state != to_state:
         move_application(application, to_state, actor, reason.strip(), notify=False)
     application.decision_reason = reason.strip()

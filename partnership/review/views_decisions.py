@@ -17,7 +17,7 @@ from flask_login import current_user
 from ..applications.models import Application, ApplicationState
 from ..core.exports import csv_download, xlsx_download
 from ..core.forms import BaseForm
-from ..core.unit_of_work import discard_changes, refusal_returns_to
+from ..core.unit_of_work import refusal_returns_to
 from ..extensions import db
 from ..i18n import current_language
 from ..permissions import login_required, require, staff_required
@@ -28,7 +28,7 @@ from .forms import DecisionForm, PublishForm
 from .ranking import rank_programme
 from .ranking_page import FILTERS, clean_page, clean_show, ranking_page
 from .scoring import DISAGREEMENT_THRESHOLD
-from .workflow import DECISION_STATES, DecisionError
+from .workflow import DECISION_STATES
 
 bp = Blueprint("decisions", __name__)
 
@@ -78,15 +78,11 @@ def decide(programme_id: int, application_id: int):
     if not form.validate_on_submit():
         flash(_("Choose a decision and write the reason for the school."), "error")
     else:
-        try:
-            svc.decide(
-                application, ApplicationState(form.decision.data), form.reason.data, current_user
-            )
-        except DecisionError:
-            discard_changes()
-            flash(_("This application cannot be decided now."), "error")
-        else:
-            flash(_("Decision recorded for %(title)s.", title=application.title), "success")
+        refusal_returns_to(_back_to_ranking(programme_id, f"#app-{application_id}"))
+        svc.decide(
+            application, ApplicationState(form.decision.data), form.reason.data, current_user
+        )
+        flash(_("Decision recorded for %(title)s.", title=application.title), "success")
     return redirect(_back_to_ranking(programme_id, f"#app-{application_id}"))
 
 

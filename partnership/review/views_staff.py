@@ -23,7 +23,6 @@ from .forms import AppointMemberForm, ManualAssignForm, ReasonForm, StaffConflic
 from .models import CommitteeMember, ConflictOfInterest, ConflictSource, Review, ReviewAssignment
 from .ranking import load_programme_reviews
 from .reviews import reopen_review
-from .workflow import DecisionError
 
 bp = Blueprint("review_staff", __name__, url_prefix="/review")
 
@@ -282,17 +281,9 @@ def add_assignment(programme_id: int):
     if form.validate_on_submit():
         member = db.get_or_404(CommitteeMember, form.member_id.data)
         application = db.get_or_404(Application, form.application_id.data)
-        messages = {
-            "conflicted": _("This member is conflicted with this application."),
-            "already assigned": _("This member is already assigned to this application."),
-        }
-        try:
-            svc.assign_by_hand(member, application, current_user)
-        except (svc.CommitteeError, DecisionError) as error:
-            discard_changes()
-            flash(messages.get(str(error), _("This assignment is not possible now.")), "error")
-        else:
-            flash(_("Assigned."), "success")
+        refusal_returns_to(url_for(".assignments", programme_id=programme.id))
+        svc.assign_by_hand(member, application, current_user)
+        flash(_("Assigned."), "success")
     else:
         flash(_("Choose a member and an application."), "error")
     return redirect(url_for(".assignments", programme_id=programme.id))
