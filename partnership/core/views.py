@@ -101,12 +101,17 @@ def refused(error: Refused):
     clients)."""
     db.session.rollback()
     message = error.user_message()
+    returns_to = g.get("refusal_returns_to")  # said by a view that answers a form's button
+    accept = request.accept_mimetypes
+    if returns_to and accept["application/json"] <= accept["text/html"]:
+        # A form route: sent back unless the client prefers JSON outright (``*/*`` does not).
+        flash(message, "error")
+        return redirect(returns_to, 303)
     if _wants_json():
         return jsonify(error=message, status=409), 409
-    returns_to = g.get("refusal_returns_to")  # said by a view that answers a form's button
-    if _is_form_post() or returns_to:
+    if _is_form_post():
         flash(message, "error")
-        return redirect(returns_to or _back_within_site(), 303)
+        return redirect(_back_within_site(), 303)
     back = urlsplit(request.referrer or "")
     back_path = "/" + back.path.lstrip("/") + (f"?{back.query}" if back.query else "")
     return render_template("core/error.html", code=409, message=message, back=back_path), 409
