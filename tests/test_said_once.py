@@ -304,3 +304,97 @@ def test_spreadsheets_are_written_in_one_place():
     (docs/architecture/exports.md)."""
     writers = [f"{name}:{line}" for name, tree in _modules() for line in _spreadsheet_writers(tree)]
     assert {where.split(":")[0] for where in writers} == {"partnership/core/exports.py"}, writers
+
+
+#: Route modules that still catch a refusal and redirect, each with why the one handler
+#: (``core.views.refused``) cannot answer for it.
+REFUSAL_REDIRECTS_ALLOWED: dict[str, str] = {
+    "partnership/applications/views.py:submit_application": (
+        "an ApplicationError carries several reasons, each flashed; the handler shows one"
+    ),
+    "partnership/applications/views.py:upload_attachments": (
+        "an ApplicationError carries several reasons, each flashed; the handler shows one"
+    ),
+}
+
+
+def _is_redirect_return(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Return)
+        and isinstance(node.value, ast.Call)
+        and isinstance(node.value.func, ast.Name)
+        and node.value.func.id == "redirect"
+    )
+
+
+def _refusal_redirects(tree: ast.AST, catches_refusal) -> list[tuple[str, int]]:
+    """(function, line) of each ``except`` that catches a refusal and then redirects: from the
+    handler itself, or by falling through to a ``return redirect(...)`` right after the try."""
+    found = []
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for block in ast.walk(function):
+            for field in ("body", "orelse", "finalbody"):
+                statements = getattr(block, field, None)
+                if not isinstance(statements, list):
+                    continue
+                for i, statement in enumerate(statements):
+                    if not isinstance(statement, ast.Try):
+                        continue
+                    after = statements[i + 1] if i + 1 < len(statements) else None
+                    for handler in statement.handlers:
+                        if handler.type is None or not catches_refusal(handler.type):
+                            continue
+                        inside = any(_is_redirect_return(n) for n in ast.walk(handler))
+                        returns = any(isinstance(n, ast.Return) for n in ast.walk(handler))
+                        falls_through = not returns and after is not None
+                        if inside or (falls_through and _is_redirect_return(after)):
+                            found.append((function.name, handler.lineno))
+    return found
+
+
+def test_the_refusal_detector_sees_a_catch_that_redirects():
+    sample = ast.parse(
+        "def a():\n"
+        "    try:\n        x()\n    except E:\n        return redirect('/')\n"
+        "def b():\n"
+        "    try:\n        x()\n    except E:\n        flash('no')\n    return redirect('/')\n"
+        "def c():\n"
+        "    try:\n        x()\n    except E:\n        return render_template('f')\n"
+        "    return redirect('/')\n"
+        "def d():\n"
+        "    try:\n        x()\n    except KeyError:\n        return redirect('/')\n"
+    )
+    found = _refusal_redirects(sample, lambda node: isinstance(node, ast.Name) and node.id == "E")
+    assert [name for name, _ in found] == ["a", "b"]
+
+
+def test_views_leave_refusals_to_the_one_handler():
+    """A route does not catch a refusal to flash and redirect: the handler does that (rolls
+    back, flashes the error's own message, sends the form back). A view catches one only to
+    show it on a form it re-renders."""
+    import importlib
+
+    from partnership.core.unit_of_work import Refused
+
+    def resolver(namespace):
+        def catches_refusal(node: ast.AST) -> bool:
+            if isinstance(node, ast.Tuple):
+                return any(catches_refusal(element) for element in node.elts)
+            try:
+                cls = eval(compile(ast.Expression(node), "<except>", "eval"), namespace)  # noqa: S307
+            except Exception:  # noqa: BLE001 - not a name we can resolve: not ours
+                return False
+            return isinstance(cls, type) and issubclass(cls, Refused)
+
+        return catches_refusal
+
+    found = {}
+    for name, tree in _modules():
+        if not Path(name).name.startswith("views"):
+            continue
+        module = importlib.import_module(name.removesuffix(".py").replace("/", "."))
+        for function, line in _refusal_redirects(tree, resolver(vars(module))):
+            found[f"{name}:{function}"] = line
+    assert sorted(found) == sorted(REFUSAL_REDIRECTS_ALLOWED), found

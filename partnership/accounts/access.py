@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..core.transitions import StaleState, compare_and_set, increment
 from ..db_types import utcnow
@@ -20,6 +21,8 @@ from .services import AccountError, move_membership, void_tokens
 
 class OwnAccount(AccountError):
     """Staff cannot deactivate the account they are using."""
+
+    message = _l("You cannot deactivate your own account.")
 
 
 def _record(kind: AccessEventKind, user: User, staff: User, reason: str, membership=None) -> None:
@@ -55,7 +58,7 @@ def deactivate_account(user: User, staff: User, reason: str) -> None:
             user, expected={"is_active_account": True}, values={"is_active_account": False}
         )
     except StaleState:
-        raise AccountError("already deactivated") from None
+        raise AccountError(_l("Nothing changed: the account was already in that state.")) from None
     # The sessions are refused because the account is inactive; a new version also keeps them
     # dead if the account is reactivated. Mailed links stop working for the same reason.
     increment(user, session_version=1)
@@ -76,7 +79,7 @@ def reactivate_account(user: User, staff: User, reason: str) -> None:
             user, expected={"is_active_account": False}, values={"is_active_account": True}
         )
     except StaleState:
-        raise AccountError("already active") from None
+        raise AccountError(_l("Nothing changed: the account was already in that state.")) from None
     _record(AccessEventKind.ACCOUNT_REACTIVATED, user, staff, reason)
     body = _("Your account in partnership is active again; you can log in.")
     queue_mail(user.email, _("Your account is active again"), body, topic="access")

@@ -9,6 +9,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..core.transitions import TransitionRefused, move
 from ..core.unit_of_work import Refused
@@ -137,7 +138,9 @@ def _use_token(row: AccountToken) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise AccountError("token used")
+        if row.purpose == TokenPurpose.CONFIRM_EMAIL:
+            raise AccountError(_l("This link has been used. Log in instead."))
+        raise AccountError(_l("This reset link is invalid or has expired. Ask for a new one."))
 
 
 def void_tokens(user: User) -> None:
@@ -240,7 +243,7 @@ def request_membership(
         )
     )
     if existing is not None:
-        raise AccountError("already")
+        raise AccountError(_l("You have already asked to join, or are already a member."))
     membership = Membership(
         user=user, school=school, organisation=organisation, position=position, message=message
     )
@@ -256,6 +259,10 @@ class IllegalMembershipMove(AccountError, TransitionRefused):
     def __init__(self, from_state: MembershipState, to_state: MembershipState):
         super().__init__(f"membership cannot go from {from_state} to {to_state}")
         self.from_state, self.to_state = from_state, to_state
+        if to_state == MembershipState.ENDED:
+            self.message = _l("Only an active membership can be ended; nothing changed.")
+        else:
+            self.message = _l("This request was already decided.")
 
 
 def move_membership(

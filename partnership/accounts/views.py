@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
-from ..core.unit_of_work import discard_changes
+from ..core.unit_of_work import discard_changes, refusal_returns_to
 from ..extensions import csrf, db, limiter
 from ..permissions import login_required, staff_required
 from ..registry.models import Organisation, School
@@ -127,12 +127,8 @@ def confirm(token: str):
         return redirect(url_for("accounts.register"))
     form = ResetForm()
     if form.validate_on_submit():
-        try:
-            user = services.set_password_by_token(row, form.password.data)
-        except services.AccountError:
-            discard_changes()
-            flash(_("This link has been used. Log in instead."), "info")
-            return redirect(url_for("accounts.login"))
+        refusal_returns_to(url_for("accounts.login"))  # the link is spent: log in instead
+        user = services.set_password_by_token(row, form.password.data)
         start_session(user)
         flash(_("Your account is ready."), "success")
         return redirect(url_for("accounts.account"))
@@ -193,12 +189,8 @@ def reset(token: str):
         return redirect(url_for("accounts.reset_request"))
     form = ResetForm()
     if form.validate_on_submit():
-        try:
-            services.set_password_by_token(row, form.password.data)
-        except services.AccountError:  # another request used the link a moment ago
-            discard_changes()
-            flash(_("This reset link is invalid or has expired. Ask for a new one."), "error")
-            return redirect(url_for("accounts.reset_request"))
+        refusal_returns_to(url_for("accounts.reset_request"))  # the link is spent: a new one
+        services.set_password_by_token(row, form.password.data)
         flash(_("Your password is changed. Log in with the new one."), "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form)
@@ -237,17 +229,14 @@ def join():
             if organisation is None:
                 form.organisation_id.errors.append(_("Choose your organisation."))
         if school is not None or organisation is not None:
-            try:
-                services.request_membership(
-                    current_user,
-                    school=school,
-                    organisation=organisation,
-                    position=form.position.data.strip(),
-                    message=(form.message.data or "").strip(),
-                )
-            except services.AccountError:
-                flash(_("You have already asked to join, or are already a member."), "info")
-                return redirect(url_for("accounts.account"))
+            refusal_returns_to(url_for("accounts.account"))
+            services.request_membership(
+                current_user,
+                school=school,
+                organisation=organisation,
+                position=form.position.data.strip(),
+                message=(form.message.data or "").strip(),
+            )
             flash(_("Your request is sent. Staff will review it."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/join.html", form=form)
@@ -274,13 +263,10 @@ def decide_membership(membership_id: int, decision: str):
     form = DecisionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.decide_membership(
-            membership, decision == "approve", current_user, (form.reason.data or "").strip()
-        )
-    except services.AccountError:
-        flash(_("This request was already decided."), "info")
-        return redirect(url_for("accounts.memberships"))
+    refusal_returns_to(url_for("accounts.memberships"))
+    services.decide_membership(
+        membership, decision == "approve", current_user, (form.reason.data or "").strip()
+    )
     services.tell_membership_decision(membership)
     flash(_("Decision saved."), "success")
     return redirect(url_for("accounts.memberships"))

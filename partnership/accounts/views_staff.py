@@ -7,14 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.pagination import paginate
-from ..core.unit_of_work import discard_changes
+from ..core.unit_of_work import refusal_returns_to
 from ..extensions import db
 from ..permissions import staff_required
 from . import access
 from .forms import AccessReasonForm
 from .mfa.policy import grace_ends, has_factor, must_have_factor, step_up_required
 from .models import Membership, User
-from .services import AccountError, people_query
+from .services import people_query
 
 bp = Blueprint("people", __name__, url_prefix="/staff/people")
 
@@ -70,16 +70,8 @@ def change_account(user_id: int, action: str):
     if not form.validate_on_submit():
         return _person_page(user, ("account", form), 400)
     operation = access.deactivate_account if action == "deactivate" else access.reactivate_account
-    try:
-        operation(user, current_user._get_current_object(), form.reason.data.strip())
-    except access.OwnAccount:
-        discard_changes()
-        flash(_("You cannot deactivate your own account."), "error")
-        return redirect(url_for("people.person", user_id=user.id))
-    except AccountError:  # already in that state, perhaps by a concurrent request
-        discard_changes()
-        flash(_("Nothing changed: the account was already in that state."), "info")
-        return redirect(url_for("people.person", user_id=user.id))
+    refusal_returns_to(url_for("people.person", user_id=user.id))
+    operation(user, current_user._get_current_object(), form.reason.data.strip())
     if action == "deactivate":
         flash(_("The account is deactivated; its sessions have ended."), "success")
     else:
@@ -95,14 +87,8 @@ def end_membership(membership_id: int):
     form = AccessReasonForm(prefix=f"end-{membership.id}")
     if not form.validate_on_submit():
         return _person_page(membership.user, (f"end-{membership.id}", form), 400)
-    try:
-        access.end_membership(
-            membership, current_user._get_current_object(), form.reason.data.strip()
-        )
-    except AccountError:
-        discard_changes()
-        flash(_("Only an active membership can be ended; nothing changed."), "info")
-        return redirect(url_for("people.person", user_id=membership.user_id))
+    refusal_returns_to(url_for("people.person", user_id=membership.user_id))
+    access.end_membership(membership, current_user._get_current_object(), form.reason.data.strip())
     flash(_("The membership has ended."), "success")
     return redirect(url_for("people.person", user_id=membership.user_id))
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from ..core.inputs import arg_id
 from ..core.storage import send_private
-from ..core.unit_of_work import discard_changes
+from ..core.unit_of_work import discard_changes, refusal_returns_to
 from ..db_types import utcnow
 from ..extensions import db
 from ..money import satang_to_input
@@ -265,12 +265,8 @@ def withdraw_application(application_id: int):
     form = ReasonForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.withdraw(application, current_user, (form.reason.data or "").strip())
-    except services.IllegalTransition:
-        discard_changes()
-        flash(_("The review has started; the application can no longer be withdrawn."), "error")
-        return redirect(url_for("applications.application", application_id=application_id))
+    refusal_returns_to(url_for("applications.application", application_id=application_id))
+    services.withdraw(application, current_user, (form.reason.data or "").strip())
     flash(_("The application is withdrawn."), "success")
     return redirect(url_for("applications.application", application_id=application_id))
 

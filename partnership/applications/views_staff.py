@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from ..core.exports import Column, Kind, csv_download
 from ..core.pagination import paginate
-from ..core.unit_of_work import discard_changes
+from ..core.unit_of_work import refusal_returns_to
 from ..extensions import db
 from ..i18n import current_language
 from ..permissions import load_or_404, staff_required
@@ -171,13 +171,9 @@ def override(application_id: int):
             for error in errors:
                 flash(error, "error")
         return redirect(target + "#screening")
-    try:
-        services.override_eligibility(
-            application, form.decision.data == "eligible", form.reason.data.strip(), current_user
-        )
-    except services.IllegalTransition:
-        discard_changes()
-        flash(_("The application is already in that state or can no longer be screened."), "error")
-        return redirect(target + "#screening")
+    refusal_returns_to(target + "#screening")
+    services.override_eligibility(
+        application, form.decision.data == "eligible", form.reason.data.strip(), current_user
+    )
     flash(_("The application is now: %(state)s.", state=application.state.label), "success")
     return redirect(target)

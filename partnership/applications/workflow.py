@@ -60,6 +60,12 @@ class IllegalTransition(TransitionRefused):
     def __init__(self, from_state: ApplicationState, to_state: ApplicationState):
         self.from_state, self.to_state = from_state, to_state
         super().__init__(f"application cannot go from {from_state} to {to_state}")
+        if to_state == ApplicationState.WITHDRAWN:
+            self.message = _l("The review has started; the application can no longer be withdrawn.")
+        elif to_state in (ApplicationState.ELIGIBLE, ApplicationState.INELIGIBLE):
+            self.message = _l(
+                "The application is already in that state or can no longer be screened."
+            )
 
 
 def transition(

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from ..applications.models import Application
 from ..core.pagination import paginate
-from ..core.unit_of_work import discard_changes
+from ..core.unit_of_work import discard_changes, refusal_returns_to
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import last_day, to_bangkok
@@ -147,13 +147,9 @@ def upload_photo(campaign_id: int):
 def reorder_photo(campaign_id: int, photo_id: int):
     campaign = load_or_404(Campaign, campaign_id, "edit")
     step = -1 if request.form.get("direction") == "up" else 1
-    try:
-        move_photo(campaign, photo_id, step)
-    except PhotoRejected as error:
-        discard_changes()
-        flash(str(error), "error")
-    else:
-        flash(_("The photos are in their new order."), "success")
+    refusal_returns_to(url_for(".edit", campaign_id=campaign.id, _anchor="photos"))
+    move_photo(campaign, photo_id, step)
+    flash(_("The photos are in their new order."), "success")
     return redirect(url_for(".edit", campaign_id=campaign.id, _anchor="photos"))
 
 
@@ -161,13 +157,9 @@ def reorder_photo(campaign_id: int, photo_id: int):
 @staff_required
 def delete_photo(campaign_id: int, photo_id: int):
     campaign = load_or_404(Campaign, campaign_id, "edit")
-    try:
-        remove_photo(campaign, photo_id)
-    except PhotoRejected as error:
-        discard_changes()
-        flash(str(error), "error")
-    else:
-        flash(_("The photo is removed."), "success")
+    refusal_returns_to(url_for(".edit", campaign_id=campaign.id, _anchor="photos"))
+    remove_photo(campaign, photo_id)
+    flash(_("The photo is removed."), "success")
     return redirect(url_for(".edit", campaign_id=campaign.id, _anchor="photos"))
 
 
@@ -189,13 +181,9 @@ def close_campaign(campaign_id: int):
 def _change_state(campaign_id: int, service, done: str):
     """Run one state change of the campaign for the staff member, then back to its page."""
     campaign = load_or_404(Campaign, campaign_id, "edit")
-    try:
-        service(campaign, current_user)
-    except CampaignRuleError as error:
-        discard_changes()
-        flash(str(error), "error")
-    else:
-        flash(done, "success")
+    refusal_returns_to(url_for(".edit", campaign_id=campaign.id))
+    service(campaign, current_user)
+    flash(done, "success")
     return redirect(url_for(".edit", campaign_id=campaign.id))
 
 

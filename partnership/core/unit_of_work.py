@@ -18,7 +18,7 @@ handler (``core.views``) rolls back and answers. See docs/architecture/unit-of-w
 from __future__ import annotations
 
 from blinker import Namespace
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 from flask_babel import LazyString
 from flask_babel import gettext as _
 
@@ -40,16 +40,30 @@ class Refused(Exception):
     re-renders, and then calls :func:`discard_changes`.
     """
 
+    #: What the person reads when the error was raised without a translatable sentence: a
+    #: subclass whose every refusal means one thing says it here (``lazy_gettext``).
+    message: LazyString | None = None
+
     def user_message(self) -> str:
         """What the person reads: the sentence it was raised with, if that was translatable
-        (``lazy_gettext``), else that nothing was changed."""
+        (``lazy_gettext``), else the class's :attr:`message`, else that nothing was changed."""
         first = self.args[0] if self.args else None
         if isinstance(first, LazyString):
             return str(first)
+        if self.message is not None:
+            return str(self.message)
         return _(
             "This was not possible: it has changed in the meantime (someone may have just done "
             "it). Nothing was changed. Reload the page to see where it stands now."
         )
+
+
+def refusal_returns_to(url: str) -> None:
+    """Where a form refused in this request is sent back to, when that is not the page it was
+    posted from (a used link's form goes to the login page, not to the link). The app-wide
+    handler (``core.views.refused``) honours it; without it the person returns to the page they
+    pressed the button on."""
+    g.refusal_returns_to = url
 
 
 def commit_now(*, reason: str) -> None:

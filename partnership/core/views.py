@@ -10,6 +10,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -95,10 +96,17 @@ def _is_form_post() -> bool:
 @bp.app_errorhandler(Refused)
 def refused(error: Refused):
     """A rule or state machine said no (often because another request just made the move):
-    nothing is written; a form is sent back where it came from with the reason, anything else
-    gets the 409 page (JSON for API clients)."""
+    nothing is written; a form is sent back where it came from (or where the view said with
+    ``refusal_returns_to``) with the reason, anything else gets the 409 page (JSON for API
+    clients)."""
     db.session.rollback()
     message = error.user_message()
+    returns_to = g.get("refusal_returns_to")  # said by a view that answers a form's button
+    accept = request.accept_mimetypes
+    if returns_to and accept["application/json"] <= accept["text/html"]:
+        # A form route: sent back unless the client prefers JSON outright (``*/*`` does not).
+        flash(message, "error")
+        return redirect(returns_to, 303)
     if _wants_json():
         return jsonify(error=message, status=409), 409
     if _is_form_post():

@@ -33,6 +33,8 @@ SLIP_TYPES = IMAGE_TYPES
 
 
 class IllegalGiftTransition(TransitionRefused):
+    message = _l("This gift was already voided or returned.")
+
     def __init__(self, from_state: GiftState, to_state: GiftState):
         self.from_state, self.to_state = from_state, to_state
         super().__init__(f"offline gift cannot go from {from_state} to {to_state}")

@@ -10,14 +10,13 @@ from flask_login import current_user
 from ..accounts.mfa.policy import step_up_required
 from ..campaigns.models import Campaign
 from ..core.storage import send_private
-from ..core.unit_of_work import discard_changes
+from ..core.unit_of_work import discard_changes, refusal_returns_to
 from ..extensions import db
 from ..permissions import load_or_404, staff_required
 from .forms import OfflineGiftForm, ReasonForm
 from .models import GiftMethod, GiftState, OfflineGift
 from .services import (
     DuplicateReference,
-    IllegalGiftTransition,
     SlipRefused,
     record_gift,
     reverse_gift,
@@ -100,11 +99,8 @@ def void_gift(gift_id: int):
     if not form.validate_on_submit():
         flash(_("Say why the gift is voided."), "error")
         return redirect(url_for("gifts.campaign_gifts", campaign_id=gift.campaign_id), 303)
-    try:
-        reverse_gift(gift, GiftState.VOIDED, reason=form.reason.data, actor=current_user)
-    except IllegalGiftTransition:
-        flash(_("This gift was already voided or returned."), "info")
-        return redirect(url_for("gifts.campaign_gifts", campaign_id=gift.campaign_id), 303)
+    refusal_returns_to(url_for("gifts.campaign_gifts", campaign_id=gift.campaign_id))
+    reverse_gift(gift, GiftState.VOIDED, reason=form.reason.data, actor=current_user)
     flash(_("The gift is voided; a reversing row is in the ledger."), "success")
     return redirect(url_for("gifts.campaign_gifts", campaign_id=gift.campaign_id), 303)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+
 from ..campaigns.pages import page_changed
 from ..core.transitions import TransitionRefused, move
 from ..db_types import utcnow
@@ -22,6 +24,8 @@ TRANSITIONS: dict[PledgeState, frozenset[PledgeState]] = {
 
 class IllegalPledgeTransition(TransitionRefused):
     """A move the pledge machine does not allow (or another request made it first)."""
+
+    message = _l("This pledge has already been decided.")
 
     def __init__(self, from_state: PledgeState, to_state: PledgeState):
         self.from_state, self.to_state = from_state, to_state

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from ..campaigns.models import Campaign, CampaignState
 from ..core.pagination import paginate
+from ..core.unit_of_work import refusal_returns_to
 from ..extensions import db
 from ..i18n import current_language
 from ..permissions import load_or_404, staff_required
@@ -19,7 +20,7 @@ from ..registry.provinces import province_choices
 from .forms import DecisionForm, PledgeForm
 from .mails import tell_sponsor_pledge_approved
 from .models import MatchPledge, MatchScope, PledgeState
-from .pledges import IllegalPledgeTransition, create_pledge, decide
+from .pledges import create_pledge, decide
 
 bp = Blueprint("matching", __name__)
 
@@ -99,11 +100,8 @@ def decide_pledge(pledge_id: int, action: str):
     if not form.validate_on_submit():
         flash(_("The reason is too long."), "error")
         return redirect(url_for("matching.staff_pledges"))
-    try:
-        decide(pledge, ACTIONS[action], current_user, form.reason.data or "")
-    except IllegalPledgeTransition:
-        flash(_("This pledge has already been decided."), "info")
-        return redirect(url_for("matching.staff_pledges"), 303)
+    refusal_returns_to(url_for("matching.staff_pledges"))
+    decide(pledge, ACTIONS[action], current_user, form.reason.data or "")
     if pledge.state == PledgeState.APPROVED:  # only this request moved it there (decide)
         tell_sponsor_pledge_approved(pledge)
     flash(_("The pledge is now: %(state)s.", state=pledge.state.label), "success")

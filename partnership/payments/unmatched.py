@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from ..core.transitions import StaleState, add_unique, compare_and_set
 from ..core.unit_of_work import Refused
@@ -20,6 +21,8 @@ from .models import KEPT_OUTCOMES, EventNote, EventOutcome, NoteAction, StripeEv
 class EventNotActionable(Refused):
     """Already re-applied or handled, or it still names no donation we know."""
 
+    message = _l("This event still names no donation we know, or it was dealt with already.")
+
 
 def _note(row: StripeEvent, action: NoteAction, note: str, actor) -> None:
     if not add_unique(
@@ -30,7 +33,7 @@ def _note(row: StripeEvent, action: NoteAction, note: str, actor) -> None:
             actor_id=actor.id if actor is not None else None,
         )
     ):
-        raise EventNotActionable("already handled")
+        raise EventNotActionable(_l("This event was dealt with already."))
 
 
 def reapply(row: StripeEvent, actor, note: str = "") -> int:
@@ -60,7 +63,7 @@ def reapply(row: StripeEvent, actor, note: str = "") -> int:
 
 def mark_handled(row: StripeEvent, actor, note: str) -> None:
     if row.outcome not in KEPT_OUTCOMES:
-        raise EventNotActionable("not kept for staff")
+        raise EventNotActionable(_l("This event was dealt with already."))
     _note(row, NoteAction.HANDLED, note, actor)
 
 

@@ -25,7 +25,7 @@ from ..accounts.mfa.policy import step_up_required
 from ..core.downloads import private_download
 from ..core.forms import BaseForm
 from ..core.pagination import paginate
-from ..core.unit_of_work import commit_now, discard_changes
+from ..core.unit_of_work import commit_now, refusal_returns_to
 from ..db_types import utcnow
 from ..extensions import db
 from ..permissions import staff_required
@@ -58,7 +58,7 @@ from .search import (
     search_query,
     xlsx_download,
 )
-from .unmatched import EventNotActionable, mark_handled, notes_for, reapply
+from .unmatched import mark_handled, notes_for, reapply
 
 bp = Blueprint("payments_staff", __name__, url_prefix="/staff/payments")
 
@@ -137,16 +137,9 @@ def reapply_event(event_id: int):
     if not form.validate_on_submit():
         flash(_("The note is too long."), "error")
         return redirect(url_for(".events"))
-    try:
-        donation_id = reapply(row, current_user, form.note.data or "")
-    except EventNotActionable:
-        discard_changes()
-        flash(
-            _("This event still names no donation we know, or it was dealt with already."),
-            "error",
-        )
-    else:
-        flash(_("The event is applied to donation %(id)d.", id=donation_id), "success")
+    refusal_returns_to(url_for(".events"))
+    donation_id = reapply(row, current_user, form.note.data or "")
+    flash(_("The event is applied to donation %(id)d.", id=donation_id), "success")
     return redirect(url_for(".events"))
 
 
@@ -158,13 +151,9 @@ def handled_event(event_id: int):
     if not form.validate_on_submit():
         flash(_("Say what was done about it (at most 1,000 characters)."), "error")
         return redirect(url_for(".events"))
-    try:
-        mark_handled(row, current_user, form.note.data)
-    except EventNotActionable:
-        discard_changes()
-        flash(_("This event was dealt with already."), "error")
-    else:
-        flash(_("Marked handled."), "success")
+    refusal_returns_to(url_for(".events"))
+    mark_handled(row, current_user, form.note.data)
+    flash(_("Marked handled."), "success")
     return redirect(url_for(".events"))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from flask_babel import lazy_gettext as _l
+
 from ..core.collections import sync_by_position
 from ..core.signals import any_receiver_agrees
 from ..core.transitions import TransitionRefused, hold_row, move
@@ -28,10 +30,24 @@ class IllegalProgrammeTransition(ProgrammeError, TransitionRefused):
         super().__init__(
             f"programme cannot go from {from_state} to {to_state}{': ' + why if why else ''}"
         )
+        if why == "no rubric":
+            self.message = _l("Add at least one rubric criterion before opening the programme.")
+        elif why == "closing time passed":
+            self.message = _l(
+                "The closing time has passed. Move it later before opening the programme."
+            )
+        else:
+            self.message = _l(
+                "The programme cannot move from %(a)s to %(b)s.",
+                a=from_state.label,
+                b=to_state.label,
+            )
 
 
 class RubricLocked(ProgrammeError):
     """The rubric cannot change once the first review is submitted."""
+
+    message = _l("The rubric cannot change once the first review is submitted.")
 
 
 S = ProgrammeState

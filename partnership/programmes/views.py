@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ..core.pagination import paginate
-from ..core.unit_of_work import discard_changes
+from ..core.unit_of_work import refusal_returns_to
 from ..db_types import utcnow
 from ..i18n import current_language
 from ..permissions import load_or_404, staff_required
@@ -115,14 +115,10 @@ def edit_programme(programme_id: int):
     if request.method == "POST" and not locked and _handle_add_criterion(form):
         return render_template("programmes/form.html", form=form, programme=programme)
     if form.validate_on_submit():
-        try:
-            services.update_programme(
-                programme, form.values(), None if locked else form.criterion_rows()
-            )
-        except services.RubricLocked:
-            discard_changes()
-            flash(_("The rubric cannot change once the first review is submitted."), "error")
-            return redirect(url_for("programmes.edit_programme", programme_id=programme.id))
+        refusal_returns_to(url_for("programmes.edit_programme", programme_id=programme.id))
+        services.update_programme(
+            programme, form.values(), None if locked else form.criterion_rows()
+        )
         flash(_("Saved."), "success")
         return redirect(url_for("programmes.programme", programme_id=programme.id))
     return render_template("programmes/form.html", form=form, programme=programme)
@@ -136,28 +132,8 @@ def change_programme_state(programme_id: int):
         flash(_("Choose a valid next step."), "error")
         return redirect(url_for("programmes.programme", programme_id=programme.id))
     to_state = ProgrammeState(form.to_state.data)
-    try:
-        services.change_state(programme, to_state, current_user)
-    except services.IllegalProgrammeTransition as exc:
-        discard_changes()
-        reasons = {
-            "no rubric": _("Add at least one rubric criterion before opening the programme."),
-            "closing time passed": _(
-                "The closing time has passed. Move it later before opening the programme."
-            ),
-        }
-        flash(
-            reasons.get(
-                exc.why,
-                _(
-                    "The programme cannot move from %(a)s to %(b)s.",
-                    a=exc.from_state.label,
-                    b=exc.to_state.label,
-                ),
-            ),
-            "error",
-        )
-        return redirect(url_for("programmes.programme", programme_id=programme.id))
+    refusal_returns_to(url_for("programmes.programme", programme_id=programme.id))
+    services.change_state(programme, to_state, current_user)
     flash(_("The programme is now: %(state)s.", state=programme.state.label), "success")
     return redirect(url_for("programmes.programme", programme_id=programme.id))
 

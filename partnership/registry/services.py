@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import Membership, MembershipState, User
 from ..accounts.services import decide_membership
@@ -54,7 +55,9 @@ NETWORK_TRANSITIONS: dict[NetworkStatus, frozenset[NetworkStatus]] = {
 
 
 def _network_refused(from_state: NetworkStatus, to_state: NetworkStatus) -> RegistryError:
-    return RegistryError(f"network status cannot go from {from_state} to {to_state}")
+    if to_state == N.APPLICANT:
+        return RegistryError(_l("This school is already a member or has applied."))
+    return RegistryError(_l("The school's network status has changed meanwhile; nothing was done."))
 
 
 def _move_network(
@@ -230,7 +233,7 @@ def create_partnership(
 def end_partnership(partnership: Partnership, on: date | None = None) -> None:
     on = on or today()
     if partnership.ended_on is not None and partnership.ended_on <= on:
-        raise RegistryError("ended")
+        raise RegistryError(_l("This partnership has already ended."))
     partnership.ended_on = max(on, partnership.started_on)
     db.session.flush()
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ..core.inputs import arg_id
 from ..core.pagination import paginate
+from ..core.unit_of_work import refusal_returns_to
 from ..extensions import db
 from ..i18n import BUDDHIST_ERA_OFFSET, current_academic_year, current_language
 from ..permissions import load_or_404, login_required, staff_required
@@ -181,11 +182,8 @@ def network_apply():
 @bp.post("/schools/<int:school_id>/network/apply")
 def network_reapply(school_id: int):
     school = load_or_404(School, school_id, "edit")
-    try:
-        services.request_network_admission(school, current_user)
-    except services.RegistryError:
-        flash(_("This school is already a member or has applied."), "info")
-        return redirect(url_for("registry.school", school_id=school.id))
+    refusal_returns_to(url_for("registry.school", school_id=school.id))
+    services.request_network_admission(school, current_user)
     flash(_("Your application is sent. Staff will review it."), "success")
     return redirect(url_for("registry.school", school_id=school.id))
 
@@ -215,14 +213,11 @@ def network_decide(school_id: int, decision: str):
     if not form.validate_on_submit():
         abort(400)
     note = (form.note.data or "").strip()
-    try:
-        if decision == "leave":
-            services.leave_network(school, note, current_user)
-        else:
-            services.decide_network(school, decision == "accept", current_user, note)
-    except services.RegistryError:
-        flash(_("The school's network status has changed meanwhile; nothing was done."), "error")
-        return redirect(url_for("registry.school", school_id=school.id))
+    refusal_returns_to(url_for("registry.school", school_id=school.id))
+    if decision == "leave":
+        services.leave_network(school, note, current_user)
+    else:
+        services.decide_network(school, decision == "accept", current_user, note)
     notices.tell_network_decision(school, decision, note)
     flash(notices.network_decision_text(school, decision), "success")
     if request.form.get("back") == "queue":
@@ -328,10 +323,7 @@ def new_partnership():
 @staff_required
 def end_partnership(partnership_id: int):
     partnership = db.get_or_404(Partnership, partnership_id)
-    try:
-        services.end_partnership(partnership)
-    except services.RegistryError:
-        flash(_("This partnership has already ended."), "info")
-    else:
-        flash(_("The partnership is ended as of today."), "success")
+    refusal_returns_to(url_for("registry.school", school_id=partnership.school_id))
+    services.end_partnership(partnership)
+    flash(_("The partnership is ended as of today."), "success")
     return redirect(url_for("registry.school", school_id=partnership.school_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
@@ -152,7 +153,7 @@ def run_automatic_assignment(
     """Apply the plan: keep what exists, drop unsubmitted conflicted pairs, add the new ones,
     and put every application that has a reviewer in review."""
     if programme.state not in ASSIGNING_PHASES:
-        raise CommitteeError("not assigning now")
+        raise CommitteeError(_l("Reviewers cannot be assigned in this phase of the programme."))
     lock_row(Programme, programme.id)  # two runs at once take turns; the second adds nothing
     state = dry_run(programme)
     sync_automatic_conflicts(state.members, {a.id: a.school_id for a in state.applications})
@@ -183,25 +184,29 @@ def run_automatic_assignment(
     return state
 
 
+#: Why staff cannot assign this member to this application by hand.
+NOT_ASSIGNABLE = _l("This assignment is not possible now.")
+
+
 def assign_by_hand(member: CommitteeMember, application: Application, actor: User):
     """Staff add one reviewer; never a conflicted one."""
     if application.programme_id != member.programme_id:
-        raise CommitteeError("another programme")
+        raise CommitteeError(NOT_ASSIGNABLE)
     if not member.is_current:
-        raise CommitteeError("not a member")
+        raise CommitteeError(NOT_ASSIGNABLE)
     if member.programme.state not in ASSIGNING_PHASES:
-        raise CommitteeError("not assigning now")
+        raise CommitteeError(NOT_ASSIGNABLE)
     if application.state not in ASSIGNABLE_STATES:
-        raise CommitteeError("application not in review")
+        raise CommitteeError(NOT_ASSIGNABLE)
     if is_conflicted(member, application):
-        raise CommitteeError("conflicted")
+        raise CommitteeError(_l("This member is conflicted with this application."))
     if assignment_of(member, application.id) is not None:
-        raise CommitteeError("already assigned")
+        raise CommitteeError(_l("This member is already assigned to this application."))
     assignment = ReviewAssignment(
         member_id=member.id, application_id=application.id, assigned_by_id=actor.id
     )
     if not add_unique(assignment):
-        raise CommitteeError("already assigned")
+        raise CommitteeError(_l("This member is already assigned to this application."))
     if application.state == ApplicationState.ELIGIBLE:
         move_application(application, ApplicationState.IN_REVIEW, actor, "")
     db.session.flush()
@@ -216,5 +221,7 @@ def unassign(assignment: ReviewAssignment, actor: User) -> None:
     withdrawn changes nothing.
     """
     if not end_assignment(assignment, actor, "withdrawn by staff") and assignment.is_current:
-        raise CommitteeError("submitted")
+        raise CommitteeError(
+            _l("This review has been submitted, so it stays on record and cannot be unassigned.")
+        )
     db.session.flush()

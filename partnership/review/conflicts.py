@@ -12,6 +12,7 @@ from collections import defaultdict
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import Membership, MembershipState
 from ..applications.models import Application
@@ -30,6 +31,13 @@ CONFLICT_LOOKBACK_YEARS = 3
 
 class ConflictError(Refused):
     """A conflict declaration that cannot be made."""
+
+
+#: Why a conflict cannot be recorded on this pair.
+NOT_DECLARABLE = _l(
+    "A conflict can be recorded only on an application of this programme that is "
+    "under review, for a current member."
+)
 
 
 def _cutoff(day: date) -> date:
@@ -151,11 +159,11 @@ def declare_conflict(
     not on drafts or decided ones.
     """
     if application.programme_id != member.programme_id:
-        raise ConflictError("application of another programme")
+        raise ConflictError(NOT_DECLARABLE)
     if not member.is_current:
-        raise ConflictError("not a member")
+        raise ConflictError(NOT_DECLARABLE)
     if application.state not in ASSIGNABLE_STATES:
-        raise ConflictError("not under review")
+        raise ConflictError(NOT_DECLARABLE)
     conflict = current_conflict(member, application)
     if conflict is None:
         conflict = ConflictOfInterest(

@@ -8,6 +8,7 @@ from fractions import Fraction
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import load_only, selectinload
 
 from ..accounts.models import Membership
@@ -24,25 +25,32 @@ from .workflow import DECISION_STATES, DecisionError, move_application
 A = ApplicationState
 
 
-def _hold_reviewing(programme_id: int) -> None:
+def _hold_reviewing(programme_id: int, when_decided=None, refused=None) -> None:
     """Lock the programme row and check, on what the database holds now, that it is still in
     review: a decision and the publication take turns, so nothing is decided after the results
     went out."""
     state = db.session.scalar(
         sa.select(Programme.state).where(Programme.id == programme_id).with_for_update()
     )
+    if state == ProgrammeState.DECIDED and when_decided is not None:
+        raise DecisionError(when_decided)
     if state != ProgrammeState.REVIEWING:
-        raise DecisionError("decisions are taken during the review phase")
+        raise DecisionError(refused or _l("Decisions can only be taken during the review phase."))
+
+
+#: Why one application cannot be decided (out of the review phase, not reviewed, not a
+#: decision).
+CANNOT_DECIDE = _l("This application cannot be decided now.")
 
 
 def decide(application: Application, to_state: ApplicationState, reason: str, actor) -> None:
     """Record one decision with the reason the school will read; may be changed until the
     programme's decisions are published."""
-    _hold_reviewing(application.programme_id)
+    _hold_reviewing(application.programme_id, refused=CANNOT_DECIDE)
     if to_state not in DECISION_STATES:
-        raise DecisionError("not a decision")
+        raise DecisionError(CANNOT_DECIDE)
     if application.state not in (A.IN_REVIEW, *DECISION_STATES):
-        raise DecisionError("application not reviewed")
+        raise DecisionError(CANNOT_DECIDE)
     if application.state != to_state:
         move_application(application, to_state, actor, reason.strip(), notify=False)
     application.decision_reason = reason.strip()
@@ -98,7 +106,9 @@ def start_review(programme: Programme, actor) -> None:
     try:
         change_state(programme, ProgrammeState.REVIEWING, actor)
     except ProgrammeError as error:
-        raise DecisionError(str(error)) from error
+        raise DecisionError(
+            _l("The review phase can start only once the call is closed.")
+        ) from error
 
 
 def undecided_count(programme: Programme) -> int:
@@ -117,6 +127,11 @@ class ReviewsMissing(DecisionError):
     def __init__(self, count: int):
         super().__init__(f"{count} applications have fewer reviews than required")
         self.count = count
+        self.message = _l(
+            "%(n)d applications have fewer submitted reviews than the programme requires. "
+            "Wait for the reviews, or give a reason to publish anyway.",
+            n=count,
+        )
 
 
 def short_of_reviews(rows: list[RankingRow]) -> int:
@@ -131,9 +146,11 @@ def publish_decisions(programme: Programme, actor, override_reason: str = "") ->
     Each school's people are mailed (queued in the outbox; the worker sends them), with the
     school, its members and their accounts loaded in three queries whatever the number of
     applications."""
-    _hold_reviewing(programme.id)
+    _hold_reviewing(programme.id, when_decided=_l("The decisions are already published."))
     if undecided_count(programme):
-        raise DecisionError("some applications have no decision")
+        raise DecisionError(
+            _l("Every application needs a decision before the results are published.")
+        )
     short = short_of_reviews(rank_programme(programme))  # a fixed number of queries
     override_reason = override_reason.strip()
     if short and not override_reason:
@@ -147,7 +164,7 @@ def publish_decisions(programme: Programme, actor, override_reason: str = "") ->
     try:
         mark_decided(programme, actor, reason)
     except ProgrammeError as error:
-        raise DecisionError(str(error)) from error
+        raise DecisionError(_l("The decisions are already published.")) from error
     decided = db.session.scalars(
         sa.select(Application)
         .where(Application.programme_id == programme.id, Application.state.in_(DECISION_STATES))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from ..core.transitions import hold_row, lock_row, move
 from ..core.unit_of_work import Refused
@@ -137,15 +138,19 @@ def weighted_total(review: Review) -> int:
     )
 
 
+#: Why a review cannot be reopened.
+NOT_REOPENABLE = _l("Only a submitted review can be reopened, during the review phase.")
+
+
 def reopen_review(review: Review, reason: str, actor) -> None:
     """Staff unlock a submitted review so the member can correct it (kept in the trail)."""
     if review.state != ReviewState.SUBMITTED:
-        raise ReviewError("not submitted")
+        raise ReviewError(NOT_REOPENABLE)
     if review.assignment.member.programme.state != ProgrammeState.REVIEWING:
-        raise ReviewError("not in the review phase")
+        raise ReviewError(NOT_REOPENABLE)
     move(
         review, R.DRAFT, allowed=REVIEW_TRANSITIONS,
-        illegal=lambda a, b: ReviewError("not submitted"),
+        illegal=lambda a, b: ReviewError(NOT_REOPENABLE),
         values={"submitted_at": None, "weighted_total": None},
     )  # fmt: skip
     review.events.append(

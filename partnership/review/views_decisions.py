@@ -17,7 +17,7 @@ from flask_login import current_user
 from ..applications.models import Application, ApplicationState
 from ..core.exports import csv_download, xlsx_download
 from ..core.forms import BaseForm
-from ..core.unit_of_work import discard_changes
+from ..core.unit_of_work import refusal_returns_to
 from ..extensions import db
 from ..i18n import current_language
 from ..permissions import login_required, require, staff_required
@@ -28,7 +28,7 @@ from .forms import DecisionForm, PublishForm
 from .ranking import rank_programme
 from .ranking_page import FILTERS, clean_page, clean_show, ranking_page
 from .scoring import DISAGREEMENT_THRESHOLD
-from .workflow import DECISION_STATES, DecisionError
+from .workflow import DECISION_STATES
 
 bp = Blueprint("decisions", __name__)
 
@@ -78,15 +78,11 @@ def decide(programme_id: int, application_id: int):
     if not form.validate_on_submit():
         flash(_("Choose a decision and write the reason for the school."), "error")
     else:
-        try:
-            svc.decide(
-                application, ApplicationState(form.decision.data), form.reason.data, current_user
-            )
-        except DecisionError:
-            discard_changes()
-            flash(_("This application cannot be decided now."), "error")
-        else:
-            flash(_("Decision recorded for %(title)s.", title=application.title), "success")
+        refusal_returns_to(_back_to_ranking(programme_id, f"#app-{application_id}"))
+        svc.decide(
+            application, ApplicationState(form.decision.data), form.reason.data, current_user
+        )
+        flash(_("Decision recorded for %(title)s.", title=application.title), "success")
     return redirect(_back_to_ranking(programme_id, f"#app-{application_id}"))
 
 
@@ -96,26 +92,22 @@ def apply_cut(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
     require(BaseForm().validate_on_submit())
     rows = rank_programme(programme)
-    try:
-        changed = svc.apply_suggested_cut(
-            programme,
-            rows,
-            _("Approved: ranked within the programme budget by the joint committee."),
-            _("Waitlisted: ranked below the budget line; funded if money becomes available."),
-            current_user,
-        )
-    except DecisionError:
-        discard_changes()
-        flash(_("Decisions can only be taken during the review phase."), "error")
-    else:
-        flash(
-            _(
-                "Suggested cut applied to the applications without a decision: %(count)d "
-                "decided. Decisions already taken were kept.",
-                count=changed,
-            ),
-            "success",
-        )
+    refusal_returns_to(url_for(".ranking", programme_id=programme_id))
+    changed = svc.apply_suggested_cut(
+        programme,
+        rows,
+        _("Approved: ranked within the programme budget by the joint committee."),
+        _("Waitlisted: ranked below the budget line; funded if money becomes available."),
+        current_user,
+    )
+    flash(
+        _(
+            "Suggested cut applied to the applications without a decision: %(count)d "
+            "decided. Decisions already taken were kept.",
+            count=changed,
+        ),
+        "success",
+    )
     return redirect(url_for(".ranking", programme_id=programme_id))
 
 
@@ -124,12 +116,9 @@ def apply_cut(programme_id: int):
 def start(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
     require(BaseForm().validate_on_submit())
-    try:
-        svc.start_review(programme, current_user)
-    except DecisionError:
-        flash(_("The review phase can start only once the call is closed."), "error")
-    else:
-        flash(_("The review phase has started: members can score."), "success")
+    refusal_returns_to(url_for("review_staff.assignments", programme_id=programme_id))
+    svc.start_review(programme, current_user)
+    flash(_("The review phase has started: members can score."), "success")
     return redirect(url_for("review_staff.assignments", programme_id=programme_id))
 
 
@@ -142,28 +131,9 @@ def publish(programme_id: int):
         require(set(form.errors) == {"override_reason"})  # a missing token stays a 403
         flash(_("The reason is too long (at most 2,000 characters)."), "error")
         return redirect(url_for(".ranking", programme_id=programme_id))
-    try:
-        svc.publish_decisions(programme, current_user, form.override_reason.data or "")
-    except svc.ReviewsMissing as missing:
-        discard_changes()
-        flash(
-            _(
-                "%(n)d applications have fewer submitted reviews than the programme requires. "
-                "Wait for the reviews, or give a reason to publish anyway.",
-                n=missing.count,
-            ),
-            "error",
-        )
-    except DecisionError:
-        discard_changes()
-        if programme.decisions_published:  # another request published them a moment ago
-            flash(_("The decisions are already published."), "info")
-        else:
-            flash(
-                _("Every application needs a decision before the results are published."), "error"
-            )
-    else:
-        flash(_("Decisions published. Schools can read their feedback."), "success")
+    refusal_returns_to(url_for(".ranking", programme_id=programme_id))
+    svc.publish_decisions(programme, current_user, form.override_reason.data or "")
+    flash(_("Decisions published. Schools can read their feedback."), "success")
     return redirect(url_for(".ranking", programme_id=programme_id))
 
 

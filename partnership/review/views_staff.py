@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.mfa.policy import step_up_required
 from ..applications.models import Application
 from ..core.forms import BaseForm
-from ..core.unit_of_work import discard_changes
+from ..core.unit_of_work import discard_changes, refusal_returns_to
 from ..extensions import db
 from ..programmes.models import Programme, ProgrammeState
 from ..registry.models import Organisation, Sector
@@ -22,8 +22,7 @@ from .conflicts import CONFLICT_LOOKBACK_YEARS, ConflictError, declare_conflict,
 from .forms import AppointMemberForm, ManualAssignForm, ReasonForm, StaffConflictForm
 from .models import CommitteeMember, ConflictOfInterest, ConflictSource, Review, ReviewAssignment
 from .ranking import load_programme_reviews
-from .reviews import ReviewError, reopen_review
-from .workflow import DecisionError
+from .reviews import reopen_review
 
 bp = Blueprint("review_staff", __name__, url_prefix="/review")
 
@@ -194,14 +193,9 @@ def add_conflict(programme_id: int):
         return redirect(url_for(".committee", programme_id=programme.id))
     member = db.get_or_404(CommitteeMember, form.member_id.data)
     application = db.get_or_404(Application, form.application_id.data)
-    try:
-        declare_conflict(member, application, form.reason.data, current_user)
-    except ConflictError:
-        discard_changes()
-        flash(_("A conflict can be recorded only on an application of this programme that is "
-                "under review, for a current member."), "error")  # fmt: skip
-    else:
-        flash(_("Conflict recorded."), "success")
+    refusal_returns_to(url_for(".committee", programme_id=programme.id))
+    declare_conflict(member, application, form.reason.data, current_user)
+    flash(_("Conflict recorded."), "success")
     return redirect(url_for(".committee", programme_id=programme.id))
 
 
@@ -265,12 +259,8 @@ def assignments(programme_id: int):
 @bp.post("/programmes/<int:programme_id>/assignments/auto")
 def run_assignment(programme_id: int):
     programme = _programme(programme_id)
-    try:
-        state = svc.run_automatic_assignment(programme, current_user)
-    except (svc.CommitteeError, DecisionError):
-        discard_changes()
-        flash(_("Reviewers cannot be assigned in this phase of the programme."), "error")
-        return redirect(url_for(".assignments", programme_id=programme.id))
+    refusal_returns_to(url_for(".assignments", programme_id=programme.id))
+    state = svc.run_automatic_assignment(programme, current_user)
     flash(
         _(
             "%(count)d new assignments made. Existing assignments were kept.",
@@ -291,17 +281,9 @@ def add_assignment(programme_id: int):
     if form.validate_on_submit():
         member = db.get_or_404(CommitteeMember, form.member_id.data)
         application = db.get_or_404(Application, form.application_id.data)
-        messages = {
-            "conflicted": _("This member is conflicted with this application."),
-            "already assigned": _("This member is already assigned to this application."),
-        }
-        try:
-            svc.assign_by_hand(member, application, current_user)
-        except (svc.CommitteeError, DecisionError) as error:
-            discard_changes()
-            flash(messages.get(str(error), _("This assignment is not possible now.")), "error")
-        else:
-            flash(_("Assigned."), "success")
+        refusal_returns_to(url_for(".assignments", programme_id=programme.id))
+        svc.assign_by_hand(member, application, current_user)
+        flash(_("Assigned."), "success")
     else:
         flash(_("Choose a member and an application."), "error")
     return redirect(url_for(".assignments", programme_id=programme.id))
@@ -311,14 +293,9 @@ def add_assignment(programme_id: int):
 def remove_assignment(assignment_id: int):
     assignment = db.get_or_404(ReviewAssignment, assignment_id)
     programme_id = assignment.member.programme_id
-    try:
-        svc.unassign(assignment, current_user)
-    except svc.CommitteeError:
-        discard_changes()
-        flash(_("This review has been submitted, so it stays on record and cannot be "
-                "unassigned."), "error")  # fmt: skip
-    else:
-        flash(_("Assignment withdrawn."), "success")
+    refusal_returns_to(url_for(".assignments", programme_id=programme_id))
+    svc.unassign(assignment, current_user)
+    flash(_("Assignment withdrawn."), "success")
     return redirect(url_for(".assignments", programme_id=programme_id))
 
 
@@ -328,11 +305,8 @@ def reopen(review_id: int):
     programme = review.assignment.member.programme
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
-            reopen_review(review, form.reason.data, current_user)
-        except ReviewError:
-            flash(_("Only a submitted review can be reopened, during the review phase."), "error")
-        else:
-            flash(_("The review is open again; the member can change it."), "success")
+        refusal_returns_to(url_for(".assignments", programme_id=programme.id))
+        reopen_review(review, form.reason.data, current_user)
+        flash(_("The review is open again; the member can change it."), "success")
         return redirect(url_for(".assignments", programme_id=programme.id))
     return render_template("review/reopen.html", form=form, review=review, programme=programme)

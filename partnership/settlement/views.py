@@ -9,9 +9,10 @@ from flask_login import current_user
 
 from ..accounts.mfa.policy import step_up_required
 from ..campaigns.models import Campaign
+from ..core.unit_of_work import refusal_returns_to
 from ..extensions import db
 from ..gifts.models import GiftState, OfflineGift
-from ..gifts.services import IllegalGiftTransition, reverse_gift
+from ..gifts.services import reverse_gift
 from ..payments.models import Donation, RefundCause, RefundRequest
 from ..permissions import load_or_404, staff_required
 from .services import failed_campaigns, may_be_returned, offline_to_return
@@ -57,15 +58,12 @@ def mark_returned(gift_id: int):
             "error",
         )
         return redirect(url_for("gifts.campaign_gifts", campaign_id=gift.campaign_id), 303)
-    try:
-        reverse_gift(
-            gift,
-            GiftState.RETURNED,
-            reason=_("Returned by hand: the all-or-nothing campaign missed its goal."),
-            actor=current_user,
-        )
-    except IllegalGiftTransition:
-        flash(_("This gift was already voided or returned."), "info")
-        return redirect(url_for("settlement.failed"), 303)
+    refusal_returns_to(url_for("settlement.failed"))
+    reverse_gift(
+        gift,
+        GiftState.RETURNED,
+        reason=_("Returned by hand: the all-or-nothing campaign missed its goal."),
+        actor=current_user,
+    )
     flash(_("The gift is marked as returned."), "success")
     return redirect(url_for("settlement.failed"), 303)

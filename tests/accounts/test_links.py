@@ -151,7 +151,8 @@ def test_a_reset_link_works_once_under_simultaneous_requests(app, make_user, mai
             return responses[i]
 
         statuses = all_at_once(8, post)
-    assert server.errors == [] and statuses == [302] * 8
+    # The loser sees the link spent: refused (303) or found used (302), sent to ask again.
+    assert server.errors == [] and set(statuses) <= {302, 303} and statuses.count(302) >= 1
     winners = [i for i, r in responses.items() if r.headers["Location"] == "/login"]
     assert len(winners) == 1, {i: r.headers["Location"] for i, r in responses.items()}
     assert {r.headers["Location"] for r in responses.values()} == {"/login", "/password/reset"}

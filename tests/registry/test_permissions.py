@@ -179,7 +179,9 @@ def test_permission_matrix(client, world, sign_in_as, action, role):
     response = client.get(url) if method == "GET" else client.post(url, data=data_of(world))
     location = response.headers.get("Location", "")
     if role in allowed:
-        assert response.status_code == (200 if method == "GET" else 302), response.text
+        # A POST may pass the permission check and still be refused by a rule (the school is
+        # already a member): the one refusal handler answers that with a 303 back.
+        assert response.status_code in ((200,) if method == "GET" else (302, 303)), response.text
         assert "/login" not in location
         return
     if role == "anonymous":
