@@ -21,7 +21,6 @@ from .forms import CampaignForm, FundingRuleForm, PhotoForm
 from .hooks import after_campaign_closed
 from .models import Campaign, CampaignState, FundingRule
 from .photos import (
-    PhotoRejected,
     add_photo,
     copy_application_photos,
     move_photo,
@@ -130,13 +129,9 @@ def upload_photo(campaign_id: int):
     campaign = load_or_404(Campaign, campaign_id, "edit")
     form = PhotoForm()
     if form.validate_on_submit():
-        try:
-            add_photo(campaign, form.photo.data.read(), form.caption.data or "")
-        except PhotoRejected as error:
-            discard_changes()
-            flash(str(error), "error")
-        else:
-            flash(_("Photo added."), "success")
+        refusal_returns_to(url_for(".edit", campaign_id=campaign.id))
+        add_photo(campaign, form.photo.data.read(), form.caption.data or "")
+        flash(_("Photo added."), "success")
     else:
         flash(_("Choose a photo."), "error")
     return redirect(url_for(".edit", campaign_id=campaign.id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from partnership.core.unit_of_work import Refused, commit_now, finish_request
@@ -196,3 +197,39 @@ def test_a_refusal_raised_with_a_sentence_shows_that_sentence(app):
 def test_an_early_commit_says_why(app):
     with pytest.raises(ValueError):
         commit_now(reason=" ")
+
+
+class _NotNow(RegistryError):
+    """A refusal whose every instance means one thing: the class says it."""
+
+    message = _l("Test refusal: not now.")  # not in the catalogue: read as written
+
+
+@pytest.mark.parametrize("accept", [None, "*/*", "text/html"])
+def test_a_view_s_return_page_wins_over_the_referrer(client, school_editor, monkeypatch, accept):
+    """The network re-apply button says where a refusal returns to (the school's page): that
+    is where the person lands, with the class's sentence, whatever page they came from and
+    even from a client that accepts anything."""
+
+    def refuse(*args):
+        raise _NotNow("internal detail, never shown")
+
+    monkeypatch.setattr("partnership.registry.views.services.request_network_admission", refuse)
+    headers = {"Referer": "http://localhost/account"} | ({"Accept": accept} if accept else {})
+    response = client.post(f"/schools/{school_editor.id}/network/apply", headers=headers)
+    assert response.status_code == 303
+    assert response.location == f"/schools/{school_editor.id}"
+    with client.session_transaction() as session:
+        assert session["_flashes"] == [("error", "Test refusal: not now.")]
+
+
+def test_a_client_preferring_json_still_gets_the_409_json(client, school_editor, monkeypatch):
+    def refuse(*args):
+        raise _NotNow("internal detail, never shown")
+
+    monkeypatch.setattr("partnership.registry.views.services.request_network_admission", refuse)
+    response = client.post(
+        f"/schools/{school_editor.id}/network/apply", headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 409
+    assert response.json == {"error": "Test refusal: not now.", "status": 409}
