@@ -167,7 +167,6 @@ SAME_MEANING: dict[str, str] = {
     "The amount must be more than zero.": SENTENCE,
     "The highest grade cannot be below the lowest.": SENTENCE,
     "The last day cannot be before the first day.": SENTENCE,
-    "This gift was already voided or returned.": SENTENCE,
 }
 
 
