@@ -87,6 +87,7 @@ def features() -> tuple[ModuleType, ...]:
         review,
         settlement,
         site,
+        spending,
     )
 
     return (
@@ -104,6 +105,7 @@ def features() -> tuple[ModuleType, ...]:
         gifts,
         matching,
         settlement,
+        spending,
         donors,
         site,
     )

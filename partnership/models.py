@@ -53,3 +53,4 @@ from .review.models import (  # noqa: F401
     ReviewAssignment,
     ReviewEvent,
 )
+from .spending.models import Disbursement, DisbursementEvent, DisbursementLine  # noqa: F401

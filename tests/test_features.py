@@ -18,7 +18,12 @@ import partnership
 from partnership import create_app
 from partnership.accounts.mfa.policy import factor_required
 from partnership.applications.signals import may_view_application
-from partnership.campaigns.hooks import after_campaign_closed, after_close_due, campaign_page
+from partnership.campaigns.hooks import (
+    after_campaign_closed,
+    after_close_due,
+    campaign_funded,
+    campaign_page,
+)
 from partnership.core.unit_of_work import work_committed
 from partnership.extensions import db
 from partnership.gifts.signals import gift_recorded, gift_reversed
@@ -74,6 +79,7 @@ EXPECTED = {
         "partnership.receipts.claims.claim_after_commit",
     ],
     worker_pass: ["partnership.receipts.claims.sweep_on_worker_pass"],
+    campaign_funded: [],
 }
 
 

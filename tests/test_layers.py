@@ -41,6 +41,9 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"matching"}),
     # all-or-nothing settlement: refunds through payments, releases matches, lists gifts
     frozenset({"settlement"}),
+    # money out: disbursements to suppliers through campaigns' pay_out (the after-funding half
+    # builds on it: milestones, devices, outcomes)
+    frozenset({"spending"}),
     # what donors get after giving: campaign updates, privacy (erasure, retention purge)
     frozenset({"donors"}),
     # the front pages read every feature; nothing reads them

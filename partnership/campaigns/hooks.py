@@ -34,3 +34,8 @@ after_close_due = _signals.signal("campaigns after close-due")
 #: any transaction: receivers stop what still points at it (payments expires its open Checkout
 #: Sessions) and commit their own work.
 after_campaign_closed = _signals.signal("campaigns after close")
+
+#: Sent with the campaign as sender in the transaction that moved it live → funded (once: the
+#: move is a conditional UPDATE): receivers add what a funded campaign gets (its delivery
+#: milestones), in the same transaction.
+campaign_funded = _signals.signal("campaign funded")

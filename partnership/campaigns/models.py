@@ -86,6 +86,7 @@ class Campaign(db.Model):
         sa.CheckConstraint("ends_at > starts_at", name="window_ordered"),
         sa.CheckConstraint("donor_count >= 0", name="donors_non_negative"),
         sa.CheckConstraint("state = 'draft' OR launched_at IS NOT NULL", name="launched_has_time"),
+        sa.CheckConstraint("state <> 'funded' OR funded_at IS NOT NULL", name="funded_has_time"),
         sa.Index("ix_campaigns_state_ends_at", "state", "ends_at"),
         sa.CheckConstraint(
             "(state = 'draft' AND listing_group = 2)"
@@ -119,9 +120,16 @@ class Campaign(db.Model):
     )
     #: A cache of the ledger (``flask ledger verify``): net money in, moved only by SQL.
     raised_satang: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    #: A cache of the ledger: money paid out to suppliers, net of reversals (moved only by SQL).
+    #: ``raised_satang − spent_satang`` is the balance; a dispute after a payment out may take
+    #: it below zero (listed for staff, never refused).
+    spent_satang: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
     #: A cache of the ledger: donations paid.
     donor_count: Mapped[int] = mapped_column(default=0)
     launched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When it reached its goal (live → funded): delivery milestones count their due dates
+    #: from this day.
+    funded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: Where the public list shows it: 0 taking gifts, 1 ended, 2 draft (follows the state).
     listing_group: Mapped[int] = mapped_column(sa.SmallInteger, default=2)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -142,6 +150,11 @@ class Campaign(db.Model):
     def percent_funded(self) -> int:
         """Whole percent of the goal raised (may pass 100: over-funding is shown)."""
         return max(0, self.raised_satang * 100 // self.goal_satang)
+
+    @property
+    def balance_satang(self) -> int:
+        """What the campaign holds now: raised − spent."""
+        return self.raised_satang - self.spent_satang
 
     @property
     def over_funded_satang(self) -> int:

@@ -12,7 +12,7 @@ from ..applications.models import Application, ApplicationState
 from ..core.unit_of_work import Refused
 from ..db_types import utcnow
 from ..extensions import db
-from ..ledger.models import LedgerKind
+from ..ledger.models import SPENDING, LedgerKind
 from ..ledger.services import Totals, append_entry
 from .models import (
     Campaign,
@@ -30,6 +30,15 @@ C = CampaignState
 
 class CampaignRuleError(Refused):
     """A campaign operation the rules refuse; the message is shown to staff."""
+
+
+class NotEnoughMoney(CampaignRuleError):
+    """A payment out larger than what the campaign holds (raised − spent)."""
+
+    message = _l(
+        "The campaign does not hold enough money for this payment: its balance is smaller "
+        "than the amount. Nothing was paid."
+    )
 
 
 def funding_rule_of(programme_id: int) -> FundingRule:
@@ -170,7 +179,21 @@ def record_money(
 
     A paid donation is never refused, whatever the campaign's state or date: it shows as
     over-funding. Reaching the goal moves a live campaign to funded, once.
+
+    A reversed payment out (``DISBURSEMENT_REVERSED``) lowers what was spent, never raises
+    what was raised; money goes out only through :func:`pay_out`.
     """
+    if kind == LedgerKind.DISBURSEMENT:
+        raise ValueError("money goes out through pay_out(), which checks the balance")
+    if kind in SPENDING:
+        _move_spent(
+            campaign_id,
+            kind=kind,
+            amount_satang=amount_satang,
+            source=source,
+            public_label=public_label,
+        )
+        return
     if donors is None:
         donors = 1 if kind == LedgerKind.DONATION_PAID else 0
     append_entry(
@@ -194,17 +217,92 @@ def record_money(
         .returning(Campaign.state, Campaign.raised_satang, Campaign.goal_satang),
         execution_options={"synchronize_session": False},
     ).one()
-    campaign = db.session.identity_map.get(identity_key(Campaign, campaign_id))
-    if campaign is not None:
-        db.session.expire(campaign, ["raised_satang", "donor_count"])
+    _expire_counters(campaign_id)
     if amount_satang > 0 and state == C.LIVE and raised >= goal:
         fund_if_goal_reached(db.session.get(Campaign, campaign_id))
+
+
+def pay_out(campaign_id: int, *, amount_satang: int, source: str, public_label: str) -> None:
+    """Money out of the campaign (a disbursement paid): never more than its balance.
+
+    One conditional statement, ``UPDATE campaigns SET spent = spent + :amount WHERE id = :id AND
+    raised − spent ≥ :amount``: of two payments racing for the last baht one moves the row and
+    the other finds its condition false (PostgreSQL re-checks it on the row the winner wrote),
+    and is refused with :class:`NotEnoughMoney`. Then the ledger row, in the same transaction.
+    """
+    if isinstance(amount_satang, bool) or not isinstance(amount_satang, int):
+        raise TypeError(f"amount_satang must be an int: {amount_satang!r}")
+    if amount_satang <= 0:
+        raise ValueError("a payment out is a positive amount")
+    moved = db.session.execute(
+        sa.update(Campaign)
+        .where(
+            Campaign.id == campaign_id,
+            Campaign.raised_satang - Campaign.spent_satang >= amount_satang,
+        )
+        .values(spent_satang=Campaign.spent_satang + amount_satang),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    if moved != 1:
+        raise NotEnoughMoney()
+    append_entry(
+        campaign_id=campaign_id,
+        amount_satang=-amount_satang,
+        kind=LedgerKind.DISBURSEMENT,
+        source=source,
+        public_label=public_label,
+    )
+    _expire_counters(campaign_id)
+
+
+def _move_spent(
+    campaign_id: int, *, kind: LedgerKind, amount_satang: int, source: str, public_label: str
+) -> None:
+    """A spending row other than a payment out (its reversal): never refused."""
+    append_entry(
+        campaign_id=campaign_id,
+        amount_satang=amount_satang,
+        kind=kind,
+        source=source,
+        public_label=public_label,
+    )
+    db.session.execute(
+        sa.update(Campaign)
+        .where(Campaign.id == campaign_id)
+        .values(spent_satang=Campaign.spent_satang - amount_satang),
+        execution_options={"synchronize_session": False},
+    )
+    _expire_counters(campaign_id)
+
+
+def _expire_counters(campaign_id: int) -> None:
+    campaign = db.session.identity_map.get(identity_key(Campaign, campaign_id))
+    if campaign is not None:
+        db.session.expire(campaign, ["raised_satang", "spent_satang", "donor_count"])
+
+
+def below_zero() -> list[Campaign]:
+    """Campaigns that spent more than they hold (a dispute or refund after a payment out):
+    staff must cover the difference. Lowest balance first."""
+    return list(
+        db.session.scalars(
+            sa.select(Campaign)
+            .where(Campaign.raised_satang < Campaign.spent_satang)
+            .order_by(Campaign.raised_satang - Campaign.spent_satang, Campaign.id)
+        )
+    )
 
 
 def cached_totals():
     """Every campaign's counters as ``flask ledger verify`` compares them with its rows."""
     rows = db.session.execute(
-        sa.select(Campaign.id, Campaign.title, Campaign.raised_satang, Campaign.donor_count)
+        sa.select(
+            Campaign.id,
+            Campaign.title,
+            Campaign.raised_satang,
+            Campaign.donor_count,
+            Campaign.spent_satang,
+        )
     )
-    for campaign_id, title, raised, donors in rows:
-        yield campaign_id, title, Totals(raised, donors)
+    for campaign_id, title, raised, donors, spent in rows:
+        yield campaign_id, title, Totals(raised, donors, spent)

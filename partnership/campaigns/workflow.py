@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from ..core.transitions import TransitionRefused, move
+from ..db_types import utcnow
 from ..extensions import db
 from .models import LISTING_GROUP, Campaign, CampaignEvent, CampaignState
 
@@ -44,7 +45,12 @@ def transition(
     where=(),
     **values,
 ) -> CampaignEvent:
-    """Move the campaign once (conditional UPDATE) and record who, when and why."""
+    """Move the campaign once (conditional UPDATE) and record who, when and why. Reaching
+    funded stamps ``funded_at`` and sends ``hooks.campaign_funded`` in this transaction."""
+    from .hooks import campaign_funded
+
+    if to_state == C.FUNDED:
+        values.setdefault("funded_at", utcnow())
     from_state = move(
         campaign,
         CampaignState(to_state),
@@ -62,12 +68,15 @@ def transition(
     )
     db.session.add(event)
     db.session.flush()
+    if to_state == C.FUNDED:
+        campaign_funded.send(campaign)
     return event
 
 
 def fund_if_goal_reached(campaign: Campaign) -> CampaignEvent | None:
     """live → funded when the counter, as the database holds it, has reached the goal (checked
-    in the same UPDATE); None when it has not, or another request funded the campaign first."""
+    in the same UPDATE); None when it has not, or another request funded the campaign first.
+    The move that happened sends ``hooks.campaign_funded`` in the same transaction."""
     try:
         return transition(
             campaign,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..receipts.claims import claim_receipts, thank_numbered
+from .after_funding import seed_after_funding
 from .campaigns import seed_campaigns
 from .matching import seed_matching
 from .programmes import seed_programmes
@@ -19,6 +20,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
     seed_campaigns()
     seed_receipts()
     seed_matching()
+    seed_after_funding()
     claim_receipts(batch=100_000)  # the gifts matching paid: their numbers
     thank_numbered(batch=100_000)
     return accounts

@@ -28,6 +28,12 @@ class LedgerKind(LabelledEnum):
     OFFLINE_GIFT = "offline_gift"
     #: An offline gift voided (a mistake) or returned by hand.
     OFFLINE_GIFT_REVERSED = "offline_gift_reversed"
+    #: Money out: a disbursement paid to a vendor (laptops bought). Counts as spent, not as a
+    #: smaller amount raised.
+    DISBURSEMENT = "disbursement"
+    #: A paid disbursement corrected: the money counts as not spent again (a new row, never an
+    #: edit).
+    DISBURSEMENT_REVERSED = "disbursement_reversed"
 
 
 LABELS[LedgerKind] = {
@@ -40,6 +46,8 @@ LABELS[LedgerKind] = {
     LedgerKind.MATCH_RETURNED: _l("Match returned to the sponsor"),
     LedgerKind.OFFLINE_GIFT: _l("Offline gift"),
     LedgerKind.OFFLINE_GIFT_REVERSED: _l("Offline gift voided or returned"),
+    LedgerKind.DISBURSEMENT: _l("Paid to a supplier"),
+    LedgerKind.DISBURSEMENT_REVERSED: _l("Payment to a supplier reversed"),
 }
 
 #: Kinds that bring money in (positive rows) and take it out (negative rows).
@@ -50,8 +58,12 @@ INFLOWS = frozenset(
         LedgerKind.DISPUTE_REVERSED,
         LedgerKind.MATCH,
         LedgerKind.OFFLINE_GIFT,
+        LedgerKind.DISBURSEMENT_REVERSED,
     }
 )
+#: Kinds that record money spent (out: negative; its reversal: positive). Every other kind moves
+#: what was raised. balance = raised − spent = the sum of every row.
+SPENDING = frozenset({LedgerKind.DISBURSEMENT, LedgerKind.DISBURSEMENT_REVERSED})
 #: Rows that never name a donor in public: money given back, taken back or returned.
 NAMELESS_KINDS = frozenset(
     {
@@ -64,10 +76,10 @@ NAMELESS_KINDS = frozenset(
 )
 #: The CHECK tying a row's sign to its kind (kept in one place for the migration).
 SIGN_MATCHES_KIND = (
-    "(kind IN ('donation_paid', 'refund_reversed', 'dispute_reversed', 'match', 'offline_gift')"
-    " AND amount_satang > 0)"
-    " OR (kind IN ('refund', 'dispute', 'match_returned', 'offline_gift_reversed')"
-    " AND amount_satang < 0)"
+    "(kind IN ('donation_paid', 'refund_reversed', 'dispute_reversed', 'match', 'offline_gift',"
+    " 'disbursement_reversed') AND amount_satang > 0)"
+    " OR (kind IN ('refund', 'dispute', 'match_returned', 'offline_gift_reversed',"
+    " 'disbursement') AND amount_satang < 0)"
 )
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from ..db_types import utcnow
 from ..extensions import db
-from .models import LedgerEntry, LedgerKind
+from .models import SPENDING, LedgerEntry, LedgerKind
 
 
 def append_entry(
@@ -42,23 +42,39 @@ def append_entry(
 
 @dataclass(frozen=True)
 class Totals:
-    """What a campaign's counters must be, from its rows."""
+    """What a campaign's counters must be, from its rows: raised (money in, net of refunds and
+    disputes: the progress bar), spent (money out to suppliers, net of reversals) and donors."""
 
-    balance_satang: int = 0
+    raised_satang: int = 0
     donations: int = 0
+    spent_satang: int = 0
+
+    @property
+    def balance_satang(self) -> int:
+        """What the campaign still holds: raised − spent (the sum of every row)."""
+        return self.raised_satang - self.spent_satang
+
+
+def _is_spending():
+    return LedgerEntry.kind.in_([kind.value for kind in SPENDING])
 
 
 def totals_by_campaign() -> dict[int, Totals]:
-    """Every campaign's balance and number of donors (paid, not refunded in full), from the
-    rows."""
+    """Every campaign's raised and spent money and number of donors (paid, not refunded in
+    full), from the rows, in one query."""
+    spending = _is_spending()
     rows = db.session.execute(
         sa.select(
             LedgerEntry.campaign_id,
-            sa.func.sum(LedgerEntry.amount_satang),
+            sa.func.sum(sa.case((spending, 0), else_=LedgerEntry.amount_satang)),
             sa.func.sum(LedgerEntry.donor_delta),
+            sa.func.sum(sa.case((spending, -LedgerEntry.amount_satang), else_=0)),
         ).group_by(LedgerEntry.campaign_id)
     )
-    return {campaign_id: Totals(int(total), int(count)) for campaign_id, total, count in rows}
+    return {
+        campaign_id: Totals(int(raised), int(count), int(spent))
+        for campaign_id, raised, count, spent in rows
+    }
 
 
 def entries_query(campaign_id: int):
@@ -71,7 +87,8 @@ def entries_query(campaign_id: int):
 
 
 def running_balances(campaign_id: int, entry_ids: list[int]) -> dict[int, int]:
-    """The balance after each of these rows (a window over the campaign's rows, one query)."""
+    """The balance (raised − spent) after each of these rows: a window over the campaign's rows,
+    one query."""
     if not entry_ids:
         return {}
     running = (
@@ -106,8 +123,23 @@ def register_check(name: str, check: Check) -> None:
     CHECKS[name] = check
 
 
+def _difference(name: str, campaign_id: int, label: str, cached: Totals, rows: Totals) -> str:
+    parts = []
+    for what, unit in (
+        ("raised_satang", "satang raised"),
+        ("spent_satang", "satang spent"),
+        ("balance_satang", "satang balance"),
+        ("donations", "donations"),
+    ):
+        if getattr(cached, what) != getattr(rows, what):
+            parts.append(f"{unit}: cached {getattr(cached, what)}, ledger {getattr(rows, what)}")
+    return f"{name} {campaign_id} ({label}): " + "; ".join(parts)
+
+
 def verify() -> list[str]:
-    """Every difference between the rows and the registered caches, as readable lines."""
+    """Every difference between the rows and the registered caches, and every campaign whose
+    balance is below zero (more spent than it holds: a dispute after a payment out), as
+    readable lines naming the campaign."""
     actual = totals_by_campaign()
     problems = []
     for name, reader in CACHES.items():
@@ -116,10 +148,12 @@ def verify() -> list[str]:
             seen.add(campaign_id)
             expected = actual.get(campaign_id, Totals())
             if cached != expected:
+                problems.append(_difference(name, campaign_id, label, cached, expected))
+            elif expected.balance_satang < 0:
                 problems.append(
-                    f"{name} {campaign_id} ({label}): cached balance {cached.balance_satang} "
-                    f"satang, {cached.donations} donations; ledger {expected.balance_satang} "
-                    f"satang, {expected.donations} donations"
+                    f"{name} {campaign_id} ({label}): balance {expected.balance_satang} satang "
+                    f"is below zero (raised {expected.raised_satang}, spent "
+                    f"{expected.spent_satang})"
                 )
         for campaign_id in sorted(set(actual) - seen):
             problems.append(f"ledger rows for unknown campaign {campaign_id}")

@@ -41,6 +41,8 @@ class OrganisationKind(LabelledEnum):
     GOVERNMENT = "government"
     UNIVERSITY = "university"
     NGO = "ngo"
+    #: A supplier paid from campaigns (laptops, bags): not a sponsor or partner.
+    VENDOR = "vendor"
 
 
 class Sector(LabelledEnum):
@@ -80,6 +82,7 @@ LABELS.update(
             OrganisationKind.GOVERNMENT: _l("Government agency"),
             OrganisationKind.UNIVERSITY: _l("University"),
             OrganisationKind.NGO: _l("NGO"),
+            OrganisationKind.VENDOR: _l("Supplier (paid from campaigns)"),
         },
         Sector: {
             Sector.PUBLIC: _l("Public sector"),
@@ -289,6 +292,8 @@ class Organisation(db.Model):
     contact_name: Mapped[str] = mapped_column(sa.String(120), default="")
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
     contact_phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    #: The 13-digit Thai tax id (เลขประจำตัวผู้เสียภาษี), kept for vendors paid from campaigns.
+    tax_id: Mapped[str] = mapped_column(sa.String(13), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     partnerships: Mapped[list[Partnership]] = relationship(
