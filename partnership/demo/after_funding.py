@@ -2,8 +2,8 @@
 whose laptops are followed to the classroom.
 
 The campaign is at Ban Non Sawan School (the demo school account's school): 24 laptops and 24
-bags, funded by donors and a foundation's top-up about 220 days ago (delivered since, checked at 6 months). The features after funding
-(spending, milestones, devices, outcomes) seed what happened since on this campaign; each keeps
+bags, funded by donors and a foundation's top-up about 220 days ago (delivered since, checked at
+6 months). The features after funding (spending, milestones, devices, outcomes) seed what happened since on this campaign; each keeps
 its own part idempotent. Running it again changes nothing.
 """
 
