@@ -281,6 +281,14 @@ def _expire_counters(campaign_id: int) -> None:
         db.session.expire(campaign, ["raised_satang", "spent_satang", "donor_count"])
 
 
+def campaign_balance(campaign_id: int) -> int:
+    """What the campaign holds now, raised − spent, as the database has it (read fresh: a
+    refund staff ask for is checked against it)."""
+    return db.session.scalar(
+        sa.select(Campaign.raised_satang - Campaign.spent_satang).where(Campaign.id == campaign_id)
+    )
+
+
 def below_zero() -> list[Campaign]:
     """Campaigns that spent more than they hold (a dispute or refund after a payment out):
     staff must cover the difference. Lowest balance first."""

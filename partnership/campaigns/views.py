@@ -19,8 +19,8 @@ from ..core.urls import external_url
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import current_language
-from ..ledger.models import LedgerEntry
-from ..ledger.services import entries_query, running_balances
+from ..ledger.models import SPENDING, LedgerEntry
+from ..ledger.services import entries_query, running_balances, totals_of
 from ..programmes.models import Programme
 from ..registry.models import Organisation, Partnership, School
 from ..registry.provinces import province_choices
@@ -154,19 +154,54 @@ def ledger(campaign_id: int):
     campaign = load_public(campaign_id)
     page = paginate(entries_query(campaign.id), 50)
     balances = running_balances(campaign.id, [entry.id for entry in page.items])
-    return render_template("campaigns/ledger.html", campaign=campaign, page=page, balances=balances)
+    return render_template(
+        "campaigns/ledger.html",
+        campaign=campaign,
+        page=page,
+        balances=balances,
+        totals=totals_of(campaign.id),
+        money_in=money_in,
+        money_out=money_out,
+        donor_label=donor_label,
+        payee_label=payee_label,
+    )
+
+
+def money_in(entry: LedgerEntry) -> int | None:
+    """What the row adds to (or, a refund or dispute, takes from) what was raised; None on a
+    payment out or its reversal. The column sums to the campaign's raised."""
+    return None if entry.kind in SPENDING else entry.amount_satang
+
+
+def money_out(entry: LedgerEntry) -> int | None:
+    """What the row paid out (or, a reversal, gave back to the balance, as a minus); None on
+    money in. The column sums to the campaign's spent."""
+    return -entry.amount_satang if entry.kind in SPENDING else None
+
+
+def donor_label(entry: LedgerEntry) -> str:
+    """The donor the row names ("anonymous donor" when none); empty on money out."""
+    if entry.kind in SPENDING:
+        return ""
+    return entry.shown_label or _("Anonymous donor")
+
+
+def payee_label(entry: LedgerEntry) -> str:
+    """Who was paid (the supplier), on a payment out and its reversal."""
+    return entry.shown_label if entry.kind in SPENDING else ""
 
 
 #: The public ledger's columns: the label is what the donor typed, so it may be a formula (the
-#: helper escapes it); amounts are numbers, so a refund's minus stays a number.
+#: helper escapes it); amounts are numbers, so a refund's minus stays a number. "In" sums to
+#: the campaign's raised, "Out" to its spent, and the last balance is raised − spent.
 LEDGER_COLUMNS = [
     Column(_l("Entry"), lambda line: line[0].id, Kind.INT),
     Column(_l("Time"), lambda line: line[0].created_at, Kind.DATETIME),
     Column(_l("Kind"), lambda line: line[0].kind.label),
-    Column(
-        lazy_pgettext("donor", "From"), lambda line: line[0].shown_label or _("Anonymous donor")
-    ),
-    Column(_l("Amount (baht)"), lambda line: line[0].amount_satang, Kind.MONEY),
+    Column(lazy_pgettext("donor", "From"), lambda line: donor_label(line[0])),
+    Column(lazy_pgettext("supplier", "Paid to"), lambda line: payee_label(line[0])),
+    Column(lazy_pgettext("ledger", "In (baht)"), lambda line: money_in(line[0]), Kind.MONEY),
+    Column(lazy_pgettext("ledger", "Out (baht)"), lambda line: money_out(line[0]), Kind.MONEY),
     Column(_l("Balance (baht)"), lambda line: line[1], Kind.MONEY),
 ]
 

@@ -28,6 +28,7 @@ from .photos import (
 )
 from .services import (
     CampaignRuleError,
+    below_zero,
     campaign_for_application,
     close,
     create_campaign,
@@ -45,6 +46,14 @@ bp = Blueprint("campaigns_staff", __name__, url_prefix="/staff/campaigns")
 def campaigns():
     query = sa.select(Campaign).order_by(Campaign.id.desc())
     return render_template("campaigns/staff_list.html", page=paginate(query))
+
+
+@bp.get("/below-zero")
+@staff_required
+def below_zero_list():
+    """Campaigns that paid out more than they hold now (a dispute or refund after spending),
+    lowest balance first: staff cover each with an offline gift from the foundation."""
+    return render_template("campaigns/staff_below_zero.html", campaigns=below_zero())
 
 
 @bp.route("/new/<int:application_id>", methods=["GET", "POST"])

@@ -21,9 +21,13 @@ class RefundForm(BaseForm):
     #: Made when the page is shown: a second click of the same page sends the same key.
     nonce = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{32}$")])
 
-    def __init__(self, *args, refundable_satang: int = 0, **kwargs):
+    def __init__(
+        self, *args, refundable_satang: int = 0, balance_satang: int | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.refundable_satang = refundable_satang
+        #: What the gift's campaign holds now (raised − spent); None: not checked.
+        self.balance_satang = balance_satang
         self.amount_satang: int | None = None
 
     def validate_amount(self, field) -> None:
@@ -42,5 +46,16 @@ class RefundForm(BaseForm):
                 _l(
                     "At most %(left)s can be refunded.",
                     left=format_satang(self.refundable_satang),
+                )
+            )
+        if self.balance_satang is not None and self.amount_satang > self.balance_satang:
+            # A dispute or a refund made at Stripe may still take a campaign below zero (it is
+            # recorded as it comes and listed for staff); a refund staff ask for may not.
+            raise ValidationError(
+                _l(
+                    "The campaign has already paid this money out to suppliers: it holds "
+                    "%(balance)s now. The foundation does not refund money already spent, so "
+                    "nothing was requested.",
+                    balance=format_satang(max(0, self.balance_satang)),
                 )
             )

@@ -22,6 +22,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..accounts.mfa.policy import step_up_required
+from ..campaigns.services import campaign_balance
 from ..core.downloads import private_download
 from ..core.forms import BaseForm
 from ..core.pagination import paginate
@@ -205,7 +206,10 @@ def donation(donation_id: int):
         return _page(donation, form)
     # Two staff refunding at once take turns here: the second sees the first's request.
     donation = lock_donation(donation.id)
-    form = RefundForm(refundable_satang=refundable_satang(donation))
+    form = RefundForm(
+        refundable_satang=refundable_satang(donation),
+        balance_satang=campaign_balance(donation.campaign_id),
+    )
     problem = _cannot_refund(donation)
     if problem:
         form.form_errors.append(problem)

@@ -32,8 +32,8 @@ def test_a_donor_name_that_is_a_formula_stays_text(client, make_campaign):
     labels = [row[3] for row in rows[1:]]
     assert labels[:2] == ["'" + EVIL, "' @SUM(1+1)"]
     # Amounts stay numbers: a refund's minus is not escaped into text.
-    assert [row[4] for row in rows[1:]] == ["300.00", "200.00", "-50.00"]
-    assert Decimal(rows[-1][5]) == Decimal("450.00")
+    assert [row[5] for row in rows[1:]] == ["300.00", "200.00", "-50.00"]  # in
+    assert Decimal(rows[-1][7]) == Decimal("450.00")
 
 
 def test_the_hyperlink_donor_of_issue_17_is_text_and_the_money_exact(client, make_campaign):
@@ -63,8 +63,18 @@ def test_the_hyperlink_donor_of_issue_17_is_text_and_the_money_exact(client, mak
     assert response.data.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads the Thai
     assert f"campaign-{campaign.id}-ledger.csv" in response.headers["Content-Disposition"]
     header, *rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert header == ["Entry", "Time", "Kind", "From", "Amount (baht)", "Balance (baht)"]
+    assert header == [
+        "Entry",
+        "Time",
+        "Kind",
+        "From",
+        "Paid to",
+        "In (baht)",
+        "Out (baht)",
+        "Balance (baht)",
+    ]
     assert [row[3] for row in rows[:3]] == ["'" + hyperlink, "'＝HYPERLINK(1)", "มาลี มีสุข"]
     assert not any(cell.startswith(("=", "＝")) for row in rows for cell in row)
-    assert [row[4] for row in rows] == ["999999.99", "0.01", "123456789.01", "-0.50"]
-    assert [row[5] for row in rows] == ["999999.99", "1000000.00", "124456789.01", "124456788.51"]
+    assert [row[5] for row in rows] == ["999999.99", "0.01", "123456789.01", "-0.50"]
+    assert [row[6] for row in rows] == ["", "", "", ""]  # nothing paid out
+    assert [row[7] for row in rows] == ["999999.99", "1000000.00", "124456789.01", "124456788.51"]

@@ -96,7 +96,7 @@ def test_the_ledger_names_no_donor_who_hid_their_amount_and_nobody_on_a_refund(
     refund = [row for row in rows[1:] if row[2] == "Refund"]
     assert refund and refund[0][3] == "Anonymous donor"  # ... its refund names nobody
     assert all("Somsak" not in row for row in rows)
-    assert [row[4] for row in rows[1:]] == ["200.00", "700.00", "3000.00", "-3000.00"]
+    assert [row[5] for row in rows[1:]] == ["200.00", "700.00", "3000.00", "-3000.00"]
 
 
 def test_rows_written_before_the_fix_show_no_name_either(client, private_gifts):

@@ -85,6 +85,7 @@ def test_ledger_csv_sums_to_the_displayed_total(client, funded):
     response = client.get(f"/campaigns/{funded.id}/ledger.csv")
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    amounts = [Decimal(row[4]) for row in rows[1:]]
-    assert sum(amounts) == Decimal("900.00") == Decimal(rows[-1][5])
+    amounts = [Decimal(row[5]) for row in rows[1:]]  # "In": no money went out
+    assert all(row[6] == "" for row in rows[1:])
+    assert sum(amounts) == Decimal("900.00") == Decimal(rows[-1][7])
     assert len(rows) == 5
