@@ -133,6 +133,10 @@ PAGES: list[Page] = [
     Page("/staff/campaigns/{campaign_id}/gifts", role="staff"),
     Page("/staff/payments/donations/1", role="staff"),
     Page("/staff/settlement/", role="staff"),
+    # Money out (issue 18): raised, spent and balance on the page, in and out on the ledger.
+    Page("/campaigns/{spent_campaign_id}"),
+    Page("/campaigns/{spent_campaign_id}/ledger"),
+    Page("/staff/campaigns/below-zero", role="staff"),
     # Outbox, donor updates and privacy, staff donation search (issue 9).
     Page("/campaigns/{campaign_id}/updates/new", role="staff"),
     Page("/staff/mail?state=logged", role="staff"),
