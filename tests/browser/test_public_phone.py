@@ -53,7 +53,7 @@ def test_budget_and_ledger_stack_their_rows_on_a_phone(phone, live_server):
     goal = phone.locator("#campaign-budget tfoot td")
     assert goal.bounding_box()["x"] + goal.bounding_box()["width"] <= 360
     phone.goto(live_server(f"/campaigns/{campaign_id}/ledger"))
-    _check_stacked(phone, "#ledger", {"จำนวนเงิน", "ยอดคงเหลือ"})
+    _check_stacked(phone, "#ledger", {"เงินเข้า", "ยอดคงเหลือ"})  # in, balance
 
 
 def test_campaign_filters_fold_on_a_phone_and_stand_open_on_a_laptop(phone, page, live_server):
