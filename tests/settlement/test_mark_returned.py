@@ -52,6 +52,8 @@ def test_other_gifts_are_refused_with_a_message(client, login_as, make_campaign,
         if state == CampaignState.ENDED
         else {}
     )
+    if state == CampaignState.FUNDED:  # a funded campaign has its time (CHECK funded_has_time)
+        ended["funded_at"] = utcnow()
     set_campaign(campaign, funding_rule=rule, state=state, **ended)
     login_as("staff")
     assert "CHQ-7" not in client.get("/staff/settlement/").get_data(as_text=True)  # no button
