@@ -19,9 +19,9 @@ from ..core.urls import external_url
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import current_language
-from ..money import format_satang
 from ..ledger.models import SPENDING, LedgerEntry
 from ..ledger.services import entries_query, running_balances, totals_of
+from ..money import format_satang
 from ..programmes.models import Programme
 from ..registry.models import Organisation, Partnership, School
 from ..registry.provinces import province_choices

@@ -26,9 +26,7 @@ REFUNDS = ("POST", "/v1/refunds")
 
 
 def spend(campaign, satang: int, n: int = 1) -> None:
-    pay_out(
-        campaign.id, amount_satang=satang, source=f"disbursement:{n}", public_label="ร้านไอที"
-    )
+    pay_out(campaign.id, amount_satang=satang, source=f"disbursement:{n}", public_label="ร้านไอที")
     db.session.commit()
 
 

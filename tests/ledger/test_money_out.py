@@ -207,9 +207,14 @@ def test_pay_out_never_pays_more_than_the_balance(gifts):
     db.session.rollback()
     campaign = reload(campaign)
     assert (campaign.spent_satang, campaign.balance_satang) == (99_900, 100)
-    assert db.session.scalar(
-        sa.select(sa.func.count(LedgerEntry.id)).where(LedgerEntry.kind == LedgerKind.DISBURSEMENT)
-    ) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(LedgerEntry.id)).where(
+                LedgerEntry.kind == LedgerKind.DISBURSEMENT
+            )
+        )
+        == 1
+    )
     paid_out(campaign, 100, n=3)  # exactly the balance is allowed
     assert reload(campaign).balance_satang == 0 and verify() == []
 
@@ -301,9 +306,12 @@ def test_a_dispute_after_spending_is_recorded_and_named_below_zero(
     campaign = reload(campaign)
     assert (campaign.raised_satang, campaign.spent_satang) == (50_000, 90_000)
     assert campaign.balance_satang == -40_000
-    assert db.session.scalar(
-        sa.select(sa.func.count(LedgerEntry.id)).where(LedgerEntry.kind == LedgerKind.DISPUTE)
-    ) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(LedgerEntry.id)).where(LedgerEntry.kind == LedgerKind.DISPUTE)
+        )
+        == 1
+    )
     assert [c.id for c in below_zero()] == [campaign.id]
     result = app.test_cli_runner().invoke(args=["ledger", "verify"])
     assert result.exit_code == 1
