@@ -63,10 +63,10 @@ def list_version() -> tuple:
 
 
 def campaign_version(campaign_id: int) -> tuple | None:
-    """The campaign's state, counters and newest ledger row (any money that moved: a gift, a
-    match, a refund, an offline gift or its voiding) and its newest page change (an erasure, a
-    pledge ended, an edit: ``pages.page_changed``), in one indexed read; None for a draft or
-    no such campaign."""
+    """The campaign's state, counters (raised, spent, donors) and newest ledger row (any money
+    that moved: a gift, a match, a refund, an offline gift or its voiding, a payment out) and
+    its newest page change (an erasure, a pledge ended, an edit: ``pages.page_changed``), in
+    one indexed read; None for a draft or no such campaign."""
     newest_entry = (
         sa.select(sa.func.max(LedgerEntry.id))
         .where(LedgerEntry.campaign_id == Campaign.id)
@@ -76,6 +76,7 @@ def campaign_version(campaign_id: int) -> tuple | None:
         sa.select(
             Campaign.state,
             Campaign.raised_satang,
+            Campaign.spent_satang,
             Campaign.donor_count,
             newest_entry,
             newest_change(Campaign.id),
