@@ -40,7 +40,7 @@ class MeasureForm(BaseForm):
     planned_from = SelectField(_l("Planned value"), validators=[DataRequired()])
     budget_item = StringField(
         _l("Budget item"),
-        validators=[Optional(), Length(max=200)],
+        validators=[Length(max=200)],
         description=_l("For a budget item's quantity: text found in the item's name (e.g. โน้ตบุ๊ก)."),
     )
     position = IntegerField(

@@ -45,13 +45,14 @@ def measures_of(programme_id: int) -> list[OutcomeMeasure]:
 
 
 def add_measure(programme, values: dict) -> OutcomeMeasure:
-    """A new measure at the end of the programme's list."""
+    """A new measure, at the end of the programme's list unless a position is given."""
     last = db.session.scalar(
         sa.select(sa.func.max(OutcomeMeasure.position)).where(
             OutcomeMeasure.programme_id == programme.id
         )
     )
-    measure = OutcomeMeasure(programme_id=programme.id, position=(last or 0) + 1, **values)
+    values = {"position": (last or 0) + 1, **values}
+    measure = OutcomeMeasure(programme_id=programme.id, **values)
     db.session.add(measure)
     db.session.flush()
     return measure

@@ -73,8 +73,6 @@ def campaign(campaign_id: int):
         table=services.outcome_table(campaign.programme_id, campaign.id),
         reports=services.reports_of(campaign),
         years=services.registry_years(campaign.school_id),
-        verify_form=VerifyForm(),
-        return_form=ReturnForm(),
     )
 
 
