@@ -62,6 +62,7 @@ def world(funded, make_user, make_org, add_membership, school_staff):
 def _requests(w):
     """(method, url, data, expected per role)."""
     c, p = w.campaign.id, w.campaign.programme_id
+    measures = f"/staff/outcomes/programmes/{p}/measures"
     m, r = w.measures["hours"].id, w.awaiting.id
     staff_only = {role: FORBIDDEN for role in ROLES} | {"visitor": LOGIN}
     measure = {
@@ -75,8 +76,8 @@ def _requests(w):
     own_school = {role: FORBIDDEN for role in ROLES} | {"visitor": LOGIN}
     return [
         ("GET", "/staff/outcomes/", None, staff_only | {"staff": OK}),
-        ("GET", f"/staff/outcomes/programmes/{p}/measures", None, staff_only | {"staff": OK}),
-        ("POST", f"/staff/outcomes/programmes/{p}/measures", measure, staff_only | {"staff": REDIRECT}),
+        ("GET", measures, None, staff_only | {"staff": OK}),
+        ("POST", measures, measure, staff_only | {"staff": REDIRECT}),
         ("GET", f"/staff/outcomes/measures/{m}/edit", None, staff_only | {"staff": OK}),
         ("POST", f"/staff/outcomes/measures/{m}/edit", edit, staff_only | {"staff": REDIRECT}),
         ("GET", f"/staff/outcomes/campaigns/{c}", None, staff_only | {"staff": OK}),
