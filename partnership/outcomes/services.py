@@ -112,6 +112,7 @@ def limit_for(measure: OutcomeMeasure, stat: SchoolYearStat | None) -> int | Non
 def over_limit_message(measure: OutcomeMeasure, limit: int | None, year: int):
     """The sentence for a figure above the school's registry figure (or with none to check)."""
     label = academic_year_label(year)
+    figure = f"{limit:,}" if limit is not None else ""
     if limit is None:
         return _l(
             "The registry has no pupils and teachers figures for this school in academic year"
@@ -123,13 +124,13 @@ def over_limit_message(measure: OutcomeMeasure, limit: int | None, year: int):
         return _l(
             "At most %(limit)s: the registry has %(limit)s teachers at this school in academic"
             " year %(year)s.",
-            limit=f"{limit:,}",
+            limit=figure,
             year=label,
         )
     return _l(
         "At most %(limit)s: the registry has %(limit)s pupils at this school in academic year"
         " %(year)s.",
-        limit=f"{limit:,}",
+        limit=figure,
         year=label,
     )
 
@@ -137,7 +138,8 @@ def over_limit_message(measure: OutcomeMeasure, limit: int | None, year: int):
 def check_value(measure: OutcomeMeasure, value: int, stat, year: int):
     """None if the figure may be reported, else the sentence saying why not."""
     if not 0 <= value <= measure.max_value:
-        return _l("Enter 0 to %(max)s.", max=f"{measure.max_value:,}")
+        most = f"{measure.max_value:,}"
+        return _l("Enter 0 to %(max)s.", max=most)
     if measure.planned_from in (PlannedFrom.PUPILS, PlannedFrom.TEACHERS):
         limit = limit_for(measure, stat)
         if limit is None or value > limit:
