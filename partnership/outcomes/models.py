@@ -164,13 +164,7 @@ class OutcomeReport(db.Model):
         "OutcomeReportEvent", back_populates="report"
     )
 
-    # Permissions: the school's own staff and programme staff see a report; staff decide.
-    def can_view(self, user) -> bool:
-        return bool(
-            user.is_authenticated
-            and (user.is_staff or user.is_school_staff_of(self.campaign.school_id))
-        )
-
+    # Permissions: staff decide (the school's staff report: ``services.can_report``).
     def can_verify(self, user) -> bool:
         return bool(user.is_authenticated and user.is_staff)
 
