@@ -80,6 +80,7 @@ def features() -> tuple[ModuleType, ...]:
         ledger,
         matching,
         notifications,
+        outcomes,
         payments,
         programmes,
         receipts,
@@ -107,6 +108,7 @@ def features() -> tuple[ModuleType, ...]:
         settlement,
         spending,
         donors,
+        outcomes,
         site,
     )
 

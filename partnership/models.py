@@ -22,6 +22,7 @@ from .gifts.models import OfflineGift  # noqa: F401
 from .ledger.models import LedgerEntry  # noqa: F401
 from .matching.models import CampaignMatchTotal, MatchDraw, MatchPledge  # noqa: F401
 from .notifications.models import OutgoingMail  # noqa: F401
+from .outcomes.models import OutcomeMeasure, OutcomeReport, OutcomeReportEvent  # noqa: F401
 from .payments.models import (  # noqa: F401
     Donation,
     DonationRefund,

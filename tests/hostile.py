@@ -207,6 +207,25 @@ def build_world() -> World:
         "attachment_id": assignment.application.attachments[0].id,
     }
     staff = _first(sa.select(User).where(User.is_staff))
+    # Outcomes: the funded laptop campaign, with a figure awaiting verification; the school
+    # account is also staff of that campaign's school, so it reaches the report form.
+    from partnership.demo.after_funding import funded_laptop_campaign
+    from partnership.outcomes.services import measures_of, registry_years, report_outcomes
+
+    laptops = funded_laptop_campaign()
+    db.session.add(
+        Membership(user=school_user, school=laptops.school, state=MembershipState.ACTIVE)
+    )
+    db.session.flush()
+    db.session.expire(school_user)
+    hours = measures_of(laptops.programme_id)[-1]
+    (awaiting,) = report_outcomes(
+        laptops, max(registry_years(laptops.school_id)), {hours.id: 5}, "", school_user
+    )
+    db.session.commit()
+    outcome_ids = {"campaign_id": laptops.id, "measure_id": hours.id, "report_id": awaiting.id}
+    staff_ids |= outcome_ids
+    school_ids |= {"campaign_id": laptops.id}
     return World(
         users={
             "anonymous": None,

@@ -35,7 +35,7 @@ from partnership.notifications.worker import worker_pass
 from partnership.payments.hooks import give_page, thanks_page
 from partnership.payments.models import Donation
 from partnership.payments.signals import donation_paid, donation_returned
-from partnership.programmes.signals import rubric_in_use
+from partnership.programmes.signals import programme_page, rubric_in_use
 from partnership.receipts.models import Receipt
 from partnership.registry.hooks import organisation_page
 from tests.matching.conftest import pending_donation
@@ -72,6 +72,7 @@ EXPECTED = {
     organisation_page: ["partnership.matching.hooks.sponsor_pledges"],
     may_view_application: ["partnership.review.access.reviewer_may_view"],
     rubric_in_use: ["partnership.review.reviews.review_submitted_for"],
+    programme_page: ["partnership.outcomes.receivers.programme_outcomes"],
     factor_required: ["partnership.review.access.committee_members_need_a_second_factor"],
     mail_footer: ["partnership.donors.privacy.donor_topic_footer"],
     work_committed: [

@@ -46,6 +46,9 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"spending"}),
     # what donors get after giving: campaign updates, privacy (erasure, retention purge)
     frozenset({"donors"}),
+    # outcomes: measures a programme names, figures schools report and staff verify; adds its
+    # planned-against-reported table to the programme page (programmes' signal)
+    frozenset({"outcomes"}),
     # the front pages read every feature; nothing reads them
     frozenset({"site"}),
     # wiring: the app factory, the table list for Alembic, CLI commands, demo data
@@ -178,6 +181,7 @@ FEATURE_FOLDERS = tuple(
 ROUTE_AUDIENCES = {
     "member": "committee members (/committee)",
     "webhooks": "Stripe's webhooks (/webhooks)",
+    "school": "school staff of a funded campaign (/school/<feature>)",
 }
 
 #: Route modules outside the scheme today, each with its reason (the list only shrinks).

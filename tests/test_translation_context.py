@@ -29,6 +29,8 @@ SENTENCE = "a whole sentence: its words give it one meaning, and the forms check
 #: right for all of them. Add an id here only after reading every use (see the docs page); if two
 #: uses mean different things, give each a context instead.
 SAME_MEANING: dict[str, str] = {
+    # The Thai academic year (ปีการศึกษา): the registry's yearly figures and outcome reports.
+    "Academic year": FIELD,
     # Navigation: the menu (base.html) and the home pages (site/) name a page by its title.
     "All campaigns": NAVIGATION,
     "All-or-nothing campaigns that missed their goal": NAVIGATION,
@@ -40,6 +42,7 @@ SAME_MEANING: dict[str, str] = {
     "Give now": NAVIGATION,
     "Log in": NAVIGATION,
     "Matching pledges": NAVIGATION,
+    "Outcomes of funded projects": NAVIGATION,
     "Membership requests": NAVIGATION,
     "My account": NAVIGATION,
     "My applications": NAVIGATION,

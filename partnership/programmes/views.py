@@ -17,6 +17,7 @@ from ..registry.provinces import province_name
 from . import services
 from .forms import ProgrammeForm, ProgrammeStateForm, programme_form_data
 from .models import Programme, ProgrammeState
+from .signals import sections_for
 
 bp = Blueprint("programmes", __name__)
 
@@ -73,6 +74,7 @@ def programme(programme_id: int):
         else [],
         state_form=ProgrammeStateForm(),
         **_programme_facts(programme),
+        **sections_for(programme),
     )
 
 

@@ -57,10 +57,17 @@ ACCOUNTS = {
     # A seeded member (the chair) of the committee reviewing the past programme; the seed
     # gives them a random password, the fixture sets PASSWORD.
     "reviewer": "reviewer1@demo.example.org",
+    # Staff of the school of the funded laptop campaign (demo/after_funding.py): reports outcomes.
+    "outcomes": "browser-outcomes@example.test",
 }
 
 #: Schools (by code) of the school accounts besides "school" (the first school by code).
-SCHOOL_OF = {"author": "1040050437", "newcomer": "1055010344", "starter": "1094010266"}
+SCHOOL_OF = {
+    "author": "1040050437",
+    "newcomer": "1055010344",
+    "starter": "1094010266",
+    "outcomes": "1040050101",
+}
 
 
 @dataclass
@@ -179,6 +186,13 @@ def _programme_ids(reviewer, school) -> dict[str, int]:
             db.select(Campaign.id).where(Campaign.state == CampaignState.LIVE).limit(1)
         ),
         "spent_campaign_id": _campaign_with_money_out(),
+        # Outcomes: the funded laptop campaign and its programme (Notebook for Education 2563).
+        "funded_campaign_id": db.session.scalar(
+            db.select(Campaign.id).where(Campaign.school.has(code="1040050101"))
+        ),
+        "outcomes_programme_id": db.session.scalar(
+            db.select(Campaign.programme_id).where(Campaign.school.has(code="1040050101"))
+        ),
     }
     missing = [name for name, value in ids.items() if value is None]
     assert not missing, f"the demo data lacks {missing}"

@@ -179,6 +179,14 @@ PAGES: list[Page] = [
     # The e-Donation worklist (issue 15, item 20).
     Page("/staff/e-donation/", role="staff"),
     Page("/staff/e-donation/?month=2026-13", role="staff", state="with a wrong month"),
+    # Outcomes, planned against reported (issue 18, section 5).
+    Page("/programmes/{outcomes_programme_id}"),
+    Page("/programmes/{outcomes_programme_id}", role="staff"),
+    Page("/staff/outcomes/", role="staff"),
+    Page("/staff/outcomes/campaigns/{funded_campaign_id}", role="staff"),
+    Page("/staff/outcomes/programmes/{outcomes_programme_id}/measures", role="staff"),
+    Page("/school/outcomes/", role="outcomes"),
+    Page("/school/outcomes/campaigns/{funded_campaign_id}", role="outcomes"),
 ]
 
 # Language first: the browser tabs switch language once per role, not once per page.
