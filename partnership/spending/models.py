@@ -135,6 +135,19 @@ class Disbursement(db.Model):
     def lines_total_satang(self) -> int:
         return sum(line.total_satang for line in self.lines)
 
+    def can_view(self, user) -> bool:
+        """The disbursement's page and its moves: programme staff."""
+        return bool(user.is_authenticated and user.is_staff)
+
+    can_edit = can_view
+
+    def can_view_invoice(self, user) -> bool:
+        """The invoice file: staff and the staff of the campaign's school, nobody else."""
+        return bool(
+            user.is_authenticated
+            and (user.is_staff or user.is_school_staff_of(self.campaign.school_id))
+        )
+
 
 class DisbursementLine(db.Model):
     """What a disbursement buys: a quantity of one of the campaign's budget lines at a price."""
