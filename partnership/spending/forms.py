@@ -42,7 +42,9 @@ def _tax_id(field) -> str:
 class LineForm(SubForm):
     """One thing bought: a budget line, a quantity and a unit price; an empty row is ignored."""
 
-    budget_line_id = SelectField(_l("Budget line"), coerce=coerce_id, choices=[])
+    budget_line_id = SelectField(
+        _l("Budget line"), coerce=coerce_id, choices=[], validate_choice=False
+    )
     quantity = StringField(
         _l("Quantity"),
         validators=[Optional(), Length(max=12)],
@@ -57,6 +59,10 @@ class LineForm(SubForm):
     def values(self) -> LineValues | None:
         """The line, or None for an empty row; a ValidationError names what is missing."""
         chosen = bool(self.budget_line_id.data)
+        known = {value for value, _label in self.budget_line_id.choices}
+        if chosen and self.budget_line_id.data not in known:
+            self.budget_line_id.errors = [_l("Choose the budget line.")]
+            return None
         quantity_text = (self.quantity.data or "").strip().replace(",", "")
         price_text = (self.unit_price.data or "").strip()
         if not chosen and not quantity_text and not price_text:
@@ -89,9 +95,7 @@ class DisbursementForm(BaseForm):
         description=_l("As on the invoice or the bank transfer."),
     )
     payee_organisation_id = SelectField(_l("Supplier"), coerce=coerce_id, choices=[])
-    payee_name = StringField(
-        _l("Or another payee: name"), validators=[Optional(), Length(max=200)]
-    )
+    payee_name = StringField(_l("Or another payee: name"), validators=[Length(max=200)])
     payee_tax_id = StringField(
         _l("Tax id (13 digits)"),
         validators=[Optional(), Length(max=20)],
@@ -125,6 +129,7 @@ class DisbursementForm(BaseForm):
         for row in self.lines:
             row.budget_line_id.choices = line_choices
         self.line_values: list[LineValues] = []
+        self.lines_message = None
         self.payee: Payee | None = None
 
     def validate_paid_on(self, field) -> None:
@@ -153,12 +158,15 @@ class DisbursementForm(BaseForm):
 
     def validate_lines(self, field) -> None:
         values = [row.form.values() for row in field]
-        if any(row.form.errors or row.budget_line_id.errors or row.quantity.errors
-               or row.unit_price.errors for row in field):  # fmt: skip
-            raise ValidationError(_l("Correct the lines marked below."))
-        self.line_values = [v for v in values if v is not None]
-        if not self.line_values:
-            raise ValidationError(_l("Add at least one line: what the payment buys."))
+        if any(row.budget_line_id.errors or row.quantity.errors or row.unit_price.errors
+               for row in field):  # fmt: skip
+            self.lines_message = _l("Correct the lines marked below.")
+        else:
+            self.line_values = [v for v in values if v is not None]
+            if not self.line_values:
+                self.lines_message = _l("Add at least one line: what the payment buys.")
+        if self.lines_message:
+            raise ValidationError(self.lines_message)
 
     @property
     def paid(self) -> date:

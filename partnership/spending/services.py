@@ -282,9 +282,7 @@ def over_budget_items(d: Disbursement) -> list[str]:
             sa.select(
                 DisbursementLine.budget_line_id,
                 sa.func.sum(
-                    line_total_satang(
-                        DisbursementLine.unit_price_satang, DisbursementLine.quantity
-                    )
+                    line_total_satang(DisbursementLine.unit_price_satang, DisbursementLine.quantity)
                 ),
             )
             .join(Disbursement, Disbursement.id == DisbursementLine.disbursement_id)

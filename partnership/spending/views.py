@@ -35,8 +35,7 @@ def spent_section(campaign: Campaign) -> dict:
     ).all()
     user = current_user
     invoice_readers = bool(
-        user.is_authenticated
-        and (user.is_staff or user.is_school_staff_of(campaign.school_id))
+        user.is_authenticated and (user.is_staff or user.is_school_staff_of(campaign.school_id))
     )
     return {"spent_disbursements": disbursements, "may_see_invoices": invoice_readers}
 

@@ -141,7 +141,7 @@ def campaign_disbursements(campaign_id: int):
         )
     except services.SpendingRefused as error:
         discard_changes()  # the stored invoice goes with the rollback
-        form.lines.errors = [error.user_message()]
+        form.lines_message = error.user_message()
         return _campaign_page(campaign, form, 422)
     flash(_("Disbursement %(id)s is saved as a draft.", id=d.id), "success")
     return redirect(url_for("spending_staff.disbursement", disbursement_id=d.id), 303)

@@ -17,8 +17,11 @@ from partnership.gifts.models import GiftMethod
 from partnership.gifts.services import record_gift
 from partnership.spending import services
 from partnership.spending.models import Disbursement
-from tests.factories import build_application, build_programme
-from tests.factories import english  # noqa: F401  (autouse: pages in English)
+from tests.factories import (
+    build_application,
+    build_programme,
+    english,  # noqa: F401  (autouse: pages in English)
+)
 
 #: 24 laptops at ฿15,000 and 24 bags at ฿500: a goal of ฿372,000.
 LAPTOP = ("โน้ตบุ๊ก", 1_500_000, 24)
@@ -53,9 +56,13 @@ def funded_campaign(app, make_school):
         )  # fmt: skip
         launch(campaign, None)
         record_gift(
-            campaign, method=GiftMethod.BANK_TRANSFER, amount_satang=campaign.goal_satang + extra_satang,
-            received_on=date.today(), reference=f"T{campaign.id}", donor_name="มูลนิธิทดสอบ",
-        )  # fmt: skip
+            campaign,
+            method=GiftMethod.BANK_TRANSFER,
+            amount_satang=campaign.goal_satang + extra_satang,
+            received_on=date.today(),
+            reference=f"T{campaign.id}",
+            donor_name="มูลนิธิทดสอบ",
+        )
         db.session.commit()
         db.session.expire_all()
         return db.session.get(Campaign, campaign.id)
@@ -65,9 +72,7 @@ def funded_campaign(app, make_school):
 
 @pytest.fixture()
 def two_staff(make_user):
-    return make_user(is_staff=True, name="เจ้าหน้าที่หนึ่ง"), make_user(
-        is_staff=True, name="เจ้าหน้าที่สอง"
-    )
+    return make_user(is_staff=True, name="เจ้าหน้าที่หนึ่ง"), make_user(is_staff=True, name="เจ้าหน้าที่สอง")
 
 
 @pytest.fixture()
