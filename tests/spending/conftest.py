@@ -58,7 +58,7 @@ def funded_campaign(app, make_school):
         record_gift(
             campaign,
             method=GiftMethod.BANK_TRANSFER,
-            amount_satang=campaign.goal_satang + extra_satang,
+            amount_satang=int(campaign.goal_satang) + extra_satang,
             received_on=date.today(),
             reference=f"T{campaign.id}",
             donor_name="มูลนิธิทดสอบ",
