@@ -40,6 +40,7 @@ SAME_MEANING: dict[str, str] = {
     "Give now": NAVIGATION,
     "Log in": NAVIGATION,
     "Matching pledges": NAVIGATION,
+    "Disbursements": NAVIGATION,
     "Membership requests": NAVIGATION,
     "My account": NAVIGATION,
     "My applications": NAVIGATION,
@@ -142,6 +143,11 @@ SAME_MEANING: dict[str, str] = {
     "Time": FIELD + ": when the row happened",
     "Total": FIELD + ": a budget's total",
     "Unit price": FIELD + ": a budget line's unit price",
+    "Unit price (baht)": FIELD
+    + ": a unit price typed in baht (budget line, disbursement line)",
+    "Note (optional)": FIELD + ": a free note staff add to what they decide",
+    "Raised": FIELD + ": what a campaign raised",
+    "Left": FIELD + ": money not yet used (a pledge's pool, a budget line's approved total)",
     "Your name": FIELD + ": the name of the person filling in the form",
     "Your position": FIELD + ": the job title of the person filling in the form",
     # States.
@@ -149,6 +155,10 @@ SAME_MEANING: dict[str, str] = {
     "Declined": STATE + ": a request was refused",
     "Donation": STATE + ": a ledger kind and the export's donation column both name a donation",
     "Draft": STATE + ": not yet published or submitted",
+    "Approved": STATE
+    + ": decided yes (an application; a disbursement, by a second person)",
+    "Cancelled": STATE + ": stopped before it took effect (a receipt, a disbursement)",
+    "Paid": STATE + ": the money moved (a donation, a disbursement)",
     "Ended": STATE + ": came to its end (a membership, a campaign's period, a pledge)",
     "Overdue": STATE + ": an e-Donation record past its due date (and the home page's count)",
     "Recorded": STATE + ": written into its record (an offline gift; an e-Donation record)",
@@ -165,6 +175,9 @@ SAME_MEANING: dict[str, str] = {
     "Saved.": SENTENCE,
     "The amount can be at most %(max)s.": SENTENCE,
     "The amount must be more than zero.": SENTENCE,
+    "Enter a whole number from 1 to %(max)s.": SENTENCE,
+    "Enter an amount in baht, such as 1,500.50.": SENTENCE,
+    "An organisation with this name is already registered.": SENTENCE,
     "The highest grade cannot be below the lowest.": SENTENCE,
     "The last day cannot be before the first day.": SENTENCE,
 }

@@ -15,6 +15,7 @@ from ..accounts.services import find_user
 from ..campaigns.models import Campaign
 from ..extensions import db
 from ..i18n import BANGKOK
+from ..money import line_total_satang
 from ..registry.models import Organisation, OrganisationKind, Sector
 from ..spending import services
 from ..spending.models import Disbursement
@@ -34,8 +35,9 @@ def invoice_pdf(number: str, lines: list[tuple[str, int, int]]) -> bytes:
     rows = [f"TAX INVOICE {number}", VENDOR_EN, f"Tax id {VENDOR_TAX_ID}", ""]
     total = 0
     for item, quantity, price in lines:
-        total += quantity * price
-        rows.append(f"{item}  {quantity} x {price / 100:,.2f} = {quantity * price / 100:,.2f} THB")
+        line_total = line_total_satang(price, quantity)
+        total += line_total
+        rows.append(f"{item}  {quantity} x {price / 100:,.2f} = {line_total / 100:,.2f} THB")
     rows += ["", f"Total {total / 100:,.2f} THB"]
     text = "".join(f"({row}) Tj 0 -18 Td " for row in rows)
     stream = f"BT /F1 12 Tf 60 780 Td {text}ET".encode("latin-1")

@@ -43,7 +43,7 @@ class LineForm(SubForm):
     """One thing bought: a budget line, a quantity and a unit price; an empty row is ignored."""
 
     budget_line_id = SelectField(
-        _l("Budget line"), coerce=coerce_id, choices=[], validate_choice=False
+        _l("Budget item"), coerce=coerce_id, choices=[], validate_choice=False
     )
     quantity = StringField(
         _l("Quantity"),
