@@ -207,6 +207,21 @@ def build_world() -> World:
         "attachment_id": assignment.application.attachments[0].id,
     }
     staff = _first(sa.select(User).where(User.is_staff))
+    # Spending: a draft disbursement of the demo's funded campaign (its edit form, its page).
+    from partnership.spending import services as spending
+    from partnership.spending.models import Disbursement
+
+    paid = _first(sa.select(Disbursement).order_by(Disbursement.id))
+    draft = spending.create_disbursement(
+        paid.campaign,
+        paid_on=paid.paid_on,
+        payee=spending.Payee(organisation_id=paid.payee_organisation_id),
+        lines=[spending.LineValues(paid.lines[0].budget_line_id, 1, 100)],
+        invoice=spending.store_invoice(MINIMAL_PDF, "invoice.pdf"),
+        actor=staff,
+    )
+    db.session.commit()
+    staff_ids["disbursement_id"] = draft.id
     return World(
         users={
             "anonymous": None,
