@@ -70,7 +70,7 @@ def test_the_submitter_cannot_approve(funded_campaign, make_disbursement, two_st
     d = make_disbursement(funded_campaign(), state="submitted")
     with pytest.raises(services.FourEyes) as refused:
         services.approve(d, submitter)
-    assert "another member of staff" in str(refused.value.user_message())
+    assert "หลักสี่ตา" in str(refused.value.user_message())  # four eyes, in Thai by default
     db.session.rollback()
     assert db.session.get(Disbursement, d.id).state == D.SUBMITTED
 
