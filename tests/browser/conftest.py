@@ -178,10 +178,22 @@ def _programme_ids(reviewer, school) -> dict[str, int]:
         "campaign_id": db.session.scalar(
             db.select(Campaign.id).where(Campaign.state == CampaignState.LIVE).limit(1)
         ),
+        # Spending: the demo's reversed disbursement and the campaign it was paid from.
+        **_spending_ids(),
     }
     missing = [name for name, value in ids.items() if value is None]
     assert not missing, f"the demo data lacks {missing}"
     return ids
+
+
+def _spending_ids() -> dict[str, int]:
+    from partnership.extensions import db
+    from partnership.spending.models import Disbursement, DisbursementState
+
+    reversed_ = db.session.scalar(
+        db.select(Disbursement).where(Disbursement.state == DisbursementState.REVERSED).limit(1)
+    )
+    return {"disbursement_id": reversed_.id, "spent_campaign_id": reversed_.campaign_id}
 
 
 def _quiet_handler():

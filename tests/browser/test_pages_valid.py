@@ -175,6 +175,13 @@ PAGES: list[Page] = [
     # The e-Donation worklist (issue 15, item 20).
     Page("/staff/e-donation/", role="staff"),
     Page("/staff/e-donation/?month=2026-13", role="staff", state="with a wrong month"),
+    # Spending (issue 18, section 2).
+    Page("/campaigns/{spent_campaign_id}"),
+    Page("/staff/spending/", role="staff"),
+    Page("/staff/spending/campaigns/{spent_campaign_id}", role="staff"),
+    Page("/staff/spending/{disbursement_id}", role="staff"),
+    Page("/staff/spending/vendors", role="staff"),
+    Page("/staff/spending/below-zero", role="staff"),
 ]
 
 # Language first: the browser tabs switch language once per role, not once per page.
