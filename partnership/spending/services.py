@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from ..campaigns.models import Campaign, CampaignBudgetLine, CampaignState
+from ..campaigns.models import Campaign, CampaignState
 from ..campaigns.pages import page_changed
 from ..campaigns.services import pay_out, record_money
 from ..core.storage import delete_file_after_commit, new_key, save_file
@@ -27,6 +27,7 @@ from ..extensions import db
 from ..ledger.models import LedgerKind
 from ..money import line_total_satang
 from ..registry.models import Organisation, OrganisationKind, Sector
+from .budget import budget_lines, over_budget_items
 from .models import Disbursement, DisbursementEvent, DisbursementLine, DisbursementState
 
 D = DisbursementState
@@ -42,8 +43,6 @@ TRANSITIONS: dict[DisbursementState, frozenset[DisbursementState]] = {
 }
 #: Campaign states money may go out of (a funded one, or one that ended with money).
 SPENDING_STATES = (CampaignState.FUNDED, CampaignState.ENDED, CampaignState.CLOSED)
-#: States whose lines count against a budget line's approved total.
-COUNTED_STATES = (D.APPROVED, D.PAID)
 #: What the public sees: money that went out (and came back, struck through).
 PUBLIC_STATES = (D.PAID, D.REVERSED)
 #: The folder of invoices in the file store.
@@ -176,20 +175,11 @@ def _event(d: Disbursement, actor, to_state, from_state=None, reason: str = "", 
     )
 
 
-def _budget_lines(campaign_id: int) -> dict[int, CampaignBudgetLine]:
-    return {
-        line.id: line
-        for line in db.session.scalars(
-            sa.select(CampaignBudgetLine).where(CampaignBudgetLine.campaign_id == campaign_id)
-        )
-    }
-
-
 def _fill(d: Disbursement, *, paid_on: date, payee: Payee, lines: list[LineValues],
           over_budget_reason: str) -> None:  # fmt: skip
     if not lines:
         raise SpendingRefused(_l("Add at least one line: what the payment buys."))
-    budget = _budget_lines(d.campaign_id)
+    budget = budget_lines(d.campaign_id)
     if any(line.budget_line_id not in budget for line in lines):
         raise SpendingRefused(_l("A line is not one of this campaign's budget lines."))
     if payee.organisation_id is not None:
@@ -268,56 +258,6 @@ def update_draft(
         d.invoice_key, d.invoice_name, d.invoice_content_type = invoice
     _event(d, actor, None, kind="edited")
     db.session.flush()
-
-
-# The budget rule ------------------------------------------------------------------------------
-
-
-def over_budget_items(d: Disbursement) -> list[str]:
-    """The budget lines that this disbursement, with the approved and paid ones, would pass."""
-    budget = _budget_lines(d.campaign_id)
-    ids = {line.budget_line_id for line in d.lines}
-    counted = dict(
-        db.session.execute(
-            sa.select(
-                DisbursementLine.budget_line_id,
-                sa.func.sum(
-                    line_total_satang(DisbursementLine.unit_price_satang, DisbursementLine.quantity)
-                ),
-            )
-            .join(Disbursement, Disbursement.id == DisbursementLine.disbursement_id)
-            .where(
-                DisbursementLine.budget_line_id.in_(ids),
-                Disbursement.state.in_(COUNTED_STATES),
-                Disbursement.id != d.id,
-            )
-            .group_by(DisbursementLine.budget_line_id)
-        ).all()
-    )
-    mine: dict[int, int] = {}
-    for line in d.lines:
-        mine[line.budget_line_id] = mine.get(line.budget_line_id, 0) + line.total_satang
-    return [
-        budget[i].item
-        for i in sorted(ids, key=lambda i: budget[i].position)
-        if int(counted.get(i) or 0) + mine[i] > budget[i].total_satang
-    ]
-
-
-def budget_use(campaign_id: int) -> dict[int, int]:
-    """Per budget line, the satang of approved and paid lines."""
-    rows = db.session.execute(
-        sa.select(
-            DisbursementLine.budget_line_id,
-            sa.func.sum(
-                line_total_satang(DisbursementLine.unit_price_satang, DisbursementLine.quantity)
-            ),
-        )
-        .join(Disbursement, Disbursement.id == DisbursementLine.disbursement_id)
-        .where(Disbursement.campaign_id == campaign_id, Disbursement.state.in_(COUNTED_STATES))
-        .group_by(DisbursementLine.budget_line_id)
-    )
-    return {budget_line_id: int(total or 0) for budget_line_id, total in rows}
 
 
 # The moves ------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from ..core.unit_of_work import discard_changes, refusal_returns_to
 from ..extensions import db
 from ..permissions import load_or_404, staff_required
 from . import services
+from .budget import budget_use, over_budget_items
 from .forms import DisbursementForm, NoteForm, PublicCopyForm, ReasonForm, VendorForm
 from .models import Disbursement, DisbursementEvent, DisbursementLine, DisbursementState
 
@@ -92,7 +93,7 @@ def _campaign_page(campaign: Campaign, form: DisbursementForm, status: int = 200
             campaign=campaign,
             form=form,
             disbursements=disbursements,
-            use=services.budget_use(campaign.id),
+            use=budget_use(campaign.id),
             may_spend=services.can_spend_from(campaign),
         ),
         status,
@@ -172,7 +173,7 @@ def disbursement(disbursement_id: int):
         reason_form=ReasonForm(formdata=None),
         note_form=NoteForm(formdata=None),
         copy_form=PublicCopyForm(formdata=None),
-        over_items=services.over_budget_items(d) if d.state in (D.DRAFT, D.SUBMITTED) else [],
+        over_items=over_budget_items(d) if d.state in (D.DRAFT, D.SUBMITTED) else [],
         replacement=services.replacement_of(d) if d.state == D.REVERSED else None,
         balance=d.campaign.balance_satang,
         state_label=lambda value: D(value).label if value else "",
