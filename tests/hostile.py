@@ -226,6 +226,21 @@ def build_world() -> World:
     outcome_ids = {"campaign_id": laptops.id, "measure_id": hours.id, "report_id": awaiting.id}
     staff_ids |= outcome_ids
     school_ids |= {"campaign_id": laptops.id}
+    # Spending: a draft disbursement of the demo's funded campaign (its edit form, its page).
+    from partnership.spending import services as spending
+    from partnership.spending.models import Disbursement
+
+    paid = _first(sa.select(Disbursement).order_by(Disbursement.id))
+    draft = spending.create_disbursement(
+        paid.campaign,
+        paid_on=paid.paid_on,
+        payee=spending.Payee(organisation_id=paid.payee_organisation_id),
+        lines=[spending.LineValues(paid.lines[0].budget_line_id, 1, 100)],
+        invoice=spending.store_invoice(MINIMAL_PDF, "invoice.pdf"),
+        actor=staff,
+    )
+    db.session.commit()
+    staff_ids["disbursement_id"] = draft.id
     return World(
         users={
             "anonymous": None,

@@ -66,6 +66,7 @@ EXPECTED = {
         "partnership.payments.views.donor_wall_section",
         "partnership.matching.hooks.match_offers",
         "partnership.donors.views.updates_section",
+        "partnership.spending.views.spent_section",
     ],
     give_page: ["partnership.matching.hooks.give_form_matching"],
     thanks_page: ["partnership.matching.hooks.gift_matched"],

@@ -203,7 +203,7 @@ def test_rollbacks_are_the_unit_of_work_s():
         "partnership/core/unit_of_work.py",
         "partnership/core/views.py",  # the refusal and 500 handlers
         "partnership/ledger/cli.py",  # verify reads in a writer's transaction, writes nothing
-    "partnership/receipts/claims.py",  # the claim lock held by another claimer: let go
+        "partnership/receipts/claims.py",  # the claim lock held by another claimer: let go
         "partnership/settlement/services.py",  # a claim lost to another run: let go, go on
     ]
 

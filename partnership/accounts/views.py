@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from ..core.unit_of_work import discard_changes, refusal_returns_to
 from ..extensions import csrf, db, limiter
 from ..permissions import login_required, staff_required
-from ..registry.models import Organisation, School
+from ..registry.models import Organisation, OrganisationKind, School
 from . import services
 from .forms import (
     DecisionForm,
@@ -213,7 +213,11 @@ def set_language():
 @login_required
 def join():
     form = JoinForm()
-    organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all()
+    organisations = db.session.scalars(
+        db.select(Organisation)
+        .where(Organisation.kind != OrganisationKind.VENDOR)  # a supplier's people are no sponsors
+        .order_by(Organisation.name)
+    ).all()
     form.organisation_id.choices = [(0, "—")] + [(o.id, o.name) for o in organisations]
     if form.validate_on_submit():
         school = organisation = None

@@ -23,7 +23,7 @@ from ..ledger.models import SPENDING, LedgerEntry
 from ..ledger.services import entries_query, running_balances, totals_of
 from ..money import format_satang
 from ..programmes.models import Programme
-from ..registry.models import Organisation, Partnership, School
+from ..registry.models import Organisation, OrganisationKind, Partnership, School
 from ..registry.provinces import province_choices
 from ..registry.services import active_partnership_clause, today
 from .forms import CampaignFilterForm
@@ -117,6 +117,7 @@ def sponsors_of(campaign: Campaign) -> list[Organisation]:
             .options(load_only(Organisation.name, Organisation.name_en))
             .join(Partnership, Partnership.organisation_id == Organisation.id)
             .where(Partnership.school_id == campaign.school_id, active_partnership_clause(today()))
+            .where(Organisation.kind != OrganisationKind.VENDOR)
             .distinct()
             .order_by(Organisation.name)
         )

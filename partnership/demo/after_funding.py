@@ -24,6 +24,7 @@ from ..programmes.models import Programme
 from ..registry.models import GRADE_INDEX, School
 from .campaigns import BAG, NAME, NOTEBOOK, _seed_gifts
 from .outcomes import seed_outcomes
+from .spending import seed_spending
 
 SCHOOL_CODE = "1040050101"
 LAPTOPS = 24
@@ -92,4 +93,5 @@ def seed_after_funding() -> None:
     campaign = funded_laptop_campaign()
     if campaign is None or campaign.state != CampaignState.FUNDED:
         return
+    seed_spending(campaign)
     seed_outcomes(campaign)

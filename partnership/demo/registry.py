@@ -90,6 +90,8 @@ PUBLIC_SUPPORT = ("สำนักงานคณะกรรมการกา�
 #: (e-mail, invented name, role label, staff?, school code or organisation English name)
 ACCOUNTS = (
     ("staff@demo.example.org", "วิภาดา ศรีสุข", "programme staff", True, None),
+    # The second pair of eyes: approves and pays what staff@ records (disbursements).
+    ("finance@demo.example.org", "พิมพ์ชนก รัตนวงศ์", "programme staff", True, None),
     ("school@demo.example.org", "ประเสริฐ บุญมา", "school staff", False, "1040050101"),
     ("school2@demo.example.org", "อรุณี แก้วมณี", "school staff", False, "1040050437"),
     ("sponsor@demo.example.org", "ธนพล วัฒนากุล", "sponsor", False, "Mitr Phol Group"),

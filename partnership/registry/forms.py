@@ -177,7 +177,11 @@ class PartnershipForm(BaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.role.choices = PartnershipRole.choices()
-        organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name))
+        organisations = db.session.scalars(
+            db.select(Organisation)
+            .where(Organisation.kind != OrganisationKind.VENDOR)  # a supplier is no partner
+            .order_by(Organisation.name)
+        )
         self.organisation_id.choices = [(o.id, o.name) for o in organisations]
         self.school: School | None = None
 

@@ -318,7 +318,12 @@ def schools_without_private_partner_query():
 
 
 def organisation_query(q: str = "", sector: str = "", kind: str = ""):
+    """Sponsors and partners; suppliers (vendors) only when that kind is asked for."""
+    from .models import OrganisationKind
+
     query = sa.select(Organisation)
+    if kind != OrganisationKind.VENDOR.value:
+        query = query.where(Organisation.kind != OrganisationKind.VENDOR)
     if q.strip():
         term = q.strip()
         query = query.where(
@@ -329,11 +334,8 @@ def organisation_query(q: str = "", sector: str = "", kind: str = ""):
         )
     if sector in Sector._value2member_map_:
         query = query.where(Organisation.sector == Sector(sector))
-    if kind:
-        from .models import OrganisationKind
-
-        if kind in OrganisationKind._value2member_map_:
-            query = query.where(Organisation.kind == OrganisationKind(kind))
+    if kind in OrganisationKind._value2member_map_:
+        query = query.where(Organisation.kind == OrganisationKind(kind))
     return query.order_by(Organisation.sector, Organisation.name)
 
 

@@ -14,7 +14,7 @@ from ..core.forms import BaseForm
 from ..core.unit_of_work import discard_changes, refusal_returns_to
 from ..extensions import db
 from ..programmes.models import Programme, ProgrammeState
-from ..registry.models import Organisation, Sector
+from ..registry.models import Organisation, OrganisationKind, Sector
 from ..registry.services import today
 from . import committee as svc
 from .access import is_committee_member
@@ -86,7 +86,11 @@ def programmes():
 def committee(programme_id: int):
     programme = _programme(programme_id)
     members = svc.members_of(programme)
-    organisations = db.session.scalars(sa.select(Organisation).order_by(Organisation.name)).all()
+    organisations = db.session.scalars(
+        sa.select(Organisation)
+        .where(Organisation.kind != OrganisationKind.VENDOR)  # suppliers sit on no committee
+        .order_by(Organisation.name)
+    ).all()
     form = AppointMemberForm(
         organisations=organisations, member_user_ids=[m.user_id for m in members]
     )

@@ -13,7 +13,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..permissions import staff_required
 from ..receipts.edonation import overdue_count
-from ..registry.models import NetworkStatus, Organisation, School, Sector
+from ..registry.models import NetworkStatus, Organisation, OrganisationKind, School, Sector
 from ..registry.services import schools_without_private_partner_query
 from ..review.models import CommitteeMember
 
@@ -34,7 +34,9 @@ def home():
         )
     )
     private_count = db.session.scalar(
-        sa.select(sa.func.count(Organisation.id)).where(Organisation.sector == Sector.PRIVATE)
+        sa.select(sa.func.count(Organisation.id)).where(
+            Organisation.sector == Sector.PRIVATE, Organisation.kind != OrganisationKind.VENDOR
+        )
     )
     without_partner = db.session.scalar(
         sa.select(sa.func.count()).select_from(schools_without_private_partner_query().subquery())

@@ -8,4 +8,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Nothing yet: the views and CLI register here."""
+    """Staff's disbursement pages, the invoice downloads, and "What the money bought" on the
+    campaign page."""
+    from ..campaigns.hooks import campaign_page
+    from .views import bp, spent_section
+    from .views_staff import bp as staff_bp
+
+    app.register_blueprint(bp)
+    app.register_blueprint(staff_bp)
+    campaign_page.connect(spent_section)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from flask_babel import lazy_pgettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.history import HistoryMixin, history_of
@@ -37,12 +37,12 @@ class DisbursementState(LabelledEnum):
 
 
 LABELS[DisbursementState] = {
-    DisbursementState.DRAFT: lazy_pgettext("disbursement state", "Draft"),
-    DisbursementState.SUBMITTED: lazy_pgettext("disbursement state", "Awaiting approval"),
-    DisbursementState.APPROVED: lazy_pgettext("disbursement state", "Approved"),
-    DisbursementState.PAID: lazy_pgettext("disbursement state", "Paid"),
-    DisbursementState.REVERSED: lazy_pgettext("disbursement state", "Reversed"),
-    DisbursementState.CANCELLED: lazy_pgettext("disbursement state", "Cancelled"),
+    DisbursementState.DRAFT: _l("Draft"),
+    DisbursementState.SUBMITTED: _l("Awaiting approval"),
+    DisbursementState.APPROVED: _l("Approved"),
+    DisbursementState.PAID: _l("Paid"),
+    DisbursementState.REVERSED: _l("Reversed"),
+    DisbursementState.CANCELLED: _l("Cancelled"),
 }
 #: States whose approver is recorded (and so differs from the submitter).
 APPROVED_STATES = ("approved", "paid", "reversed")
@@ -134,6 +134,19 @@ class Disbursement(db.Model):
     @property
     def lines_total_satang(self) -> int:
         return sum(line.total_satang for line in self.lines)
+
+    def can_view(self, user) -> bool:
+        """The disbursement's page and its moves: programme staff."""
+        return bool(user.is_authenticated and user.is_staff)
+
+    can_edit = can_view
+
+    def can_view_invoice(self, user) -> bool:
+        """The invoice file: staff and the staff of the campaign's school, nobody else."""
+        return bool(
+            user.is_authenticated
+            and (user.is_staff or user.is_school_staff_of(self.campaign.school_id))
+        )
 
 
 class DisbursementLine(db.Model):

@@ -185,7 +185,6 @@ def _programme_ids(reviewer, school) -> dict[str, int]:
         "campaign_id": db.session.scalar(
             db.select(Campaign.id).where(Campaign.state == CampaignState.LIVE).limit(1)
         ),
-        "spent_campaign_id": _campaign_with_money_out(),
         # Outcomes: the funded laptop campaign and its programme (Notebook for Education 2563).
         "funded_campaign_id": db.session.scalar(
             db.select(Campaign.id).where(Campaign.school.has(code="1040050101"))
@@ -193,37 +192,22 @@ def _programme_ids(reviewer, school) -> dict[str, int]:
         "outcomes_programme_id": db.session.scalar(
             db.select(Campaign.programme_id).where(Campaign.school.has(code="1040050101"))
         ),
+        # Spending: the demo's reversed disbursement and the campaign it was paid from.
+        **_spending_ids(),
     }
     missing = [name for name, value in ids.items() if value is None]
     assert not missing, f"the demo data lacks {missing}"
     return ids
 
 
-def _campaign_with_money_out() -> int | None:
-    """A funded campaign that paid a supplier (the demo's laptop campaign); if the demo has no
-    payment out, one is paid here so its pages show raised, spent and balance."""
-    from partnership.campaigns.models import Campaign, CampaignState
-    from partnership.campaigns.services import pay_out
+def _spending_ids() -> dict[str, int]:
     from partnership.extensions import db
+    from partnership.spending.models import Disbursement, DisbursementState
 
-    spent = db.session.scalar(
-        db.select(Campaign.id).where(Campaign.spent_satang > 0).order_by(Campaign.id).limit(1)
+    reversed_ = db.session.scalar(
+        db.select(Disbursement).where(Disbursement.state == DisbursementState.REVERSED).limit(1)
     )
-    if spent is not None:
-        return spent
-    funded = db.session.scalar(
-        db.select(Campaign).where(Campaign.state == CampaignState.FUNDED).order_by(Campaign.id)
-    )
-    if funded is None:
-        return None
-    pay_out(
-        funded.id,
-        amount_satang=min(funded.raised_satang, 1_500_000),
-        source="browser-test:money-out",
-        public_label="บริษัท ไอที ซัพพลาย จำกัด",
-    )
-    db.session.commit()
-    return funded.id
+    return {"disbursement_id": reversed_.id, "spent_campaign_id": reversed_.campaign_id}
 
 
 def _quiet_handler():

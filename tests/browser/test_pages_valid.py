@@ -187,6 +187,12 @@ PAGES: list[Page] = [
     Page("/staff/outcomes/programmes/{outcomes_programme_id}/measures", role="staff"),
     Page("/school/outcomes/", role="outcomes"),
     Page("/school/outcomes/campaigns/{funded_campaign_id}", role="outcomes"),
+    # Spending (issue 18, section 2).
+    Page("/campaigns/{spent_campaign_id}"),
+    Page("/staff/spending/", role="staff"),
+    Page("/staff/spending/campaigns/{spent_campaign_id}", role="staff"),
+    Page("/staff/spending/{disbursement_id}", role="staff"),
+    Page("/staff/spending/vendors", role="staff"),
 ]
 
 # Language first: the browser tabs switch language once per role, not once per page.
