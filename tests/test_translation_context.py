@@ -44,6 +44,11 @@ SAME_MEANING: dict[str, str] = {
     "Matching pledges": NAVIGATION,
     "Outcomes of funded projects": NAVIGATION,
     "Disbursements": NAVIGATION,
+    "Campaigns below zero": NAVIGATION,
+    # Money out: a campaign's budget line (what it buys) and its money spent, in campaigns,
+    # spending and outcomes alike.
+    "Budget item": THING,
+    "Spent": FIELD,
     "Membership requests": NAVIGATION,
     "My account": NAVIGATION,
     "My applications": NAVIGATION,
