@@ -79,6 +79,7 @@ def features() -> tuple[ModuleType, ...]:
         gifts,
         ledger,
         matching,
+        milestones,
         notifications,
         payments,
         programmes,
@@ -107,6 +108,7 @@ def features() -> tuple[ModuleType, ...]:
         settlement,
         spending,
         donors,
+        milestones,
         site,
     )
 

@@ -46,6 +46,9 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"spending"}),
     # what donors get after giving: campaign updates, privacy (erasure, retention purge)
     frozenset({"donors"}),
+    # delivery milestones: a programme's template, each funded campaign's steps, photos,
+    # reminders; school updates go through donors
+    frozenset({"milestones"}),
     # the front pages read every feature; nothing reads them
     frozenset({"site"}),
     # wiring: the app factory, the table list for Alembic, CLI commands, demo data
