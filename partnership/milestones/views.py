@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..campaigns.models import Campaign, CampaignState
 from ..campaigns.photos import WIDTHS, PhotoRejected, send_sized
 from ..core.pagecache import keep_until
-from ..core.unit_of_work import discard_changes
+from ..core.unit_of_work import discard_changes, refusal_returns_to
 from ..extensions import db
 from ..i18n import BANGKOK
 from ..permissions import login_required, require
@@ -114,6 +114,7 @@ def milestone(milestone_id: int):
     if form.validate_on_submit():
         to_state = MilestoneState(form.to.data)
         require(milestone.can_move_to(current_user, to_state))
+        refusal_returns_to(url_for("milestones.milestone", milestone_id=milestone.id))
         try:
             move_milestone(
                 milestone,

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from ..core.forms import BaseForm
 from ..core.pagination import paginate
+from ..core.unit_of_work import refusal_returns_to
 from ..extensions import db
 from ..permissions import staff_required
 from ..programmes.models import Programme
@@ -78,6 +79,7 @@ def delete(step_id: int):
     if not BaseForm().validate_on_submit():
         abort(400)
     programme_id = step.programme_id
+    refusal_returns_to(url_for("milestones_staff.template", programme_id=programme_id))
     delete_step(step)
     flash(_("The step is deleted."), "success")
     return redirect(url_for("milestones_staff.template", programme_id=programme_id))
