@@ -37,4 +37,4 @@ class MoveForm(PhotosForm):
     """Mark a milestone done (the school or staff) or reopen it (staff), with a note."""
 
     to = HiddenField(validators=[AnyOf(("done", "reopened"))])
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    note = TextAreaField(_l("Note on this step"), validators=[Optional(), Length(max=2000)])

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from ..accounts.models import Membership, MembershipState, User
 from ..campaigns.models import Campaign
 from ..core.database import writing_transactions
-from ..core.unit_of_work import commit_now
+from ..core.unit_of_work import commit_now, discard_changes
 from ..core.urls import external_url
 from ..db_types import utcnow
 from ..extensions import db
@@ -136,5 +136,5 @@ def remind_on_worker_pass(_sender=None, **_extra) -> None:
     try:
         remind()
     except Exception:  # noqa: BLE001 - a failed reminder run must not stop the mail worker
-        db.session.rollback()
+        discard_changes()
         log.exception("milestone reminders: left for the next pass")

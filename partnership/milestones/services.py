@@ -29,8 +29,6 @@ from .models import (
 
 #: The photos' folder in the file store.
 PHOTO_FOLDER = "milestone-photos"
-#: Photos sent with one move.
-MAX_PHOTOS_PER_MOVE = 4
 
 #: The milestone machine: done by the school or staff; reopened by staff; done again.
 TRANSITIONS = {
@@ -167,8 +165,6 @@ def move_milestone(
     """Move the milestone once (conditional UPDATE), record who, when and the note, and store
     its photos (public only with the PDPA confirmation). Flushed. ``at``: when it happened, if
     not now (the demo's history)."""
-    if len(photos) > MAX_PHOTOS_PER_MOVE:
-        raise Refused(_l("At most %(n)d photos at a time.", n=MAX_PHOTOS_PER_MOVE))
     if not milestone.can_move_to(actor, to_state):
         raise IllegalMilestoneMove()
     now = at or utcnow()
