@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..campaigns.models import Campaign
-from ..campaigns.photos import WIDTHS, PhotoRejected, send_sized
+from ..campaigns.photos import WIDTHS, PhotoRejected, is_photo_key, send_sized
 from ..core.unit_of_work import discard_changes
 from ..extensions import db
 from ..permissions import require
@@ -108,10 +108,12 @@ def new_update(campaign_id: int):
 def update_photo(key: str, width: int):
     """An update's photo: anyone's when the school confirmed the guardians' consent, else
     staff's and the school's staff's only."""
+    if not is_photo_key(key):
+        abort(404)
     photo = db.session.scalar(
-        sa.select(CampaignUpdatePhoto).where(CampaignUpdatePhoto.storage_key == key[:32])
+        sa.select(CampaignUpdatePhoto).where(CampaignUpdatePhoto.storage_key == key)
     )
-    if photo is None or photo.storage_key != key:
+    if photo is None:
         abort(404)
     campaign = db.get_or_404(Campaign, photo.update.campaign_id)
     if not campaign.can_view(current_user):

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..campaigns.models import Campaign, CampaignState
-from ..campaigns.photos import WIDTHS, PhotoRejected, send_sized
+from ..campaigns.photos import WIDTHS, PhotoRejected, is_photo_key, send_sized
 from ..core.pagecache import keep_until
 from ..core.unit_of_work import discard_changes, refusal_returns_to
 from ..extensions import db
@@ -188,12 +188,14 @@ def my_milestones():
 def photo(key: str, width: int):
     """A milestone photo: anyone's when the school confirmed the guardians' consent, else
     staff's and the school's staff's only."""
+    if not is_photo_key(key):
+        abort(404)
     found = db.session.scalar(
         sa.select(MilestonePhoto)
-        .where(MilestonePhoto.storage_key == key[:32])
+        .where(MilestonePhoto.storage_key == key)
         .options(selectinload(MilestonePhoto.milestone).joinedload(Milestone.campaign))
     )
-    if found is None or found.storage_key != key:
+    if found is None:
         abort(404)
     campaign = found.milestone.campaign
     if not campaign.can_view(current_user):
