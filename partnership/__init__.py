@@ -79,6 +79,7 @@ def features() -> tuple[ModuleType, ...]:
         gifts,
         ledger,
         matching,
+        milestones,
         notifications,
         outcomes,
         payments,
@@ -108,6 +109,7 @@ def features() -> tuple[ModuleType, ...]:
         settlement,
         spending,
         donors,
+        milestones,
         outcomes,
         site,
     )

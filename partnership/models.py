@@ -17,10 +17,16 @@ from .campaigns.models import (  # noqa: F401
     PageChange,
     ProgrammeFunding,
 )
-from .donors.models import CampaignUpdate, DonorErasure  # noqa: F401
+from .donors.models import CampaignUpdate, CampaignUpdatePhoto, DonorErasure  # noqa: F401
 from .gifts.models import OfflineGift  # noqa: F401
 from .ledger.models import LedgerEntry  # noqa: F401
 from .matching.models import CampaignMatchTotal, MatchDraw, MatchPledge  # noqa: F401
+from .milestones.models import (  # noqa: F401
+    Milestone,
+    MilestoneEvent,
+    MilestonePhoto,
+    MilestoneStep,
+)
 from .notifications.models import OutgoingMail  # noqa: F401
 from .outcomes.models import OutcomeMeasure, OutcomeReport, OutcomeReportEvent  # noqa: F401
 from .payments.models import (  # noqa: F401

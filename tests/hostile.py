@@ -196,6 +196,12 @@ def build_world() -> World:
         ),
         "user_id": stranger.id,
     }
+    # Milestones: the demo's funded laptop campaign has them (its template steps too).
+    from partnership.milestones.models import Milestone
+
+    milestone = _first(sa.select(Milestone).order_by(Milestone.id))
+    if milestone is not None:
+        staff_ids |= {"milestone_id": milestone.id, "step_id": milestone.step_id}
     school_ids = {
         "programme_id": open_call.id,
         "application_id": draft.id,

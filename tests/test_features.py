@@ -17,7 +17,7 @@ import sqlalchemy as sa
 import partnership
 from partnership import create_app
 from partnership.accounts.mfa.policy import factor_required
-from partnership.applications.signals import may_view_application
+from partnership.applications.signals import may_view_application, school_dashboard
 from partnership.campaigns.hooks import (
     after_campaign_closed,
     after_close_due,
@@ -67,6 +67,7 @@ EXPECTED = {
         "partnership.matching.hooks.match_offers",
         "partnership.donors.views.updates_section",
         "partnership.spending.views.spent_section",
+        "partnership.milestones.views.milestones_section",
     ],
     give_page: ["partnership.matching.hooks.give_form_matching"],
     thanks_page: ["partnership.matching.hooks.gift_matched"],
@@ -80,8 +81,12 @@ EXPECTED = {
         "partnership.notifications.services.deliver_committed",
         "partnership.receipts.claims.claim_after_commit",
     ],
-    worker_pass: ["partnership.receipts.claims.sweep_on_worker_pass"],
-    campaign_funded: [],
+    worker_pass: [
+        "partnership.receipts.claims.sweep_on_worker_pass",
+        "partnership.milestones.reminders.remind_on_worker_pass",
+    ],
+    campaign_funded: ["partnership.milestones.services.milestones_for_funded_campaign"],
+    school_dashboard: ["partnership.milestones.views.school_dashboard_section"],
 }
 
 

@@ -46,6 +46,9 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"spending"}),
     # what donors get after giving: campaign updates, privacy (erasure, retention purge)
     frozenset({"donors"}),
+    # delivery milestones: a programme's template, each funded campaign's steps, photos,
+    # reminders; school updates go through donors
+    frozenset({"milestones"}),
     # outcomes: measures a programme names, figures schools report and staff verify; adds its
     # planned-against-reported table to the programme page (programmes' signal)
     frozenset({"outcomes"}),

@@ -175,6 +175,8 @@ EARLY_COMMITS = {
     "partnership/campaigns/cli.py",
     "partnership/donors/cli.py",
     "partnership/receipts/claims.py",  # receipt numbers after the payment's commit, in batches
+    "partnership/milestones/cli.py",
+    "partnership/milestones/reminders.py",  # the worker's reminders: claims and mails, in batches
 }
 
 

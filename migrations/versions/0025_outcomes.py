@@ -3,7 +3,7 @@ campaigns (reported → verified / returned) and their append-only history. New 
 every existing row is kept. The downgrade drops the three tables (and their figures).
 
 Revision ID: 0025_outcomes
-Revises: 0022_money_out
+Revises: 0023_milestones
 """
 
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ import partnership.db_types
 
 # revision identifiers, used by Alembic.
 revision = "0025_outcomes"
-down_revision = "0022_money_out"
+down_revision = "0023_milestones"
 branch_labels = None
 depends_on = None
 

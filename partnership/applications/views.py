@@ -28,6 +28,7 @@ from ..registry.models import School, grade_label
 from . import eligibility, services
 from .forms import EMPTY_BUDGET_ROWS, ApplicationForm, OverrideForm, ReasonForm, UploadForm
 from .models import Application, ApplicationState, Attachment
+from .signals import school_dashboard
 from .workflow import NEXT_STEPS, WITHDRAWABLE, badge_css
 
 bp = Blueprint("applications", __name__)
@@ -73,11 +74,19 @@ def dashboard():
         )
         .order_by(Programme.closes_at)
     ).all()
+    sections = []
+    if school_ids:
+        for _receiver, html in school_dashboard.send(
+            current_user._get_current_object(), schools=current_user.schools
+        ):
+            if html:
+                sections.append(html)
     return render_template(
         "applications/dashboard.html",
         applications=applications,
         open_programmes=open_programmes,
         schools=current_user.schools,
+        sections=sections,
     )
 
 

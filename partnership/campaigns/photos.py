@@ -8,11 +8,18 @@ import re
 import secrets
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import abort, current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..core.storage import MissingFile, delete_file_after_commit, load_file, save_file
+from ..core.storage import (
+    MissingFile,
+    delete_file_after_commit,
+    load_file,
+    save_file,
+    send_private,
+    send_public,
+)
 from ..core.transitions import lock_row
 from ..core.unit_of_work import Refused
 from ..core.uploads import IMAGE_TYPES, RefusedFile, open_image, sniff_type
@@ -40,14 +47,15 @@ def is_photo_key(key: str) -> bool:
 
 
 def variant_key(key: str, width: int) -> str:
-    """Where the ``width`` variant of the photo with ``key`` lives in the store."""
-    return f"{FOLDER}/{key}-{width}.jpg"
+    """Where the ``width`` variant of the campaign photo with ``key`` lives in the store."""
+    return sized_key(FOLDER, key, width)
 
 
-def add_photo(campaign: Campaign, data: bytes, caption: str = "") -> CampaignPhoto:
-    """Store the resized variants (metadata stripped) and the photo's row (flushed)."""
-    if len(campaign.photos) >= MAX_PHOTOS:
-        raise PhotoRejected(_l("A campaign has at most %(n)d photos.", n=MAX_PHOTOS))
+def store_sized(data: bytes, folder: str = FOLDER) -> tuple[str, int, int]:
+    """Check a photo with the one image validator and store its variants (JPEG, metadata
+    stripped, one per width in :data:`WIDTHS`) in ``folder`` with the transaction; returns
+    (key, width, height) of the largest variant. Campaign photos, milestone photos and update
+    photos all go through here."""
     if len(data) > current_app.config["UPLOAD_MAX_BYTES"]:
         raise PhotoRejected(_l("The photo is too large."))
     content_type = sniff_type(data[:16])
@@ -66,8 +74,21 @@ def add_photo(campaign: Campaign, data: bytes, caption: str = "") -> CampaignPho
         out = io.BytesIO()
         variant.save(out, "JPEG", quality=80, optimize=True)
         # Each variant goes with the transaction: a rollback removes what was stored.
-        save_file(variant_key(key, width), out.getvalue(), "image/jpeg")
+        save_file(sized_key(folder, key, width), out.getvalue(), "image/jpeg")
         largest = variant.size
+    return key, largest[0], largest[1]
+
+
+def sized_key(folder: str, key: str, width: int) -> str:
+    """Where the ``width`` variant of the photo with ``key`` lives in the store's ``folder``."""
+    return f"{folder}/{key}-{width}.jpg"
+
+
+def add_photo(campaign: Campaign, data: bytes, caption: str = "") -> CampaignPhoto:
+    """Store the resized variants (metadata stripped) and the photo's row (flushed)."""
+    if len(campaign.photos) >= MAX_PHOTOS:
+        raise PhotoRejected(_l("A campaign has at most %(n)d photos.", n=MAX_PHOTOS))
+    key, *largest = store_sized(data)
     photo = CampaignPhoto(
         campaign_id=campaign.id,
         position=len(campaign.photos),
@@ -144,3 +165,17 @@ def remove_photo(campaign: Campaign, photo_id: int) -> str:
     for width in WIDTHS:
         delete_file_after_commit(variant_key(photo.storage_key, width))
     return photo.storage_key
+
+
+def send_sized(folder: str, key: str, width: int, *, public: bool):
+    """Answer with one stored variant: cached by anyone for a public photo, never kept by a
+    cache for a private one (call it after the permission check)."""
+    if width not in WIDTHS or not is_photo_key(key):
+        abort(404)
+    if public:
+        return send_public(
+            sized_key(folder, key, width), content_type="image/jpeg", max_age=MAX_AGE
+        )
+    return send_private(
+        sized_key(folder, key, width), f"{key}-{width}.jpg", content_type="image/jpeg", inline=True
+    )

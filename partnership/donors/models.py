@@ -37,6 +37,29 @@ class CampaignUpdate(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     author: Mapped[User | None] = relationship()
+    photos: Mapped[list[CampaignUpdatePhoto]] = relationship(
+        back_populates="update", order_by="CampaignUpdatePhoto.id"
+    )
+
+
+class CampaignUpdatePhoto(db.Model):
+    """A photo of a campaign update. Public (on the page, linked in the mail) only when the
+    school confirmed that the guardians of any child shown agreed (PDPA); otherwise staff and
+    the school's staff see it."""
+
+    __tablename__ = "campaign_update_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    update_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign_updates.id"), index=True)
+    #: The random key of its variants in the store (``update-photos/<key>-<width>.jpg``).
+    storage_key: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    #: Guardians agreed to children being shown (PDPA consent ticked by the poster).
+    public: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    update: Mapped[CampaignUpdate] = relationship(back_populates="photos")
 
 
 class ErasureReason(LabelledEnum):

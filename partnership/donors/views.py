@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import re
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..campaigns.models import Campaign
+from ..campaigns.photos import WIDTHS, PhotoRejected, is_photo_key, send_sized
+from ..core.unit_of_work import discard_changes
 from ..extensions import db
 from ..permissions import require
 from .forms import CampaignUpdateForm, EraseForm
+from .models import CampaignUpdatePhoto
 from .privacy import LinkInvalid, donation_for_token, donations_of, erase_donor
-from .updates import can_post_update, post_update, updates_of
+from .updates import (
+    PHOTO_FOLDER,
+    can_post_update,
+    can_see_private_photos,
+    post_update,
+    updates_of,
+)
 
 bp = Blueprint("donors", __name__)
 
@@ -22,6 +32,8 @@ def updates_section(campaign: Campaign) -> dict:
     return {
         "campaign_updates": updates_of(campaign.id),
         "can_post_update": can_post_update(campaign, current_user),
+        "can_see_private_photos": can_see_private_photos(campaign, current_user),
+        "photo_widths": WIDTHS,
     }
 
 
@@ -68,10 +80,44 @@ def new_update(campaign_id: int):
     require(can_post_update(campaign, current_user))
     form = CampaignUpdateForm()
     if form.validate_on_submit():
-        update = post_update(
-            campaign, title=form.title.data, body=form.body.data, author=current_user
-        )
-        flash(_("The update is posted and mailed to %(n)d donors.", n=update.recipients), "success")
-        return redirect(url_for("campaigns.campaign", campaign_id=campaign.id, _anchor="updates"))
+        try:
+            update = post_update(
+                campaign,
+                title=form.title.data,
+                body=form.body.data,
+                author=current_user,
+                photos=form.photo_bytes(),
+                public_photos=form.consent.data,
+            )
+        except PhotoRejected as error:
+            discard_changes()
+            form.photos.errors = [error.user_message()]
+        else:
+            flash(
+                _("The update is posted and mailed to %(n)d donors.", n=update.recipients),
+                "success",
+            )
+            return redirect(
+                url_for("campaigns.campaign", campaign_id=campaign.id, _anchor="updates")
+            )
     status = 422 if form.errors else 200
     return render_template("donors/update_form.html", campaign=campaign, form=form), status
+
+
+@bp.get("/campaigns/updates/photos/<key>-<int:width>.jpg")
+def update_photo(key: str, width: int):
+    """An update's photo: anyone's when the school confirmed the guardians' consent, else
+    staff's and the school's staff's only."""
+    if not is_photo_key(key):
+        abort(404)
+    photo = db.session.scalar(
+        sa.select(CampaignUpdatePhoto).where(CampaignUpdatePhoto.storage_key == key)
+    )
+    if photo is None:
+        abort(404)
+    campaign = db.get_or_404(Campaign, photo.update.campaign_id)
+    if not campaign.can_view(current_user):
+        abort(404)
+    if not photo.public:
+        require(can_see_private_photos(campaign, current_user))
+    return send_sized(PHOTO_FOLDER, key, width, public=photo.public)

@@ -11,6 +11,7 @@ from ..campaigns.models import Campaign
 from ..campaigns.queries import campaign_cards, public_campaign_ids
 from ..db_types import utcnow
 from ..extensions import db
+from ..milestones.services import overdue_count as milestones_overdue_count
 from ..permissions import staff_required
 from ..receipts.edonation import overdue_count
 from ..registry.models import NetworkStatus, Organisation, OrganisationKind, School, Sector
@@ -70,6 +71,7 @@ def staff_home():
         pending_memberships=pending,
         network_applicants=applicants,
         edonation_overdue=overdue_count(),
+        milestones_overdue=milestones_overdue_count(),
     )
 
 

@@ -195,6 +195,21 @@ def _programme_ids(reviewer, school) -> dict[str, int]:
         # Spending: the demo's reversed disbursement and the campaign it was paid from.
         **_spending_ids(),
     }
+    # Delivery milestones: the demo's funded laptop campaign, its overdue milestone, its template.
+    from partnership.milestones.models import Milestone, MilestoneState
+
+    overdue = db.session.scalar(
+        db.select(Milestone)
+        .where(Milestone.state == MilestoneState.PENDING)
+        .order_by(Milestone.due_on)
+        .limit(1)
+    )
+    ids |= {
+        "funded_campaign_id": overdue.campaign_id,
+        "milestone_id": overdue.id,
+        "milestone_step_id": overdue.step_id,
+        "milestone_programme_id": overdue.campaign.programme_id,
+    }
     missing = [name for name, value in ids.items() if value is None]
     assert not missing, f"the demo data lacks {missing}"
     return ids

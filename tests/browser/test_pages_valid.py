@@ -193,6 +193,16 @@ PAGES: list[Page] = [
     Page("/staff/spending/campaigns/{spent_campaign_id}", role="staff"),
     Page("/staff/spending/{disbursement_id}", role="staff"),
     Page("/staff/spending/vendors", role="staff"),
+    # Delivery milestones and school updates (issue 18, section 3).
+    Page("/campaigns/{funded_campaign_id}"),
+    Page("/campaigns/{funded_campaign_id}", role="staff"),
+    Page("/campaigns/{funded_campaign_id}/milestones", role="staff"),
+    Page("/milestones/{milestone_id}", role="staff"),
+    Page("/campaigns/{funded_campaign_id}/updates/new", role="staff"),
+    Page("/my/milestones", role="school"),
+    Page("/staff/milestones/overdue", role="staff"),
+    Page("/staff/milestones/programmes/{milestone_programme_id}", role="staff"),
+    Page("/staff/milestones/steps/{milestone_step_id}", role="staff"),
 ]
 
 # Language first: the browser tabs switch language once per role, not once per page.
