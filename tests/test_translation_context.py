@@ -49,6 +49,10 @@ SAME_MEANING: dict[str, str] = {
     # spending and outcomes alike.
     "Budget item": THING,
     "Spent": FIELD,
+    # The position of a step or a measure in its programme's list (ลำดับ), never a purchase.
+    "Order": FIELD,
+    # Who did something in a history when no person did (a payment, a deadline).
+    "the system": THING,
     "Membership requests": NAVIGATION,
     "My account": NAVIGATION,
     "My applications": NAVIGATION,
