@@ -75,6 +75,7 @@ def features() -> tuple[ModuleType, ...]:
         applications,
         campaigns,
         core,
+        devices,
         donors,
         gifts,
         ledger,
@@ -107,6 +108,7 @@ def features() -> tuple[ModuleType, ...]:
         settlement,
         spending,
         donors,
+        devices,
         site,
     )
 

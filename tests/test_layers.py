@@ -46,6 +46,8 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"spending"}),
     # what donors get after giving: campaign updates, privacy (erasure, retention purge)
     frozenset({"donors"}),
+    # each device's trail: from a paid invoice line to the school's handover and check-ins
+    frozenset({"devices"}),
     # the front pages read every feature; nothing reads them
     frozenset({"site"}),
     # wiring: the app factory, the table list for Alembic, CLI commands, demo data

@@ -23,6 +23,7 @@ from ..i18n import BANGKOK
 from ..programmes.models import Programme
 from ..registry.models import GRADE_INDEX, School
 from .campaigns import BAG, NAME, NOTEBOOK, _seed_gifts
+from .devices import seed_devices
 
 SCHOOL_CODE = "1040050101"
 LAPTOPS = 24
@@ -91,3 +92,4 @@ def seed_after_funding() -> None:
     campaign = funded_laptop_campaign()
     if campaign is None or campaign.state != CampaignState.FUNDED:
         return
+    seed_devices(campaign)
