@@ -112,7 +112,16 @@ class _Checkboxes(SelectMultipleField):
 
 
 class HandoverBase(BaseForm):
-    devices = _Checkboxes(_l("Devices that arrived"), coerce=int, choices=[])
+    devices = _Checkboxes(
+        _l("Devices that arrived"),
+        coerce=int,
+        choices=[],
+        invalid_choice_message=_l(
+            "A ticked device is no longer waiting for confirmation (a colleague may have just"
+            " confirmed it). Reload the page and tick the devices again."
+        ),
+        invalid_value_message=_l("Tick devices from the list."),
+    )
     received_on = DateField(
         _l("Day they arrived"), validators=[InputRequired(_l("Enter the date."))]
     )
@@ -190,7 +199,7 @@ def check_in_form(devices) -> CheckInBase:
         setattr(
             CheckInForm,
             f"status_{device.id}",
-            SelectField(_l("State"), choices=choices, default=current),
+            SelectField(_l("State"), choices=[], default=current),
         )
         setattr(
             CheckInForm,
@@ -200,4 +209,7 @@ def check_in_form(devices) -> CheckInBase:
                 validators=[_note_needed, Length(max=500)],
             ),
         )
-    return CheckInForm()
+    form = CheckInForm()
+    for device in devices:
+        form[f"status_{device.id}"].choices = choices
+    return form

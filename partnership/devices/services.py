@@ -66,6 +66,9 @@ class SerialTaken(Refused):
 class HandoverRefused(Refused):
     """The signed form is not a PDF or image we can read, or no device was ticked."""
 
+    def user_message(self) -> str:
+        return str(self.args[0]) if self.args else super().user_message()
+
 
 class CheckInRefused(Refused):
     message = _l("This check-in was already sent (perhaps by a colleague). Nothing was changed.")

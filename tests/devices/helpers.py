@@ -70,3 +70,47 @@ def paid_disbursement(
             public_label=payee_name,
         )
     return disbursement
+
+
+def png_bytes(size=(60, 80)) -> bytes:
+    """A small PNG, as a phone photo of the signed form would be."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (240, 240, 230)).save(out, "PNG")
+    return out.getvalue()
+
+
+def record(setting, count: int | None = None, prefix: str = "5CD1234A") -> list:
+    """Record ``count`` laptops (default: the line's quantity) on the setting's line."""
+    from partnership.devices.models import DeviceKind
+    from partnership.devices.services import record_devices
+
+    count = setting.line.quantity if count is None else count
+    devices = record_devices(
+        setting.line,
+        kind=DeviceKind.LAPTOP,
+        model="HP 240 G8",
+        serials=[f"{prefix}{n:02d}" for n in range(1, count + 1)],
+        actor=setting.staff,
+    )
+    db.session.commit()
+    return devices
+
+
+def handover_data(devices, *, received_on: date | None = None, form: bytes | None = None,
+                  name: str = "form.png", received_by: str = "ครูสมศรี รับของ") -> dict:
+    """The handover form's fields: these devices ticked, each with an asset number."""
+    import io
+
+    data = {
+        "devices": [str(d.id) for d in devices],
+        "received_on": (received_on or utcnow().date() - timedelta(days=1)).isoformat(),
+        "received_by": received_by,
+        "signed_form": (io.BytesIO(png_bytes() if form is None else form), name),
+    }
+    for n, device in enumerate(devices, 1):
+        data[f"asset_{device.id}"] = f"KK-{n:03d}"
+    return data
