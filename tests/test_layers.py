@@ -180,6 +180,7 @@ FEATURE_FOLDERS = tuple(
 ROUTE_AUDIENCES = {
     "member": "committee members (/committee)",
     "webhooks": "Stripe's webhooks (/webhooks)",
+    "school": "a school's staff: the after-funding pages of their school's campaigns",
 }
 
 #: Route modules outside the scheme today, each with its reason (the list only shrinks).

@@ -102,9 +102,7 @@ def seed_devices(campaign: Campaign) -> None:
         devices=arrived,
         received_on=received_on,
         received_by_name=RECEIVED_BY,
-        asset_numbers={
-            d.id: f"7440-001-0001/{n:02d}" for n, d in enumerate(arrived, 1)
-        },
+        asset_numbers={d.id: f"7440-001-0001/{n:02d}" for n, d in enumerate(arrived, 1)},
         signed_form=store_signed_form(signed_form_image(), "ใบตรวจรับพัสดุ.png"),
         actor=school_user,
     )

@@ -160,9 +160,7 @@ class CheckInDue(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("handover_id", "months", name="uq_device_check_ins_due_round"),
         sa.CheckConstraint("months IN (6, 12)", name="months_known"),
-        sa.CheckConstraint(
-            "(done_at IS NULL) = (done_by_id IS NULL)", name="done_has_actor"
-        ),
+        sa.CheckConstraint("(done_at IS NULL) = (done_by_id IS NULL)", name="done_has_actor"),
         sa.Index("ix_device_check_ins_due_open", "done_at", "due_on"),
     )
 

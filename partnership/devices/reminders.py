@@ -32,9 +32,7 @@ def claim_reminder(model: type, row_id: int, column: str) -> bool:
     target = getattr(model, column)
     return (
         db.session.execute(
-            sa.update(model)
-            .where(model.id == row_id, target.is_(None))
-            .values({column: utcnow()}),
+            sa.update(model).where(model.id == row_id, target.is_(None)).values({column: utcnow()}),
             execution_options={"synchronize_session": False},
         ).rowcount
         == 1
@@ -131,4 +129,3 @@ def send_reminders(today: date | None = None) -> int:
 def remind_on_worker_pass(_sender=None, **_extra) -> None:
     """Each pass of ``flask worker``: the check-in reminders due, before the outbox drains."""
     send_reminders()
-

@@ -32,9 +32,7 @@ from .models import (
 
 #: The moves of a device: the school confirms it, then each check-in says where it stands (a
 #: broken laptop may be repaired, a lost one found).
-CHECKED = frozenset(
-    {DeviceState.IN_USE, DeviceState.BROKEN, DeviceState.LOST, DeviceState.STOLEN}
-)
+CHECKED = frozenset({DeviceState.IN_USE, DeviceState.BROKEN, DeviceState.LOST, DeviceState.STOLEN})
 ALLOWED: dict[DeviceState, frozenset[DeviceState]] = {
     DeviceState.RECORDED: frozenset({DeviceState.RECEIVED}),
     DeviceState.RECEIVED: CHECKED,

@@ -80,9 +80,7 @@ def handover(campaign_id: int):
                 devices=ticked,
                 received_on=form.received_on.data,
                 received_by_name=form.received_by.data.strip(),
-                asset_numbers={
-                    d.id: (form.asset_field(d.id).data or "").strip() for d in ticked
-                },
+                asset_numbers={d.id: (form.asset_field(d.id).data or "").strip() for d in ticked},
                 signed_form=signed,
                 actor=current_user,
             )
@@ -137,9 +135,7 @@ def check_in(due_id: int):
             flash(error.user_message(), "error")
             return redirect(request.url, 303)
         flash(_("Thank you: the check-in is recorded."), "success")
-        return redirect(
-            url_for("devices_school.devices", campaign_id=handover.campaign_id), 303
-        )
+        return redirect(url_for("devices_school.devices", campaign_id=handover.campaign_id), 303)
     status = 422 if form.is_submitted() and is_open else (409 if form.is_submitted() else 200)
     return render_template(
         "devices/check_in.html",

@@ -29,10 +29,10 @@ from .services import (
     record_devices,
 )
 
-bp = Blueprint("devices_staff", __name__, url_prefix="/staff")
+bp = Blueprint("devices_staff", __name__)
 
 
-@bp.get("/campaigns/<int:campaign_id>/devices")
+@bp.get("/staff/campaigns/<int:campaign_id>/devices")
 @staff_required
 def campaign_lines(campaign_id: int):
     """The campaign's paid invoice lines and how many devices each has recorded."""
@@ -50,7 +50,7 @@ def campaign_lines(campaign_id: int):
     )
 
 
-@bp.route("/disbursement-lines/<int:line_id>/devices", methods=["GET", "POST"])
+@bp.route("/staff/disbursement-lines/<int:line_id>/devices", methods=["GET", "POST"])
 @staff_required
 def line_devices(line_id: int):
     """Paste the serial numbers of one invoice line, one per line."""
@@ -99,7 +99,7 @@ def line_devices(line_id: int):
     ), status
 
 
-@bp.get("/devices/not-received")
+@bp.get("/staff/devices/not-received")
 @staff_required
 def waiting():
     """Devices the school has not confirmed, oldest first, with their campaign and school."""
@@ -112,7 +112,7 @@ def waiting():
     return render_template("devices/staff_waiting.html", page=paginate(query))
 
 
-@bp.get("/devices/check-ins")
+@bp.get("/staff/devices/check-ins")
 @staff_required
 def check_ins():
     """Check-ins open or overdue at every school, soonest first."""

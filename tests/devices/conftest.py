@@ -31,9 +31,7 @@ def laptops(app, make_school, make_user, add_membership):
         campaign = build_campaign(school, goal_satang=100_000, state="funded")
         gift(campaign, amount_satang=100_000)
         staff = two_staff()
-        disbursement = paid_disbursement(
-            campaign, campaign.budget_lines[0], quantity, staff=staff
-        )
+        disbursement = paid_disbursement(campaign, campaign.budget_lines[0], quantity, staff=staff)
         db.session.commit()
         school_user = make_user()
         add_membership(school_user, school=school)

@@ -100,8 +100,14 @@ def record(setting, count: int | None = None, prefix: str = "5CD1234A") -> list:
     return devices
 
 
-def handover_data(devices, *, received_on: date | None = None, form: bytes | None = None,
-                  name: str = "form.png", received_by: str = "ครูสมศรี รับของ") -> dict:
+def handover_data(
+    devices,
+    *,
+    received_on: date | None = None,
+    form: bytes | None = None,
+    name: str = "form.png",
+    received_by: str = "ครูสมศรี รับของ",
+) -> dict:
     """The handover form's fields: these devices ticked, each with an asset number."""
     import io
 

@@ -70,9 +70,7 @@ def test_the_school_marks_each_device_at_six_months(laptops, client, login):
         ("broken", six.id),
         ("in_use", six.id),
     ]
-    broken = db.session.scalar(
-        sa.select(DeviceEvent).where(DeviceEvent.to_state == "broken")
-    )
+    broken = db.session.scalar(sa.select(DeviceEvent).where(DeviceEvent.to_state == "broken"))
     assert (broken.from_state, broken.reason, broken.actor_id) == (
         "received",
         "หล่นจากโต๊ะ จอแตก",
