@@ -74,6 +74,13 @@ def _fits(page, width: int) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
+def _served(page, tmp_path, name: str) -> object:
+    """The page's HTML as the server sends it (with the tab's cookies), saved for vnu."""
+    path = tmp_path / f"{name}.html"
+    path.write_text(page.request.get(page.url).text(), encoding="utf-8")
+    return path
+
+
 def test_school_confirms_23_of_24_and_the_trail_shows_it(browser, live_server, tmp_path):
     campaign_id, token = _setting(live_server.app)
     phone = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
@@ -94,6 +101,7 @@ def test_school_confirms_23_of_24_and_the_trail_shows_it(browser, live_server, t
         page.wait_for_url(re.compile(rf".*/campaigns/{campaign_id}/devices/handover$"))
         _fits(page, 360)
 
+        served = [_served(page, tmp_path, "handover")]
         boxes = page.locator("input[name=devices]")
         assert boxes.count() == 24
         page.locator("#select-all").check()  # shown by the script
@@ -111,6 +119,7 @@ def test_school_confirms_23_of_24_and_the_trail_shows_it(browser, live_server, t
         assert rows.count() == 24
         assert page.locator("#device-list").inner_text().count("ยังไม่ได้รับ") == 1
         _fits(page, 360)
+        served.append(_served(page, tmp_path, "devices"))
 
         # The public trail, on the phone, without signing in.
         anonymous = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
@@ -122,6 +131,7 @@ def test_school_confirms_23_of_24_and_the_trail_shows_it(browser, live_server, t
             assert "5CD9999B" not in public.content()
             assert "นางสาวทดสอบ" not in public.content()
             _fits(public, 360)
+            served.append(_served(public, tmp_path, "trail"))
         finally:
             anonymous.close()
     finally:
@@ -143,3 +153,7 @@ def test_school_confirms_23_of_24_and_the_trail_shows_it(browser, live_server, t
         _fits(donor, 1280)
     finally:
         desk.close()
+    # The pages with their 24 devices are valid HTML too (the empty ones: test_pages_valid).
+    from .test_pages_valid import check_html
+
+    assert check_html(served) == {path.name: [] for path in served}

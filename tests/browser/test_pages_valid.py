@@ -175,6 +175,13 @@ PAGES: list[Page] = [
     # The e-Donation worklist (issue 15, item 20).
     Page("/staff/e-donation/", role="staff"),
     Page("/staff/e-donation/?month=2026-13", role="staff", state="with a wrong month"),
+    # Devices (issue 18): the public trail, the school's pages and the staff lists.
+    Page("/campaigns/{campaign_id}/trail"),
+    Page("/campaigns/{campaign_id}/devices", role="staff"),
+    Page("/campaigns/{campaign_id}/devices/handover", role="staff"),
+    Page("/staff/campaigns/{campaign_id}/devices", role="staff"),
+    Page("/staff/devices/not-received", role="staff"),
+    Page("/staff/devices/check-ins", role="staff"),
 ]
 
 # Language first: the browser tabs switch language once per role, not once per page.
