@@ -59,6 +59,7 @@ def devices(campaign_id: int):
         waiting=[d for d in all_devices if d.handover_id is None],
         handovers=handovers_of(campaign.id),
         check_ins=db.session.scalars(open_check_ins(_today(), campaign_id=campaign.id)).all(),
+        is_open=lambda due: check_in_open(due, _today()),
     )
 
 
