@@ -82,6 +82,7 @@ def test_never_more_devices_than_the_line_holds(laptops, client, login):
 def test_the_service_holds_the_quantity_and_the_database_the_serials(laptops, app):
     s = laptops(quantity=2)
     record_devices(s.line, kind=DeviceKind.LAPTOP, model="M", serials=["Q1"], actor=s.staff)
+    db.session.commit()
     with pytest.raises(TooManyDevices):
         record_devices(
             s.line, kind=DeviceKind.LAPTOP, model="M", serials=["Q2", "Q3"], actor=s.staff
