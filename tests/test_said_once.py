@@ -175,6 +175,7 @@ EARLY_COMMITS = {
     "partnership/campaigns/cli.py",
     "partnership/donors/cli.py",
     "partnership/receipts/claims.py",  # receipt numbers after the payment's commit, in batches
+    "partnership/devices/reminders.py",  # the worker: each check-in reminder's claim and mail
 }
 
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from ..accounts.models import Membership, MembershipState, User
 from ..campaigns.models import Campaign
 from ..core.database import writing_transactions
+from ..core.unit_of_work import commit_now
 from ..core.urls import external_url
 from ..db_types import utcnow
 from ..extensions import db
@@ -110,19 +111,18 @@ def _queue_reminder(due: CheckInDue, overdue: bool) -> int:
 
 
 def send_reminders(today: date | None = None) -> int:
-    """Claim and queue every reminder due today, one commit each; how many were claimed."""
+    """Claim and queue every reminder due today, each in a transaction of its own; how many
+    this run claimed (a reminder another worker claimed first is left to it)."""
     today = today or to_bangkok(utcnow()).date()
     sent = 0
     with writing_transactions():
-        for due_id, column in _reminders_due(today):
-            db.session.rollback()  # each claim in a transaction of its own
-            if not claim_reminder(CheckInDue, due_id, column):
-                db.session.rollback()
-                continue
-            due = db.session.get(CheckInDue, due_id)
-            _queue_reminder(due, overdue=column == "overdue_mailed_at")
-            db.session.commit()
-            sent += 1
+        due = _reminders_due(today)
+        commit_now(reason="the list is read; each claim below holds the row only briefly")
+        for due_id, column in due:
+            if claim_reminder(CheckInDue, due_id, column):
+                _queue_reminder(db.session.get(CheckInDue, due_id), column == "overdue_mailed_at")
+                sent += 1
+            commit_now(reason="a reminder's claim and its mail, together, one by one (no request)")
     return sent
 
 
