@@ -75,6 +75,7 @@ def features() -> tuple[ModuleType, ...]:
         applications,
         campaigns,
         core,
+        devices,
         donors,
         gifts,
         ledger,
@@ -110,6 +111,7 @@ def features() -> tuple[ModuleType, ...]:
         spending,
         donors,
         milestones,
+        devices,
         outcomes,
         site,
     )

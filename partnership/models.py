@@ -17,6 +17,13 @@ from .campaigns.models import (  # noqa: F401
     PageChange,
     ProgrammeFunding,
 )
+from .devices.models import (  # noqa: F401
+    CheckInDue,
+    Device,
+    DeviceCheckIn,
+    DeviceEvent,
+    Handover,
+)
 from .donors.models import CampaignUpdate, CampaignUpdatePhoto, DonorErasure  # noqa: F401
 from .gifts.models import OfflineGift  # noqa: F401
 from .ledger.models import LedgerEntry  # noqa: F401

@@ -212,6 +212,7 @@ def build_world() -> World:
         "application_id": assignment.application_id,
         "attachment_id": assignment.application.attachments[0].id,
     }
+    staff_ids.update(_devices_world())
     staff = _first(sa.select(User).where(User.is_staff))
     # Outcomes: the funded laptop campaign, with a figure awaiting verification; the school
     # account is also staff of that campaign's school, so it reaches the report form.
@@ -263,6 +264,40 @@ def build_world() -> World:
             "committee": staff_ids | committee_ids,
         },
     )
+
+
+def _devices_world() -> dict[str, int]:
+    """Devices (issue 18) on campaign 1, which the campaign routes reach: a paid line of five,
+    three recorded, one confirmed 190 days ago (its 6-month check-in is open), two waiting."""
+    from datetime import timedelta
+
+    from partnership.campaigns.models import Campaign
+    from partnership.db_types import utcnow
+    from partnership.devices.models import CheckInDue, DeviceKind
+    from partnership.devices.services import confirm_handover, record_devices
+    from tests.devices.helpers import paid_disbursement
+
+    campaign = db.session.get(Campaign, 1)
+    line = paid_disbursement(campaign, campaign.budget_lines[0], 5, unit_price_satang=100).lines[0]
+    devices = record_devices(
+        line, kind=DeviceKind.LAPTOP, model="HP 240 G8", serials=["W1", "W2", "W3"], actor=None
+    )
+    handover = confirm_handover(
+        campaign,
+        devices=devices[:1],
+        received_on=utcnow().date() - timedelta(days=190),
+        received_by_name="ครูผู้รับ",
+        asset_numbers={},
+        signed_form=("handovers/" + "e" * 32 + ".pdf", "form.pdf", "application/pdf"),
+        actor=None,
+    )
+    from partnership.core.storage import get_storage
+
+    get_storage().save(handover.form_key, MINIMAL_PDF, "application/pdf")
+    opened = (CheckInDue.handover_id == handover.id, CheckInDue.months == 6)
+    due = _first(sa.select(CheckInDue.id).where(*opened))
+    db.session.commit()
+    return {"line_id": line.id, "handover_id": handover.id, "due_id": due}
 
 
 # Watching the database -----------------------------------------------------------------------

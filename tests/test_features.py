@@ -68,9 +68,13 @@ EXPECTED = {
         "partnership.donors.views.updates_section",
         "partnership.spending.views.spent_section",
         "partnership.milestones.views.milestones_section",
+        "partnership.devices.views.campaign_section",
     ],
     give_page: ["partnership.matching.hooks.give_form_matching"],
-    thanks_page: ["partnership.matching.hooks.gift_matched"],
+    thanks_page: [
+        "partnership.matching.hooks.gift_matched",
+        "partnership.devices.views.thanks_section",
+    ],
     organisation_page: ["partnership.matching.hooks.sponsor_pledges"],
     may_view_application: ["partnership.review.access.reviewer_may_view"],
     rubric_in_use: ["partnership.review.reviews.review_submitted_for"],
@@ -84,6 +88,7 @@ EXPECTED = {
     worker_pass: [
         "partnership.receipts.claims.sweep_on_worker_pass",
         "partnership.milestones.reminders.remind_on_worker_pass",
+        "partnership.devices.reminders.remind_on_worker_pass",
     ],
     campaign_funded: ["partnership.milestones.services.milestones_for_funded_campaign"],
     school_dashboard: ["partnership.milestones.views.school_dashboard_section"],
@@ -139,9 +144,8 @@ def test_building_more_apps_neither_doubles_nor_drops_a_receiver(app, database_u
 
 
 def test_each_feature_brings_its_commands(app):
-    assert {"campaigns", "ledger", "worker", "donors", "seed-demo", "create-staff"} <= set(
-        app.cli.commands
-    )
+    commands = {"campaigns", "ledger", "worker", "donors", "devices", "seed-demo", "create-staff"}
+    assert commands <= set(app.cli.commands)
 
 
 #: Run in a fresh interpreter: import every module of the package (views included) and show

@@ -49,6 +49,8 @@ LAYERS: tuple[frozenset[str], ...] = (
     # delivery milestones: a programme's template, each funded campaign's steps, photos,
     # reminders; school updates go through donors
     frozenset({"milestones"}),
+    # each device's trail: from a paid invoice line to the school's handover and check-ins
+    frozenset({"devices"}),
     # outcomes: measures a programme names, figures schools report and staff verify; adds its
     # planned-against-reported table to the programme page (programmes' signal)
     frozenset({"outcomes"}),

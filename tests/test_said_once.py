@@ -177,6 +177,7 @@ EARLY_COMMITS = {
     "partnership/receipts/claims.py",  # receipt numbers after the payment's commit, in batches
     "partnership/milestones/cli.py",
     "partnership/milestones/reminders.py",  # the worker's reminders: claims and mails, in batches
+    "partnership/devices/reminders.py",  # the worker: each check-in reminder's claim and mail
 }
 
 

@@ -35,7 +35,9 @@ SAME_MEANING: dict[str, str] = {
     "All campaigns": NAVIGATION,
     "All-or-nothing campaigns that missed their goal": NAVIGATION,
     "Campaigns": NAVIGATION,
+    "Check-ins due": NAVIGATION,
     "Committee": NAVIGATION,
+    "Devices not received": NAVIGATION,
     "Donations": NAVIGATION,
     "E-mail sent": NAVIGATION,
     "e-Donation worklist": NAVIGATION,
@@ -69,6 +71,7 @@ SAME_MEANING: dict[str, str] = {
     "Schools": NAVIGATION,
     "Scoring committee": NAVIGATION,
     "Staff": NAVIGATION,
+    "See every baht in the public ledger": NAVIGATION + " (the campaign's ledger)",
     # Actions.
     "Action": ACTION + " (the column of such buttons)",
     "Actions": ACTION + " (the column of such buttons)",
@@ -112,6 +115,8 @@ SAME_MEANING: dict[str, str] = {
     "Title": THING + ": the title of an application, a campaign (made from an application) or "
     "a campaign update: the Thai ชื่อ fits each",
     # Fields and columns.
+    "Note": FIELD + " (a free-text remark: on a partnership, on a device at a check-in)",
+    "Raised": FIELD + " (a campaign's money in)",
     "Address": FIELD + ": a postal address (a school's, a donor's for the tax receipt)",
     "All provinces": FIELD + " (the empty choice of a province filter)",
     "All states": FIELD + " (the empty choice of a state filter)",

@@ -3,7 +3,7 @@ campaigns (reported → verified / returned) and their append-only history. New 
 every existing row is kept. The downgrade drops the three tables (and their figures).
 
 Revision ID: 0025_outcomes
-Revises: 0023_milestones
+Revises: 0024_devices
 """
 
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ import partnership.db_types
 
 # revision identifiers, used by Alembic.
 revision = "0025_outcomes"
-down_revision = "0023_milestones"
+down_revision = "0024_devices"
 branch_labels = None
 depends_on = None
 

@@ -23,6 +23,7 @@ from ..i18n import BANGKOK
 from ..programmes.models import Programme
 from ..registry.models import GRADE_INDEX, School
 from .campaigns import BAG, NAME, NOTEBOOK, _seed_gifts
+from .devices import seed_devices
 from .milestones import seed_milestones
 from .outcomes import seed_outcomes
 from .spending import seed_spending
@@ -95,5 +96,6 @@ def seed_after_funding() -> None:
     if campaign is None or campaign.state != CampaignState.FUNDED:
         return
     seed_spending(campaign)
+    seed_devices(campaign)
     seed_milestones(campaign)
     seed_outcomes(campaign)

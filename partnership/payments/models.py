@@ -160,7 +160,7 @@ DISPUTE_STATUS_LABELS = {
     "needs_response": _l("Needs a response"),
     "under_review": _l("Under review"),
     "won": _l("Won"),
-    "lost": _l("Lost"),
+    "lost": lazy_pgettext("dispute status", "Lost"),
     "prevented": _l("Prevented"),
 }
 

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..core.transitions import compare_and_set
+from ..core.urls import external_url
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import BUDDHIST_ERA_OFFSET, to_bangkok
@@ -158,9 +159,27 @@ def queue_thanks(donation: Donation, receipt: Receipt) -> None:
                     "The link works for %(days)d days. Please keep the receipt for your records.",
                     days=max(1, current_app.config["RECEIPT_LINK_MAX_AGE"] // 86400),
                 ),
+                *_trail_lines(donation),
             ]
         )
     queue_mail(donation.email, subject, body, topic="donation-thanks", secrets=[link])
+
+
+#: The endpoint of the campaign's public trail (the devices feature, a layer above receipts).
+TRAIL_ENDPOINT = "devices.trail"
+
+
+def _trail_lines(donation: Donation) -> list[str]:
+    """Where the donor follows the gift to the classroom, when the app serves the trail.
+
+    Named by its endpoint, not imported: the page belongs to a feature above receipts, and
+    the line is left out when that feature is not installed."""
+    if TRAIL_ENDPOINT not in current_app.view_functions:
+        return []
+    return [
+        _("Follow your gift: what was bought and where the devices are:"),
+        external_url(TRAIL_ENDPOINT, campaign_id=donation.campaign_id),
+    ]
 
 
 def send_fresh_link(donation: Donation | None, email: str) -> bool:

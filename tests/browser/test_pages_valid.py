@@ -203,6 +203,13 @@ PAGES: list[Page] = [
     Page("/staff/milestones/overdue", role="staff"),
     Page("/staff/milestones/programmes/{milestone_programme_id}", role="staff"),
     Page("/staff/milestones/steps/{milestone_step_id}", role="staff"),
+    # Devices (issue 18): the public trail, the school's pages and the staff lists.
+    Page("/campaigns/{campaign_id}/trail"),
+    Page("/campaigns/{campaign_id}/devices", role="staff"),
+    Page("/campaigns/{campaign_id}/devices/handover", role="staff"),
+    Page("/staff/campaigns/{campaign_id}/devices", role="staff"),
+    Page("/staff/devices/not-received", role="staff"),
+    Page("/staff/devices/check-ins", role="staff"),
 ]
 
 # Language first: the browser tabs switch language once per role, not once per page.

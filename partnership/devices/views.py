@@ -1,0 +1,40 @@
+"""The public trail of a campaign: from the donation to the devices in class."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, url_for
+from flask_login import current_user
+
+from ..campaigns.models import Campaign
+from ..extensions import db
+from ..i18n import current_language
+from .access import can_handle_devices
+from .trail import trail_of
+
+bp = Blueprint("devices", __name__)
+
+
+@bp.get("/campaigns/<int:campaign_id>/trail")
+def trail(campaign_id: int):
+    """Raised, spent, what was bought, devices delivered and where they are: counts only."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    if not campaign.can_view(current_user):
+        abort(404)
+    return render_template(
+        "devices/trail.html", campaign=campaign, trail=trail_of(campaign, current_language())
+    )
+
+
+def campaign_section(campaign: Campaign) -> dict:
+    """On the campaign page: the trail link, and the devices page for its school and staff."""
+    values = {"trail_url": url_for("devices.trail", campaign_id=campaign.id)}
+    if can_handle_devices(campaign, current_user):
+        values["devices_url"] = url_for("devices_school.devices", campaign_id=campaign.id)
+    return values
+
+
+def thanks_section(donation) -> dict:
+    """On the thank-you page of a paid gift: follow it to the classroom."""
+    if not donation.is_paid:
+        return {}
+    return {"trail_url": url_for("devices.trail", campaign_id=donation.campaign_id)}
