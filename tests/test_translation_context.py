@@ -53,6 +53,11 @@ SAME_MEANING: dict[str, str] = {
     "Spent": FIELD,
     # The position of a step or a measure in its programme's list (ลำดับ), never a purchase.
     "Order": FIELD,
+    # After funding: the day something is due (a milestone, a check-in), the day of a payment,
+    # and what a disbursement bought, on the staff pages, the campaign page and the trail.
+    "Due": FIELD,
+    "Date": FIELD,
+    "What was bought": FIELD,
     # Who did something in a history when no person did (a payment, a deadline).
     "the system": THING,
     "Membership requests": NAVIGATION,
@@ -162,7 +167,6 @@ SAME_MEANING: dict[str, str] = {
     "Unit price": FIELD + ": a budget line's unit price",
     "Unit price (baht)": FIELD + ": a unit price typed in baht (budget line, disbursement line)",
     "Note (optional)": FIELD + ": a free note staff add to what they decide",
-    "Raised": FIELD + ": what a campaign raised",
     "Left": FIELD + ": money not yet used (a pledge's pool, a budget line's approved total)",
     "Your name": FIELD + ": the name of the person filling in the form",
     "Your position": FIELD + ": the job title of the person filling in the form",
