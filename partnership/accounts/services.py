@@ -55,6 +55,23 @@ def people_query(q: str = "") -> sa.Select:
     )
 
 
+def active_school_staff(school_id: int) -> list[User]:
+    """The school's staff with an active membership and an active account (who is mailed about
+    the school's milestones and check-ins)."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.school_id == school_id,
+                Membership.state == MembershipState.ACTIVE,
+                User.is_active_account.is_(True),
+            )
+            .order_by(User.id)
+        )
+    )
+
+
 def create_user(email: str, name: str, password: str, *, is_staff: bool = False) -> User:
     """Create a ready account (CLI, demo); the caller has checked the password and uniqueness."""
     user = User(

@@ -9,9 +9,10 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ..accounts.models import Membership, MembershipState, User
+from ..accounts.services import active_school_staff
 from ..campaigns.models import Campaign
 from ..core.database import writing_transactions
+from ..core.reminders import SOON_DAYS, claim_reminder
 from ..core.unit_of_work import commit_now
 from ..core.urls import external_url
 from ..db_types import utcnow
@@ -19,25 +20,6 @@ from ..extensions import db
 from ..i18n import format_date, to_bangkok
 from ..notifications.services import queue_mail
 from .models import CheckInDue
-
-#: Days before the due date that the first reminder goes.
-SOON_DAYS = 7
-
-
-def claim_reminder(model: type, row_id: int, column: str) -> bool:
-    """Claim one reminder: ``UPDATE … SET column = now WHERE id = :id AND column IS NULL``.
-
-    True for the one transaction whose statement changed the row: only it queues the mail. A
-    second worker's statement waits for the first to commit (PostgreSQL's row lock, SQLite's one
-    writer) and then matches no row. Any table with a nullable "mailed at" column can use it."""
-    target = getattr(model, column)
-    return (
-        db.session.execute(
-            sa.update(model).where(model.id == row_id, target.is_(None)).values({column: utcnow()}),
-            execution_options={"synchronize_session": False},
-        ).rowcount
-        == 1
-    )
 
 
 def _reminders_due(today: date) -> list[tuple[int, str]]:
@@ -61,25 +43,10 @@ def _reminders_due(today: date) -> list[tuple[int, str]]:
     return [(i, "soon_mailed_at") for i in soon] + [(i, "overdue_mailed_at") for i in overdue]
 
 
-def _school_staff(school_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.school_id == school_id,
-                Membership.state == MembershipState.ACTIVE,
-                User.is_active_account.is_(True),
-            )
-            .order_by(User.id)
-        )
-    )
-
-
 def _queue_reminder(due: CheckInDue, overdue: bool) -> int:
     campaign: Campaign = due.handover.campaign
     link = external_url("devices_school.check_in", due_id=due.id)
-    people = _school_staff(campaign.school_id)
+    people = active_school_staff(campaign.school_id)
     for person in people:
         with force_locale(person.locale or "th"):
             if overdue:

@@ -1,9 +1,10 @@
 """E-mail to the school: a week before a milestone is due, and once it is overdue, each at most
 once, even with two workers running.
 
-Each mail is claimed first with one conditional UPDATE (``SET reminded_soon_at = :now WHERE id =
-:id AND reminded_soon_at IS NULL``) and queued in the same transaction: the worker that loses
-the race updates no row and queues nothing; a rollback gives back both the claim and the mail.
+Each mail is claimed first (``core.reminders.claim_reminder``: ``SET reminded_soon_at = :now
+WHERE id = :id AND reminded_soon_at IS NULL``) and queued in the same transaction: the worker
+that loses the race updates no row and queues nothing; a rollback gives back the claim and the
+mail together.
 Runs at each pass of ``flask worker`` (``notifications.worker.worker_pass``) and as
 ``flask milestones remind``.
 """
@@ -17,12 +18,12 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ..accounts.models import Membership, MembershipState, User
+from ..accounts.services import active_school_staff
 from ..campaigns.models import Campaign
 from ..core.database import writing_transactions
+from ..core.reminders import SOON_DAYS, claim_reminder
 from ..core.unit_of_work import commit_now, discard_changes
 from ..core.urls import external_url
-from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import format_date
 from ..notifications.services import queue_mail
@@ -31,42 +32,13 @@ from .services import bangkok_today
 
 log = logging.getLogger(__name__)
 
-#: The "due soon" mail goes this many days before the due day.
-SOON_DAYS = 7
 #: Milestones claimed per transaction.
 BATCH = 100
 
 
-def _school_addresses(school_id: int) -> list[tuple[str, str]]:
-    """(address, language) of the school's active staff accounts."""
-    rows = db.session.execute(
-        sa.select(User.email, User.locale)
-        .join(Membership, Membership.user_id == User.id)
-        .where(
-            Membership.school_id == school_id,
-            Membership.state == MembershipState.ACTIVE,
-            User.is_active_account.is_(True),
-        )
-        .order_by(User.id)
-    )
-    return [(email, locale or "th") for email, locale in rows]
-
-
-def _claim(milestone_id: int, column: str) -> bool:
-    """Take the reminder for this worker: True when this statement set the column."""
-    table = Milestone.__table__
-    result = db.session.execute(
-        sa.update(table)
-        .where(table.c.id == milestone_id, table.c[column].is_(None))
-        .values({column: utcnow()}),
-        execution_options={"synchronize_session": False},
-    )
-    return result.rowcount == 1
-
-
 def _mail(milestone: Milestone, step: MilestoneStep, campaign: Campaign, overdue: bool) -> int:
     link = external_url("milestones.milestone", milestone_id=milestone.id)
-    addresses = _school_addresses(campaign.school_id)
+    addresses = [(p.email, p.locale or "th") for p in active_school_staff(campaign.school_id)]
     for address, locale in addresses:
         with force_locale(locale):
             name = step.display_name(locale)
@@ -124,7 +96,7 @@ def remind(today: date | None = None) -> dict[str, int]:
             while rows := _candidates(today, overdue, after):
                 for milestone, step, campaign in rows:
                     after = milestone.id
-                    if _claim(milestone.id, column):
+                    if claim_reminder(Milestone, milestone.id, column):
                         _mail(milestone, step, campaign, overdue)
                         counts[kind] += 1
                 commit_now(reason="the worker's reminders: each batch's claims and mails")

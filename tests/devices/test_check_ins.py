@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from partnership.core.reminders import claim_reminder
 from partnership.db_types import utcnow
 from partnership.devices.models import (
     CheckInDue,
@@ -17,7 +18,7 @@ from partnership.devices.models import (
     DeviceEvent,
     DeviceState,
 )
-from partnership.devices.reminders import claim_reminder, send_reminders
+from partnership.devices.reminders import send_reminders
 from partnership.devices.services import ALLOWED, IllegalDeviceMove, move_device
 from partnership.extensions import db
 from partnership.notifications.models import OutgoingMail
