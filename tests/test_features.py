@@ -91,7 +91,10 @@ EXPECTED = {
         "partnership.devices.reminders.remind_on_worker_pass",
     ],
     campaign_funded: ["partnership.milestones.services.milestones_for_funded_campaign"],
-    school_dashboard: ["partnership.milestones.views.school_dashboard_section"],
+    school_dashboard: [
+        "partnership.milestones.views.school_dashboard_section",
+        "partnership.devices.views_school.school_dashboard_section",
+    ],
 }
 
 

@@ -10,6 +10,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """The trail, the school's and staff's pages, the campaign page and thank-you page
     sections, the check-in reminders on each worker pass, and ``flask devices``."""
+    from ..applications.signals import school_dashboard
     from ..campaigns.hooks import campaign_page
     from ..notifications.worker import worker_pass
     from ..payments.hooks import thanks_page
@@ -22,5 +23,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views_staff.bp)
     campaign_page.connect(views.campaign_section)
     thanks_page.connect(views.thanks_section)
+    school_dashboard.connect(views_school.school_dashboard_section)
     worker_pass.connect(remind_on_worker_pass)
     app.cli.add_command(devices_cli)

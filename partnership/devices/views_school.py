@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..campaigns.models import Campaign
 from ..core.storage import send_private
@@ -16,7 +17,7 @@ from ..i18n import to_bangkok
 from ..permissions import require
 from .access import can_handle_devices
 from .forms import check_in_form, handover_form
-from .models import CheckInDue, Device, Handover
+from .models import CheckInDue, Device, DeviceState, Handover
 from .services import (
     HandoverRefused,
     IllegalDeviceMove,
@@ -142,3 +143,41 @@ def check_in(due_id: int):
         form=form,
         is_open=is_open,
     ), status
+
+
+def school_dashboard_section(user, schools=(), **_extra) -> Markup | None:
+    """``applications.signals.school_dashboard``: per campaign of the school, the devices
+    waiting for the school's confirmation and the check-ins open now (two queries, whatever the
+    number of campaigns or devices)."""
+    school_ids = [school.id for school in schools]
+    if not school_ids:
+        return None
+    waiting = dict(
+        db.session.execute(
+            sa.select(Device.campaign_id, sa.func.count())
+            .join(Campaign, Campaign.id == Device.campaign_id)
+            .where(Campaign.school_id.in_(school_ids), Device.state == DeviceState.RECORDED)
+            .group_by(Device.campaign_id)
+        ).all()
+    )
+    today = _today()
+    check_ins = [
+        due
+        for school_id in school_ids
+        for due in db.session.scalars(open_check_ins(today, school_id=school_id)).unique()
+    ]
+    if not waiting and not check_ins:
+        return None
+    titles = dict(
+        db.session.execute(
+            sa.select(Campaign.id, Campaign.title).where(Campaign.id.in_(list(waiting)))
+        ).all()
+    )
+    return Markup(
+        render_template(
+            "devices/_dashboard.html",
+            waiting=[(cid, titles.get(cid, ""), n) for cid, n in sorted(waiting.items())],
+            check_ins=check_ins,
+            today=today,
+        )
+    )

@@ -169,3 +169,26 @@ def test_a_device_confirmed_meanwhile_refuses_the_form(laptops, app):
 )
 def test_check_ins_fall_due_months_after_the_handover(day, months, due):
     assert add_months(day, months) == due
+
+
+def test_the_school_s_dashboard_says_what_waits_for_it(laptops, client, login, make_user):
+    """The school lands on its dashboard: the devices waiting for its confirmation, then the
+    check-in the handover opened; another school's dashboard shows neither."""
+    s = laptops(quantity=3)
+    devices = record(s)
+    login(s.school_user)
+    page = client.get("/my/applications").get_data(as_text=True)
+    assert "3 devices wait for your confirmation of receipt" in page
+    assert f"/campaigns/{s.campaign.id}/devices/handover" in page
+    # Confirmed 200 days ago: the 6-month check-in is open now.
+    received_on = utcnow().date() - timedelta(days=200)
+    assert _confirm(client, s, devices[:2], received_on=received_on).status_code == 303
+    page = client.get("/my/applications").get_data(as_text=True)
+    assert "1 device waits for your confirmation of receipt" in page
+    six = db.session.scalar(sa.select(CheckInDue).where(CheckInDue.months == 6))
+    assert f"/devices/check-ins/{six.id}" in page and "6-month check-in" in page
+    other = laptops(quantity=1)
+    login(other.school_user)
+    page = client.get("/my/applications").get_data(as_text=True)
+    assert f"/devices/check-ins/{six.id}" not in page
+    assert f"/campaigns/{s.campaign.id}/devices/handover" not in page
