@@ -86,3 +86,31 @@ def test_demo_people_are_invented(app, db):
         assert name not in real_names, name
         assert surname not in real_family_names, name
         assert not any(surname in real for real in real_names), name
+
+
+def test_the_demo_s_after_funding_pages_weigh_under_100_kb_without_photos(app, db, client):
+    """The funded laptop campaign (money out, milestones, updates, devices, a donor wall) and
+    its trail, in Thai: the HTML plus every stylesheet and script it links and the four font
+    files, with the photos taken away (the budget is for the page, not its pictures)."""
+    from partnership.campaigns.models import Campaign
+    from partnership.donors.models import CampaignUpdatePhoto
+    from partnership.milestones.models import MilestonePhoto
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    campaign_id = db.session.scalar(
+        sa.select(Campaign.id).where(Campaign.school.has(code="1040050101"))
+    )
+    for model in (CampaignUpdatePhoto, MilestonePhoto):
+        db.session.execute(sa.delete(model))
+    db.session.commit()
+    static = Path(app.static_folder)
+    fonts = sum(p.stat().st_size for p in static.glob("fonts/*.woff2"))
+    with client.session_transaction() as session:
+        session["locale"] = "th"
+    for path in (f"/campaigns/{campaign_id}", f"/campaigns/{campaign_id}/trail"):
+        html = client.get(path).get_data(as_text=True)
+        assert "what-the-money-bought" in html or "trail-delivered" in html
+        linked = re.findall(r'(?:href|src)="/static/([^"?]+\.(?:css|js))', html)
+        assert "css/app.css" in linked
+        total = len(html.encode()) + fonts + sum((static / name).stat().st_size for name in linked)
+        assert total <= 100_000, (path, len(html.encode()), linked, total)
