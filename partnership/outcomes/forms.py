@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
@@ -103,14 +105,18 @@ def measure_form_data(measure: OutcomeMeasure) -> dict:
 class ReportFormBase(BaseForm):
     academic_year = SelectField(
         _l("Academic year"),
+        # The view gives the registry's years; without them a post is refused as a bad choice.
+        choices=[],
         coerce=int,
         validators=[InputRequired()],
         description=_l("The years the school's pupils and teachers are in the registry."),
     )
     note = TextAreaField(_l("Note for staff"), validators=[Optional(), Length(max=2000)])
 
-    measures: list[OutcomeMeasure]
-    years: dict
+    #: Set by :func:`report_form` (the programme's measures, the registry's years); empty on
+    #: the bare class, whose post then only says what is missing.
+    measures: tuple[OutcomeMeasure, ...] | list[OutcomeMeasure] = ()
+    years: Mapping = MappingProxyType({})
 
     def measure_field(self, measure: OutcomeMeasure):
         return self[f"measure_{measure.id}"]

@@ -40,6 +40,9 @@ GUARDED = [
     ("POST", "/account/security/passkeys"),
     ("POST", "/account/security/passkeys/999999/remove"),
     ("POST", "/account/security/recovery"),
+    ("POST", "/staff/spending/999999/approve"),  # money out: the second pair of eyes
+    ("POST", "/staff/spending/999999/pay"),
+    ("POST", "/staff/spending/999999/reverse"),
 ]
 
 #: Views that are guarded (``step_up_required``); a new guarded view must be listed above.
@@ -68,6 +71,9 @@ GUARDED_VIEWS = {
     "mfa.passkey_register",
     "mfa.passkey_remove",
     "mfa.recovery_codes",
+    "spending_staff.approve",
+    "spending_staff.pay",
+    "spending_staff.reverse",
 }
 
 
