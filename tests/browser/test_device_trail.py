@@ -31,7 +31,7 @@ def _setting(app) -> tuple[int, str]:
 
     with app.app_context():
         school = School(
-            code="1040099901",
+            code="1040099921",  # not the school the registry journey registers
             name_th="โรงเรียนบ้านทดสอบอุปกรณ์",
             province_code="40",
             district="เมืองขอนแก่น",

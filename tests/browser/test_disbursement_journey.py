@@ -4,8 +4,6 @@ staff approves and pays it on a phone (360 px); the public campaign page shows w
 from __future__ import annotations
 
 import re
-import tempfile
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -23,8 +21,6 @@ from .conftest import choose_language, login_in_browser
 pytestmark = pytest.mark.browser
 
 PAYEE = "ร้านคอมพิวเตอร์ทดสอบเบราว์เซอร์"
-#: Where the journey's screenshots go (look at them when changing the pages).
-SHOTS = Path(tempfile.gettempdir())
 
 
 def _th(live_server, msgid: str) -> str:
@@ -47,7 +43,8 @@ def _fits(tab, width: int) -> None:
     assert tab.evaluate("document.documentElement.scrollWidth") <= width
 
 
-def test_staff_record_and_a_second_member_approves_and_pays(browser, live_server):
+def test_staff_record_and_a_second_member_approves_and_pays(browser, live_server, tmp_path):
+    shots = tmp_path  # the journey's screenshots (look at them when changing the pages)
     campaign_id, line_id = _campaign(live_server)
     desk = browser.new_context(viewport={"width": 1280, "height": 900})
     desk.set_default_timeout(10_000)
@@ -69,7 +66,7 @@ def test_staff_record_and_a_second_member_approves_and_pays(browser, live_server
     form.locator("#invoice").set_input_files(
         files=[{"name": "ใบกำกับภาษี.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}]
     )
-    tab.screenshot(path=str(SHOTS / "record-1280.png"), full_page=True)
+    tab.screenshot(path=str(shots / "record-1280.png"), full_page=True)
     form.locator("#save-disbursement").click()
     tab.wait_for_url(re.compile(r".*/staff/spending/\d+$"))
     disbursement_url = tab.url
@@ -93,7 +90,7 @@ def test_staff_record_and_a_second_member_approves_and_pays(browser, live_server
     tab.locator("#approve").click()
     tab.wait_for_url(disbursement_url)
     assert _th(live_server, "Approved. It can be paid now.") in tab.locator("body").inner_text()
-    tab.screenshot(path=str(SHOTS / "approved-360.png"), full_page=True)
+    tab.screenshot(path=str(shots / "approved-360.png"), full_page=True)
     tab.locator(".spend-actions form button").first.click()
     tab.wait_for_url(disbursement_url)
     assert _th(live_server, "Paid") in tab.locator("main h1").inner_text()
@@ -101,7 +98,7 @@ def test_staff_record_and_a_second_member_approves_and_pays(browser, live_server
     history = tab.locator("#disbursement-history").inner_text()
     assert "ผู้ทดสอบ staff" in history and "ผู้ทดสอบ journey" in history
 
-    tab.screenshot(path=str(SHOTS / "paid-360.png"), full_page=True)
+    tab.screenshot(path=str(shots / "paid-360.png"), full_page=True)
     tab.goto(live_server(f"/campaigns/{campaign_id}"))
     section = tab.locator("#what-the-money-bought")
     assert _th(live_server, "What the money bought") in section.inner_text()

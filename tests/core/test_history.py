@@ -14,20 +14,28 @@ from partnership.accounts.models import AccessEvent
 from partnership.applications.models import ApplicationEvent
 from partnership.campaigns.models import CampaignEvent
 from partnership.core.history import AppendOnly, HistoryIsAppendOnly, HistoryMixin
+from partnership.devices.models import DeviceEvent
 from partnership.donors.models import DonorErasure, ErasureReason
 from partnership.extensions import db
+from partnership.milestones.models import MilestoneEvent
+from partnership.outcomes.models import OutcomeReportEvent
 from partnership.programmes.models import Programme, ProgrammeEvent, ProgrammeState
 from partnership.receipts.models import EDonationEvent
 from partnership.registry import services as registry
 from partnership.registry.models import NetworkEvent, NetworkStatus, School
 from partnership.review.models import ReviewEvent
+from partnership.spending.models import DisbursementEvent
 
 HISTORIES = (
     AccessEvent,
     ApplicationEvent,
     CampaignEvent,
+    DeviceEvent,
+    DisbursementEvent,
     EDonationEvent,
+    MilestoneEvent,
     NetworkEvent,
+    OutcomeReportEvent,
     ProgrammeEvent,
     ReviewEvent,
 )
@@ -39,6 +47,8 @@ def test_every_event_table_is_a_history():
     assert {m.__tablename__ for m in HISTORIES} == {
         "access_events", "application_events", "campaign_events", "edonation_events",
         "network_events", "programme_events", "review_events",
+        # after funding: money out, milestones, devices, outcome reports
+        "disbursement_events", "milestone_events", "device_events", "outcome_report_events",
     }  # fmt: skip
     assert AppendOnly.append_only_tables() == {m.__tablename__ for m in HISTORIES} | {
         "donor_erasures"
