@@ -235,6 +235,7 @@ def build_world() -> World:
     school_ids |= {"campaign_id": laptops.id}
     # Spending: a draft disbursement of the demo's funded campaign (its edit form, its page).
     from partnership.spending import services as spending
+    from partnership.spending import suppliers as spending_suppliers
     from partnership.spending.models import Disbursement
 
     paid = _first(sa.select(Disbursement).order_by(Disbursement.id))
@@ -243,7 +244,7 @@ def build_world() -> World:
         paid_on=paid.paid_on,
         payee=spending.Payee(organisation_id=paid.payee_organisation_id),
         lines=[spending.LineValues(paid.lines[0].budget_line_id, 1, 100)],
-        invoice=spending.store_invoice(MINIMAL_PDF, "invoice.pdf"),
+        invoice=spending_suppliers.store_invoice(MINIMAL_PDF, "invoice.pdf"),
         actor=staff,
     )
     db.session.commit()

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..i18n import BANGKOK
 from ..money import line_total_satang
 from ..registry.models import Organisation, OrganisationKind, Sector
-from ..spending import services
+from ..spending import services, suppliers
 from ..spending.models import Disbursement
 from .campaigns import BAG, NOTEBOOK
 
@@ -94,7 +94,7 @@ def seed_spending(campaign: Campaign) -> None:
     payee = services.Payee(organisation_id=vendor.id)
 
     def record(number, line, label, price, days):
-        invoice = services.store_invoice(
+        invoice = suppliers.store_invoice(
             invoice_pdf(number, [(label, line.quantity, price)]), f"{number}.pdf"
         )
         d = services.create_disbursement(
@@ -113,7 +113,7 @@ def seed_spending(campaign: Campaign) -> None:
     first = record("IV2563-0142", laptops, "Notebook computer", WRONG_PRICE, 14)
     services.reverse(first, finance, REVERSAL_REASON)
     again = services.enter_again(first, staff)
-    corrected = services.store_invoice(
+    corrected = suppliers.store_invoice(
         invoice_pdf("IV2563-0142R", [("Notebook computer", laptops.quantity, NOTEBOOK[1])]),
         "IV2563-0142R.pdf",
     )

@@ -12,23 +12,28 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ..campaigns.models import Campaign, CampaignState
 from ..campaigns.pages import page_changed
 from ..campaigns.services import pay_out, record_money
-from ..core.storage import delete_file_after_commit, new_key, save_file
-from ..core.transitions import TransitionRefused, hold_row, move
-from ..core.unit_of_work import Refused
-from ..core.uploads import RefusedFile, checked_content, clean_filename, sniff_type
+from ..core.storage import delete_file_after_commit
+from ..core.transitions import hold_row, move
 from ..db_types import utcnow
 from ..extensions import db
 from ..ledger.models import LedgerKind
 from ..money import line_total_satang
-from ..registry.models import Organisation, OrganisationKind, Sector
+from ..registry.models import Organisation, OrganisationKind
 from .budget import budget_lines, over_budget_items
 from .models import Disbursement, DisbursementEvent, DisbursementLine, DisbursementState
+from .refusals import (  # noqa: F401  (the rules' refusals, named where the rules are)
+    FourEyes,
+    IllegalDisbursementMove,
+    InvoiceRefused,
+    OverBudget,
+    SpendingRefused,
+)
+from .suppliers import copy_invoice
 
 D = DisbursementState
 
@@ -45,47 +50,6 @@ TRANSITIONS: dict[DisbursementState, frozenset[DisbursementState]] = {
 SPENDING_STATES = (CampaignState.FUNDED, CampaignState.ENDED, CampaignState.CLOSED)
 #: What the public sees: money that went out (and came back, struck through).
 PUBLIC_STATES = (D.PAID, D.REVERSED)
-#: The folder of invoices in the file store.
-INVOICE_FOLDER = "invoices"
-
-
-class SpendingRefused(Refused):
-    """A rule of disbursements said no; the message says which."""
-
-
-class IllegalDisbursementMove(TransitionRefused):
-    def __init__(self, from_state: DisbursementState, to_state: DisbursementState):
-        self.from_state, self.to_state = from_state, to_state
-        self.message = _l(
-            "This disbursement is %(state)s now: it cannot become %(to)s. Nothing was changed.",
-            state=from_state.label,
-            to=to_state.label,
-        )
-        super().__init__(f"disbursement cannot go from {from_state} to {to_state}")
-
-
-class FourEyes(SpendingRefused):
-    message = _l(
-        "You sent this disbursement for approval, so another member of staff must approve it "
-        "(four eyes). Nothing was changed."
-    )
-
-
-class OverBudget(SpendingRefused):
-    """The lines pass a budget line's approved total and no over-budget reason was given."""
-
-    def __init__(self, items: list[str]):
-        self.items = items
-        self.message = _l(
-            "This passes the approved total of: %(items)s. Record an over-budget reason to go "
-            "ahead. Nothing was changed.",
-            items=", ".join(items),
-        )
-        super().__init__(f"over budget: {items}")
-
-
-class InvoiceRefused(SpendingRefused, ValueError):
-    """The invoice is not a PDF, JPEG or PNG that reads, or too large."""
 
 
 @dataclass(frozen=True)
@@ -110,53 +74,6 @@ def can_spend_from(campaign: Campaign) -> bool:
     if campaign.state == CampaignState.FUNDED:
         return True
     return campaign.state in SPENDING_STATES and campaign.raised_satang > 0
-
-
-# Files ----------------------------------------------------------------------------------------
-
-
-def store_invoice(data: bytes, filename: str) -> tuple[str, str, str]:
-    """Parse and store an invoice (PDF, JPEG or PNG); (key, clean name, content type).
-
-    The file goes with the transaction: a refused form leaves nothing behind."""
-    if len(data) > current_app.config["UPLOAD_MAX_BYTES"]:
-        raise InvoiceRefused(_l("The file is too large."))
-    content_type = sniff_type(data[:16])
-    if content_type is None:
-        raise InvoiceRefused(_l("The invoice must be a PDF, JPEG or PNG file."))
-    try:
-        stored = checked_content(data, content_type, clean_filename(filename, content_type))
-    except RefusedFile as error:
-        raise InvoiceRefused(error.user_message()) from error
-    key = new_key(content_type, INVOICE_FOLDER)
-    save_file(key, stored, content_type)
-    return key, clean_filename(filename, content_type), content_type
-
-
-# Vendors --------------------------------------------------------------------------------------
-
-
-def vendors() -> list[Organisation]:
-    return list(
-        db.session.scalars(
-            sa.select(Organisation)
-            .where(Organisation.kind == OrganisationKind.VENDOR)
-            .order_by(Organisation.name)
-        )
-    )
-
-
-def register_vendor(name: str, tax_id: str) -> Organisation:
-    """A supplier in the registry (kind vendor: never listed as a sponsor or partner)."""
-    name = name.strip()
-    if db.session.scalar(sa.select(Organisation.id).where(Organisation.name == name)):
-        raise SpendingRefused(_l("An organisation with this name is already registered."))
-    vendor = Organisation(
-        name=name, kind=OrganisationKind.VENDOR, sector=Sector.PRIVATE, tax_id=tax_id
-    )
-    db.session.add(vendor)
-    db.session.flush()
-    return vendor
 
 
 # Writing a draft ------------------------------------------------------------------------------
@@ -374,11 +291,8 @@ def enter_again(d: Disbursement, actor) -> Disbursement:
     )
     # The same file under a key of its own: each row owns what it points at.
     if d.invoice_key:
-        from ..core.storage import load_file
-
-        key = new_key(d.invoice_content_type, INVOICE_FOLDER)
-        save_file(key, load_file(d.invoice_key), d.invoice_content_type)
-        new.invoice_key, new.invoice_name = key, d.invoice_name
+        new.invoice_key = copy_invoice(d.invoice_key, d.invoice_content_type)
+        new.invoice_name = d.invoice_name
         new.invoice_content_type = d.invoice_content_type
     db.session.flush()
     return new

@@ -16,7 +16,7 @@ from ..core.pagination import paginate
 from ..core.unit_of_work import discard_changes, refusal_returns_to
 from ..extensions import db
 from ..permissions import load_or_404, staff_required
-from . import services
+from . import services, suppliers
 from .budget import budget_use, over_budget_items
 from .forms import DisbursementForm, NoteForm, PublicCopyForm, ReasonForm, VendorForm
 from .models import Disbursement, DisbursementEvent, DisbursementLine, DisbursementState
@@ -76,7 +76,7 @@ def overview():
 
 def _form(campaign: Campaign, **kwargs) -> DisbursementForm:
     return DisbursementForm(
-        budget_lines=campaign.budget_lines, vendors=services.vendors(), **kwargs
+        budget_lines=campaign.budget_lines, vendors=suppliers.vendors(), **kwargs
     )
 
 
@@ -106,7 +106,7 @@ def _invoice_from(form: DisbursementForm):
     if not upload or not getattr(upload, "filename", ""):
         return None
     try:
-        return services.store_invoice(upload.read(), upload.filename)
+        return suppliers.store_invoice(upload.read(), upload.filename)
     except services.InvoiceRefused as error:
         form.invoice.errors = [error.user_message()]
         return False
@@ -115,7 +115,7 @@ def _invoice_from(form: DisbursementForm):
 def _payee(form: DisbursementForm) -> services.Payee:
     payee = form.payee
     if form.register_vendor.data and payee.organisation_id is None:
-        vendor = services.register_vendor(payee.name, payee.tax_id)
+        vendor = suppliers.register_vendor(payee.name, payee.tax_id)
         payee = services.Payee(organisation_id=vendor.id)
     return payee
 
@@ -338,7 +338,7 @@ def public_copy(disbursement_id: int):
         flash(_("Tick the box to confirm the copy may be public."), "error")
         return _back(d)
     refusal_returns_to(url_for("spending_staff.disbursement", disbursement_id=d.id))
-    key, _name, content_type = services.store_invoice(upload.read(), upload.filename)
+    key, _name, content_type = suppliers.store_invoice(upload.read(), upload.filename)
     services.set_public_copy(d, (key, content_type), current_user)
     flash(_("The redacted copy is public on the campaign page."), "success")
     return _back(d)
@@ -350,8 +350,8 @@ def vendors():
     form = VendorForm()
     if form.validate_on_submit():
         refusal_returns_to(url_for("spending_staff.vendors"))
-        vendor = services.register_vendor(form.name.data, form.tax_id.data)
+        vendor = suppliers.register_vendor(form.name.data, form.tax_id.data)
         flash(_("%(name)s is registered as a supplier.", name=vendor.name), "success")
         return redirect(url_for("spending_staff.vendors"), 303)
     status = 422 if request.method == "POST" else 200
-    return render_template("spending/vendors.html", form=form, vendors=services.vendors()), status
+    return render_template("spending/vendors.html", form=form, vendors=suppliers.vendors()), status

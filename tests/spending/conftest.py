@@ -15,7 +15,7 @@ from partnership.db_types import utcnow
 from partnership.extensions import db
 from partnership.gifts.models import GiftMethod
 from partnership.gifts.services import record_gift
-from partnership.spending import services
+from partnership.spending import services, suppliers
 from partnership.spending.models import Disbursement
 from tests.factories import (
     build_application,
@@ -83,7 +83,7 @@ def make_disbursement(app, two_staff):
     def make(campaign, state="approved", lines=((0, 24, 1_500_000),), over_budget_reason=""):
         budget = campaign.budget_lines
         values = [services.LineValues(budget[i].id, q, p) for i, q, p in lines]
-        key = services.store_invoice(pdf_bytes(), "ใบกำกับภาษี.pdf")
+        key = suppliers.store_invoice(pdf_bytes(), "ใบกำกับภาษี.pdf")
         d = services.create_disbursement(
             campaign, paid_on=date.today(), payee=services.Payee(name="ร้านทดสอบ",
             tax_id="0105551234567"), lines=values, over_budget_reason=over_budget_reason,

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from partnership.extensions import db
 from partnership.registry.models import Sector
 from partnership.review.models import CommitteeMember
-from partnership.spending import services
+from partnership.spending import services, suppliers
 from partnership.spending.models import Disbursement
 from tests.factories import build_programme
 from tests.hostile import digest
@@ -29,7 +29,7 @@ def world(
     campaign = funded_campaign(school=school)
     paid = make_disbursement(campaign, state="paid", lines=((1, 1, 100),))
     services.set_public_copy(
-        paid, services.store_invoice(pdf_bytes(), "copy.pdf")[::2], two_staff[1]
+        paid, suppliers.store_invoice(pdf_bytes(), "copy.pdf")[::2], two_staff[1]
     )
     draft = make_disbursement(campaign, state="draft", lines=((1, 1, 100),))
     submitted = make_disbursement(campaign, state="submitted", lines=((1, 1, 100),))
