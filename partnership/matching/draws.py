@@ -22,7 +22,7 @@ from sqlalchemy.orm.util import identity_key
 from ..campaigns.models import GIVING_STATES, Campaign
 from ..campaigns.pages import page_changed
 from ..campaigns.services import record_money
-from ..core.transitions import add_unique, compare_and_set, lock_row
+from ..core.transitions import compare_and_set, lock_row
 from ..db_types import utcnow
 from ..extensions import db
 from ..ledger.models import LedgerEntry, LedgerKind
