@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from partnership.campaigns.figures import FigureTotal, rebuild
 from partnership.campaigns.models import Campaign
 from partnership.campaigns.services import pay_out, record_money
 from partnership.db_types import utcnow
@@ -168,10 +169,25 @@ def test_verify_names_device_counters_that_drifted(known):
         sa.update(Campaign).where(Campaign.id == khon_kaen.id).values(devices_recorded=2)
     )
     db.session.commit()
-    assert verify() == [
+    assert (
         f"campaign {khon_kaen.id}: devices recorded cached 2, counted 0; "
         "confirmed cached 0, counted 0"
-    ]
+    ) in verify()
+
+
+def test_verify_names_a_summary_row_that_drifted(known):
+    db.session.execute(
+        sa.update(FigureTotal)
+        .where(FigureTotal.province_code == "50")
+        .values(raised_satang=FigureTotal.raised_satang + 7)
+    )
+    db.session.commit()
+    (problem,) = verify()
+    assert problem.startswith("figures of province 50, programme ")
+    assert problem.endswith("raised_satang kept 270007, recomputed 270000")
+    rebuild()
+    db.session.commit()
+    assert verify() == []
 
 
 def test_schools_and_pupils(known):
