@@ -38,8 +38,9 @@ ALL_TIME = Period()
 
 
 #: Figures that may lag by ``PAGE_CACHE_SECONDS`` (schools, pupils, schools funded: they change
-#: a few times a day), kept per worker: (expires, value) by name and arguments.
-_KEPT: dict[Hashable, tuple[float, object]] = {}
+#: a few times a day), kept per worker in ``app.extensions[KEPT]``: (expires, value) by name
+#: and arguments (a bounded set: a few per province and period).
+KEPT = "reporting.kept"
 
 
 def kept(compute: Callable[..., T]) -> Callable[..., T]:
@@ -53,11 +54,12 @@ def kept(compute: Callable[..., T]) -> Callable[..., T]:
             return compute(*args, **kwargs)
         key = (compute.__name__, args, tuple(sorted(kwargs.items())))
         now = time.monotonic()
-        hit = _KEPT.get(key)
+        store = current_app.extensions.setdefault(KEPT, {})
+        hit = store.get(key)
         if hit is not None and hit[0] > now:
             return hit[1]
         value = compute(*args, **kwargs)
-        _KEPT[key] = (now + seconds, value)
+        store[key] = (now + seconds, value)
         return value
 
     return wrapper
