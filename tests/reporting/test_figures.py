@@ -4,6 +4,7 @@ ledger's rows; the counters they read are checked by ``flask ledger verify``."""
 from __future__ import annotations
 
 import itertools
+import threading
 from datetime import timedelta
 
 import pytest
@@ -232,3 +233,47 @@ def test_periods_read_from_a_query_string():
 
 def test_every_kind_that_raises_money_has_its_part():
     assert set(RAISED_FROM) == set(LedgerKind) - SPENDING
+
+
+def test_simultaneous_gifts_to_one_provinces_campaigns_all_count(app, make_school):
+    """Eight transactions move eight campaigns of one province and programme at once: each
+    adds to the same summary row when it commits, none is lost (PostgreSQL: row locks; SQLite:
+    one writer at a time)."""
+    first = build_campaign(make_school(), goal_satang=10_000_000)
+    programme = first.programme
+    campaigns = [first.id]
+    for _ in range(7):
+        campaign = build_campaign(make_school(), goal_satang=10_000_000)
+        campaign.programme_id = programme.id  # one programme: one summary row
+        campaigns.append(campaign.id)
+    db.session.commit()
+    figures_rebuilt = rebuild()  # the campaigns moved to one programme
+    db.session.commit()
+    assert figures_rebuilt == 1
+    barrier = threading.Barrier(len(campaigns))
+    errors = []
+
+    def give(campaign_id: int) -> None:
+        with app.app_context():
+            try:
+                barrier.wait()
+                record_money(
+                    campaign_id, amount_satang=10_000, kind=K.DONATION_PAID,
+                    source=f"thread:{campaign_id}", public_label="",
+                )  # fmt: skip
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=give, args=(c,)) for c in campaigns]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    db.session.expire_all()
+    assert figures.money().raised_satang == 80_000
+    assert figures.money().donations == 8
+    assert verify() == []
