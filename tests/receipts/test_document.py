@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from partnership.extensions import db
 from partnership.receipts.numbering import receipt_for
 from partnership.receipts.pdf import ReceiptView, render_receipt
-from partnership.receipts.typesetting import segments, wrap
+from partnership.core.typesetting import segments, wrap
 from tests.crowd import DONOR
 
 from .conftest import TAX_FIELDS, pdf_text, receipt_path
