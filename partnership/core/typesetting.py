@@ -102,21 +102,23 @@ def clusters(text: str) -> list[str]:
     return pieces
 
 
-def _cut(word: str, width: float, measure: Callable[[str], float]) -> list[str]:
-    """A word wider than ``width`` as lines, cut between clusters (one cluster a line at worst)."""
+def _cut(run: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """A run wider than ``width`` (words glued to numbers: "ซอย9ถนนมิตรภาพ") as lines, cut
+    between its words, and a word wider than a line between its clusters."""
     lines, line = [], ""
-    for piece in clusters(word):
-        if line and measure(line + piece) > width:
-            lines.append(line)
-            line = piece
-        else:
-            line += piece
+    for word in _tokens(run):
+        for piece in [word] if measure(word) <= width else clusters(word):
+            if line and measure(line + piece) > width:
+                lines.append(line)
+                line = piece
+            else:
+                line += piece
     return [*lines, line]
 
 
 def wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
     """The lines of ``text`` no wider than ``width`` (as ``measure`` says), broken only where
-    ``segments`` allows; a word wider than a whole line is cut between clusters."""
+    ``segments`` allows; a run wider than a whole line is cut between its words, or clusters."""
     lines: list[str] = []
     for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = ""
