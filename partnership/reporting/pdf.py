@@ -30,6 +30,7 @@ LINE = 5.2  # mm a line of 10 pt text takes in a table or a paragraph
 class Figure:
     """One key figure: its value as printed (already formatted) and what it counts."""
 
+    kind = "figure"  # what the page's template draws
     label: str
     value: str
     note: str = ""
@@ -37,18 +38,21 @@ class Figure:
 
 @dataclass(frozen=True)
 class KeyFigures:
+    kind = "figures"  # what the page's template draws
     figures: list[Figure]
     per_row: int = 3
 
 
 @dataclass(frozen=True)
 class Heading:
+    kind = "heading"  # what the page's template draws
     text: str
     level: int = 1
 
 
 @dataclass(frozen=True)
 class Paragraph:
+    kind = "paragraph"  # what the page's template draws
     text: str
     muted: bool = False
 
@@ -64,6 +68,7 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
+    kind = "table"  # what the page's template draws
     columns: list[Column]
     rows: list[list[str]]
     #: A last row in bold (totals), if any.
@@ -76,6 +81,7 @@ class Table:
 class Picture:
     """An SVG drawing (the map) ``width`` mm wide, with its caption (attribution) below."""
 
+    kind = "picture"  # what the page's template draws
     svg: str
     width: float = 120
     caption: str = ""
