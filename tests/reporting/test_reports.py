@@ -10,7 +10,8 @@ import pytest
 from pypdf import PdfReader
 
 from partnership.extensions import db
-from tests.crowd import page_text, reload
+from partnership.reporting import report_data
+from tests.crowd import counted_queries, page_text, reload
 from tests.pdf_lines import assert_breaks_between_words, drawn_lines
 from tests.reporting.test_figures import known  # noqa: F401  (the hand-computed dataset)
 from tests.reporting.test_report_pdf import font_families
@@ -181,3 +182,36 @@ def test_a_draft_programmes_report_is_for_staff(client, login_as, make_campaign)
     assert client.get(f"/programmes/{programme.id}/report").status_code == 302
     login_as("donor")
     assert client.get(f"/programmes/{programme.id}/report.pdf").status_code == 403
+
+
+def _queries(client, path: str) -> int:
+    with counted_queries() as statements:
+        assert client.get(path).status_code == 200
+    return len(statements)
+
+
+def test_the_reports_query_count_does_not_grow_with_campaigns(
+    client, login_as, make_campaign, make_org, make_pledge, give, hooked
+):
+    organisation = make_org()
+
+    def matched(campaign):
+        make_pledge(campaign, organisation=organisation)
+        hooked.pay(give(campaign)[1])
+
+    first = make_campaign()
+    matched(first)
+    login_as("sponsor", organisation=organisation)
+    programme = f"/programmes/{first.programme_id}/report"
+    sponsor = f"/organisations/{organisation.id}/report"
+    before = (_queries(client, programme), _queries(client, programme + ".pdf"),
+              _queries(client, sponsor), _queries(client, sponsor + ".pdf"))  # fmt: skip
+    for _ in range(3):
+        other = make_campaign()
+        other.programme_id = first.programme_id
+        db.session.commit()
+        matched(other)
+    assert len(report_data.sponsor_report(organisation).campaigns) == 4
+    after = (_queries(client, programme), _queries(client, programme + ".pdf"),
+             _queries(client, sponsor), _queries(client, sponsor + ".pdf"))  # fmt: skip
+    assert after == before
