@@ -32,9 +32,7 @@ def drawn_lines(body: bytes) -> list[str]:
 
     found: list[str] = []
     for page in PdfReader(io.BytesIO(body)).pages:
-        page.extract_text(
-            visitor_text=lambda text, cm, tm, font, size: found.append(text.strip())
-        )
+        page.extract_text(visitor_text=lambda text, cm, tm, font, size: found.append(text.strip()))
     return [line for line in found if line]
 
 

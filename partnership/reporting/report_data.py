@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 from ..campaigns.models import Campaign
 from ..extensions import db
-from ..milestones.models import Milestone, MilestoneState
 from ..matching.models import MatchDraw, MatchPledge, PledgeState
+from ..milestones.models import Milestone, MilestoneState
 from ..outcomes.models import OutcomeMeasure
 from ..outcomes.services import outcome_table
 from ..programmes.models import Programme

@@ -56,9 +56,7 @@ def _programme(programme_id: int):
 def programme_report(programme_id: int):
     programme, period, data = _programme(programme_id)
     lang = current_language()
-    document = report_docs.programme_document(
-        data, lang, map_svg=programme_map(programme, period)
-    )
+    document = report_docs.programme_document(data, lang, map_svg=programme_map(programme, period))
     pdf_args = {"programme_id": programme.id, **period.args()}
     return render_template(
         "reporting/report_page.html",

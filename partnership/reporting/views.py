@@ -11,9 +11,7 @@ bp = Blueprint("reporting", __name__)
 
 # The programme report and the sponsor report (report_pages.py)
 
-bp.add_url_rule(
-    "/programmes/<int:programme_id>/report", view_func=report_pages.programme_report
-)
+bp.add_url_rule("/programmes/<int:programme_id>/report", view_func=report_pages.programme_report)
 bp.add_url_rule(
     "/programmes/<int:programme_id>/report.pdf", view_func=report_pages.programme_report_pdf
 )

@@ -12,10 +12,10 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from partnership.core.typesetting import segments, wrap
 from partnership.extensions import db
 from partnership.receipts.numbering import receipt_for
 from partnership.receipts.pdf import ReceiptView, render_receipt
-from partnership.core.typesetting import segments, wrap
 from tests.crowd import DONOR
 from tests.pdf_lines import assert_breaks_between_words, text_lines
 

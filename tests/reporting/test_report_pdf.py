@@ -51,9 +51,7 @@ def font_families(body: bytes) -> set[str]:
 
 
 def sample(lang="th") -> Report:
-    rows = [
-        [SCHOOLS[i % 3] + f" {i}", "ขอนแก่น", f"฿{i * 1000:,}.00", str(i)] for i in range(1, 61)
-    ]
+    rows = [[SCHOOLS[i % 3] + f" {i}", "ขอนแก่น", f"฿{i * 1000:,}.00", str(i)] for i in range(1, 61)]
     return Report(
         title="รายงานโครงการคอมพิวเตอร์เพื่อโรงเรียนขนาดเล็กประจำปีงบประมาณ 2570",
         subtitle=LONG,

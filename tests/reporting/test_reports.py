@@ -66,7 +66,7 @@ def test_the_programme_page_shows_the_same_figures(client, one_programme):
     html = page_text(response)
     for value in PROGRAMME_FIGURES.values():
         assert value in html
-    assert 'href="/programmes/%d/report.pdf?lang=en"' % one_programme.id in html
+    assert f'href="/programmes/{one_programme.id}/report.pdf?lang=en"' in html
 
 
 def test_a_period_without_campaigns_reports_zero(client, one_programme):
