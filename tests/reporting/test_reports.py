@@ -145,6 +145,18 @@ def test_the_sponsor_page_in_thai(client, login_as, sponsored):
     assert "สมชาย" not in html
 
 
+def test_the_thai_sponsor_report_breaks_lines_between_words(client, login_as, sponsored):
+    organisation, campaign = sponsored
+    campaign.school.name_th = LONG_SCHOOL
+    db.session.commit()
+    login_as("staff")
+    body = client.get(f"/organisations/{organisation.id}/report.pdf?lang=th").data
+    lines = drawn_lines(body)
+    assert assert_breaks_between_words(lines, LONG_SCHOOL) > 1
+    assert assert_breaks_between_words(lines, "ยอดสมทบเข้าแคมเปญ") == 1
+    assert font_families(body) == {"Sarabun"}
+
+
 @pytest.mark.parametrize(
     ("role", "page", "pdf"),
     [
