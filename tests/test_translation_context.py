@@ -199,6 +199,16 @@ SAME_MEANING: dict[str, str] = {
     "An organisation with this name is already registered.": SENTENCE,
     "The highest grade cannot be below the lowest.": SENTENCE,
     "The last day cannot be before the first day.": SENTENCE,
+    # The reports (reporting/report_docs.py) print the columns of the pages they summarise.
+    "Planned": FIELD + ": an outcome's planned figure (outcomes' table, the reports)",
+    "Reported (verified)": FIELD + ": an outcome's verified figure (outcomes, the reports)",
+    "Outcomes": NAVIGATION,
+    "Pledged": FIELD + ": a matching pool's cap (matching's lists, the sponsor report)",
+    "Used": FIELD + ": what a pool has drawn (matching's lists, the sponsor report)",
+    "Ratio": FIELD + ": a pool's sponsor-to-donor ratio (matching's lists, the sponsor report)",
+    "Since": FIELD + ": a partnership's first day (registry pages, the sponsor report)",
+    "Until": FIELD + ": the last day of a partnership or a pool (registry, the sponsor report)",
+    "ongoing": FIELD + ": a partnership with no last day (registry pages, the sponsor report)",
 }
 
 

@@ -1,8 +1,8 @@
-"""The receipt as a PDF (fpdf2 with HarfBuzz shaping and the Sarabun font shipped here).
+"""The receipt as a PDF (fpdf2 with HarfBuzz shaping, the Sarabun font of core/fonts).
 
 Rendered when the donor opens the link, never in the webhook. Labels follow the donor's
 language; the amount in Thai words is always there, as Thai receipts carry it. Lines break
-between words (``typesetting``), characters Sarabun lacks (Chinese, Arabic, emoji in a donor's
+between words (``core/typesetting``), characters Sarabun lacks (Chinese, Arabic, emoji in a
 name or address) come from the fallback fonts beside it, and the receipt is always one page:
 a long address is set smaller, never pushing the amount over.
 """
@@ -11,29 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from fontTools.ttLib import TTFont
-from fpdf import FPDF
 
 from ..core.thai import thai_baht_words
+from ..core.typesetting import ThaiPDF
 from ..i18n import BUDDHIST_ERA_OFFSET, format_date, to_bangkok
 from ..money import format_satang
 from ..payments.models import Donation, DonationTaxInfo
 from .models import Receipt
-from .typesetting import ShapedFont, wrap
 
-FONTS = Path(__file__).parent / "fonts"
-#: Family -> file, for characters Sarabun does not have (see fonts/NOTICE.txt).
-FALLBACK_FONTS = {
-    "NotoCJK": "NotoSansCJKsc-Subset.ttf",
-    "NotoArabic": "NotoSansArabic-Regular.ttf",
-    "NotoEmoji": "NotoEmoji-Regular.ttf",
-}
 #: Settings printed as they are (the foundation's own texts).
 PRINTED_SETTINGS = (
     "RECEIPT_ORG_NAME",
@@ -68,13 +57,6 @@ class ReceiptView:
         return self.receipt.amount_satang
 
 
-@cache
-def _coverage(filename: str) -> frozenset[int]:
-    """The characters a font shipped here has (read once per process)."""
-    with TTFont(FONTS / filename, lazy=True) as font:
-        return frozenset(font.getBestCmap())
-
-
 def _date(moment, lang: str) -> str:
     if lang == "th":
         return format_date(moment, "th")
@@ -82,48 +64,12 @@ def _date(moment, lang: str) -> str:
     return f"{format_date(moment, 'en')} (B.E. {year})"
 
 
-class _ReceiptPDF(FPDF):
+class _ReceiptPDF(ThaiPDF):
     def __init__(self, texts: Iterable[str] = ()):
         """``texts``: what the receipt prints besides its own labels (names, addresses)."""
-        super().__init__(format="A4", unit="mm")
-        self.add_font("Sarabun", "", FONTS / "Sarabun-Regular.ttf")
-        self.add_font("Sarabun", "B", FONTS / "Sarabun-Bold.ttf")
-        covered = self.fonts["sarabun"].cmap
-        missing = {ord(c) for text in texts for c in text if not c.isspace()} - set(covered)
-        # Only the fallbacks that are needed: each font loaded is subset into the PDF (about
-        # 0.1 s each), used or not.
-        needed = [family for family, name in FALLBACK_FONTS.items() if missing & _coverage(name)]
-        for family in needed:
-            self.add_font(family, "", FONTS / FALLBACK_FONTS[family])
-        if needed:
-            self.set_fallback_fonts(needed, exact_match=False)
-        self.set_text_shaping(True)
+        super().__init__(texts)
         self.set_margins(20, 15, 20)
         self.set_auto_page_break(True, 12)
-
-    def add_font(self, family=None, style="", fname=None, **kwargs):
-        super().add_font(family, style, fname, **kwargs)
-        ShapedFont.adopt(self.fonts[family.lower() + style.upper()])
-
-    def lines(self, text: str, width: float = 0) -> list[str]:
-        """``text`` broken between words to fit ``width`` (0: up to the right margin)."""
-        width = width or (self.w - self.r_margin - self.x)
-        return wrap(text, width - 2 * self.c_margin - 0.01, self.get_string_width)
-
-    def text_block(self, text: str, h: float, align="L") -> None:
-        """``text`` from the current x to the right margin, one line at a time.
-
-        Before each line fpdf2 is told the font is not set on the page: when a line starts in
-        a fallback font, fpdf2 sets the main font inside that line's saved graphics state and
-        then believes it set for the page, so the next line was drawn in the font of before
-        (Sarabun's regular glyphs through the bold font: garbage).
-        """
-        x = self.x
-        width = self.w - self.r_margin - x
-        for line in self.lines(text, width):
-            self.set_x(x)
-            self.current_font_is_set_on_page = False
-            self.multi_cell(width, h, line, align=align, new_x="LMARGIN", new_y="NEXT")
 
     def para(self, text: str, size: float = 11, style: str = "", color=INK, align="L", h=6.5):
         self.set_font("Sarabun", style, size)

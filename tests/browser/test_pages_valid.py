@@ -210,6 +210,9 @@ PAGES: list[Page] = [
     Page("/staff/campaigns/{campaign_id}/devices", role="staff"),
     Page("/staff/devices/not-received", role="staff"),
     Page("/staff/devices/check-ins", role="staff"),
+    # Reports (issue 19): the programme report (public) and the sponsor report.
+    Page("/programmes/{outcomes_programme_id}/report"),
+    Page("/organisations/{organisation_id}/report", role="sponsor"),
 ]
 
 # Language first: the browser tabs switch language once per role, not once per page.

@@ -12,11 +12,12 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from partnership.core.typesetting import segments, wrap
 from partnership.extensions import db
 from partnership.receipts.numbering import receipt_for
 from partnership.receipts.pdf import ReceiptView, render_receipt
-from partnership.receipts.typesetting import segments, wrap
 from tests.crowd import DONOR
+from tests.pdf_lines import assert_breaks_between_words, text_lines
 
 from .conftest import TAX_FIELDS, pdf_text, receipt_path
 
@@ -58,6 +59,22 @@ def test_thai_lines_break_only_between_words(paid, client, in_language):
         at += len(line)
         assert at in allowed, f"a line ends inside a word: …{line[-8:]} | {LONG_THAI[at : at + 8]}…"
     assert "\u200b" not in text
+
+
+#: An address written without spaces, numbers glued to words: one run too wide for a line.
+GLUED = "ซอยน้ำคำ9ถนนน้ำใส9หมู่12ตำบลน้ำอ่าง" * 5
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="bash tests/setup.sh: poppler-utils")
+def test_a_run_wider_than_the_line_breaks_between_words(paid, client, in_language):
+    """Words glued to numbers make one run wider than the line, which fpdf2 cut wherever the
+    line was full ("ถนนน้ำ | ใส"); it is cut between its words."""
+    in_language("en")
+    donation, _ = paid(**(TAX_FIELDS | {"tax_address": GLUED}))
+    lines = text_lines(client.get(receipt_path(donation)).data)
+    start = next(i for i, line in enumerate(lines) if GLUED[:10] in line)
+    lines[start] = lines[start][lines[start].index(GLUED[:10]) :]  # after the label
+    assert assert_breaks_between_words(lines, GLUED) > 1
 
 
 SENTENCE = "ชำระค่าอาหารกลางวันให้นักเรียนทุกคนแล้ว น้ำดื่มสะอาด"

@@ -1,0 +1,129 @@
+"""The programme report and the sponsor report: a printable page and a PDF each (registered on
+the ``reporting`` blueprint in ``views``). The page and the PDF print one document
+(``report_docs``), in the language of ``?lang`` or else the reader's."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote
+
+from flask import Response, render_template, request, url_for
+from flask_babel import force_locale
+from flask_login import current_user
+
+from ..core.downloads import PRIVATE_NO_STORE
+from ..i18n import current_language
+from ..permissions import load_or_404, require
+from ..programmes.models import Programme
+from ..registry.models import Organisation
+from . import periods, report_data, report_docs
+from .pdf import render_report
+
+
+def programme_map(programme: Programme, period: periods.Period) -> str | None:
+    """The provinces map (SVG) for the programme's report: ``reporting.maps`` is wired here
+    by the integrator; no map until then."""
+    return None
+
+
+def _lang() -> str:
+    lang = request.args.get("lang", "")
+    return lang if lang in ("th", "en") else current_language()
+
+
+def _ascii(text: str) -> str:
+    """A file-name part in ASCII letters, digits and dashes (Thai letters drop out)."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+
+
+def attachment(kind: str, names: tuple[str, str], lang: str, extra: str = "") -> str:
+    """``attachment; filename="programme-report-<english name>….pdf"; filename*=UTF-8''…``
+    with the name as written (Thai) in ``filename*``."""
+    english, written = names
+    stem = "-".join(filter(None, (kind, _ascii(english) or None, _ascii(extra) or None, lang)))
+    full = "-".join(filter(None, (kind, written.replace('"', ""), extra, lang))) + ".pdf"
+    return f"attachment; filename=\"{stem}.pdf\"; filename*=UTF-8''{quote(full, safe='')}"
+
+
+def _programme(programme_id: int):
+    programme = load_or_404(Programme, programme_id)
+    period = periods.from_args(request.args)
+    return programme, period, report_data.programme_report(programme, period)
+
+
+def programme_report(programme_id: int):
+    programme, period, data = _programme(programme_id)
+    lang = current_language()
+    document = report_docs.programme_document(data, lang, map_svg=programme_map(programme, period))
+    pdf_args = {"programme_id": programme.id, **period.args()}
+    return render_template(
+        "reporting/report_page.html",
+        document=document,
+        pdf_links=[
+            (url_for("reporting.programme_report_pdf", lang=code, **pdf_args), label, code)
+            for code, label in (("th", "PDF (ภาษาไทย)"), ("en", "PDF (English)"))
+        ],
+        period=period,
+        period_kinds=periods.KIND_LABELS,
+        years={kind: periods.years(kind) for kind in periods.YearKind},
+        form_action=url_for("reporting.programme_report", programme_id=programme.id),
+    )
+
+
+def programme_report_pdf(programme_id: int):
+    programme, period, data = _programme(programme_id)
+    lang = _lang()
+    with force_locale(lang):
+        document = report_docs.programme_document(
+            data, lang, map_svg=programme_map(programme, period)
+        )
+        year = str(period.be_year) if period.be_year else ""
+        body = render_report(document)
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = attachment(
+        "programme-report", (programme.name_en or f"{programme.id}", programme.name_th),
+        lang, year,
+    )  # fmt: skip
+    return response
+
+
+def _sponsor(organisation_id: int):
+    organisation = load_or_404(Organisation, organisation_id)
+    require(
+        current_user.is_authenticated
+        and (current_user.is_staff or current_user.is_member_of_organisation(organisation.id))
+    )
+    return organisation, report_data.sponsor_report(organisation)
+
+
+def sponsor_report(organisation_id: int):
+    organisation, data = _sponsor(organisation_id)
+    document = report_docs.sponsor_document(data, current_language())
+    response = Response(
+        render_template(
+            "reporting/report_page.html",
+            document=document,
+            pdf_links=[
+                (url_for("reporting.sponsor_report_pdf", organisation_id=organisation.id,
+                         lang=code), label, code)
+                for code, label in (("th", "PDF (ภาษาไทย)"), ("en", "PDF (English)"))
+            ],
+        )
+    )  # fmt: skip
+    response.headers["Cache-Control"] = PRIVATE_NO_STORE
+    return response
+
+
+def sponsor_report_pdf(organisation_id: int):
+    organisation, data = _sponsor(organisation_id)
+    lang = _lang()
+    with force_locale(lang):
+        body = render_report(report_docs.sponsor_document(data, lang))
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = attachment(
+        "sponsor-report", (organisation.name_en or f"{organisation.id}", organisation.name), lang
+    )
+    response.headers["Cache-Control"] = PRIVATE_NO_STORE
+    return response
