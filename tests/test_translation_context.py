@@ -199,6 +199,13 @@ SAME_MEANING: dict[str, str] = {
     "An organisation with this name is already registered.": SENTENCE,
     "The highest grade cannot be below the lowest.": SENTENCE,
     "The last day cannot be before the first day.": SENTENCE,
+    # The public figures (reporting) show the same columns and filters as the features they sum.
+    "All programmes": FIELD + ": a filter's choice of every programme",
+    "Balance (baht)": FIELD + ": raised less spent, in an export",
+    "Ratio (sponsor : donor)": FIELD + ": a matching pledge's ratio",
+    "Milestones": THING + ": a funded campaign's delivery steps",
+    "Pledged": FIELD + ": a matching pledge's cap",
+    "Matches": FIELD + ": what a matching pledge covers",
 }
 
 
