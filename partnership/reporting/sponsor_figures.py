@@ -54,9 +54,7 @@ class SponsorRow:
 def _pledges(organisation_id, column):
     return (
         sa.select(sa.func.coalesce(sa.func.sum(column), 0))
-        .where(
-            MatchPledge.organisation_id == organisation_id, MatchPledge.state.in_(COUNTED)
-        )
+        .where(MatchPledge.organisation_id == organisation_id, MatchPledge.state.in_(COUNTED))
         .scalar_subquery()
     )
 

@@ -33,8 +33,9 @@ def campaign_columns() -> list[Column]:
         Column(_l("School"), lambda c: c.school_name(lang)),
         Column(_l("Province"), lambda c: province_name(c.province_code, lang)),
         Column(_l("State"), lambda c: c.state),
-        Column(_l("Matched by this sponsor (baht)"), lambda c: c.matched_by_sponsor_satang,
-               Kind.MONEY),  # fmt: skip
+        Column(
+            _l("Matched by this sponsor (baht)"), lambda c: c.matched_by_sponsor_satang, Kind.MONEY
+        ),  # fmt: skip
         Column(_l("Raised (baht)"), lambda c: c.raised_satang, Kind.MONEY),
         Column(_l("Spent (baht)"), lambda c: c.spent_satang, Kind.MONEY),
         Column(_l("Devices delivered"), lambda c: c.devices_recorded, Kind.INT),
