@@ -210,6 +210,11 @@ PAGES: list[Page] = [
     Page("/staff/campaigns/{campaign_id}/devices", role="staff"),
     Page("/staff/devices/not-received", role="staff"),
     Page("/staff/devices/check-ins", role="staff"),
+    # The public figures (issue 19): the overview, a year, the sponsors and one sponsor.
+    Page("/figures"),
+    Page("/figures?year_kind=academic&year=2569"),
+    Page("/figures/sponsors"),
+    Page("/figures/sponsors/{organisation_id}"),
 ]
 
 # Language first: the browser tabs switch language once per role, not once per page.
