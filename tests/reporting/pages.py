@@ -18,7 +18,7 @@ def shown(response, figure_id: str) -> str:
 def row_cells(response, table_id: str) -> list[list[str]]:
     """Each body row of a table as the texts of its cells (tags removed)."""
     html = page_text(response)
-    table = re.search(rf'<table id="{table_id}">(.*?)</table>', html, re.S).group(1)
+    table = re.search(rf'<table id="{table_id}"[^>]*>(.*?)</table>', html, re.S).group(1)
     body = re.search(r"<tbody>(.*?)</tbody>", table, re.S).group(1)
     rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
     return [
