@@ -2,7 +2,9 @@
 per table (the sponsors' pages, docs/features/reporting.md).
 
 A sponsor is an organisation that is not a supplier (``OrganisationKind.VENDOR``) and that has
-an approved (or since ended) matching pledge or an active partnership with a school. What it
+an approved (or since ended) matching pledge, or adopts or sponsors a school today (an active
+partnership in a role of ``SPONSOR_ROLES``: a ministry office giving government support or a
+university giving academic support is a partner, not a sponsor). What it
 matched is what its pools gave and kept: ``cap − remaining`` of each pledge, which the draw and
 its returns move in SQL; per campaign, the draws on its pledges net of what went back. No
 donor appears: the figures are the sponsor's own money and the campaigns' counters.
@@ -20,12 +22,33 @@ from ..extensions import db
 from ..matching.models import MatchDraw, MatchPledge, PledgeState
 from ..milestones.models import Milestone, MilestoneState
 from ..programmes.models import Programme
-from ..registry.models import Organisation, OrganisationKind, Partnership, School
+from ..registry.models import (
+    Organisation,
+    OrganisationKind,
+    Partnership,
+    PartnershipRole,
+    School,
+)
 from ..registry.services import active_partnership_clause, today
 from .figures import version
 
 #: Pledges whose money counts: approved, or approved and since ended.
 COUNTED = (PledgeState.APPROVED, PledgeState.ENDED)
+#: Partnership roles that make an organisation a sponsor.
+SPONSOR_ROLES = (PartnershipRole.ADOPTER, PartnershipRole.SPONSOR)
+
+
+def is_sponsor_clause():
+    """SQL: the organisation is a sponsor (see the module's docstring)."""
+    pledged = sa.exists().where(
+        MatchPledge.organisation_id == Organisation.id, MatchPledge.state.in_(COUNTED)
+    )
+    sponsoring = sa.exists().where(
+        Partnership.organisation_id == Organisation.id,
+        Partnership.role.in_(SPONSOR_ROLES),
+        active_partnership_clause(today()),
+    )
+    return sa.and_(Organisation.kind != OrganisationKind.VENDOR, sa.or_(pledged, sponsoring))
 
 
 @dataclass(frozen=True)
@@ -80,7 +103,7 @@ def sponsors() -> list[SponsorRow]:
         .where(MatchPledge.organisation_id == Organisation.id, _kept_draws())
         .scalar_subquery()
     )
-    inner = (
+    query = (
         sa.select(
             Organisation.id,
             Organisation.name,
@@ -90,13 +113,8 @@ def sponsors() -> list[SponsorRow]:
             schools.label("schools"),
             campaigns.label("campaigns"),
         )
-        .where(Organisation.kind != OrganisationKind.VENDOR)
-        .subquery()
-    )
-    query = (
-        sa.select(inner)
-        .where(sa.or_(inner.c.pledged > 0, inner.c.schools > 0))
-        .order_by(inner.c.matched.desc(), inner.c.schools.desc(), inner.c.name)
+        .where(is_sponsor_clause())
+        .order_by(sa.desc("matched"), sa.desc("schools"), Organisation.name)
     )
     return [
         SponsorRow(row.id, row.name, row.name_en, *(int(v) for v in row[3:]))
@@ -105,11 +123,10 @@ def sponsors() -> list[SponsorRow]:
 
 
 def sponsor(organisation_id: int) -> Organisation | None:
-    """The organisation if it may have a sponsor's page (never a supplier)."""
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None or organisation.kind == OrganisationKind.VENDOR:
-        return None
-    return organisation
+    """The organisation if it is a sponsor (never a supplier), else None (one query)."""
+    return db.session.scalar(
+        sa.select(Organisation).where(Organisation.id == organisation_id, is_sponsor_clause())
+    )
 
 
 @dataclass(frozen=True)

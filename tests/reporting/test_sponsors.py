@@ -17,7 +17,7 @@ from partnership.extensions import db
 from partnership.matching.draws import give_back
 from partnership.matching.models import MatchDraw, PledgeState
 from partnership.matching.pledges import decide
-from partnership.registry.models import OrganisationKind
+from partnership.registry.models import OrganisationKind, PartnershipRole
 from tests.crowd import build_campaign, counted_queries
 from tests.paid_gifts import gift
 from tests.reporting.pages import row_cells, shown
@@ -30,8 +30,8 @@ def sponsored(make_school, make_org, make_partnership, make_pledge):
     """A company with a ฿1,000 pool on one campaign (1:1) and a ฿500 pool on a second that
     ended; gifts of ฿300 and ฿200 (anonymous) matched on the first, ฿50 of the first match
     given back (as a partial refund gives back pro rata), ฿100 matched on the second. It
-    partners two schools (one more partnership ended). A supplier partners a school too; a
-    foundation only asked to pledge (pending).
+    partners two schools (one more partnership ended). A supplier partners a school too, a
+    district office gives a school government support, a foundation only asked to pledge.
 
     By hand: the first pool matched 300 + 200 − 50 = ฿450, the second ฿100: ฿550 of ฿1,500
     pledged, ฿950 left.
@@ -43,6 +43,8 @@ def sponsored(make_school, make_org, make_partnership, make_pledge):
     make_partnership(company, school_c, ended_on=date(2022, 1, 1))
     vendor = make_org(name="ร้านคอมพิวเตอร์", kind=OrganisationKind.VENDOR)
     make_partnership(vendor, school_a)
+    office = make_org(name="สำนักงานเขตพื้นที่ทดสอบ", kind=OrganisationKind.GOVERNMENT)
+    make_partnership(office, school_c, role=PartnershipRole.GOVERNMENT)
     first = build_campaign(school_a, title="โน้ตบุ๊กขอนแก่น")
     second = build_campaign(school_b, title="โน้ตบุ๊กเชียงใหม่")
     build_campaign(school_c, title="ไม่มีผู้สมทบ")
@@ -60,11 +62,11 @@ def sponsored(make_school, make_org, make_partnership, make_pledge):
     db.session.commit()
     decide(later, PledgeState.ENDED)
     db.session.commit()
-    return company, vendor, first, second
+    return company, vendor, first, second, office
 
 
 def test_the_sponsors_table_equals_the_sums_by_hand(client, sponsored):
-    company, vendor, _, _ = sponsored
+    company, vendor, _, _, office = sponsored
     response = client.get("/figures/sponsors")
     assert shown(response, "fig-matched") == "฿550.00"
     assert shown(response, "fig-pledged") == "฿1,500.00"
@@ -74,11 +76,13 @@ def test_the_sponsors_table_equals_the_sums_by_hand(client, sponsored):
     assert "ร้านคอมพิวเตอร์" not in response.text  # a supplier never appears
     assert "มูลนิธิรออนุมัติ" not in names  # a pending pledge is not a sponsor yet
     assert DONOR not in response.text
+    assert "สำนักงานเขตพื้นที่ทดสอบ" not in names  # a government partner is not a sponsor
     assert client.get(f"/figures/sponsors/{vendor.id}").status_code == 404
+    assert client.get(f"/figures/sponsors/{office.id}").status_code == 404
 
 
 def test_a_sponsors_page_equals_the_sums_by_hand(client, sponsored):
-    company, _, first, second = sponsored
+    company, _, first, second, _ = sponsored
     response = client.get(f"/figures/sponsors/{company.id}")
     assert shown(response, "fig-matched") == "฿550.00"
     assert shown(response, "fig-left") == "฿950.00"
@@ -104,7 +108,7 @@ def test_an_unknown_sponsor_is_not_found(client, app, path):
 
 
 def test_the_query_count_does_not_grow(client, sponsored, make_org, make_pledge, make_school):
-    company, _, first, _ = sponsored
+    company, _, first, _, _ = sponsored
     client.get(f"/figures/sponsors/{company.id}")
     with counted_queries() as few_one:
         client.get(f"/figures/sponsors/{company.id}")
@@ -125,7 +129,7 @@ def test_the_query_count_does_not_grow(client, sponsored, make_org, make_pledge,
 
 
 def test_the_tables_download_escaped(client, sponsored):
-    company, _, first, _ = sponsored
+    company, _, first, _, _ = sponsored
     company.name = "=cmd|' /C calc'!A0"
     first.title = "@SUM(1+1)"
     db.session.commit()
