@@ -3,7 +3,7 @@ period and a programme, by programme, with its CSV and Excel (routes in ``views.
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request
+from flask import abort, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from ..campaigns.queries import programme_choices
@@ -36,15 +36,16 @@ def _programme_id(choices: list[tuple[str, str]]) -> int | None:
 
 
 def by_programme(period, choices) -> list[tuple[str, figures.Money]]:
-    """(programme name, its figures) for each programme with public campaigns, newest first."""
+    """(programme name, its figures) for each programme with a campaign in ``period``, newest
+    programme first (``choices``: every programme with public campaigns, named)."""
     per = figures.money_by("programme", period)
-    return [(name, per.get(int(value), figures.Money())) for value, name in choices]
+    return [(name, per[int(value)]) for value, name in choices if int(value) in per]
 
 
 def year_choices() -> list[int]:
     """The Buddhist-Era years either selector offers, newest first."""
-    return sorted(set(periods.years(YearKind.FISCAL)) | set(periods.years(YearKind.ACADEMIC)),
-                  reverse=True)  # fmt: skip
+    offered = set(periods.years(YearKind.FISCAL)) | set(periods.years(YearKind.ACADEMIC))
+    return sorted(offered, reverse=True)
 
 
 @cached_page(lambda **_: figures.version())
@@ -66,8 +67,7 @@ def overview():
         pupils=figures.pupils_reached(period, programme_id=programme_id),
         live=figures.live_campaigns(programme_id=programme_id),
         rows=rows,
-        chart_max=max([m.raised_satang for _, m in rows] + [m.spent_satang for _, m in rows] + [1]),
-        has_provinces="reporting.provinces" in current_app.view_functions,
+        chart_max=max([1] + [max(m.raised_satang, m.spent_satang) for _, m in rows]),
     )
 
 

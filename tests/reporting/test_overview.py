@@ -102,6 +102,9 @@ def test_a_campaign_of_last_fiscal_year_is_not_counted_this_year(client, dataset
     before = client.get(f"/figures?year_kind=fiscal&year={last_year}")
     assert shown(before, "fig-raised") == "฿10,000.00"
     assert shown(before, "fig-campaigns") == "1"
+    # The by-programme table lists the programmes with a campaign in the period.
+    assert [row[2] for row in row_cells(before, "programme-table")] == ["฿10,000.00"]
+    assert len(row_cells(now, "programme-table")) == 2
 
 
 @pytest.mark.parametrize(
