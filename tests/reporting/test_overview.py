@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from partnership.campaigns.models import Campaign
+from partnership.campaigns.services import launch
 from partnership.db_types import utcnow
 from partnership.devices.services import count_devices
 from partnership.extensions import db
@@ -86,12 +87,17 @@ def test_a_programme_counts_only_its_campaigns(client, dataset):
 
 
 def test_a_campaign_of_last_fiscal_year_is_not_counted_this_year(client, dataset, make_school):
-    old = build_campaign(make_school(), title="ปีที่แล้ว")
-    money(old, LedgerKind.DONATION_PAID, 1_000_000)
+    # A campaign that opened to gifts 400 days ago (set before its launch, which files it).
+    old = build_campaign(make_school(), state="draft", title="ปีที่แล้ว")
     last_year_start = utcnow() - timedelta(days=400)
     db.session.execute(
         sa.update(Campaign).where(Campaign.id == old.id).values(starts_at=last_year_start)
     )
+    db.session.commit()
+    db.session.expire_all()
+    launch(db.session.get(Campaign, old.id), None)
+    db.session.commit()
+    money(old, LedgerKind.DONATION_PAID, 1_000_000)
     db.session.commit()
     this_year = year_of(YearKind.FISCAL, utcnow())
     assert shown(client.get("/figures"), "fig-raised") == "฿13,350.00"
