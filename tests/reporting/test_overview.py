@@ -19,6 +19,7 @@ from partnership.devices.services import count_devices
 from partnership.extensions import db
 from partnership.ledger.models import LedgerKind
 from partnership.programmes.models import Programme
+from partnership.reporting import figures
 from partnership.reporting.periods import YearKind, year_of
 from tests.crowd import build_campaign, counted_queries
 from tests.reporting.pages import row_cells, shown
@@ -182,3 +183,11 @@ def test_the_english_page(client, dataset):
     client.post("/language", data={"lang": "en"})
     response = client.get("/figures?year_kind=academic&year=2569")
     assert "Where the money went" in response.text
+
+
+def test_live_campaigns_counts_those_taking_gifts_in_one_query(app, make_school):
+    for state in ("live", "funded", "ended", "closed", "draft"):
+        build_campaign(make_school(), state=state)
+    with counted_queries() as queries:
+        assert figures.live_campaigns() == 2
+    assert len(queries) == 1
