@@ -209,6 +209,12 @@ SAME_MEANING: dict[str, str] = {
     "Since": FIELD + ": a partnership's first day (registry pages, the sponsor report)",
     "Until": FIELD + ": the last day of a partnership or a pool (registry, the sponsor report)",
     "ongoing": FIELD + ": a partnership with no last day (registry pages, the sponsor report)",
+    # The public figures (reporting) show the same columns and filters as the features they sum.
+    "All programmes": FIELD + ": a filter's choice of every programme",
+    "Balance (baht)": FIELD + ": raised less spent, in an export",
+    "Ratio (sponsor : donor)": FIELD + ": a matching pledge's ratio",
+    "Milestones": THING + ": a funded campaign's delivery steps",
+    "Matches": FIELD + ": what a matching pledge covers",
 }
 
 

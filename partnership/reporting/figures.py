@@ -386,3 +386,12 @@ def version() -> Hashable:
             )
         ).one()
     )
+
+
+def live_campaigns(*, programme_id: int | None = None) -> int:
+    """Campaigns taking gifts now (live, or funded and still open: listing group 0, as on the
+    home page): one query."""
+    query = sa.select(sa.func.count(Campaign.id)).where(Campaign.listing_group == 0)
+    if programme_id is not None:
+        query = query.where(Campaign.programme_id == programme_id)
+    return int(db.session.scalar(query) or 0)

@@ -16,6 +16,7 @@ from ..permissions import staff_required
 from ..receipts.edonation import overdue_count
 from ..registry.models import NetworkStatus, Organisation, OrganisationKind, School, Sector
 from ..registry.services import schools_without_private_partner_query
+from ..reporting import figures
 from ..review.models import CommitteeMember
 
 #: How many campaigns taking gifts the home page shows.
@@ -54,6 +55,7 @@ def home():
         province_count=province_count,
         private_count=private_count,
         without_partner=without_partner,
+        money=figures.money(),
     )
 
 

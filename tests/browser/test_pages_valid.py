@@ -213,6 +213,11 @@ PAGES: list[Page] = [
     # Reports (issue 19): the programme report (public) and the sponsor report.
     Page("/programmes/{outcomes_programme_id}/report"),
     Page("/organisations/{organisation_id}/report", role="sponsor"),
+    # The public figures (issue 19): the overview, a year, the sponsors and one sponsor.
+    Page("/figures"),
+    Page("/figures?year_kind=academic&year=2569"),
+    Page("/figures/sponsors"),
+    Page("/figures/sponsors/{organisation_id}"),
 ]
 
 # Language first: the browser tabs switch language once per role, not once per page.

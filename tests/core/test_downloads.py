@@ -13,6 +13,10 @@ EXPORTS = {
     "screening.export_csv": True,
     "receipts.exports": True,  # e-Donation: names, addresses, tax ids
     "edonation.export": True,  # the month's e-Donation file: the same
+    # public figures: sums per programme, per sponsor, a sponsor's campaigns (no donor)
+    "reporting.overview_export": False,
+    "reporting.sponsors_export": False,
+    "reporting.sponsor_export": False,
 }
 
 
