@@ -54,9 +54,6 @@ LAYERS: tuple[frozenset[str], ...] = (
     # outcomes: measures a programme names, figures schools report and staff verify; adds its
     # planned-against-reported table to the programme page (programmes' signal)
     frozenset({"outcomes"}),
-    # reporting: the figures by province, programme and period, the map and the province pages
-    # (reads every money and delivery feature; only the front pages read it)
-    frozenset({"reporting"}),
     # the front pages read every feature; nothing reads them
     frozenset({"site"}),
     # wiring: the app factory, the table list for Alembic, CLI commands, demo data
