@@ -87,6 +87,7 @@ def features() -> tuple[ModuleType, ...]:
         programmes,
         receipts,
         registry,
+        reporting,
         review,
         settlement,
         site,
@@ -113,6 +114,7 @@ def features() -> tuple[ModuleType, ...]:
         milestones,
         devices,
         outcomes,
+        reporting,
         site,
     )
 

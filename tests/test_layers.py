@@ -54,6 +54,9 @@ LAYERS: tuple[frozenset[str], ...] = (
     # outcomes: measures a programme names, figures schools report and staff verify; adds its
     # planned-against-reported table to the programme page (programmes' signal)
     frozenset({"outcomes"}),
+    # reporting: dashboards and reports read every feature's figures; only the front pages
+    # link to them
+    frozenset({"reporting"}),
     # the front pages read every feature; nothing reads them
     frozenset({"site"}),
     # wiring: the app factory, the table list for Alembic, CLI commands, demo data

@@ -12,7 +12,7 @@ from ..applications.models import Application, ApplicationState
 from ..core.unit_of_work import Refused
 from ..db_types import utcnow
 from ..extensions import db
-from ..ledger.models import SPENDING, LedgerKind
+from ..ledger.models import RAISED_FROM, RAISED_PARTS, SPENDING, LedgerKind
 from ..ledger.services import Totals, append_entry
 from .models import (
     Campaign,
@@ -204,7 +204,11 @@ def record_money(
         public_label=public_label,
         donor_delta=donors,
     )
-    deltas = {"raised_satang": Campaign.raised_satang + amount_satang}
+    part = f"{RAISED_FROM[kind]}_satang"
+    deltas = {
+        "raised_satang": Campaign.raised_satang + amount_satang,
+        part: getattr(Campaign, part) + amount_satang,
+    }
     if donors:
         deltas["donor_count"] = Campaign.donor_count + donors
     # In SQL, without loading the row (``core.transitions.increment`` needs the object); what
@@ -275,10 +279,19 @@ def _move_spent(
     _expire_counters(campaign_id)
 
 
+#: The columns the statements above move without loading the row.
+COUNTERS = [
+    "raised_satang",
+    "spent_satang",
+    "donor_count",
+    *(f"{part}_satang" for part in RAISED_PARTS),
+]
+
+
 def _expire_counters(campaign_id: int) -> None:
     campaign = db.session.identity_map.get(identity_key(Campaign, campaign_id))
     if campaign is not None:
-        db.session.expire(campaign, ["raised_satang", "spent_satang", "donor_count"])
+        db.session.expire(campaign, COUNTERS)
 
 
 def campaign_balance(campaign_id: int) -> int:
@@ -310,7 +323,10 @@ def cached_totals():
             Campaign.raised_satang,
             Campaign.donor_count,
             Campaign.spent_satang,
+            Campaign.online_satang,
+            Campaign.matched_satang,
+            Campaign.offline_satang,
         )
     )
-    for campaign_id, title, raised, donors, spent in rows:
-        yield campaign_id, title, Totals(raised, donors, spent)
+    for campaign_id, title, *counters in rows:
+        yield campaign_id, title, Totals(*counters)

@@ -12,9 +12,10 @@ def init_app(app: Flask) -> None:
     sections, the check-in reminders on each worker pass, and ``flask devices``."""
     from ..applications.signals import school_dashboard
     from ..campaigns.hooks import campaign_page
+    from ..ledger.services import register_check
     from ..notifications.worker import worker_pass
     from ..payments.hooks import thanks_page
-    from . import views, views_school, views_staff
+    from . import services, views, views_school, views_staff
     from .cli import devices_cli
     from .reminders import remind_on_worker_pass
 
@@ -26,3 +27,4 @@ def init_app(app: Flask) -> None:
     school_dashboard.connect(views_school.school_dashboard_section)
     worker_pass.connect(remind_on_worker_pass)
     app.cli.add_command(devices_cli)
+    register_check("devices", services.devices_counted)

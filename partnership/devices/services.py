@@ -88,6 +88,8 @@ def move_device(device: Device, to_state: DeviceState, *, actor, reason: str = "
         illegal=lambda _f, _t: IllegalDeviceMove(),
         values=values,
     )
+    if from_state == DeviceState.RECORDED:
+        count_devices(device.campaign_id, confirmed=1)
     db.session.add(
         DeviceEvent(
             device_id=device.id,
@@ -97,6 +99,54 @@ def move_device(device: Device, to_state: DeviceState, *, actor, reason: str = "
             reason=reason,
         )
     )
+
+
+def count_devices(campaign_id: int, *, recorded: int = 0, confirmed: int = 0) -> None:
+    """Move the campaign's device counters in this transaction (the dashboards read them;
+    ``flask ledger verify`` recounts them: ``devices_counted``)."""
+    db.session.execute(
+        sa.update(Campaign)
+        .where(Campaign.id == campaign_id)
+        .values(
+            devices_recorded=Campaign.devices_recorded + recorded,
+            devices_confirmed=Campaign.devices_confirmed + confirmed,
+        ),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def devices_counted() -> list[str]:
+    """Every campaign whose device counters differ from its devices, as readable lines."""
+    confirmed = sa.func.count(Device.id).filter(Device.state != DeviceState.RECORDED)
+    counted = (
+        sa.select(
+            Device.campaign_id,
+            sa.func.count(Device.id).label("recorded"),
+            confirmed.label("confirmed"),
+        )
+        .group_by(Device.campaign_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(
+            Campaign.id,
+            Campaign.devices_recorded,
+            Campaign.devices_confirmed,
+            sa.func.coalesce(counted.c.recorded, 0),
+            sa.func.coalesce(counted.c.confirmed, 0),
+        )
+        .outerjoin(counted, counted.c.campaign_id == Campaign.id)
+        .where(
+            (Campaign.devices_recorded != sa.func.coalesce(counted.c.recorded, 0))
+            | (Campaign.devices_confirmed != sa.func.coalesce(counted.c.confirmed, 0))
+        )
+        .order_by(Campaign.id)
+    )
+    return [
+        f"campaign {campaign_id}: devices recorded cached {rec}, counted {real_rec}; "
+        f"confirmed cached {conf}, counted {real_conf}"
+        for campaign_id, rec, conf, real_rec, real_conf in rows
+    ]
 
 
 # Recording from the invoice -------------------------------------------------------------------
@@ -153,6 +203,7 @@ def record_devices(
             db.session.add_all(devices)
     except sa.exc.IntegrityError:
         raise SerialTaken() from None
+    count_devices(line.disbursement.campaign_id, recorded=len(devices))
     for device in devices:
         device.events.append(
             DeviceEvent(actor_id=getattr(actor, "id", None), to_state=DeviceState.RECORDED.value)

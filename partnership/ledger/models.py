@@ -64,6 +64,23 @@ INFLOWS = frozenset(
 #: Kinds that record money spent (out: negative; its reversal: positive). Every other kind moves
 #: what was raised. balance = raised − spent = the sum of every row.
 SPENDING = frozenset({LedgerKind.DISBURSEMENT, LedgerKind.DISBURSEMENT_REVERSED})
+#: Where the money a row raises comes from: the split of ``raised`` into money given online
+#: (net of refunds and disputes), matched by sponsors (net of returns) and given offline (net of
+#: voids). Each campaign keeps the three beside ``raised`` (``Campaign.online_satang`` …), moved
+#: by the same statement; the dashboards sum them (docs/features/reporting.md).
+RAISED_FROM: dict[LedgerKind, str] = {
+    LedgerKind.DONATION_PAID: "online",
+    LedgerKind.REFUND: "online",
+    LedgerKind.REFUND_REVERSED: "online",
+    LedgerKind.DISPUTE: "online",
+    LedgerKind.DISPUTE_REVERSED: "online",
+    LedgerKind.MATCH: "matched",
+    LedgerKind.MATCH_RETURNED: "matched",
+    LedgerKind.OFFLINE_GIFT: "offline",
+    LedgerKind.OFFLINE_GIFT_REVERSED: "offline",
+}
+#: The three parts of ``raised``, in the order the pages show them.
+RAISED_PARTS = ("online", "matched", "offline")
 #: Rows that never name a donor in public: money given back, taken back or returned.
 NAMELESS_KINDS = frozenset(
     {

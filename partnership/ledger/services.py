@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from ..db_types import utcnow
 from ..extensions import db
-from .models import SPENDING, LedgerEntry, LedgerKind
+from .models import RAISED_FROM, RAISED_PARTS, SPENDING, LedgerEntry, LedgerKind
 
 
 def append_entry(
@@ -48,6 +48,10 @@ class Totals:
     raised_satang: int = 0
     donations: int = 0
     spent_satang: int = 0
+    #: ``raised`` split by where the money came from (``ledger.models.RAISED_FROM``).
+    online_satang: int = 0
+    matched_satang: int = 0
+    offline_satang: int = 0
 
     @property
     def balance_satang(self) -> int:
@@ -60,34 +64,42 @@ def _is_spending():
 
 
 def _sums() -> tuple:
-    """raised, donors and spent summed over the rows selected (the one definition of each)."""
+    """raised, donors, spent and raised's three parts (online, matched, offline) summed over the
+    rows selected (the one definition of each)."""
     spending = _is_spending()
+    amount = LedgerEntry.amount_satang
+
+    def part(name: str):
+        kinds = [kind.value for kind, part in RAISED_FROM.items() if part == name]
+        return sa.func.coalesce(sa.func.sum(sa.case((LedgerEntry.kind.in_(kinds), amount))), 0)
+
     return (
-        sa.func.coalesce(sa.func.sum(sa.case((spending, 0), else_=LedgerEntry.amount_satang)), 0),
+        sa.func.coalesce(sa.func.sum(sa.case((spending, 0), else_=amount)), 0),
         sa.func.coalesce(sa.func.sum(LedgerEntry.donor_delta), 0),
-        sa.func.coalesce(sa.func.sum(sa.case((spending, -LedgerEntry.amount_satang), else_=0)), 0),
+        sa.func.coalesce(sa.func.sum(sa.case((spending, -amount), else_=0)), 0),
+        *(part(name) for name in RAISED_PARTS),
     )
+
+
+def _totals(row) -> Totals:
+    return Totals(*(int(value) for value in row))
 
 
 def totals_by_campaign() -> dict[int, Totals]:
-    """Every campaign's raised and spent money and number of donors (paid, not refunded in
-    full), from the rows, in one query."""
+    """Every campaign's raised (and its three parts) and spent money and number of donors
+    (paid, not refunded in full), from the rows, in one query."""
     rows = db.session.execute(
         sa.select(LedgerEntry.campaign_id, *_sums()).group_by(LedgerEntry.campaign_id)
     )
-    return {
-        campaign_id: Totals(int(raised), int(count), int(spent))
-        for campaign_id, raised, count, spent in rows
-    }
+    return {row[0]: _totals(row[1:]) for row in rows}
 
 
 def totals_of(campaign_id: int) -> Totals:
     """One campaign's raised, spent and donors from its rows (one query; what the public ledger
     heads its rows with, the same sums ``verify`` compares with the counters)."""
-    raised, count, spent = db.session.execute(
-        sa.select(*_sums()).where(LedgerEntry.campaign_id == campaign_id)
-    ).one()
-    return Totals(int(raised), int(count), int(spent))
+    return _totals(
+        db.session.execute(sa.select(*_sums()).where(LedgerEntry.campaign_id == campaign_id)).one()
+    )
 
 
 def entries_query(campaign_id: int):
@@ -142,6 +154,9 @@ def _difference(name: str, campaign_id: int, label: str, cached: Totals, rows: T
         ("raised_satang", "satang raised"),
         ("spent_satang", "satang spent"),
         ("balance_satang", "satang balance"),
+        ("online_satang", "satang given online"),
+        ("matched_satang", "satang matched"),
+        ("offline_satang", "satang given offline"),
         ("donations", "donations"),
     ):
         if getattr(cached, what) != getattr(rows, what):

@@ -43,7 +43,7 @@ SQL = [
          g % 3 = 0, g % 2 = 0, CASE WHEN g % 5 = 0 THEN 'ขอให้น้อง ๆ ตั้งใจเรียน' ELSE '' END,
          false, 'th', 'paid', 'k' || g, 0, 0, false, 0, '', '', now(), now()
        FROM generate_series(1, :m) AS g""",
-    """UPDATE campaigns c SET raised_satang = s.total, donor_count = s.n
+    """UPDATE campaigns c SET raised_satang = s.total, online_satang = s.total, donor_count = s.n
        FROM (SELECT campaign_id, sum(amount_satang) AS total, count(*) AS n FROM donations
              GROUP BY campaign_id) s WHERE s.campaign_id = c.id""",
     "ANALYZE",

@@ -39,7 +39,9 @@ def add_paid_donations(campaign, count, start=0, **overrides):
         sa.update(Campaign)
         .where(Campaign.id == campaign.id)
         .values(
-            raised_satang=Campaign.raised_satang + total, donor_count=Campaign.donor_count + count
+            raised_satang=Campaign.raised_satang + total,
+            online_satang=Campaign.online_satang + total,
+            donor_count=Campaign.donor_count + count,
         )
     )
     db.session.commit()

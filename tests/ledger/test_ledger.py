@@ -40,7 +40,7 @@ def test_verify_passes_then_names_the_campaign_that_differs(app, funded):
     db.session.execute(
         sa.update(Campaign)
         .where(Campaign.id == funded.id)
-        .values(raised_satang=Campaign.raised_satang + 1)
+        .values(raised_satang=Campaign.raised_satang + 1, online_satang=Campaign.online_satang + 1)
     )
     db.session.commit()
     broken = runner.invoke(args=["ledger", "verify"])

@@ -41,7 +41,7 @@ def test_demo_database_verifies_and_breaks_loudly(app, db):
     db.session.execute(
         sa.update(Campaign)
         .where(Campaign.id == failed.id)
-        .values(raised_satang=Campaign.raised_satang + 1)
+        .values(raised_satang=Campaign.raised_satang + 1, online_satang=Campaign.online_satang + 1)
     )
     db.session.commit()
     result = runner.invoke(args=["ledger", "verify"])

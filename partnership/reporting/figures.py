@@ -1,0 +1,267 @@
+"""The dashboards' figures: one aggregate query each, over summaries kept with the money.
+
+Money is read from each campaign's counters (``raised`` and its three parts, ``spent``,
+devices), which the statement that appends a ledger row (or records a device) moves in the same
+transaction; ``flask ledger verify`` recomputes them from the rows. So a national overview sums
+at most one row per campaign (10,000), never the million ledger rows, and its query count is
+the same for one campaign or ten thousand. School figures come from the registry (one row per
+school, one per school and year). docs/features/reporting.md lists what each figure means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, fields
+
+import sqlalchemy as sa
+
+from ..campaigns.models import Campaign, CampaignEvent, CampaignState
+from ..devices.models import DeviceEvent
+from ..extensions import db
+from ..ledger.models import LedgerEntry
+from ..registry.models import NetworkStatus, School, SchoolYearStat
+from ..registry.provinces import PROVINCES_BY_CODE
+from ..registry.services import has_private_partner_clause, today
+from .periods import Period
+
+#: The default period: every year.
+ALL_TIME = Period()
+
+
+@dataclass(frozen=True)
+class Money:
+    """What a group of campaigns raised (and from where), spent and delivered."""
+
+    raised_satang: int = 0
+    online_satang: int = 0
+    matched_satang: int = 0
+    offline_satang: int = 0
+    spent_satang: int = 0
+    campaigns: int = 0
+    #: Campaigns that reached their goal (whatever happened after).
+    funded: int = 0
+    #: Schools with at least one funded campaign.
+    schools_funded: int = 0
+    donations: int = 0
+    devices_recorded: int = 0
+    devices_confirmed: int = 0
+
+    @property
+    def balance_satang(self) -> int:
+        return self.raised_satang - self.spent_satang
+
+    def __add__(self, other: Money) -> Money:
+        """Sums every field; ``schools_funded`` too, so add only groups of distinct schools."""
+        return Money(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(Money)))
+
+
+def _money_columns() -> tuple:
+    funded = Campaign.funded_at.is_not(None)
+    return (
+        sa.func.coalesce(sa.func.sum(Campaign.raised_satang), 0),
+        sa.func.coalesce(sa.func.sum(Campaign.online_satang), 0),
+        sa.func.coalesce(sa.func.sum(Campaign.matched_satang), 0),
+        sa.func.coalesce(sa.func.sum(Campaign.offline_satang), 0),
+        sa.func.coalesce(sa.func.sum(Campaign.spent_satang), 0),
+        sa.func.count(Campaign.id),
+        sa.func.count(Campaign.funded_at),
+        sa.func.count(sa.distinct(sa.case((funded, Campaign.school_id)))),
+        sa.func.coalesce(sa.func.sum(Campaign.donor_count), 0),
+        sa.func.coalesce(sa.func.sum(Campaign.devices_recorded), 0),
+        sa.func.coalesce(sa.func.sum(Campaign.devices_confirmed), 0),
+    )
+
+
+def _money(row: Iterable) -> Money:
+    return Money(*(int(value or 0) for value in row))
+
+
+#: What ``money_by`` can group by: a column of the campaign or of its school.
+DIMENSIONS = {
+    "programme": Campaign.programme_id,
+    "province": School.province_code,
+    "district": School.district,
+    "school": Campaign.school_id,
+}
+
+
+def campaigns_query(
+    period: Period = ALL_TIME,
+    *,
+    programme_id: int | None = None,
+    province_code: str | None = None,
+    campaign_ids: Iterable[int] | None = None,
+):
+    """Campaigns that count: every one but drafts, in ``period``, with their school joined."""
+    query = (
+        sa.select(Campaign)
+        .join(School, School.id == Campaign.school_id)
+        .where(Campaign.state != CampaignState.DRAFT)
+    )
+    bounds = period.bounds()
+    if bounds is not None:
+        query = query.where(Campaign.starts_at >= bounds[0], Campaign.starts_at < bounds[1])
+    if programme_id is not None:
+        query = query.where(Campaign.programme_id == programme_id)
+    if province_code is not None:
+        query = query.where(School.province_code == province_code)
+    if campaign_ids is not None:
+        query = query.where(Campaign.id.in_(list(campaign_ids)))
+    return query
+
+
+def money(period: Period = ALL_TIME, **filters) -> Money:
+    """One total over the campaigns ``campaigns_query`` selects (one query)."""
+    query = campaigns_query(period, **filters).with_only_columns(*_money_columns())
+    return _money(db.session.execute(query).one())
+
+
+def money_by(dimension: str, period: Period = ALL_TIME, **filters) -> dict[Hashable, Money]:
+    """The same figures for each programme, province, district or school (one query)."""
+    key = DIMENSIONS[dimension]
+    query = (
+        campaigns_query(period, **filters).with_only_columns(key, *_money_columns()).group_by(key)
+    )
+    return {row[0]: _money(row[1:]) for row in db.session.execute(query)}
+
+
+def by_region(per_province: dict[str, Money]) -> dict[str, Money]:
+    """Province figures summed into the six regions of ``registry.provinces``."""
+    regions: dict[str, Money] = {}
+    for code, figures in per_province.items():
+        province = PROVINCES_BY_CODE.get(code)
+        if province is not None:
+            regions[province.region] = regions.get(province.region, Money()) + figures
+    return regions
+
+
+@dataclass(frozen=True)
+class Network:
+    """A province's (or the country's) schools in the registry."""
+
+    schools: int = 0
+    members: int = 0
+    #: Network members with no active private-sector partner today.
+    without_private_partner: int = 0
+
+    @property
+    def outside(self) -> int:
+        return self.schools - self.members
+
+    def __add__(self, other: Network) -> Network:
+        return Network(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(Network)))
+
+
+def _network_columns() -> tuple:
+    member = School.network_status == NetworkStatus.MEMBER
+    alone = sa.and_(member, ~has_private_partner_clause(today()))
+    return (
+        sa.func.count(School.id),
+        sa.func.count(School.id).filter(member),
+        sa.func.count(School.id).filter(alone),
+    )
+
+
+def network_by(dimension: str = "province", *, province_code: str | None = None) -> dict:
+    """Schools, network members and members without a private partner per province (or per
+    district of one province): one query."""
+    key = School.province_code if dimension == "province" else School.district
+    query = sa.select(key, *_network_columns()).group_by(key)
+    if province_code is not None:
+        query = query.where(School.province_code == province_code)
+    return {row[0]: Network(*(int(v) for v in row[1:])) for row in db.session.execute(query)}
+
+
+def network() -> Network:
+    return Network(*(int(v) for v in db.session.execute(sa.select(*_network_columns())).one()))
+
+
+@dataclass(frozen=True)
+class Pupils:
+    """Pupils and teachers of the schools that reported for an academic year."""
+
+    schools: int = 0
+    pupils: int = 0
+    teachers: int = 0
+
+
+def latest_academic_year() -> int | None:
+    """The newest academic year (CE start year, as stored) any school reported."""
+    return db.session.scalar(sa.select(sa.func.max(SchoolYearStat.academic_year)))
+
+
+def pupils_by_year(*, province_code: str | None = None, school_ids=None) -> dict[int, Pupils]:
+    """Per academic year: schools that reported, their pupils and teachers (one query; the
+    trend on a province page). ``school_ids`` (a select of ids) narrows it, e.g. to funded
+    schools."""
+    query = (
+        sa.select(
+            SchoolYearStat.academic_year,
+            sa.func.count(SchoolYearStat.id),
+            sa.func.coalesce(sa.func.sum(SchoolYearStat.pupils), 0),
+            sa.func.coalesce(sa.func.sum(SchoolYearStat.teachers), 0),
+        )
+        .group_by(SchoolYearStat.academic_year)
+        .order_by(SchoolYearStat.academic_year)
+    )
+    if province_code is not None:
+        query = query.join(School, School.id == SchoolYearStat.school_id).where(
+            School.province_code == province_code
+        )
+    if school_ids is not None:
+        query = query.where(SchoolYearStat.school_id.in_(school_ids))
+    return {row[0]: Pupils(*(int(v) for v in row[1:])) for row in db.session.execute(query)}
+
+
+def funded_school_ids(period: Period = ALL_TIME, **filters):
+    """A select of the schools with a funded campaign in ``period`` (for ``pupils_by_year``)."""
+    return (
+        campaigns_query(period, **filters)
+        .where(Campaign.funded_at.is_not(None))
+        .with_only_columns(Campaign.school_id)
+        .distinct()
+    )
+
+
+def pupils_reached(period: Period = ALL_TIME, **filters) -> Pupils:
+    """Pupils and teachers, in the newest year each reported, of the schools funded in
+    ``period``: the pupils the programme reached (one query)."""
+    newest = (
+        sa.select(
+            SchoolYearStat.school_id,
+            sa.func.max(SchoolYearStat.academic_year).label("year"),
+        )
+        .where(SchoolYearStat.school_id.in_(funded_school_ids(period, **filters)))
+        .group_by(SchoolYearStat.school_id)
+        .subquery()
+    )
+    row = db.session.execute(
+        sa.select(
+            sa.func.count(SchoolYearStat.id),
+            sa.func.coalesce(sa.func.sum(SchoolYearStat.pupils), 0),
+            sa.func.coalesce(sa.func.sum(SchoolYearStat.teachers), 0),
+        ).join(
+            newest,
+            sa.and_(
+                newest.c.school_id == SchoolYearStat.school_id,
+                newest.c.year == SchoolYearStat.academic_year,
+            ),
+        )
+    ).one()
+    return Pupils(*(int(v) for v in row))
+
+
+def version() -> Hashable:
+    """What the dashboards' kept pages depend on and must never show stale: the newest ledger
+    row, device event and campaign event (a launch, a close): one indexed query
+    (``core.pagecache.cached_page``). Registry changes (a school joining, a partnership)
+    may lag by ``PAGE_CACHE_SECONDS``."""
+    return tuple(
+        db.session.execute(
+            sa.select(
+                sa.select(sa.func.max(LedgerEntry.id)).scalar_subquery(),
+                sa.select(sa.func.max(DeviceEvent.id)).scalar_subquery(),
+                sa.select(sa.func.max(CampaignEvent.id)).scalar_subquery(),
+            )
+        ).one()
+    )
