@@ -16,7 +16,6 @@ from partnership.registry.provinces import PROVINCES_BY_CODE
 from partnership.reporting.by_province import FIGURES
 from tests.crowd import build_campaign, counted_queries, page_text
 from tests.paid_gifts import gift
-from tests.reporting.test_figures import known  # noqa: F401  (the hand-computed dataset)
 
 #: What a public page may weigh (UI.md), without photos.
 PAGE_BUDGET = 100_000
@@ -65,7 +64,8 @@ def map_classes(html: str) -> dict[str, str]:
     """Province code -> the colour class of its shape on the map."""
     return dict(
         re.findall(
-            r'<a href="[^"]*" data-code="(\d+)"><title>[^<]*</title><path d="[^"]*" fill="[^"]*" data-class="(\d+)"',
+            r'<a href="[^"]*" data-code="(\d+)"><title>[^<]*</title>'
+            r'<path d="[^"]*" fill="[^"]*" data-class="(\d+)"',
             html,
         )
     )
@@ -77,7 +77,7 @@ def figure(html: str, name: str) -> str:
     return match.group(1)
 
 
-def test_the_province_table_shows_the_figures_worked_out_by_hand(client, known):  # noqa: F811
+def test_the_province_table_shows_the_figures_worked_out_by_hand(client, known):
     response = client.get("/figures/provinces?figure=raised")
     assert response.status_code == 200
     html = page_text(response)
@@ -96,7 +96,7 @@ def test_the_province_table_shows_the_figures_worked_out_by_hand(client, known):
 
 
 @pytest.mark.parametrize("key", list(FIGURES))
-def test_the_map_classes_match_the_table(client, known, key):  # noqa: F811
+def test_the_map_classes_match_the_table(client, known, key):
     html = client.get(f"/figures/provinces?figure={key}&sort=raised&dir=desc").get_data(
         as_text=True
     )
@@ -111,7 +111,7 @@ def test_the_map_classes_match_the_table(client, known, key):  # noqa: F811
         assert "0" not in on_map.values()
 
 
-def test_the_table_sorts_on_the_server(client, known):  # noqa: F811
+def test_the_table_sorts_on_the_server(client, known):
     html = client.get("/figures/provinces?sort=raised&dir=desc").get_data(as_text=True)
     order = list(table(html, "province-table").rows)
     assert order[:2] == ["50", "40"]
@@ -120,7 +120,7 @@ def test_the_table_sorts_on_the_server(client, known):  # noqa: F811
         assert client.get(f"/figures/provinces?{bad}").status_code == 200
 
 
-def test_the_province_page_shows_the_figures_worked_out_by_hand(client, known):  # noqa: F811
+def test_the_province_page_shows_the_figures_worked_out_by_hand(client, known):
     response = client.get("/figures/provinces/40")
     assert response.status_code == 200
     html = page_text(response)
@@ -160,7 +160,7 @@ def test_an_unknown_province_or_format_is_not_found(client, path):
     assert client.get(path).status_code == 404
 
 
-def test_no_donor_is_ever_named(client, known):  # noqa: F811
+def test_no_donor_is_ever_named(client, known):
     khon_kaen, chiang_mai = known
     gift(khon_kaen, name="นางสาวลับเฉพาะ ไม่เปิดเผย", anonymous=True, email="secret@example.com")
     gift(chiang_mai, name="นายเปิดเผย ชื่อจริง", email="open@example.com")
@@ -202,7 +202,7 @@ def test_the_query_count_does_not_grow_with_the_data(client, make_school):
 
 def test_pages_are_kept_for_anonymous_visitors_until_the_money_moves(
     app, client, known, monkeypatch
-):  # noqa: F811
+):
     monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 60)
     khon_kaen, _ = known
     for path in ("/figures/provinces", "/figures/provinces/40"):
@@ -214,7 +214,7 @@ def test_pages_are_kept_for_anonymous_visitors_until_the_money_moves(
     assert "฿750.00" in page_text(client.get("/figures/provinces/40"))
 
 
-def test_the_province_table_as_csv_and_excel(client, known):  # noqa: F811
+def test_the_province_table_as_csv_and_excel(client, known):
     response = client.get("/figures/provinces.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     text = response.get_data(as_text=True)
