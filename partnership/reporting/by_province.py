@@ -85,8 +85,8 @@ def format_value(figure: Figure, value: int | None) -> str:
     """A figure as the legend, the titles and the bar chart write it (``฿1,234`` or ``1,234``)."""
     if value is None:
         return "—"
-    if figure.money:
-        return format_satang(value)
+    if figure.money:  # whole baht without ".00": the legend's rounded bounds stay short
+        return f"฿{value // 100:,}" if value % 100 == 0 else format_satang(value)
     return f"{value:,}"
 
 

@@ -71,6 +71,8 @@ class MapClass:
     low: Number | None
     high: Number | None
     fill: str
+    #: The class of the table's chip in static/css/reporting.css (``k5c2``: 2nd of 5; ``nd``).
+    css: str = "nd"
 
     @property
     def no_data(self) -> bool:
@@ -133,7 +135,7 @@ def classes(values: Mapping[str, Number | None], n: int = 5) -> Classes:
         bounds.append((low if not bounds or bounds[-1][1] <= 0 else bounds[-1][1], high))
     palette = PALETTES.get(len(bounds), ())
     found = tuple(
-        MapClass(index, low, high, palette[index - 1])
+        MapClass(index, low, high, palette[index - 1], f"k{len(bounds)}c{index}")
         for index, (low, high) in enumerate(bounds, start=1)
     )
     return Classes(found, MapClass(0, None, None, NO_DATA_FILL))

@@ -16,6 +16,7 @@ from ..core.exports import Column, Kind, csv_download, xlsx_download
 from ..core.pagecache import cached_page
 from ..db_types import utcnow
 from ..i18n import academic_year_label, current_language
+from ..money import format_satang
 from ..registry.provinces import REGIONS, Province, get_province
 from . import by_province, figures, periods, province
 from .maps import map_view
@@ -76,6 +77,7 @@ def provinces():
         the_map=the_map,
         rows=sort_rows(rows, sort, _province_sort_keys(lang)),
         regions=regions,
+        plain_baht=format_satang,
         region_bars=[(region.name(lang), figure.value(region)) for region in regions],
         sort=sort,
         args=args,
