@@ -5,7 +5,10 @@ ledger rows. New columns only, filled from the rows they count: every existing r
 
 Money matched or given offline is taken from the ledger; the rest of ``raised_satang`` is
 online, so a counter that had drifted from its rows keeps the CHECK true and ``flask ledger
-verify`` still names it. The downgrade drops the five columns.
+verify`` still names it. ``campaign_match_totals`` (each campaign's matched money, kept beside
+the ledger by the matching service) is dropped: ``campaigns.matched_satang`` now holds the same
+sum, moved by the same statement as ``raised_satang``, filled here from the same ledger rows.
+The downgrade drops the five columns and rebuilds that table from the ledger.
 
 Revision ID: 0026_figures
 Revises: 0025_outcomes
@@ -59,9 +62,30 @@ def upgrade():
             op.f("ck_campaigns_devices_confirmed_of_recorded"),
             "devices_confirmed >= 0 AND devices_confirmed <= devices_recorded",
         )
+    op.drop_table("campaign_match_totals")
 
 
 def downgrade():
+    op.create_table(
+        "campaign_match_totals",
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("matched_satang", sa.BigInteger(), nullable=False),
+        sa.CheckConstraint(
+            "matched_satang >= 0", name=op.f("ck_campaign_match_totals_matched_non_negative")
+        ),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"],
+            ["campaigns.id"],
+            name=op.f("fk_campaign_match_totals_campaign_id_campaigns"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("campaign_id", name=op.f("pk_campaign_match_totals")),
+    )
+    op.execute(
+        "INSERT INTO campaign_match_totals (campaign_id, matched_satang)"
+        f" SELECT campaign_id, sum(amount_satang) FROM ledger_entries WHERE kind IN {MATCHED}"
+        " GROUP BY campaign_id"
+    )
     with op.batch_alter_table("campaigns", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_campaigns_devices_confirmed_of_recorded"), type_="check")
         batch_op.drop_constraint(op.f("ck_campaigns_raised_is_its_parts"), type_="check")

@@ -29,4 +29,3 @@ def init_app(app: Flask) -> None:
     thanks_page.connect(hooks.gift_matched)
     organisation_page.connect(hooks.sponsor_pledges)
     register_check("match pools", draws.check_pools)
-    register_check("campaign matches", draws.check_campaign_matches)

@@ -22,12 +22,12 @@ from sqlalchemy.orm.util import identity_key
 from ..campaigns.models import GIVING_STATES, Campaign
 from ..campaigns.pages import page_changed
 from ..campaigns.services import record_money
-from ..core.transitions import add_unique, compare_and_set, lock_row
+from ..core.transitions import compare_and_set, lock_row
 from ..db_types import utcnow
 from ..extensions import db
 from ..ledger.models import LedgerEntry, LedgerKind
 from ..registry.models import Organisation, School
-from .models import CampaignMatchTotal, MatchDraw, MatchPledge, MatchScope, PledgeState
+from .models import MatchDraw, MatchPledge, MatchScope, PledgeState
 
 
 def pool_source(pledge_id: int, draw_id: int, suffix: str = "") -> str:
@@ -149,26 +149,9 @@ def take(pledge_id: int, wanted: int) -> int:
     return amount if _take_exactly(pledge_id, amount) else 0
 
 
-def _move_campaign_total(campaign_id: int, delta: int) -> None:
-    """``matched = matched + :delta`` for the campaign (its row made on its first match)."""
-    update = (
-        sa.update(CampaignMatchTotal)
-        .where(CampaignMatchTotal.campaign_id == campaign_id)
-        .values(matched_satang=CampaignMatchTotal.matched_satang + delta)
-    )
-    options = {"synchronize_session": False}
-    if db.session.execute(update, execution_options=options).rowcount == 0:
-        add_unique(CampaignMatchTotal(campaign_id=campaign_id, matched_satang=0))
-        db.session.execute(update, execution_options=options)
-    total = db.session.identity_map.get(identity_key(CampaignMatchTotal, campaign_id))
-    if total is not None:
-        db.session.expire(total, ["matched_satang"])
-
-
 def _match_row(campaign_id: int, amount: int, kind: LedgerKind, source: str, label: str) -> None:
-    """The ledger row (and the campaign's counters) and the campaign's match total."""
+    """The ledger row, and the campaign's counters (``matched_satang`` among them)."""
     record_money(campaign_id, amount_satang=amount, kind=kind, source=source, public_label=label)
-    _move_campaign_total(campaign_id, amount)
 
 
 def draw_for_gift(
@@ -346,25 +329,3 @@ def check_pools() -> list[str]:
     for pledge_id in sorted(set(ledger) - seen):
         problems.append(f"ledger match rows for unknown match pool {pledge_id}")
     return problems
-
-
-def check_campaign_matches() -> list[str]:
-    """Each campaign's cached match total against its ``match`` / ``match_returned`` rows."""
-    rows = dict(
-        db.session.execute(
-            sa.select(LedgerEntry.campaign_id, sa.func.sum(LedgerEntry.amount_satang))
-            .where(LedgerEntry.kind.in_([LedgerKind.MATCH, LedgerKind.MATCH_RETURNED]))
-            .group_by(LedgerEntry.campaign_id)
-        ).all()
-    )
-    cached = dict(
-        db.session.execute(
-            sa.select(CampaignMatchTotal.campaign_id, CampaignMatchTotal.matched_satang)
-        ).all()
-    )
-    return [
-        f"campaign {campaign_id}: cached matches {cached.get(campaign_id, 0)} satang; "
-        f"ledger {int(rows.get(campaign_id) or 0)} satang"
-        for campaign_id in sorted(set(rows) | set(cached))
-        if int(rows.get(campaign_id) or 0) != cached.get(campaign_id, 0)
-    ]

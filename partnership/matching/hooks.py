@@ -9,7 +9,7 @@ from ..core.pagecache import keep_until
 from ..db_types import utcnow
 from ..extensions import db
 from .draws import covering_pools
-from .models import CampaignMatchTotal, MatchDraw, MatchPledge, PledgeState
+from .models import MatchDraw, MatchPledge, PledgeState
 
 
 def match_offers(campaign) -> dict:
@@ -28,8 +28,7 @@ def match_offers(campaign) -> dict:
     )
     if offers:  # a kept page stops advertising an offer when it ends
         keep_until(min(offer.ends_at for offer in offers))
-    total = db.session.get(CampaignMatchTotal, campaign.id)
-    return {"match_offers": offers, "matched_satang": total.matched_satang if total else 0}
+    return {"match_offers": offers, "matched_satang": campaign.matched_satang}
 
 
 def _offers(campaign) -> list[MatchPledge]:

@@ -180,16 +180,3 @@ class MatchDraw(db.Model):
     @property
     def kept_satang(self) -> int:
         return self.drawn_satang - self.returned_satang
-
-
-class CampaignMatchTotal(db.Model):
-    """What sponsors' matches add to a campaign now: a cache of its ``match`` ledger rows, moved
-    only by SQL (``flask ledger verify`` compares them), so the page never sums draws."""
-
-    __tablename__ = "campaign_match_totals"
-    __table_args__ = (sa.CheckConstraint("matched_satang >= 0", name="matched_non_negative"),)
-
-    campaign_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True
-    )
-    matched_satang: Mapped[int] = mapped_column(sa.BigInteger, default=0)

@@ -15,7 +15,6 @@ from partnership.db_types import utcnow
 from partnership.extensions import db
 from partnership.ledger.models import RAISED_FROM, SPENDING, LedgerEntry, LedgerKind
 from partnership.ledger.services import verify
-from partnership.matching.models import CampaignMatchTotal
 from partnership.registry.models import NetworkStatus, School, SchoolYearStat, Sector
 from partnership.reporting import figures
 from partnership.reporting.periods import Period, YearKind, from_args, year_of
@@ -70,8 +69,6 @@ def known(make_school, make_org, make_partnership):
     money(khon_kaen, K.OFFLINE_GIFT_REVERSED, -100_000)
     pay_out(khon_kaen.id, amount_satang=40_000, source="disbursement:1", public_label="ร้าน")
     money(khon_kaen, K.DISBURSEMENT_REVERSED, 10_000)
-    # A match drawn by the matching service also keeps the campaign's match total.
-    db.session.add(CampaignMatchTotal(campaign_id=khon_kaen.id, matched_satang=15_000))
     money(chiang_mai, K.DONATION_PAID, 200_000)
     money(chiang_mai, K.DISPUTE, -50_000)
     money(chiang_mai, K.DISPUTE_REVERSED, 50_000)
