@@ -109,6 +109,15 @@ def nice_ceiling(value: Number) -> Number:
     return int(nice) if nice.denominator == 1 else nice
 
 
+def nice_floor(value: Number) -> Number:
+    """``value`` rounded down to two significant figures (1289 -> 1200, 0.129 -> 0.12)."""
+    if value <= 0:
+        return 0
+    step = Fraction(10) ** (math.floor(math.log10(value)) - 1)
+    nice = math.floor(Fraction(value) / step) * step
+    return int(nice) if nice.denominator == 1 else nice
+
+
 def classes(values: Mapping[str, Number | None], n: int = 5) -> Classes:
     """Up to ``n`` classes for the figures of ``values`` (province code -> figure or None).
 
@@ -127,7 +136,7 @@ def classes(values: Mapping[str, Number | None], n: int = 5) -> Classes:
     if known and known[0] <= 0:
         bounds.append((known[0], 0))
     parts = n - len(bounds) if positive else 0
-    low = positive[0] if positive else None
+    low = nice_floor(positive[0]) if positive else None
     for part in range(1, parts + 1):
         high = nice_ceiling(positive[math.ceil(part * len(positive) / parts) - 1])
         if bounds and bounds[-1][1] >= high:

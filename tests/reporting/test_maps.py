@@ -12,7 +12,7 @@ from flask import render_template_string
 
 from partnership.registry.provinces import PROVINCES_BY_CODE
 from partnership.reporting import maps
-from partnership.reporting.maps import Classes, classes, nice_ceiling
+from partnership.reporting.maps import Classes, classes, nice_ceiling, nice_floor
 from partnership.reporting.tables import Sort, read_sort, sort_rows
 
 #: The vendored outlines stay "a few tens of KB" (the page carries them inline).
@@ -45,6 +45,16 @@ def test_outlines_are_small_and_attributed():
 )  # fmt: skip
 def test_nice_ceiling(value, nice):
     assert nice_ceiling(value) == nice
+
+
+def test_nice_floor_bounds_the_first_class_from_below():
+    assert (nice_floor(4494), nice_floor(Fraction(129, 1000)), nice_floor(0)) == (
+        4400,
+        Fraction(12, 100),
+        0,
+    )
+    found = classes({"10": 0, "11": 4494, "12": 19000}, n=3)
+    assert [(c.low, c.high) for c in found.classes] == [(0, 0), (4400, 4500), (4500, 19000)]
 
 
 def _bounds(found: Classes) -> list[tuple]:
@@ -125,7 +135,7 @@ def test_bar_chart_draws_longest_bar_for_the_largest_value(app):
             fmt=lambda v: f"{v:,}",
         )
     widths = [float(w) for w in re.findall(r'<rect x="0" y="\d+" width="([\d.]+)"', html)]
-    assert widths == [55.0, 220.0, 0.0, 0.0]
+    assert widths == [50.0, 200.0, 0.0, 0.0]
     assert ">200<" in html and ">—<" in html and 'role="img"' in html
 
 
