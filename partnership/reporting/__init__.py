@@ -9,6 +9,6 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """The dashboards' and reports' pages (blueprint ``reporting``)."""
-    from . import views, views_provinces  # noqa: F401  (each page module adds its routes to bp)
+    from . import views
 
     app.register_blueprint(views.bp)

@@ -1,9 +1,11 @@
-"""Public pages: Thailand's provinces on a map with their table and regions, and one province's
-page for its area-based education team; each table also as CSV and Excel.
+"""What the province pages show (their routes are in ``views.py``): Thailand's provinces on a
+map with their table and regions, and one province's page for its area-based education team;
+each table also as CSV and Excel.
 
-Both pages are kept for anonymous visitors (``core.pagecache``) until the money or the devices
-move (``figures.version``); each answers with the same number of queries however many schools
-and campaigns there are (tests/reporting/test_province_pages.py).
+Both pages are kept for anonymous visitors (``core.pagecache``, ``version`` and
+``province_version`` here) until the money or the devices move (``figures.version``); each
+answers with the same number of queries however many schools and campaigns there are
+(tests/reporting/test_province_pages.py).
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from ..core.exports import Column, Kind, csv_download, xlsx_download
-from ..core.pagecache import cached_page
 from ..db_types import utcnow
 from ..i18n import academic_year_label, current_language
 from ..money import format_satang
@@ -21,18 +22,19 @@ from ..registry.provinces import REGIONS, Province, get_province
 from . import by_province, figures, periods, province
 from .maps import map_view
 from .tables import read_sort, sort_rows
-from .views import bp
 
 #: Every figure of the province table can sort it; the province name is the default.
 PROVINCE_SORTS = (*by_province.SORT_KEYS, "name")
 DISTRICT_SORTS = ("district", "schools", "members", "campaigns", "raised", "spent", "devices")
 
 
-def _dashboard_version(**_kwargs):
+def version(**_kwargs):
+    """The provinces page's version (``cached_page``)."""
     return figures.version()
 
 
-def _province_version(code: str, **_kwargs):
+def province_version(code: str, **_kwargs):
+    """A province page's version; an unknown code is never kept (its 404)."""
     return figures.version() if get_province(code) is not None else None
 
 
@@ -50,8 +52,6 @@ def _province_sort_keys(lang: str) -> dict:
     return keys
 
 
-@bp.get("/figures/provinces")
-@cached_page(_dashboard_version)
 def provinces():
     """The map coloured by a chosen figure, the 77-province table and the six regions."""
     lang = current_language()
@@ -86,7 +86,6 @@ def provinces():
     )
 
 
-@bp.get("/figures/provinces.<any(csv, xlsx):fmt>")
 def provinces_export(fmt: str):
     """The province table with every figure, for the period asked."""
     period = periods.from_args(request.args)
@@ -98,8 +97,6 @@ def provinces_export(fmt: str):
     return xlsx_download(columns, rows, f"{name}.xlsx", gettext("Provinces"))
 
 
-@bp.get("/figures/provinces/<code>")
-@cached_page(_province_version)
 def province_page(code: str):
     """One province: its schools in and out of the network, pupils and teachers over the years,
     applications, campaigns, money, devices, outcomes, and its districts."""
@@ -160,7 +157,6 @@ DISTRICT_COLUMNS = [
 ]
 
 
-@bp.get("/figures/provinces/<code>/districts.<any(csv, xlsx):fmt>")
 def districts_export(code: str, fmt: str):
     """The province's district table, for the period asked."""
     _province_or_404(code)
