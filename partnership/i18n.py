@@ -92,6 +92,18 @@ def academic_year_label(year: int, lang: str | None = None) -> str:
     return str(year + BUDDHIST_ERA_OFFSET) if lang == "th" else f"{year}/{(year + 1) % 100:02d}"
 
 
+def fiscal_year_be(moment: datetime) -> int:
+    """The Thai government's fiscal year of ``moment`` in BE: 1 October 2026 opens 2570."""
+    day = to_bangkok(moment).date()
+    return (day.year + 1 if day.month >= 10 else day.year) + BUDDHIST_ERA_OFFSET
+
+
+def academic_year_be(moment: datetime) -> int:
+    """The academic year of ``moment`` in BE: May 2026 to April 2027 is 2569."""
+    day = to_bangkok(moment).date()
+    return (day.year if day.month >= 5 else day.year - 1) + BUDDHIST_ERA_OFFSET
+
+
 def current_academic_year(today: date | None = None) -> int:
     """The Thai academic year starts in May: 2026-04 is still the 2025 year."""
     today = today or utcnow().astimezone(BANGKOK).date()

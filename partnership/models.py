@@ -9,6 +9,7 @@ from .applications.models import (  # noqa: F401
     Beneficiaries,
     BudgetLine,
 )
+from .campaigns.figures import FigureTotal  # noqa: F401
 from .campaigns.models import (  # noqa: F401
     Campaign,
     CampaignBudgetLine,

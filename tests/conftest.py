@@ -115,6 +115,7 @@ def _fresh_request_globals(sender, **extra) -> None:
 
 
 def _clean(app) -> None:
+    app.extensions.pop("reporting.kept", None)  # figures kept per worker (reporting.figures)
     with app.app_context():
         _db.session.remove()
         tables = [t for t in reversed(_db.metadata.sorted_tables)]

@@ -8,11 +8,17 @@ online, so a counter that had drifted from its rows keeps the CHECK true and ``f
 verify`` still names it. ``campaign_match_totals`` (each campaign's matched money, kept beside
 the ledger by the matching service) is dropped: ``campaigns.matched_satang`` now holds the same
 sum, moved by the same statement as ``raised_satang``, filled here from the same ledger rows.
-The downgrade drops the five columns and rebuilds that table from the ledger.
+``figure_totals`` sums the campaigns by province, programme, fiscal and academic year (Buddhist
+Era, of the day each opened), filled from their counters. The downgrade drops it and the five
+columns and rebuilds ``campaign_match_totals`` from the ledger.
 
 Revision ID: 0026_figures
 Revises: 0025_outcomes
 """
+
+from collections import defaultdict
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from alembic import op
@@ -23,7 +29,19 @@ down_revision = "0025_outcomes"
 branch_labels = None
 depends_on = None
 
+BANGKOK = ZoneInfo("Asia/Bangkok")
+FIGURES = (
+    "raised_satang", "online_satang", "matched_satang", "offline_satang", "spent_satang",
+    "donations", "campaigns", "funded", "devices_recorded", "devices_confirmed",
+)  # fmt: skip
+KEY = ("province_code", "programme_id", "fiscal_year", "academic_year")
 MATCHED = "('match', 'match_returned')"
+
+
+def _type(name: str):
+    return sa.Integer() if name in ("campaigns", "funded") else sa.BigInteger()
+
+
 OFFLINE = "('offline_gift', 'offline_gift_reversed')"
 
 
@@ -46,7 +64,9 @@ def upgrade():
         f"UPDATE campaigns SET matched_satang = {_sum_of(MATCHED)},"
         f" offline_satang = {_sum_of(OFFLINE)}"
     )
-    op.execute("UPDATE campaigns SET online_satang = raised_satang - matched_satang - offline_satang")
+    op.execute(
+        "UPDATE campaigns SET online_satang = raised_satang - matched_satang - offline_satang"
+    )
     op.execute(
         "UPDATE campaigns SET"
         " devices_recorded = (SELECT count(*) FROM devices d WHERE d.campaign_id = campaigns.id),"
@@ -63,9 +83,75 @@ def upgrade():
             "devices_confirmed >= 0 AND devices_confirmed <= devices_recorded",
         )
     op.drop_table("campaign_match_totals")
+    op.create_table(
+        "figure_totals",
+        sa.Column("province_code", sa.String(length=2), nullable=False),
+        sa.Column("programme_id", sa.Integer(), nullable=False),
+        sa.Column("fiscal_year", sa.Integer(), nullable=False),
+        sa.Column("academic_year", sa.Integer(), nullable=False),
+        *(sa.Column(name, _type(name), nullable=False) for name in FIGURES),
+        sa.ForeignKeyConstraint(
+            ["programme_id"],
+            ["programmes.id"],
+            name=op.f("fk_figure_totals_programme_id_programmes"),
+        ),
+        sa.PrimaryKeyConstraint(
+            *KEY,
+            name=op.f("pk_figure_totals"),
+        ),
+    )
+    _fill_figure_totals()
+
+
+def _years(moment) -> tuple[int, int]:
+    """(fiscal year, academic year) in the Buddhist Era of a stored UTC time."""
+    if isinstance(moment, str):  # SQLite hands back text
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    day = moment.astimezone(BANGKOK).date()
+    fiscal = day.year + 1 if day.month >= 10 else day.year
+    academic = day.year if day.month >= 5 else day.year - 1
+    return fiscal + 543, academic + 543
+
+
+def _fill_figure_totals() -> None:
+    bind = op.get_bind()
+    rows = bind.execute(
+        sa.text(
+            "SELECT s.province_code, c.programme_id, c.starts_at, c.state, c.funded_at,"
+            " c.raised_satang, c.online_satang, c.matched_satang, c.offline_satang,"
+            " c.spent_satang, c.donor_count, c.devices_recorded, c.devices_confirmed"
+            " FROM campaigns c JOIN schools s ON s.id = c.school_id"
+        )
+    )
+    totals = defaultdict(lambda: dict.fromkeys(FIGURES, 0))
+    for row in rows:
+        (province, programme, starts_at, state, funded_at, raised, online, matched, offline,
+         spent, donors, recorded, confirmed) = row  # fmt: skip
+        sums = totals[(province, programme, *_years(starts_at))]
+        for name, value in zip(
+            FIGURES,
+            (raised, online, matched, offline, spent, donors, int(state != "draft"),
+             int(funded_at is not None), recorded, confirmed),
+            strict=True,
+        ):  # fmt: skip
+            sums[name] += value
+    table = sa.table(
+        "figure_totals",
+        *(sa.column(name) for name in (*KEY, *FIGURES)),
+    )
+    values = [
+        dict(zip(KEY, key, strict=True)) | sums
+        for key, sums in totals.items()
+        if any(sums.values())
+    ]
+    if values:
+        op.bulk_insert(table, values)
 
 
 def downgrade():
+    op.drop_table("figure_totals")
     op.create_table(
         "campaign_match_totals",
         sa.Column("campaign_id", sa.Integer(), nullable=False),

@@ -8,7 +8,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """The public and staff campaign pages, ``flask campaigns``, and the campaign counters as a
     cache that ``flask ledger verify`` checks."""
-    from ..ledger.services import register_cache
+    from ..ledger.services import register_cache, register_check
+    from . import figures
     from .cli import campaigns_cli
     from .services import cached_totals
     from .views import bp
@@ -18,3 +19,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(staff_bp)
     app.cli.add_command(campaigns_cli)
     register_cache("campaign", cached_totals)
+    register_check("figures by province, programme and year", figures.check)

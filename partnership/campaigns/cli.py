@@ -24,3 +24,15 @@ def close_due_command() -> None:
         for _receiver, line in after_close_due.send():
             if line:
                 click.echo(line)
+
+
+@campaigns_cli.command("rebuild-figures")
+def rebuild_figures_command() -> None:
+    """Write the dashboards' figures by province, programme and year again from the campaigns'
+    counters (after ``flask ledger verify`` named a difference in them, or a bulk import)."""
+    from .figures import rebuild
+
+    with writing_transactions():
+        rows = rebuild()
+        commit_now(reason="CLI: campaigns rebuild-figures")
+    click.echo(f"Wrote {rows} row(s) of figures.")

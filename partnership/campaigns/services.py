@@ -14,6 +14,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..ledger.models import RAISED_FROM, RAISED_PARTS, SPENDING, LedgerKind
 from ..ledger.services import Totals, append_entry
+from .figures import note
 from .models import (
     Campaign,
     CampaignBudgetLine,
@@ -222,6 +223,7 @@ def record_money(
         execution_options={"synchronize_session": False},
     ).one()
     _expire_counters(campaign_id)
+    note(campaign_id, raised_satang=amount_satang, donations=donors, **{part: amount_satang})
     if amount_satang > 0 and state == C.LIVE and raised >= goal:
         fund_if_goal_reached(db.session.get(Campaign, campaign_id))
 
@@ -257,6 +259,7 @@ def pay_out(campaign_id: int, *, amount_satang: int, source: str, public_label: 
         public_label=public_label,
     )
     _expire_counters(campaign_id)
+    note(campaign_id, spent_satang=amount_satang)
 
 
 def _move_spent(
@@ -277,6 +280,7 @@ def _move_spent(
         execution_options={"synchronize_session": False},
     )
     _expire_counters(campaign_id)
+    note(campaign_id, spent_satang=-amount_satang)
 
 
 #: The columns the statements above move without loading the row.

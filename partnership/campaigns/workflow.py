@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from ..core.transitions import TransitionRefused, move
 from ..db_types import utcnow
 from ..extensions import db
+from .figures import note
 from .models import LISTING_GROUP, Campaign, CampaignEvent, CampaignState
 
 C = CampaignState
@@ -68,6 +69,11 @@ def transition(
     )
     db.session.add(event)
     db.session.flush()
+    note(
+        campaign.id,
+        campaigns=int(from_state == C.DRAFT),
+        funded=int(to_state == C.FUNDED),
+    )
     if to_state == C.FUNDED:
         campaign_funded.send(campaign)
     return event

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..campaigns.figures import note
 from ..campaigns.models import Campaign
 from ..core.storage import new_key, save_file
 from ..core.transitions import StaleState, TransitionRefused, compare_and_set, hold_row, move
@@ -113,6 +114,7 @@ def count_devices(campaign_id: int, *, recorded: int = 0, confirmed: int = 0) ->
         ),
         execution_options={"synchronize_session": False},
     )
+    note(campaign_id, devices_recorded=recorded, devices_confirmed=confirmed)
 
 
 def devices_counted() -> list[str]:

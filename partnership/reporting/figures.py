@@ -1,20 +1,27 @@
-"""The dashboards' figures: one aggregate query each, over summaries kept with the money.
+"""The dashboards' figures: an aggregate query or two each, over summaries kept with the money.
 
-Money is read from each campaign's counters (``raised`` and its three parts, ``spent``,
-devices), which the statement that appends a ledger row (or records a device) moves in the same
-transaction; ``flask ledger verify`` recomputes them from the rows. So a national overview sums
-at most one row per campaign (10,000), never the million ledger rows, and its query count is
-the same for one campaign or ten thousand. School figures come from the registry (one row per
-school, one per school and year). docs/features/reporting.md lists what each figure means.
+Money by programme, province and year is read from ``figure_totals`` (``campaigns.figures``):
+one row per province, programme, fiscal and academic year, moved in the same transaction as the
+campaigns' counters (``raised`` and its three parts, ``spent``, devices), which move with each
+ledger row; ``flask ledger verify`` recomputes both from the rows. So a national overview sums a
+few hundred rows, never 10,000 campaigns or a million ledger rows, and its query count is the
+same for one campaign or ten thousand. A province's districts and schools sum its campaigns.
+School figures come from the registry (one row per school, one per school and year).
+docs/features/reporting.md lists what each figure means.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
-from dataclasses import dataclass, fields
+import time
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, fields, replace
+from functools import wraps
+from typing import TypeVar
 
 import sqlalchemy as sa
+from flask import current_app
 
+from ..campaigns.figures import FigureTotal
 from ..campaigns.models import Campaign, CampaignEvent, CampaignState
 from ..devices.models import DeviceEvent
 from ..extensions import db
@@ -22,10 +29,40 @@ from ..ledger.models import LedgerEntry
 from ..registry.models import NetworkStatus, School, SchoolYearStat
 from ..registry.provinces import PROVINCES_BY_CODE
 from ..registry.services import has_private_partner_clause, today
-from .periods import Period
+from .periods import Period, YearKind
+
+T = TypeVar("T")
 
 #: The default period: every year.
 ALL_TIME = Period()
+
+
+#: Figures that may lag by ``PAGE_CACHE_SECONDS`` (schools, pupils, schools funded: they change
+#: a few times a day), kept per worker in ``app.extensions[KEPT]``: (expires, value) by name
+#: and arguments (a bounded set: a few per province and period).
+KEPT = "reporting.kept"
+
+
+def kept(compute: Callable[..., T]) -> Callable[..., T]:
+    """``compute(*args, **kwargs)``, kept for ``PAGE_CACHE_SECONDS`` per worker (0: never kept,
+    as in tests). What must never be stale, money, is never kept this way."""
+
+    @wraps(compute)
+    def wrapper(*args, **kwargs):
+        seconds = current_app.config.get("PAGE_CACHE_SECONDS", 0)
+        if seconds <= 0:
+            return compute(*args, **kwargs)
+        key = (compute.__name__, args, tuple(sorted(kwargs.items())))
+        now = time.monotonic()
+        store = current_app.extensions.setdefault(KEPT, {})
+        hit = store.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        value = compute(*args, **kwargs)
+        store[key] = (now + seconds, value)
+        return value
+
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -110,14 +147,93 @@ def campaigns_query(
     return query
 
 
+def _summary_columns() -> tuple:
+    """The sums of ``figure_totals`` in ``Money``'s order (``schools_funded`` read apart)."""
+    t = FigureTotal
+    total = sa.func.sum
+
+    def of(column):
+        return sa.func.coalesce(total(column), 0)
+
+    return (
+        of(t.raised_satang),
+        of(t.online_satang),
+        of(t.matched_satang),
+        of(t.offline_satang),
+        of(t.spent_satang),
+        of(t.campaigns),
+        of(t.funded),
+        sa.literal(0),
+        of(t.donations),
+        of(t.devices_recorded),
+        of(t.devices_confirmed),
+    )
+
+
+#: What the summary rows can be grouped by.
+SUMMARY_DIMENSIONS = {
+    "programme": FigureTotal.programme_id,
+    "province": FigureTotal.province_code,
+}
+
+
+def _summary_query(period: Period, programme_id=None, province_code=None):
+    query = sa.select(*_summary_columns())
+    if period.kind == YearKind.FISCAL:
+        query = query.where(FigureTotal.fiscal_year == period.be_year)
+    elif period.kind == YearKind.ACADEMIC:
+        query = query.where(FigureTotal.academic_year == period.be_year)
+    if programme_id is not None:
+        query = query.where(FigureTotal.programme_id == programme_id)
+    if province_code is not None:
+        query = query.where(FigureTotal.province_code == province_code)
+    return query
+
+
+@kept
+def _schools_funded_count(period: Period, **filters) -> int:
+    return int(db.session.scalar(_schools_funded(period, **filters)) or 0)
+
+
+@kept
+def _schools_funded_by(dimension: str, period: Period, **filters) -> dict:
+    query = _schools_funded(period, DIMENSIONS[dimension], **filters)
+    return {key: int(count) for key, count in db.session.execute(query)}
+
+
+def _schools_funded(period: Period, key=None, **filters):
+    """Schools with a funded campaign (distinct: a school funded twice counts once)."""
+    columns = (sa.func.count(sa.distinct(Campaign.school_id)),)
+    query = campaigns_query(period, **filters).where(Campaign.funded_at.is_not(None))
+    if key is None:
+        return query.with_only_columns(*columns)
+    return query.with_only_columns(key, *columns).group_by(key)
+
+
 def money(period: Period = ALL_TIME, **filters) -> Money:
-    """One total over the campaigns ``campaigns_query`` selects (one query)."""
-    query = campaigns_query(period, **filters).with_only_columns(*_money_columns())
-    return _money(db.session.execute(query).one())
+    """One total over the campaigns that count (two queries: the summary rows of
+    ``campaigns.figures``, and the schools funded; a list of ``campaign_ids`` sums the
+    campaigns themselves)."""
+    if "campaign_ids" in filters:
+        query = campaigns_query(period, **filters).with_only_columns(*_money_columns())
+        return _money(db.session.execute(query).one())
+    figures = _money(db.session.execute(_summary_query(period, **filters)).one())
+    return replace(figures, schools_funded=_schools_funded_count(period, **filters))
 
 
 def money_by(dimension: str, period: Period = ALL_TIME, **filters) -> dict[Hashable, Money]:
-    """The same figures for each programme, province, district or school (one query)."""
+    """The same figures for each programme or province (two queries over the summary rows),
+    or each district or school (one query over the campaigns, for one province's page)."""
+    if dimension in SUMMARY_DIMENSIONS and "campaign_ids" not in filters:
+        key = SUMMARY_DIMENSIONS[dimension]
+        query = _summary_query(period, **filters).add_columns(key).group_by(key)
+        rows = {row[-1]: _money(row[:-1]) for row in db.session.execute(query)}
+        schools = _schools_funded_by(dimension, period, **filters)
+        return {
+            key: replace(figures, schools_funded=int(schools.get(key, 0)))
+            for key, figures in rows.items()
+            if figures != Money()
+        }
     key = DIMENSIONS[dimension]
     query = (
         campaigns_query(period, **filters).with_only_columns(key, *_money_columns()).group_by(key)
@@ -162,6 +278,7 @@ def _network_columns() -> tuple:
     )
 
 
+@kept
 def network_by(dimension: str = "province", *, province_code: str | None = None) -> dict:
     """Schools, network members and members without a private partner per province (or per
     district of one province): one query."""
@@ -172,6 +289,7 @@ def network_by(dimension: str = "province", *, province_code: str | None = None)
     return {row[0]: Network(*(int(v) for v in row[1:])) for row in db.session.execute(query)}
 
 
+@kept
 def network() -> Network:
     return Network(*(int(v) for v in db.session.execute(sa.select(*_network_columns())).one()))
 
@@ -185,15 +303,18 @@ class Pupils:
     teachers: int = 0
 
 
+@kept
 def latest_academic_year() -> int | None:
     """The newest academic year (CE start year, as stored) any school reported."""
     return db.session.scalar(sa.select(sa.func.max(SchoolYearStat.academic_year)))
 
 
-def pupils_by_year(*, province_code: str | None = None, school_ids=None) -> dict[int, Pupils]:
+@kept
+def pupils_by_year(
+    *, province_code: str | None = None, funded_only: bool = False
+) -> dict[int, Pupils]:
     """Per academic year: schools that reported, their pupils and teachers (one query; the
-    trend on a province page). ``school_ids`` (a select of ids) narrows it, e.g. to funded
-    schools."""
+    trend on a province page); ``funded_only``: of the schools with a funded campaign."""
     query = (
         sa.select(
             SchoolYearStat.academic_year,
@@ -208,8 +329,8 @@ def pupils_by_year(*, province_code: str | None = None, school_ids=None) -> dict
         query = query.join(School, School.id == SchoolYearStat.school_id).where(
             School.province_code == province_code
         )
-    if school_ids is not None:
-        query = query.where(SchoolYearStat.school_id.in_(school_ids))
+    if funded_only:
+        query = query.where(SchoolYearStat.school_id.in_(funded_school_ids()))
     return {row[0]: Pupils(*(int(v) for v in row[1:])) for row in db.session.execute(query)}
 
 
@@ -223,6 +344,7 @@ def funded_school_ids(period: Period = ALL_TIME, **filters):
     )
 
 
+@kept
 def pupils_reached(period: Period = ALL_TIME, **filters) -> Pupils:
     """Pupils and teachers, in the newest year each reported, of the schools funded in
     ``period``: the pupils the programme reached (one query)."""

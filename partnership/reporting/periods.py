@@ -18,7 +18,13 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from ..db_types import utcnow
-from ..i18n import BANGKOK, BUDDHIST_ERA_OFFSET, current_language, to_bangkok
+from ..i18n import (
+    BANGKOK,
+    BUDDHIST_ERA_OFFSET,
+    academic_year_be,
+    current_language,
+    fiscal_year_be,
+)
 
 #: The first year a selector offers (the network's first round).
 FIRST_YEAR_CE = 2021
@@ -88,12 +94,7 @@ class Period:
 
 def year_of(kind: YearKind, moment: datetime) -> int:
     """The Buddhist-Era year of ``kind`` that ``moment`` falls in."""
-    day = to_bangkok(moment).date()
-    if kind == YearKind.FISCAL:
-        ce = day.year + 1 if day.month >= 10 else day.year
-    else:
-        ce = day.year if day.month >= 5 else day.year - 1
-    return ce + BUDDHIST_ERA_OFFSET
+    return fiscal_year_be(moment) if kind == YearKind.FISCAL else academic_year_be(moment)
 
 
 def current(kind: YearKind) -> Period:

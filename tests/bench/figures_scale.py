@@ -149,6 +149,9 @@ def seed(app) -> None:
         }
         for statement in SQL:
             db.session.execute(sa.text(statement), params)
+        from partnership.campaigns.figures import rebuild
+
+        rebuild()  # the summary rows, as the services would have moved them
         db.session.commit()
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(sa.text("ANALYZE"))
@@ -161,6 +164,7 @@ def seed(app) -> None:
                 "donations",
                 "disbursements",
                 "devices",
+                "figure_totals",
             )
         }
         print(f"seeded in {time.perf_counter() - started:.0f} s: {counts}")
