@@ -376,6 +376,7 @@ def pupils_reached(period: Period = ALL_TIME, **filters) -> Pupils:
 # -- the province map (branch map) -----------------------------------------------------------
 
 
+@kept
 def pupils_by_province() -> dict[str, int]:
     """Pupils per province, each school counted in the newest academic year it reported (one
     query): what "raised per pupil" divides by. A province none of whose schools reported is
