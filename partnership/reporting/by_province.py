@@ -69,7 +69,7 @@ FIGURES: dict[str, Figure] = {
             lambda r: r.network.without_private_partner,
         ),
         Figure("members", _l("Schools in the network"), False, lambda r: r.network.members),
-        Figure("devices", _l("Devices delivered"), False, lambda r: r.money.devices_confirmed),
+        Figure("devices", _l("Devices delivered"), False, lambda r: r.money.devices_recorded),
         Figure("raised", _l("Money raised"), True, lambda r: r.money.raised_satang),
         Figure("spent", _l("Money spent"), True, lambda r: r.money.spent_satang),
     )
@@ -139,7 +139,7 @@ SORT_KEYS: dict[str, Callable[[Row], object]] = {
     "pupils": lambda r: r.pupils,
     "raised": lambda r: r.money.raised_satang,
     "spent": lambda r: r.money.spent_satang,
-    "devices": lambda r: r.money.devices_confirmed,
+    "devices": lambda r: r.money.devices_recorded,
     "per_pupil": lambda r: r.raised_per_pupil_satang,
 }
 
@@ -165,6 +165,6 @@ def export_columns(lang: str) -> list[Column]:
         Column(_l("Raised (baht)"), lambda r: r.money.raised_satang, Kind.MONEY),
         Column(_l("Spent (baht)"), lambda r: r.money.spent_satang, Kind.MONEY),
         Column(_l("Raised per pupil (baht)"), lambda r: r.raised_per_pupil_satang, Kind.MONEY),
-        Column(_l("Devices bought"), lambda r: r.money.devices_recorded, Kind.INT),
-        Column(_l("Devices delivered"), lambda r: r.money.devices_confirmed, Kind.INT),
+        Column(_l("Devices delivered"), lambda r: r.money.devices_recorded, Kind.INT),
+        Column(_l("Devices confirmed"), lambda r: r.money.devices_confirmed, Kind.INT),
     ]

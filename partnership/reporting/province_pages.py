@@ -137,7 +137,7 @@ DISTRICT_SORT_KEYS = {
     "campaigns": lambda r: r.money.campaigns,
     "raised": lambda r: r.money.raised_satang,
     "spent": lambda r: r.money.spent_satang,
-    "devices": lambda r: r.money.devices_confirmed,
+    "devices": lambda r: r.money.devices_recorded,
 }
 
 DISTRICT_COLUMNS = [
@@ -152,8 +152,8 @@ DISTRICT_COLUMNS = [
     Column(_l("Campaigns"), lambda r: r.money.campaigns, Kind.INT),
     Column(_l("Raised (baht)"), lambda r: r.money.raised_satang, Kind.MONEY),
     Column(_l("Spent (baht)"), lambda r: r.money.spent_satang, Kind.MONEY),
-    Column(_l("Devices bought"), lambda r: r.money.devices_recorded, Kind.INT),
-    Column(_l("Devices delivered"), lambda r: r.money.devices_confirmed, Kind.INT),
+    Column(_l("Devices delivered"), lambda r: r.money.devices_recorded, Kind.INT),
+    Column(_l("Devices confirmed"), lambda r: r.money.devices_confirmed, Kind.INT),
 ]
 
 
