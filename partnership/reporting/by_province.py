@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 
 from ..core.exports import Column, Kind
 from ..money import format_satang
@@ -147,7 +146,7 @@ SORT_KEYS: dict[str, Callable[[Row], object]] = {
 def export_columns(lang: str) -> list[Column]:
     """The province table as a spreadsheet (every figure, whatever the map shows)."""
     return [
-        Column(lazy_pgettext("province code", "Code"), lambda r: r.code),
+        Column(_l("Province code"), lambda r: r.code),
         Column(_l("Province"), lambda r: r.name(lang)),
         Column(_l("Region"), lambda r: r.region_name(lang)),
         Column(_l("Schools in the registry"), lambda r: r.network.schools, Kind.INT),
