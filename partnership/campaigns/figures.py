@@ -41,6 +41,7 @@ FIGURES = (
 )
 KEY = ("province_code", "programme_id", "fiscal_year", "academic_year")
 _NOTES = "figure_notes"
+_KEYS = "figure_keys"
 
 
 class FigureTotal(db.Model):
@@ -66,11 +67,22 @@ class FigureTotal(db.Model):
     devices_confirmed: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
 
-def note(campaign_id: int, **deltas: int) -> None:
+def note(campaign_id: int, *, key: tuple | None = None, **deltas: int) -> None:
     """Add ``deltas`` (names of :data:`FIGURES`) to the campaign's row when this transaction
-    commits."""
+    commits. ``key`` (from :func:`key_of`), when the caller read it already, saves a query."""
     notes = db.session.info.setdefault(_NOTES, {})
     notes.setdefault(campaign_id, Counter()).update(deltas)
+    if key is not None:
+        db.session.info.setdefault(_KEYS, {})[campaign_id] = key
+
+
+def key_columns() -> tuple:
+    """What :func:`key_of` needs, as columns a statement on ``campaigns`` can return."""
+    from ..registry.models import School
+    from .models import Campaign
+
+    province = sa.select(School.province_code).where(School.id == Campaign.school_id)
+    return (province.scalar_subquery(), Campaign.programme_id, Campaign.starts_at)
 
 
 def key_of(province_code: str, programme_id: int, starts_at) -> tuple:
@@ -109,11 +121,16 @@ def _upsert(session: Session, key: tuple, deltas: Counter) -> None:
 @sa.event.listens_for(Session, "before_commit")
 def _add_notes(session: Session) -> None:
     notes = session.info.pop(_NOTES, None)
+    keys = session.info.pop(_KEYS, {})
     if not notes:
         return
+    unknown = set(notes) - set(keys)
+    if unknown:
+        keys.update(_keys(session, unknown))
     per_key: dict[tuple, Counter] = defaultdict(Counter)
-    for campaign_id, key in _keys(session, notes).items():
-        per_key[key].update(notes[campaign_id])
+    for campaign_id, key in keys.items():
+        if campaign_id in notes:
+            per_key[key].update(notes[campaign_id])
     for key in sorted(per_key):
         deltas = Counter({name: n for name, n in per_key[key].items() if n})
         if deltas:
@@ -124,6 +141,7 @@ def _add_notes(session: Session) -> None:
 def _forget_notes(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:  # the whole transaction, not a savepoint
         session.info.pop(_NOTES, None)
+        session.info.pop(_KEYS, None)
 
 
 def _rows() -> dict[tuple, dict[str, int]]:

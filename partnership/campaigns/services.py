@@ -14,7 +14,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..ledger.models import RAISED_FROM, RAISED_PARTS, SPENDING, LedgerKind
 from ..ledger.services import Totals, append_entry
-from .figures import note
+from .figures import key_columns, key_of, note
 from .models import (
     Campaign,
     CampaignBudgetLine,
@@ -215,15 +215,21 @@ def record_money(
     # In SQL, without loading the row (``core.transitions.increment`` needs the object); what
     # it returns says whether the goal may just have been reached, so the common gift costs one
     # statement here.
-    state, raised, goal = db.session.execute(
+    state, raised, goal, *key = db.session.execute(
         sa.update(Campaign)
         .where(Campaign.id == campaign_id)
         .values(deltas)
-        .returning(Campaign.state, Campaign.raised_satang, Campaign.goal_satang),
+        .returning(Campaign.state, Campaign.raised_satang, Campaign.goal_satang, *key_columns()),
         execution_options={"synchronize_session": False},
     ).one()
     _expire_counters(campaign_id)
-    note(campaign_id, raised_satang=amount_satang, donations=donors, **{part: amount_satang})
+    note(
+        campaign_id,
+        key=key_of(*key),
+        raised_satang=amount_satang,
+        donations=donors,
+        **{part: amount_satang},
+    )
     if amount_satang > 0 and state == C.LIVE and raised >= goal:
         fund_if_goal_reached(db.session.get(Campaign, campaign_id))
 
