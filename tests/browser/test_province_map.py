@@ -53,8 +53,10 @@ def test_click_khon_kaen_on_the_map_to_open_its_page(tab, live_server, lang, wid
     assert _serious(tab) == []
     assert tab.evaluate("document.documentElement.scrollWidth") <= width
     khon_kaen = tab.locator('#province-map a[data-code="40"]')
-    assert khon_kaen.locator("title").text_content().startswith(
-        "ขอนแก่น" if lang == "th" else "Khon Kaen"
+    assert (
+        khon_kaen.locator("title")
+        .text_content()
+        .startswith("ขอนแก่น" if lang == "th" else "Khon Kaen")
     )
     with tab.expect_navigation():
         khon_kaen.click()
