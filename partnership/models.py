@@ -9,12 +9,12 @@ from .applications.models import (  # noqa: F401
     Beneficiaries,
     BudgetLine,
 )
-from .campaigns.figures import FigureTotal  # noqa: F401
 from .campaigns.models import (  # noqa: F401
     Campaign,
     CampaignBudgetLine,
     CampaignEvent,
     CampaignPhoto,
+    FigureTotal,
     PageChange,
     ProgrammeFunding,
 )

@@ -142,7 +142,7 @@ def test_building_more_apps_neither_doubles_nor_drops_a_receiver(app, database_u
         create_app({**config, "UPLOAD_FOLDER": str(tmp_path)})
     for signal, receivers in EXPECTED.items():
         assert _receivers(signal) == sorted(receivers), signal.name
-    assert list(CHECKS) == ["match pools", "campaign matches"]
+    assert list(CHECKS) == ["figures by province, programme and year", "match pools", "devices"]
     assert list(CACHES) == ["campaign"]
 
 

@@ -21,10 +21,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..i18n import academic_year_be, fiscal_year_be
+from .models import FigureTotal
 
 #: The sums a row keeps, as the columns of ``figure_totals``.
 FIGURES = (
@@ -42,29 +43,6 @@ FIGURES = (
 KEY = ("province_code", "programme_id", "fiscal_year", "academic_year")
 _NOTES = "figure_notes"
 _KEYS = "figure_keys"
-
-
-class FigureTotal(db.Model):
-    """The campaigns of one province and programme that opened in one fiscal and academic year
-    (Buddhist Era), summed: money raised (and from where), spent, donations, campaigns launched
-    and funded, devices recorded and confirmed."""
-
-    __tablename__ = "figure_totals"
-
-    province_code: Mapped[str] = mapped_column(sa.String(2), primary_key=True)
-    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id"), primary_key=True)
-    fiscal_year: Mapped[int] = mapped_column(primary_key=True)
-    academic_year: Mapped[int] = mapped_column(primary_key=True)
-    raised_satang: Mapped[int] = mapped_column(sa.BigInteger, default=0)
-    online_satang: Mapped[int] = mapped_column(sa.BigInteger, default=0)
-    matched_satang: Mapped[int] = mapped_column(sa.BigInteger, default=0)
-    offline_satang: Mapped[int] = mapped_column(sa.BigInteger, default=0)
-    spent_satang: Mapped[int] = mapped_column(sa.BigInteger, default=0)
-    donations: Mapped[int] = mapped_column(sa.BigInteger, default=0)
-    campaigns: Mapped[int] = mapped_column(default=0)
-    funded: Mapped[int] = mapped_column(default=0)
-    devices_recorded: Mapped[int] = mapped_column(sa.BigInteger, default=0)
-    devices_confirmed: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
 
 def note(campaign_id: int, *, key: tuple | None = None, **deltas: int) -> None:

@@ -281,3 +281,26 @@ class PageChange(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int | None] = mapped_column(sa.ForeignKey("campaigns.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class FigureTotal(db.Model):
+    """The campaigns of one province and programme that opened in one fiscal and academic year
+    (Buddhist Era), summed: money raised (and from where), spent, donations, campaigns launched
+    and funded, devices recorded and confirmed."""
+
+    __tablename__ = "figure_totals"
+
+    province_code: Mapped[str] = mapped_column(sa.String(2), primary_key=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id"), primary_key=True)
+    fiscal_year: Mapped[int] = mapped_column(primary_key=True)
+    academic_year: Mapped[int] = mapped_column(primary_key=True)
+    raised_satang: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    online_satang: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    matched_satang: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    offline_satang: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    spent_satang: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    donations: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    campaigns: Mapped[int] = mapped_column(default=0)
+    funded: Mapped[int] = mapped_column(default=0)
+    devices_recorded: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    devices_confirmed: Mapped[int] = mapped_column(sa.BigInteger, default=0)

@@ -21,8 +21,7 @@ from typing import TypeVar
 import sqlalchemy as sa
 from flask import current_app
 
-from ..campaigns.figures import FigureTotal
-from ..campaigns.models import Campaign, CampaignEvent, CampaignState
+from ..campaigns.models import Campaign, CampaignEvent, CampaignState, FigureTotal
 from ..devices.models import DeviceEvent
 from ..extensions import db
 from ..ledger.models import LedgerEntry

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.bench.profile_pages import BENCH_ENV  # noqa: E402
 
-os.environ.update({k: v for k, v in BENCH_ENV.items() if k not in os.environ})
+os.environ.update(BENCH_ENV)
 if "TAX_ID_KEYS" not in os.environ:
     from cryptography.fernet import Fernet
 

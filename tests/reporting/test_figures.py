@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from partnership.campaigns.figures import FigureTotal, rebuild
-from partnership.campaigns.models import Campaign
+from partnership.campaigns.figures import rebuild
+from partnership.campaigns.models import Campaign, FigureTotal
 from partnership.campaigns.services import pay_out, record_money
 from partnership.db_types import utcnow
 from partnership.extensions import db
