@@ -60,6 +60,12 @@ SAME_MEANING: dict[str, str] = {
     "What was bought": FIELD,
     # Who did something in a history when no person did (a payment, a deadline).
     "the system": THING,
+    # The province pages (reporting) name the registry's districts and regions, and outcomes'
+    # measures and their figures, as those features' own pages do.
+    "District": FIELD,
+    "Region": FIELD,
+    "Measure": FIELD,
+    "Figure": FIELD,
     "Membership requests": NAVIGATION,
     "My account": NAVIGATION,
     "My applications": NAVIGATION,

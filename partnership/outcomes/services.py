@@ -264,6 +264,12 @@ def _latest(state_condition):
     )
 
 
+def latest_verified_value():
+    """Per (campaign, measure) row: the figure that counts publicly (the latest verified one);
+    the province pages (``reporting``) sum it by measure."""
+    return _latest(OutcomeReport.state == ReportState.VERIFIED)
+
+
 @dataclass
 class Cell:
     planned: int | None = None

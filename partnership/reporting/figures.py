@@ -372,6 +372,32 @@ def pupils_reached(period: Period = ALL_TIME, **filters) -> Pupils:
     return Pupils(*(int(v) for v in row))
 
 
+# -- the province map (branch map) -----------------------------------------------------------
+
+
+@kept
+def pupils_by_province() -> dict[str, int]:
+    """Pupils per province, each school counted in the newest academic year it reported (one
+    query): what "raised per pupil" divides by. A province none of whose schools reported is
+    missing (no data, not zero)."""
+    newest = (
+        sa.select(
+            SchoolYearStat.school_id,
+            sa.func.max(SchoolYearStat.academic_year).label("year"),
+        )
+        .group_by(SchoolYearStat.school_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(School.province_code, sa.func.sum(SchoolYearStat.pupils))
+        .join(newest, newest.c.school_id == SchoolYearStat.school_id)
+        .join(School, School.id == SchoolYearStat.school_id)
+        .where(newest.c.year == SchoolYearStat.academic_year)
+        .group_by(School.province_code)
+    )
+    return {code: int(pupils) for code, pupils in rows}
+
+
 def version() -> Hashable:
     """What the dashboards' kept pages depend on and must never show stale: the newest ledger
     row, device event and campaign event (a launch, a close): one indexed query

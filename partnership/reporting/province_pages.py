@@ -1,0 +1,167 @@
+"""What the province pages show (their routes are in ``views.py``): Thailand's provinces on a
+map with their table and regions, and one province's page for its area-based education team;
+each table also as CSV and Excel.
+
+Both pages are kept for anonymous visitors (``core.pagecache``, ``version`` and
+``province_version`` here) until the money or the devices move (``figures.version``); each
+answers with the same number of queries however many schools and campaigns there are
+(tests/reporting/test_province_pages.py).
+"""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
+from ..core.exports import Column, Kind, csv_download, xlsx_download
+from ..db_types import utcnow
+from ..i18n import academic_year_label, current_language
+from ..money import format_satang
+from ..registry.provinces import REGIONS, Province, get_province
+from . import by_province, figures, periods, province
+from .maps import map_view
+from .tables import read_sort, sort_rows
+
+#: Every figure of the province table can sort it; the province name is the default.
+PROVINCE_SORTS = (*by_province.SORT_KEYS, "name")
+DISTRICT_SORTS = ("district", "schools", "members", "campaigns", "raised", "spent", "devices")
+
+
+def version(**_kwargs):
+    """The provinces page's version (``cached_page``)."""
+    return figures.version()
+
+
+def province_version(code: str, **_kwargs):
+    """A province page's version; an unknown code is never kept (its 404)."""
+    return figures.version() if get_province(code) is not None else None
+
+
+def _province_or_404(code: str) -> Province:
+    found = get_province(code)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _province_sort_keys(lang: str) -> dict:
+    keys = dict(by_province.SORT_KEYS)
+    keys["name"] = lambda row: row.name(lang)
+    keys["region"] = lambda row: (row.region_name(lang), row.name(lang))
+    return keys
+
+
+def provinces():
+    """The map coloured by a chosen figure, the 77-province table and the six regions."""
+    lang = current_language()
+    period = periods.from_args(request.args)
+    figure = by_province.figure_from(request.args)
+    rows = by_province.province_rows(period)
+    regions = by_province.region_rows(rows)
+    values = {row.code: figure.value(row) for row in rows}
+    sort = read_sort(request.args, PROVINCE_SORTS, "name")
+    args = {**period.args(), "figure": figure.key}
+    the_map = map_view(
+        values,
+        str(figure.label),
+        lambda value: by_province.format_value(figure, value),
+        lambda code: url_for("reporting.province_page", code=code, **period.args()),
+        lang,
+    )
+    return render_template(
+        "reporting/provinces.html",
+        period=period,
+        figure=figure,
+        figures_offered=by_province.FIGURES.values(),
+        the_map=the_map,
+        rows=sort_rows(rows, sort, _province_sort_keys(lang)),
+        regions=regions,
+        plain_baht=format_satang,
+        region_bars=[(region.name(lang), figure.value(region)) for region in regions],
+        sort=sort,
+        args=args,
+        year_kinds=periods.KIND_LABELS,
+        years={kind: periods.years(kind) for kind in periods.YearKind},
+    )
+
+
+def provinces_export(fmt: str):
+    """The province table with every figure, for the period asked."""
+    period = periods.from_args(request.args)
+    rows = by_province.province_rows(period)
+    columns = by_province.export_columns(current_language())
+    name = f"provinces-{utcnow():%Y%m%d}"
+    if fmt == "csv":
+        return csv_download(columns, rows, f"{name}.csv", private=False)
+    return xlsx_download(columns, rows, f"{name}.xlsx", gettext("Provinces"))
+
+
+def province_page(code: str):
+    """One province: its schools in and out of the network, pupils and teachers over the years,
+    applications, campaigns, money, devices, outcomes, and its districts."""
+    found = _province_or_404(code)
+    lang = current_language()
+    period = periods.from_args(request.args)
+    districts = province.district_rows(code, period)
+    total = province.total_row(districts, gettext("Total"))
+    years = figures.pupils_by_year(province_code=code)
+    sort = read_sort(request.args, DISTRICT_SORTS, "district")
+    return render_template(
+        "reporting/province.html",
+        province=found,
+        name=found.name_th if lang == "th" else found.name_en,
+        province_region=REGIONS[found.region][0 if lang == "th" else 1],
+        period=period,
+        total=total,
+        districts=sort_rows(districts, sort, DISTRICT_SORT_KEYS),
+        sort=sort,
+        years=years,
+        latest=years[max(years)] if years else None,
+        latest_year=max(years) if years else None,
+        year_bars=[(academic_year_label(y, lang), row.pupils) for y, row in years.items()],
+        thousands="{:,}".format,
+        applications=province.application_counts(code),
+        campaigns=province.campaign_rows(code, period),
+        campaigns_shown=province.CAMPAIGNS_SHOWN,
+        outcomes=province.outcome_rows(code),
+        year_kinds=periods.KIND_LABELS,
+        years_offered={kind: periods.years(kind) for kind in periods.YearKind},
+    )
+
+
+DISTRICT_SORT_KEYS = {
+    "district": lambda r: r.district,
+    "schools": lambda r: r.network.schools,
+    "members": lambda r: r.network.members,
+    "campaigns": lambda r: r.money.campaigns,
+    "raised": lambda r: r.money.raised_satang,
+    "spent": lambda r: r.money.spent_satang,
+    "devices": lambda r: r.money.devices_recorded,
+}
+
+DISTRICT_COLUMNS = [
+    Column(_l("District"), lambda r: r.district),
+    Column(_l("Schools in the registry"), lambda r: r.network.schools, Kind.INT),
+    Column(_l("Schools in the network"), lambda r: r.network.members, Kind.INT),
+    Column(
+        _l("Network schools without a private partner"),
+        lambda r: r.network.without_private_partner,
+        Kind.INT,
+    ),
+    Column(_l("Campaigns"), lambda r: r.money.campaigns, Kind.INT),
+    Column(_l("Raised (baht)"), lambda r: r.money.raised_satang, Kind.MONEY),
+    Column(_l("Spent (baht)"), lambda r: r.money.spent_satang, Kind.MONEY),
+    Column(_l("Devices delivered"), lambda r: r.money.devices_recorded, Kind.INT),
+    Column(_l("Devices confirmed"), lambda r: r.money.devices_confirmed, Kind.INT),
+]
+
+
+def districts_export(code: str, fmt: str):
+    """The province's district table, for the period asked."""
+    _province_or_404(code)
+    rows = province.district_rows(code, periods.from_args(request.args))
+    name = f"districts-{code}-{utcnow():%Y%m%d}"
+    if fmt == "csv":
+        return csv_download(DISTRICT_COLUMNS, rows, f"{name}.csv", private=False)
+    return xlsx_download(DISTRICT_COLUMNS, rows, f"{name}.xlsx", gettext("Districts"))
