@@ -1,8 +1,8 @@
 """The 77-province table and its six-region summary: what the map is coloured by.
 
-Three queries whatever the size of the country (``figures.money_by``, ``figures.network_by``,
-``figures.pupils_by_province``); the rows, their sort, the map's values and the export columns
-are made from them here.
+Three queries whatever the size of the country (``figures.money_by``,
+``school_figures.network_by``, ``school_figures.pupils_by_province``); the rows, their sort, the
+map's values and the export columns are made from them here.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from ..core.exports import Column, Kind
 from ..money import format_satang
 from ..registry.provinces import PROVINCES, REGIONS
-from . import figures
+from . import figures, school_figures
 from .periods import Period
 
 
@@ -37,7 +37,7 @@ class Row:
     name_th: str
     name_en: str
     region: str
-    network: figures.Network
+    network: school_figures.Network
     money: figures.Money
     #: Pupils of the schools that gave figures, each in the newest year it reported (None: no
     #: school of the province has given any).
@@ -93,15 +93,15 @@ def format_value(figure: Figure, value: int | None) -> str:
 def province_rows(period: Period) -> list[Row]:
     """One row per province, all 77, in the registry's order (three queries)."""
     money = figures.money_by("province", period)
-    network = figures.network_by("province")
-    pupils = figures.pupils_by_province()
+    network = school_figures.network_by("province")
+    pupils = school_figures.pupils_by_province()
     return [
         Row(
             p.code,
             p.name_th,
             p.name_en,
             p.region,
-            network.get(p.code, figures.Network()),
+            network.get(p.code, school_figures.Network()),
             money.get(p.code, figures.Money()),
             pupils.get(p.code),
         )
@@ -121,7 +121,7 @@ def region_rows(rows: list[Row]) -> list[Row]:
                 name_th,
                 name_en,
                 key,
-                sum((row.network for row in members), figures.Network()),
+                sum((row.network for row in members), school_figures.Network()),
                 sum((row.money for row in members), figures.Money()),
                 sum(pupils) if pupils else None,
             )

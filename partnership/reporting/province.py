@@ -20,7 +20,7 @@ from ..extensions import db
 from ..outcomes.models import MeasureKind, OutcomeMeasure
 from ..outcomes.services import latest_verified_value
 from ..registry.models import School
-from . import figures
+from . import figures, school_figures
 from .periods import Period
 
 #: How many of the province's campaigns its page lists (the campaign list has the rest).
@@ -32,16 +32,18 @@ class DistrictRow:
     """One district of the province (or the province's total): its schools and its money."""
 
     district: str
-    network: figures.Network
+    network: school_figures.Network
     money: figures.Money
 
 
 def district_rows(code: str, period: Period) -> list[DistrictRow]:
     """Every district with schools or campaigns, by name (two queries, ``figures``)."""
-    schools = figures.network_by("district", province_code=code)
+    schools = school_figures.network_by("district", province_code=code)
     money = figures.money_by("district", period, province_code=code)
     return [
-        DistrictRow(name, schools.get(name, figures.Network()), money.get(name, figures.Money()))
+        DistrictRow(
+            name, schools.get(name, school_figures.Network()), money.get(name, figures.Money())
+        )
         for name in sorted(set(schools) | set(money))
     ]
 
@@ -50,7 +52,7 @@ def total_row(rows: Sequence[DistrictRow], label: str) -> DistrictRow:
     """The province's total of its district rows (a school is in one district only)."""
     return DistrictRow(
         label,
-        sum((row.network for row in rows), figures.Network()),
+        sum((row.network for row in rows), school_figures.Network()),
         sum((row.money for row in rows), figures.Money()),
     )
 

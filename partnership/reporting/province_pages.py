@@ -19,7 +19,7 @@ from ..db_types import utcnow
 from ..i18n import academic_year_label, current_language
 from ..money import format_satang
 from ..registry.provinces import REGIONS, Province, get_province
-from . import by_province, figures, periods, province
+from . import by_province, figures, periods, province, school_figures
 from .maps import map_view
 from .tables import read_sort, sort_rows
 
@@ -105,7 +105,7 @@ def province_page(code: str):
     period = periods.from_args(request.args)
     districts = province.district_rows(code, period)
     total = province.total_row(districts, gettext("Total"))
-    years = figures.pupils_by_year(province_code=code)
+    years = school_figures.pupils_by_year(province_code=code)
     sort = read_sort(request.args, DISTRICT_SORTS, "district")
     return render_template(
         "reporting/province.html",

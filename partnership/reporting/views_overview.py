@@ -10,7 +10,7 @@ from ..campaigns.queries import programme_choices
 from ..core.exports import Column, Kind, csv_download, xlsx_download
 from ..core.pagecache import cached_page
 from ..i18n import current_language
-from . import figures, periods
+from . import figures, periods, school_figures
 from .periods import KIND_LABELS, YearKind
 
 #: The by-programme table's columns (rows: ``(programme name, Money)``).
@@ -63,8 +63,8 @@ def overview():
         programme_id=programme_id,
         programme_name=dict(choices).get(str(programme_id), ""),
         total=figures.money(period, programme_id=programme_id),
-        network=figures.network(),
-        pupils=figures.pupils_reached(period, programme_id=programme_id),
+        network=school_figures.network(),
+        pupils=school_figures.pupils_reached(period, programme_id=programme_id),
         live=figures.live_campaigns(programme_id=programme_id),
         rows=rows,
         chart_max=max([1] + [max(m.raised_satang, m.spent_satang) for _, m in rows]),

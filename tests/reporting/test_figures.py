@@ -18,7 +18,7 @@ from partnership.extensions import db
 from partnership.ledger.models import RAISED_FROM, SPENDING, LedgerEntry, LedgerKind
 from partnership.ledger.services import verify
 from partnership.registry.models import NetworkStatus, School, SchoolYearStat, Sector
-from partnership.reporting import figures
+from partnership.reporting import figures, school_figures
 from partnership.reporting.periods import Period, YearKind, from_args, year_of
 from tests.crowd import build_campaign
 
@@ -192,21 +192,23 @@ def test_verify_names_a_summary_row_that_drifted(known):
 
 
 def test_schools_and_pupils(known):
-    assert figures.network_by("province") == {
-        "40": figures.Network(schools=3, members=2, without_private_partner=1),
-        "50": figures.Network(schools=1, members=1, without_private_partner=1),
+    assert school_figures.network_by("province") == {
+        "40": school_figures.Network(schools=3, members=2, without_private_partner=1),
+        "50": school_figures.Network(schools=1, members=1, without_private_partner=1),
     }
-    assert figures.network_by("district", province_code="40")["ชุมแพ"] == figures.Network(
-        schools=2, members=1, without_private_partner=0
-    )
-    assert figures.network().outside == 1
+    assert school_figures.network_by("district", province_code="40")[
+        "ชุมแพ"
+    ] == school_figures.Network(schools=2, members=1, without_private_partner=0)
+    assert school_figures.network().outside == 1
     # Only Chiang Mai's school was funded: its newest year (2025) counts.
-    assert figures.pupils_reached() == figures.Pupils(schools=1, pupils=120, teachers=9)
-    assert figures.pupils_by_year(province_code="50") == {
-        2024: figures.Pupils(1, 100, 8),
-        2025: figures.Pupils(1, 120, 9),
+    assert school_figures.pupils_reached() == school_figures.Pupils(
+        schools=1, pupils=120, teachers=9
+    )
+    assert school_figures.pupils_by_year(province_code="50") == {
+        2024: school_figures.Pupils(1, 100, 8),
+        2025: school_figures.Pupils(1, 120, 9),
     }
-    assert figures.latest_academic_year() == 2025
+    assert school_figures.latest_academic_year() == 2025
 
 
 def test_a_period_counts_the_campaigns_that_opened_in_it(known):

@@ -1,0 +1,165 @@
+"""The dashboards' school figures, from the registry: schools in the network and outside it,
+without a private partner, and their pupils and teachers by academic year. They change a few
+times a day, so a worker keeps them for ``PAGE_CACHE_SECONDS`` (``figures.kept``); money never
+comes from here (``figures``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import sqlalchemy as sa
+
+from ..campaigns.models import Campaign
+from ..extensions import db
+from ..registry.models import NetworkStatus, School, SchoolYearStat
+from ..registry.services import has_private_partner_clause, today
+from .figures import ALL_TIME, campaigns_query, kept
+from .periods import Period
+
+
+@dataclass(frozen=True)
+class Network:
+    """A province's (or the country's) schools in the registry."""
+
+    schools: int = 0
+    members: int = 0
+    #: Network members with no active private-sector partner today.
+    without_private_partner: int = 0
+
+    @property
+    def outside(self) -> int:
+        return self.schools - self.members
+
+    def __add__(self, other: Network) -> Network:
+        return Network(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(Network)))
+
+
+def _network_columns() -> tuple:
+    member = School.network_status == NetworkStatus.MEMBER
+    alone = sa.and_(member, ~has_private_partner_clause(today()))
+    return (
+        sa.func.count(School.id),
+        sa.func.count(School.id).filter(member),
+        sa.func.count(School.id).filter(alone),
+    )
+
+
+@kept
+def network_by(dimension: str = "province", *, province_code: str | None = None) -> dict:
+    """Schools, network members and members without a private partner per province (or per
+    district of one province): one query."""
+    key = School.province_code if dimension == "province" else School.district
+    query = sa.select(key, *_network_columns()).group_by(key)
+    if province_code is not None:
+        query = query.where(School.province_code == province_code)
+    return {row[0]: Network(*(int(v) for v in row[1:])) for row in db.session.execute(query)}
+
+
+@kept
+def network() -> Network:
+    return Network(*(int(v) for v in db.session.execute(sa.select(*_network_columns())).one()))
+
+
+@dataclass(frozen=True)
+class Pupils:
+    """Pupils and teachers of the schools that reported for an academic year."""
+
+    schools: int = 0
+    pupils: int = 0
+    teachers: int = 0
+
+
+@kept
+def latest_academic_year() -> int | None:
+    """The newest academic year (CE start year, as stored) any school reported."""
+    return db.session.scalar(sa.select(sa.func.max(SchoolYearStat.academic_year)))
+
+
+@kept
+def pupils_by_year(
+    *, province_code: str | None = None, funded_only: bool = False
+) -> dict[int, Pupils]:
+    """Per academic year: schools that reported, their pupils and teachers (one query; the
+    trend on a province page); ``funded_only``: of the schools with a funded campaign."""
+    query = (
+        sa.select(
+            SchoolYearStat.academic_year,
+            sa.func.count(SchoolYearStat.id),
+            sa.func.coalesce(sa.func.sum(SchoolYearStat.pupils), 0),
+            sa.func.coalesce(sa.func.sum(SchoolYearStat.teachers), 0),
+        )
+        .group_by(SchoolYearStat.academic_year)
+        .order_by(SchoolYearStat.academic_year)
+    )
+    if province_code is not None:
+        query = query.join(School, School.id == SchoolYearStat.school_id).where(
+            School.province_code == province_code
+        )
+    if funded_only:
+        query = query.where(SchoolYearStat.school_id.in_(funded_school_ids()))
+    return {row[0]: Pupils(*(int(v) for v in row[1:])) for row in db.session.execute(query)}
+
+
+def funded_school_ids(period: Period = ALL_TIME, **filters):
+    """A select of the schools with a funded campaign in ``period`` (for ``pupils_by_year``)."""
+    return (
+        campaigns_query(period, **filters)
+        .where(Campaign.funded_at.is_not(None))
+        .with_only_columns(Campaign.school_id)
+        .distinct()
+    )
+
+
+@kept
+def pupils_reached(period: Period = ALL_TIME, **filters) -> Pupils:
+    """Pupils and teachers, in the newest year each reported, of the schools funded in
+    ``period``: the pupils the programme reached (one query)."""
+    newest = (
+        sa.select(
+            SchoolYearStat.school_id,
+            sa.func.max(SchoolYearStat.academic_year).label("year"),
+        )
+        .where(SchoolYearStat.school_id.in_(funded_school_ids(period, **filters)))
+        .group_by(SchoolYearStat.school_id)
+        .subquery()
+    )
+    row = db.session.execute(
+        sa.select(
+            sa.func.count(SchoolYearStat.id),
+            sa.func.coalesce(sa.func.sum(SchoolYearStat.pupils), 0),
+            sa.func.coalesce(sa.func.sum(SchoolYearStat.teachers), 0),
+        ).join(
+            newest,
+            sa.and_(
+                newest.c.school_id == SchoolYearStat.school_id,
+                newest.c.year == SchoolYearStat.academic_year,
+            ),
+        )
+    ).one()
+    return Pupils(*(int(v) for v in row))
+
+
+# -- the province map (branch map) -----------------------------------------------------------
+
+
+@kept
+def pupils_by_province() -> dict[str, int]:
+    """Pupils per province, each school counted in the newest academic year it reported (one
+    query): what "raised per pupil" divides by. A province none of whose schools reported is
+    missing (no data, not zero)."""
+    newest = (
+        sa.select(
+            SchoolYearStat.school_id,
+            sa.func.max(SchoolYearStat.academic_year).label("year"),
+        )
+        .group_by(SchoolYearStat.school_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(School.province_code, sa.func.sum(SchoolYearStat.pupils))
+        .join(newest, newest.c.school_id == SchoolYearStat.school_id)
+        .join(School, School.id == SchoolYearStat.school_id)
+        .where(newest.c.year == SchoolYearStat.academic_year)
+        .group_by(School.province_code)
+    )
+    return {code: int(pupils) for code, pupils in rows}
