@@ -279,8 +279,9 @@ class SchoolYearStat(db.Model):
             " AND ".join(f"{c} >= 0" for c in GRADE_COLUMNS), name="grades_non_negative"
         ),
         # every grade empty (a total alone), or all fifteen given and adding up to the total
-        sa.CheckConstraint(f"({_NO_GRADES}) OR COALESCE({_GRADE_SUM}, -1) = pupils",
-                           name="grades_sum_to_pupils"),  # fmt: skip
+        sa.CheckConstraint(
+            f"({_NO_GRADES}) OR COALESCE({_GRADE_SUM}, -1) = pupils", name="grades_sum_to_pupils"
+        ),  # fmt: skip
         sa.Index("ix_school_year_stats_year_school", "academic_year", "school_id"),
     )
 

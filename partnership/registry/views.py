@@ -14,7 +14,7 @@ from ..core.unit_of_work import refusal_returns_to
 from ..extensions import db
 from ..i18n import BUDDHIST_ERA_OFFSET, current_academic_year, current_language
 from ..permissions import load_or_404, login_required, staff_required
-from . import notices, services
+from . import figures, notices, services
 from .forms import (
     NetworkApplicationForm,
     NetworkDecisionForm,
@@ -25,7 +25,7 @@ from .forms import (
     SchoolSearchForm,
     YearStatForm,
 )
-from .hooks import sections_for
+from .hooks import school_sections_for, sections_for
 from .models import (
     NetworkEvent,
     NetworkStatus,
@@ -37,6 +37,7 @@ from .models import (
     Sector,
 )
 from .provinces import province_choices, region_choices
+from .school_data import services as school_data
 
 bp = Blueprint("registry", __name__)
 
@@ -109,9 +110,14 @@ def school(school_id: int):
     stat_form = YearStatForm(formdata=None) if can_edit else None
     if stat_form is not None:
         stat_form.academic_year.data = current_academic_year() + BUDDHIST_ERA_OFFSET
+    sections = school_sections_for(school)
     return render_template(
         "registry/school.html",
         school=school,
+        years=figures.school_years(school, sections.get("computers_delivered", {})),
+        data_history=school_data.history(school.id) if can_edit else None,
+        data_window=school_data.open_window_now() if can_edit else None,
+        data_label=school_data.figure_label,
         can_edit=can_edit,
         can_manage=school.can_manage(current_user),
         stat_form=stat_form,
