@@ -153,18 +153,18 @@ def edit_school(school_id: int):
 
 @bp.route("/schools/<int:school_id>/stats", methods=["GET", "POST"])
 def school_stats(school_id: int):
+    """Totals only (pupils, teachers): the form before the per-grade collection. Its page is
+    now the school data form; a post keeps the collection's rule (the school's staff while the
+    year's collection is open, staff at any time)."""
     school = load_or_404(School, school_id, "edit")
-    form = YearStatForm()
     if request.method == "GET":
-        form.academic_year.data = current_academic_year() + BUDDHIST_ERA_OFFSET
+        return redirect(url_for("school_data.enter", school_id=school.id))
+    form = YearStatForm()
     if form.validate_on_submit():
-        services.record_year_stat(
-            school,
-            form.academic_year.data - BUDDHIST_ERA_OFFSET,
-            form.pupils.data,
-            form.teachers.data,
-            current_user,
-        )
+        year = form.academic_year.data - BUDDHIST_ERA_OFFSET
+        if not school_data.may_enter(school, current_user, year):
+            raise school_data.SchoolDataRefused(school_data.window_closed_message())
+        services.record_year_stat(school, year, form.pupils.data, form.teachers.data, current_user)
         flash(_("Figures for %(year)d saved.", year=form.academic_year.data), "success")
         return redirect(url_for("registry.school", school_id=school.id))
     return render_template("registry/stats_form.html", form=form, school=school)

@@ -13,6 +13,7 @@ EXPORTS = {
     "screening.export_csv": True,
     "receipts.exports": True,  # e-Donation: names, addresses, tax ids
     "edonation.export": True,  # the month's e-Donation file: the same
+    "school_data_staff.export": False,  # staff's; school figures, no person in it
 }
 
 

@@ -32,7 +32,8 @@ from .services import (
 HEADERS: dict[str, frozenset[str]] = {
     "code": frozenset({"schoolcode", "code", "รหัสโรงเรียน", "รหัส", "รหัสสถานศึกษา"}),
     "year": frozenset({"academicyear", "year", "ปีการศึกษา", "ปี"}),
-    "pupils": frozenset({"pupils", "total", "totalpupils", "นักเรียน", "นักเรียนรวม", "รวม"}),
+    "pupils": frozenset({"pupils", "total", "totalpupils", "นักเรียน", "นักเรียนรวม", "รวม",
+                           "จำนวนนักเรียน"}),
     "teachers": frozenset({"teachers", "ครู", "จำนวนครู", "ครูรวม"}),
     "devices": frozenset({"devices", "devicesonhand", "computers", "computerspupilscanuse",
                           "คอมพิวเตอร์", "คอมพิวเตอร์ที่นักเรียนใช้ได้", "เครื่องคอมพิวเตอร์"}),
