@@ -101,13 +101,12 @@ def _values(figures: Figures) -> dict[str, int | None]:
     }
 
 
-def stat_for(school_id: int, academic_year: int) -> SchoolYearStat | None:
-    """The school's row for the year, locked for the change (PostgreSQL)."""
-    return db.session.scalar(
-        sa.select(SchoolYearStat)
-        .where(SchoolYearStat.school_id == school_id, SchoolYearStat.academic_year == academic_year)
-        .with_for_update()
+def stat_for(school_id: int, academic_year: int, *, lock: bool = True) -> SchoolYearStat | None:
+    """The school's row for the year, locked for the change (PostgreSQL) unless only read."""
+    query = sa.select(SchoolYearStat).where(
+        SchoolYearStat.school_id == school_id, SchoolYearStat.academic_year == academic_year
     )
+    return db.session.scalar(query.with_for_update() if lock else query)
 
 
 def record_figures(

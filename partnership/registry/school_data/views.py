@@ -34,20 +34,20 @@ def enter(school_id: int):
     require(school.can_edit(current_user))
     window = services.open_window_now()
     year = _year_asked(window)
-    allowed = services.may_enter(school, current_user, year)
-    stat = services.stat_for(school.id, year)
-    form = SchoolDataForm(obj=stat if request.method == "GET" else None)
+    form = SchoolDataForm(
+        obj=None if request.method == "POST" else services.stat_for(school.id, year, lock=False)
+    )
     if request.method == "GET":
         form.academic_year.data = year + BUDDHIST_ERA_OFFSET
-    if not current_user.is_staff:  # the school enters the window's year only
-        form.academic_year.data = year + BUDDHIST_ERA_OFFSET
+    elif form.academic_year.data:  # the year posted is the year judged
+        year = form.academic_year.data - BUDDHIST_ERA_OFFSET
+    allowed = services.may_enter(school, current_user, year)
     if allowed and form.validate_on_submit():
         figures = services.Figures(
             grades=form.grades(),
             teachers=form.teachers.data,
             devices_on_hand=form.devices_on_hand.data,
         )
-        year = form.academic_year.data - BUDDHIST_ERA_OFFSET
         try:
             services.record_figures(school, year, figures, current_user)
         except services.SchoolDataRefused as refused:
