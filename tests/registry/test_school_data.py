@@ -144,8 +144,8 @@ def test_staff_open_and_close_a_window(client, login_as):
     first, last = services.today(), services.today() + timedelta(20)
     response = client.post(
         "/staff/school-data/windows",
-        data={"academic_year": str(YEAR_BE), "opens_on": first.isoformat(),
-              "closes_on": last.isoformat()},
+        data={"window-academic_year": str(YEAR_BE), "window-opens_on": first.isoformat(),
+              "window-closes_on": last.isoformat()},
     )  # fmt: skip
     assert response.status_code == 303
     window = services.open_window_now()
@@ -156,8 +156,8 @@ def test_staff_open_and_close_a_window(client, login_as):
     assert again.status_code == 409 and "already closed" in again.text
     bad = client.post(
         "/staff/school-data/windows",
-        data={"academic_year": str(YEAR_BE), "opens_on": last.isoformat(),
-              "closes_on": first.isoformat()},
+        data={"window-academic_year": str(YEAR_BE), "window-opens_on": last.isoformat(),
+              "window-closes_on": first.isoformat()},
     )  # fmt: skip
     assert bad.status_code == 422 and "cannot be before the first day" in bad.text
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...core.exports import Column, Kind, csv_download, xlsx_download
+from ...core.spreadsheets import MAX_TABLE_BYTES
 from ...core.unit_of_work import discard_changes
 from ...core.uploads import RefusedFile
 from ...extensions import db
@@ -38,10 +39,10 @@ def _windows():
 
 def _page(window_form=None, import_form=None, result=None, status=200):
     if window_form is None:
-        window_form = WindowForm(formdata=None)
+        window_form = WindowForm(formdata=None, prefix="window")
         window_form.academic_year.data = current_academic_year() + BUDDHIST_ERA_OFFSET
     if import_form is None:
-        import_form = ImportForm(formdata=None)
+        import_form = ImportForm(formdata=None, prefix="import")
         import_form.academic_year.data = current_academic_year() + BUDDHIST_ERA_OFFSET
     return render_template(
         "registry/school_data_staff.html",
@@ -61,7 +62,7 @@ def index():
 
 @bp.post("/windows")
 def open_window():
-    form = WindowForm()
+    form = WindowForm(prefix="window")
     if form.validate_on_submit():
         try:
             services.open_window(
@@ -97,16 +98,20 @@ def _display_name(filename: str | None) -> str:
 @bp.post("/import")
 def import_file():
     """Check every row; write them all only when none is bad (one transaction)."""
-    form = ImportForm()
+    form = ImportForm(prefix="import")
     if not form.validate_on_submit():
         return _page(import_form=form, status=422)
     upload = form.upload.data
     name = _display_name(upload.filename)
     year = form.academic_year.data - BUDDHIST_ERA_OFFSET
     try:
-        result = imports.check_file(upload.read(), name, year)
+        data = upload.stream.read(MAX_TABLE_BYTES + 1)  # beyond it: refused, never read whole
+    finally:
+        upload.close()
+    try:
+        result = imports.check_file(data, name, year)
     except RefusedFile as refused:
-        form.upload.errors = [refused.user_message()]
+        form.upload.errors = [str(refused)]
         return _page(import_form=form, status=422)
     if not result.ok:
         return _page(import_form=form, result=result, status=422)
