@@ -15,8 +15,10 @@ from partnership.registry.school_data.services import today
 YEAR = current_academic_year()
 YEAR_BE = YEAR + BUDDHIST_ERA_OFFSET
 #: Import headers in Thai, as an ABE office writes them.
-HEADER = ["รหัสโรงเรียน", "ปีการศึกษา", "อ.1", "อ.2", "อ.3", "ป.1", "ป.2", "ป.3", "ป.4", "ป.5",
-          "ป.6", "ม.1", "ม.2", "ม.3", "ม.4", "ม.5", "ม.6", "นักเรียนรวม", "ครู", "คอมพิวเตอร์"]  # fmt: skip
+HEADER = [
+    "รหัสโรงเรียน", "ปีการศึกษา", "อ.1", "อ.2", "อ.3", "ป.1", "ป.2", "ป.3", "ป.4", "ป.5", "ป.6",
+    "ม.1", "ม.2", "ม.3", "ม.4", "ม.5", "ม.6", "นักเรียนรวม", "ครู", "คอมพิวเตอร์",
+]  # fmt: skip
 
 
 def open_window(year: int = YEAR, *, opened_days_ago: int = 1, days: int = 30):

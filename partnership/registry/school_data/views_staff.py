@@ -9,8 +9,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ...core import spreadsheets
 from ...core.exports import Column, Kind, csv_download, xlsx_download
-from ...core.spreadsheets import MAX_TABLE_BYTES
 from ...core.unit_of_work import discard_changes
 from ...core.uploads import RefusedFile
 from ...extensions import db
@@ -105,7 +105,8 @@ def import_file():
     name = _display_name(upload.filename)
     year = form.academic_year.data - BUDDHIST_ERA_OFFSET
     try:
-        data = upload.stream.read(MAX_TABLE_BYTES + 1)  # beyond it: refused, never read whole
+        # one byte past the limit is enough to refuse it: a large file is never read whole
+        data = upload.stream.read(spreadsheets.MAX_TABLE_BYTES + 1)
     finally:
         upload.close()
     try:
