@@ -93,6 +93,7 @@ EXPECTED = {
     ],
     campaign_funded: ["partnership.milestones.services.milestones_for_funded_campaign"],
     school_dashboard: [
+        "partnership.registry.school_data.views.school_dashboard_section",
         "partnership.milestones.views.school_dashboard_section",
         "partnership.devices.views_school.school_dashboard_section",
     ],

@@ -33,6 +33,8 @@ SAME_MEANING: dict[str, str] = {
     "%(name)s is empty.": SENTENCE,
     # The last day of a date range: a campaign's, a school data collection's.
     "Last day": FIELD,
+    # The registry's school data pages, linked from the staff home page (site/).
+    "School data": NAVIGATION,
     # Pupils of one grade: an application's beneficiaries, a school's yearly figures.
     "Pupils in %(grade)s": FIELD,
     # The Thai academic year (ปีการศึกษา): the registry's yearly figures and outcome reports.

@@ -219,3 +219,14 @@ def test_province_figures_are_one_aggregate_query(app, make_school, make_user):
     assert set(figures.province_school_data_by_year("40")) == {YEAR - 1, YEAR}
     assert figures.school_data_by_province(YEAR)["10"].pupils == 66
     assert figures.pupils_per_computer(66, 4) == figures.Fraction(33, 2)
+
+
+def test_the_school_dashboard_reminds_of_an_open_collection(client, login_as, make_school):
+    school = make_school(min_grade=3, max_grade=8)
+    login_as("school", school=school)
+    assert "school-data-due" not in client.get("/my/applications").text
+    open_window()
+    page = client.get("/my/applications").text
+    assert "school-data-due" in page and "not entered yet" in page
+    client.post(f"/schools/{school.id}/data", data=form_data(school))
+    assert "entered; you can still correct it" in client.get("/my/applications").text

@@ -3,15 +3,17 @@ any time), and the history of every entry."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from ...core.unit_of_work import discard_changes
 from ...extensions import db
 from ...i18n import BUDDHIST_ERA_OFFSET, current_academic_year
 from ...permissions import require
-from ..models import GRADE_COLUMNS, School, grade_label
+from ..models import GRADE_COLUMNS, School, SchoolYearStat, grade_label
 from . import services
 from .forms import SchoolDataForm
 
@@ -71,3 +73,26 @@ def enter(school_id: int):
         grade_columns=GRADE_COLUMNS,
         grade_label=grade_label,
     ), status
+
+
+def school_dashboard_section(user, schools=(), **_extra) -> Markup | None:
+    """``applications.signals.school_dashboard`` (connected by applications, which the registry
+    may not import): while a collection is open, each of the person's schools with a link to
+    its figures, marked done when this year's are in (two queries)."""
+    window = services.open_window_now()
+    if window is None or not schools:
+        return None
+    done = set(
+        db.session.scalars(
+            sa.select(SchoolYearStat.school_id).where(
+                SchoolYearStat.school_id.in_([s.id for s in schools]),
+                SchoolYearStat.academic_year == window.academic_year,
+                SchoolYearStat.grade_k1.isnot(None),
+            )
+        )
+    )
+    return Markup(
+        render_template(
+            "registry/_school_data_dashboard.html", window=window, schools=schools, done=done
+        )
+    )
