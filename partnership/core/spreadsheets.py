@@ -94,6 +94,13 @@ def _csv_rows(data: bytes, name: str) -> list[TableRow]:
     return rows
 
 
+def _trimmed(cells: list[str]) -> list[str]:
+    """Without the empty cells at the end (a sheet's row is as wide as its widest)."""
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
 def _cell_text(value) -> str:
     if value is None:
         return ""
@@ -126,7 +133,7 @@ def _xlsx_rows(data: bytes, name: str) -> list[TableRow]:
             ):
                 if number > MAX_TABLE_ROWS:
                     raise _too_long(name)
-                rows.append(TableRow(number, [_cell_text(v) for v in values]))
+                rows.append(TableRow(number, _trimmed([_cell_text(v) for v in values])))
         finally:
             book.close()
     except RefusedFile:
