@@ -17,7 +17,7 @@ from ...extensions import db
 from ...i18n import BUDDHIST_ERA_OFFSET, current_academic_year, current_language
 from ...permissions import staff_required
 from ..models import GRADE_COLUMNS, GRADES, School, SchoolYearStat
-from ..provinces import PROVINCES_BY_CODE, province_choices
+from ..provinces import PROVINCES_BY_CODE, province_choices, province_name
 from . import imports, services
 from .forms import ExportFilterForm, ImportForm, WindowForm
 from .models import CollectionWindow
@@ -131,8 +131,7 @@ def export_columns() -> list[Column]:
     return [
         Column(_("School code"), lambda r: r.School.code),
         Column(_("School"), lambda r: r.School.name_th),
-        Column(_("Province"), lambda r: PROVINCES_BY_CODE[r.School.province_code].name_th
-               if r.School.province_code in PROVINCES_BY_CODE else r.School.province_code),
+        Column(_("Province"), lambda r: province_name(r.School.province_code, current_language())),
         Column(_("District"), lambda r: r.School.district),
         Column(_("Academic year"), lambda r: r.SchoolYearStat.academic_year + BUDDHIST_ERA_OFFSET,
                Kind.INT),
