@@ -60,6 +60,7 @@ from .registry.models import (  # noqa: F401
     School,
     SchoolYearStat,
 )
+from .registry.school_data.models import CollectionWindow, SchoolDataEvent  # noqa: F401
 from .review.models import (  # noqa: F401
     CommitteeMember,
     ConflictOfInterest,

@@ -37,7 +37,7 @@ from partnership.payments.models import Donation
 from partnership.payments.signals import donation_paid, donation_returned
 from partnership.programmes.signals import programme_page, rubric_in_use
 from partnership.receipts.models import Receipt
-from partnership.registry.hooks import organisation_page
+from partnership.registry.hooks import organisation_page, school_page
 from tests.matching.conftest import pending_donation
 
 ROOT = Path(partnership.__file__).parent.parent
@@ -76,6 +76,7 @@ EXPECTED = {
         "partnership.devices.views.thanks_section",
     ],
     organisation_page: ["partnership.matching.hooks.sponsor_pledges"],
+    school_page: ["partnership.devices.views.school_page_section"],
     may_view_application: ["partnership.review.access.reviewer_may_view"],
     rubric_in_use: ["partnership.review.reviews.review_submitted_for"],
     programme_page: ["partnership.outcomes.receivers.programme_outcomes"],
@@ -92,6 +93,7 @@ EXPECTED = {
     ],
     campaign_funded: ["partnership.milestones.services.milestones_for_funded_campaign"],
     school_dashboard: [
+        "partnership.registry.school_data.views.school_dashboard_section",
         "partnership.milestones.views.school_dashboard_section",
         "partnership.devices.views_school.school_dashboard_section",
     ],

@@ -29,6 +29,14 @@ SENTENCE = "a whole sentence: its words give it one meaning, and the forms check
 #: right for all of them. Add an id here only after reading every use (see the docs page); if two
 #: uses mean different things, give each a context instead.
 SAME_MEANING: dict[str, str] = {
+    # An uploaded file with nothing in it: an attachment, an imported table of school data.
+    "%(name)s is empty.": SENTENCE,
+    # The last day of a date range: a campaign's, a school data collection's.
+    "Last day": FIELD,
+    # The registry's school data pages, linked from the staff home page (site/).
+    "School data": NAVIGATION,
+    # Pupils of one grade: an application's beneficiaries, a school's yearly figures.
+    "Pupils in %(grade)s": FIELD,
     # The Thai academic year (ปีการศึกษา): the registry's yearly figures and outcome reports.
     "Academic year": FIELD,
     # Navigation: the menu (base.html) and the home pages (site/) name a page by its title.

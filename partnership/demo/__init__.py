@@ -10,11 +10,13 @@ from .programmes import seed_programmes
 from .receipts import seed_receipts
 from .registry import seed_registry
 from .review import seed_review
+from .school_data import seed_school_data
 
 
 def seed_demo() -> list[tuple[str, str, str]]:
     """Seed everything; returns (e-mail, role, password) of accounts created this run."""
     accounts = seed_registry()
+    seed_school_data()
     seed_programmes()
     accounts += seed_review()
     seed_campaigns()

@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     from ..ledger.services import register_check
     from ..notifications.worker import worker_pass
     from ..payments.hooks import thanks_page
+    from ..registry.hooks import school_page
     from . import services, views, views_school, views_staff
     from .cli import devices_cli
     from .reminders import remind_on_worker_pass
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views_staff.bp)
     campaign_page.connect(views.campaign_section)
     thanks_page.connect(views.thanks_section)
+    school_page.connect(views.school_page_section)
     school_dashboard.connect(views_school.school_dashboard_section)
     worker_pass.connect(remind_on_worker_pass)
     app.cli.add_command(devices_cli)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, url_for
 from flask_login import current_user
 
 from ..campaigns.models import Campaign
 from ..extensions import db
-from ..i18n import current_language
+from ..i18n import current_academic_year, current_language
 from .access import can_handle_devices
+from .models import Device, DeviceKind, DeviceState, Handover
 from .trail import trail_of
 
 bp = Blueprint("devices", __name__)
@@ -38,3 +40,25 @@ def thanks_section(donation) -> dict:
     if not donation.is_paid:
         return {}
     return {"trail_url": url_for("devices.trail", campaign_id=donation.campaign_id)}
+
+
+def school_page_section(school, **_extra) -> dict:
+    """``registry.hooks.school_page``: the computers (laptops, tablets, desktops) the school
+    received through the programme and still has, per academic year of the handover, for pupils
+    per computer after the programme (one query)."""
+    rows = db.session.execute(
+        sa.select(Handover.received_on, sa.func.count(Device.id))
+        .join(Device, Device.handover_id == Handover.id)
+        .join(Campaign, Campaign.id == Handover.campaign_id)
+        .where(
+            Campaign.school_id == school.id,
+            Device.kind.in_((DeviceKind.LAPTOP, DeviceKind.TABLET, DeviceKind.DESKTOP)),
+            Device.state.in_((DeviceState.RECEIVED, DeviceState.IN_USE)),
+        )
+        .group_by(Handover.received_on)
+    )
+    delivered: dict[int, int] = {}
+    for received_on, count in rows:
+        year = current_academic_year(received_on)
+        delivered[year] = delivered.get(year, 0) + count
+    return {"computers_delivered": delivered}

@@ -19,3 +19,16 @@ def sections_for(organisation) -> dict:
     for _receiver, values in organisation_page.send(organisation):
         context.update(values or {})
     return context
+
+
+#: Sent with the school as sender when its page is built; receivers return a dict of template
+#: values. Devices answer ``computers_delivered``: {academic year: computers the school received
+#: through the programme that year}, for pupils per computer after the programme.
+school_page = _signals.signal("school page sections")
+
+
+def school_sections_for(school) -> dict:
+    context: dict = {}
+    for _receiver, values in school_page.send(school):
+        context.update(values or {})
+    return context

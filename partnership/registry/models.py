@@ -17,6 +17,7 @@ from .provinces import REGIONS, get_province, province_name
 
 if TYPE_CHECKING:
     from ..accounts.models import Membership, User
+    from .school_data.models import SchoolDataEvent
 
 
 class Affiliation(LabelledEnum):
@@ -253,15 +254,35 @@ class NetworkEvent(HistoryMixin, db.Model):
     school: Mapped[School] = relationship(back_populates="network_events")
 
 
+#: The columns of pupils per grade on ``school_year_stats``, in the order of GRADES.
+GRADE_COLUMNS: tuple[str, ...] = tuple(f"grade_{code}" for code, _, _ in GRADES)
+#: Grades 4–6 (ป.4–6), the grades Notebook for Education serves.
+P4_P6_COLUMNS = ("grade_p4", "grade_p5", "grade_p6")
+_NO_GRADES = " AND ".join(f"{c} IS NULL" for c in GRADE_COLUMNS)
+_GRADE_SUM = " + ".join(GRADE_COLUMNS)
+
+
 class SchoolYearStat(db.Model):
-    """Pupils and teachers of one school in one academic year (one row a year, never overwritten
-    by another year's figures)."""
+    """One school's figures for one academic year (one row a year, never overwritten by another
+    year's figures): pupils per grade, their total, teachers and computers on hand.
+
+    Rows from before the per-grade collection have the total alone (every grade empty); a row
+    with grades has all fifteen, and they add up to ``pupils`` (the database checks both)."""
 
     __tablename__ = "school_year_stats"
     __table_args__ = (
         sa.UniqueConstraint("school_id", "academic_year"),
         sa.CheckConstraint("pupils >= 0", name="pupils_non_negative"),
         sa.CheckConstraint("teachers >= 0", name="teachers_non_negative"),
+        sa.CheckConstraint("devices_on_hand >= 0", name="devices_non_negative"),
+        sa.CheckConstraint(
+            " AND ".join(f"{c} >= 0" for c in GRADE_COLUMNS), name="grades_non_negative"
+        ),
+        # every grade empty (a total alone), or all fifteen given and adding up to the total
+        sa.CheckConstraint(
+            f"({_NO_GRADES}) OR COALESCE({_GRADE_SUM}, -1) = pupils", name="grades_sum_to_pupils"
+        ),  # fmt: skip
+        sa.Index("ix_school_year_stats_year_school", "academic_year", "school_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -270,11 +291,44 @@ class SchoolYearStat(db.Model):
     academic_year: Mapped[int] = mapped_column()
     pupils: Mapped[int] = mapped_column()
     teachers: Mapped[int] = mapped_column()
+    #: Computers (desktops, laptops, tablets) pupils can use, as the school counts them; empty
+    #: for years recorded before the collection asked.
+    devices_on_hand: Mapped[int | None] = mapped_column()
+    grade_k1: Mapped[int | None] = mapped_column()
+    grade_k2: Mapped[int | None] = mapped_column()
+    grade_k3: Mapped[int | None] = mapped_column()
+    grade_p1: Mapped[int | None] = mapped_column()
+    grade_p2: Mapped[int | None] = mapped_column()
+    grade_p3: Mapped[int | None] = mapped_column()
+    grade_p4: Mapped[int | None] = mapped_column()
+    grade_p5: Mapped[int | None] = mapped_column()
+    grade_p6: Mapped[int | None] = mapped_column()
+    grade_m1: Mapped[int | None] = mapped_column()
+    grade_m2: Mapped[int | None] = mapped_column()
+    grade_m3: Mapped[int | None] = mapped_column()
+    grade_m4: Mapped[int | None] = mapped_column()
+    grade_m5: Mapped[int | None] = mapped_column()
+    grade_m6: Mapped[int | None] = mapped_column()
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     school: Mapped[School] = relationship(back_populates="year_stats")
     recorded_by: Mapped[User | None] = relationship()
+    #: Every entry and correction of these figures (``school_data_events``).
+    events: Mapped[list[SchoolDataEvent]] = history_of("SchoolDataEvent", back_populates="stat")
+
+    @property
+    def grades(self) -> list[int | None]:
+        """Pupils per grade in the order of GRADES (all None: a total without the split)."""
+        return [getattr(self, c) for c in GRADE_COLUMNS]
+
+    @property
+    def has_grades(self) -> bool:
+        return self.grade_k1 is not None
+
+    @property
+    def pupils_p4_p6(self) -> int | None:
+        return None if not self.has_grades else sum(getattr(self, c) for c in P4_P6_COLUMNS)
 
 
 class Organisation(db.Model):

@@ -25,6 +25,7 @@ from .models import (
     Sector,
 )
 from .provinces import PROVINCES
+from .school_data import services as school_data
 
 SCHOOL_FIELDS = (
     "code", "name_th", "name_en", "province_code", "district", "address", "affiliation",
@@ -130,18 +131,26 @@ def update_school(school: School, data: dict, actor: User) -> None:
 def record_year_stat(
     school: School, academic_year: int, pupils: int, teachers: int, actor: User
 ) -> SchoolYearStat:
-    """Set one academic year's figures; other years' records are left as they are."""
-    stat = db.session.scalar(
-        db.select(SchoolYearStat).where(
-            SchoolYearStat.school_id == school.id, SchoolYearStat.academic_year == academic_year
-        )
+    """Set one academic year's total of pupils and teachers (a new school's application, the
+    totals-only form); other years are left as they are, the change goes into the history.
+
+    A year entered per grade keeps its grades when its total stays; a new total for it is
+    refused (the grades are corrected on the school data form)."""
+    stat = school_data.stat_for(school.id, academic_year)
+    grades = None
+    if stat is not None and stat.has_grades:
+        if stat.pupils != pupils:
+            raise RegistryError(
+                _l("This year has pupils per grade: correct them on the school data form.")
+            )
+        grades = tuple(stat.grades)
+    figures = school_data.Figures(
+        grades=grades,
+        teachers=teachers,
+        devices_on_hand=stat.devices_on_hand if stat is not None else None,
+        pupils=pupils,
     )
-    if stat is None:
-        stat = SchoolYearStat(school=school, academic_year=academic_year)
-        db.session.add(stat)
-    stat.pupils, stat.teachers, stat.recorded_by = pupils, teachers, actor
-    db.session.flush()
-    return stat
+    return school_data.record_figures(school, academic_year, figures, actor, stat=stat, known=True)
 
 
 def apply_to_network(data: dict, applicant: User, position: str) -> School:

@@ -14,7 +14,7 @@ from ..core.unit_of_work import refusal_returns_to
 from ..extensions import db
 from ..i18n import BUDDHIST_ERA_OFFSET, current_academic_year, current_language
 from ..permissions import load_or_404, login_required, staff_required
-from . import notices, services
+from . import figures, notices, services
 from .forms import (
     NetworkApplicationForm,
     NetworkDecisionForm,
@@ -25,7 +25,7 @@ from .forms import (
     SchoolSearchForm,
     YearStatForm,
 )
-from .hooks import sections_for
+from .hooks import school_sections_for, sections_for
 from .models import (
     NetworkEvent,
     NetworkStatus,
@@ -37,6 +37,7 @@ from .models import (
     Sector,
 )
 from .provinces import province_choices, region_choices
+from .school_data import services as school_data
 
 bp = Blueprint("registry", __name__)
 
@@ -109,9 +110,14 @@ def school(school_id: int):
     stat_form = YearStatForm(formdata=None) if can_edit else None
     if stat_form is not None:
         stat_form.academic_year.data = current_academic_year() + BUDDHIST_ERA_OFFSET
+    sections = school_sections_for(school)
     return render_template(
         "registry/school.html",
         school=school,
+        years=figures.school_years(school, sections.get("computers_delivered", {})),
+        data_history=school_data.history(school.id) if can_edit else None,
+        data_window=school_data.open_window_now() if can_edit else None,
+        data_label=school_data.figure_label,
         can_edit=can_edit,
         can_manage=school.can_manage(current_user),
         stat_form=stat_form,
@@ -147,18 +153,18 @@ def edit_school(school_id: int):
 
 @bp.route("/schools/<int:school_id>/stats", methods=["GET", "POST"])
 def school_stats(school_id: int):
+    """Totals only (pupils, teachers): the form before the per-grade collection. Its page is
+    now the school data form; a post keeps the collection's rule (the school's staff while the
+    year's collection is open, staff at any time)."""
     school = load_or_404(School, school_id, "edit")
-    form = YearStatForm()
     if request.method == "GET":
-        form.academic_year.data = current_academic_year() + BUDDHIST_ERA_OFFSET
+        return redirect(url_for("school_data.enter", school_id=school.id))
+    form = YearStatForm()
     if form.validate_on_submit():
-        services.record_year_stat(
-            school,
-            form.academic_year.data - BUDDHIST_ERA_OFFSET,
-            form.pupils.data,
-            form.teachers.data,
-            current_user,
-        )
+        year = form.academic_year.data - BUDDHIST_ERA_OFFSET
+        if not school_data.may_enter(school, current_user, year):
+            raise school_data.SchoolDataRefused(school_data.window_closed_message())
+        services.record_year_stat(school, year, form.pupils.data, form.teachers.data, current_user)
         flash(_("Figures for %(year)d saved.", year=form.academic_year.data), "success")
         return redirect(url_for("registry.school", school_id=school.id))
     return render_template("registry/stats_form.html", form=form, school=school)

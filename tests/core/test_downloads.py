@@ -17,6 +17,7 @@ EXPORTS = {
     "reporting.overview_export": False,
     "reporting.sponsors_export": False,
     "reporting.sponsor_export": False,
+    "school_data_staff.export": False,  # staff's; school figures, no person in it
 }
 
 

@@ -23,6 +23,7 @@ from partnership.programmes.models import Programme, ProgrammeEvent, ProgrammeSt
 from partnership.receipts.models import EDonationEvent
 from partnership.registry import services as registry
 from partnership.registry.models import NetworkEvent, NetworkStatus, School
+from partnership.registry.school_data.models import SchoolDataEvent
 from partnership.review.models import ReviewEvent
 from partnership.spending.models import DisbursementEvent
 
@@ -38,6 +39,7 @@ HISTORIES = (
     OutcomeReportEvent,
     ProgrammeEvent,
     ReviewEvent,
+    SchoolDataEvent,
 )
 SHAPE = {"id", "actor_id", "at", "kind", "from_state", "to_state", "reason"}
 
@@ -49,6 +51,7 @@ def test_every_event_table_is_a_history():
         "network_events", "programme_events", "review_events",
         # after funding: money out, milestones, devices, outcome reports
         "disbursement_events", "milestone_events", "device_events", "outcome_report_events",
+        "school_data_events",  # school data: each entry and correction of a year's figures
     }  # fmt: skip
     assert AppendOnly.append_only_tables() == {m.__tablename__ for m in HISTORIES} | {
         "donor_erasures"

@@ -57,7 +57,17 @@ def _stats(school_id: int) -> int:
 
 @pytest.fixture()
 def school_editor(make_school, login_as):
+    """A school's staff member while the collection for 2568 (FIGURES' year) is open."""
+    from datetime import timedelta
+
+    from partnership.registry.school_data.models import CollectionWindow
+    from partnership.registry.school_data.services import today
+
     school = make_school()
+    db.session.add(
+        CollectionWindow(academic_year=2025, opens_on=today(), closes_on=today() + timedelta(30))
+    )
+    db.session.commit()
     login_as("school", school=school)
     return school
 
@@ -159,7 +169,7 @@ def test_a_refusal_outside_a_form_answers_the_409_page(client, school_editor, mo
         raise RegistryError("no")
 
     monkeypatch.setattr("partnership.registry.views.current_academic_year", refuse)
-    response = client.get(f"/schools/{school_editor.id}/stats")
+    response = client.get(f"/schools/{school_editor.id}")  # the editor's figures form
     assert response.status_code == 409
     assert NOTHING_CHANGED_TH in response.text
 

@@ -17,6 +17,8 @@ REGISTRY_TABLES = (
     "memberships",
     "outgoing_mail",
     "network_events",
+    "school_data_windows",
+    "school_data_events",
 )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -16,6 +16,8 @@ from partnership.registry.models import (
     School,
     Sector,
 )
+from partnership.registry.school_data.models import CollectionWindow
+from partnership.registry.school_data.services import today
 
 from .conftest import snapshot
 
@@ -62,6 +64,11 @@ def world(app, make_school, make_org, make_partnership, make_user, add_membershi
     partnership = make_partnership(organisation, school)
     asker = make_user()
     membership = add_membership(asker, school=other_school, state=MembershipState.PENDING)
+    # the collection of 2568 is open: the school's own staff may record its figures
+    db.session.add(
+        CollectionWindow(academic_year=2025, opens_on=today(), closes_on=today() + timedelta(30))
+    )
+    db.session.commit()
     return World(
         school, other_school, applicant, organisation, other_organisation, partnership.id,
         membership.id,
@@ -132,7 +139,7 @@ ACTIONS = [
     ("edit school form", "GET", lambda w: f"/schools/{w.school.id}/edit", None, SCHOOL_EDITORS),
     ("edit school", "POST", lambda w: f"/schools/{w.school.id}/edit", school_data,
      SCHOOL_EDITORS),
-    ("stats form", "GET", lambda w: f"/schools/{w.school.id}/stats", None, SCHOOL_EDITORS),
+    ("stats form", "GET", lambda w: f"/schools/{w.school.id}/data", None, SCHOOL_EDITORS),
     ("record stats", "POST", lambda w: f"/schools/{w.school.id}/stats",
      lambda w: {"academic_year": "2568", "pupils": "120", "teachers": "7"}, SCHOOL_EDITORS),
     ("school re-applies", "POST", lambda w: f"/schools/{w.school.id}/network/apply",
