@@ -23,7 +23,7 @@ def test_the_school_data_migration_keeps_every_yearly_row(app, make_school):
     db.session.commit()
     db.session.close()
 
-    downgrade(revision="0025_outcomes")
+    downgrade(revision="0026_figures")
     columns = ("school_id", "academic_year", "pupils", "teachers")
     old = sa.table(
         "school_year_stats",
