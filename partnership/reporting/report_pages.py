@@ -8,8 +8,8 @@ import re
 import unicodedata
 from urllib.parse import quote
 
-from flask import Response, render_template, request, url_for
-from flask_babel import force_locale
+from flask import Response, current_app, render_template, request, url_for
+from flask_babel import force_locale, gettext
 from flask_login import current_user
 
 from ..core.downloads import PRIVATE_NO_STORE
@@ -17,14 +17,29 @@ from ..i18n import current_language
 from ..permissions import load_or_404, require
 from ..programmes.models import Programme
 from ..registry.models import Organisation
-from . import periods, report_data, report_docs
+from . import figures, maps, periods, report_data, report_docs
 from .pdf import render_report
 
 
-def programme_map(programme: Programme, period: periods.Period) -> str | None:
-    """The provinces map (SVG) for the programme's report: ``reporting.maps`` is wired here
-    by the integrator; no map until then."""
-    return None
+def programme_map(programme: Programme, period: periods.Period, lang: str) -> str | None:
+    """The provinces map (SVG) of what the programme raised in each province in ``period``,
+    drawn by ``reporting.maps`` as on the provinces page; None when nothing was raised."""
+    raised = {
+        code: money.raised_satang // 100
+        for code, money in figures.money_by("province", period, programme_id=programme.id).items()
+        if money.raised_satang > 0
+    }
+    if not raised:
+        return None
+    view = maps.map_view(
+        raised,
+        gettext("Raised (baht)"),
+        lambda baht: f"฿{baht:,}",
+        lambda code: url_for("reporting.province_page", code=code, _external=True),
+        lang=lang,
+    )
+    macros = current_app.jinja_env.get_template("reporting/_map.html").module
+    return str(macros.map_svg(view, "report-map", printable=True))
 
 
 def _lang() -> str:
@@ -56,7 +71,9 @@ def _programme(programme_id: int):
 def programme_report(programme_id: int):
     programme, period, data = _programme(programme_id)
     lang = current_language()
-    document = report_docs.programme_document(data, lang, map_svg=programme_map(programme, period))
+    document = report_docs.programme_document(
+        data, lang, map_svg=programme_map(programme, period, lang)
+    )
     pdf_args = {"programme_id": programme.id, **period.args()}
     return render_template(
         "reporting/report_page.html",
@@ -77,7 +94,7 @@ def programme_report_pdf(programme_id: int):
     lang = _lang()
     with force_locale(lang):
         document = report_docs.programme_document(
-            data, lang, map_svg=programme_map(programme, period)
+            data, lang, map_svg=programme_map(programme, period, lang)
         )
         year = str(period.be_year) if period.be_year else ""
         body = render_report(document)
