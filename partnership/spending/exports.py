@@ -142,7 +142,7 @@ STAFF_COLUMNS = [
     Column(_l("Submitted at"), _d(lambda d: d.submitted_at), Kind.DATETIME),
     Column(_l("Approved by"), lambda row: row.approved_by),
     Column(_l("Approved at"), _d(lambda d: d.approved_at), Kind.DATETIME),
-    Column(_l("Paid by"), lambda row: row.paid_by),
+    Column(_l("Paid out by"), lambda row: row.paid_by),
     Column(_l("Paid at"), _d(lambda d: d.paid_at), Kind.DATETIME),
     Column(_l("Reversed by"), lambda row: row.reversed_by),
     Column(_l("Reversed at"), _d(lambda d: d.reversed_at), Kind.DATETIME),

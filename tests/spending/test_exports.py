@@ -73,7 +73,7 @@ def test_the_staff_file_has_one_row_per_line_and_the_tax_id(
     assert line["Line amount (baht)"] == "30000.00"
     assert line["Disbursement amount (baht)"] == "31500.00"
     assert line["Submitted by"] == "เจ้าหน้าที่หนึ่ง" and line["Approved by"] == "เจ้าหน้าที่สอง"
-    assert line["Paid by"] == "เจ้าหน้าที่สอง" and line["Paid at"]
+    assert line["Paid out by"] == "เจ้าหน้าที่สอง" and line["Paid at"]
     second = dict(zip(head, body[1], strict=True))
     assert (second["What was bought"], second["Line amount (baht)"]) == ("กระเป๋าโน้ตบุ๊ก", "1500.00")
     # Excel: money is a number, the same rows
