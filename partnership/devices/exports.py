@@ -27,7 +27,9 @@ from .models import Device, DeviceCheckIn, DeviceState, Handover
 class DeviceFilters(QueryForm):
     """Staff's filters of the devices file, read from the query string."""
 
-    campaign = IntegerField(_l("Campaign number"), validators=[Optional(), NumberRange(1, DB_INT_MAX)])
+    campaign = IntegerField(
+        _l("Campaign number"), validators=[Optional(), NumberRange(1, DB_INT_MAX)]
+    )
     state = SelectField(_l("State"), choices=[], validators=[Optional()])
     province = SelectField(_l("Province"), choices=[], validators=[Optional()])
 

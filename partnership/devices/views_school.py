@@ -72,7 +72,9 @@ def export(school_id: int, fmt: str):
     school = db.get_or_404(School, school_id)
     require(current_user.is_authenticated and (
         current_user.is_staff or current_user.is_school_staff_of(school.id)))  # fmt: skip
-    return download(fmt, COLUMNS, school_rows(school.id), f"school-{school.code}-devices", "devices")
+    return download(
+        fmt, COLUMNS, school_rows(school.id), f"school-{school.code}-devices", "devices"
+    )
 
 
 @bp.route("/campaigns/<int:campaign_id>/devices/handover", methods=["GET", "POST"])

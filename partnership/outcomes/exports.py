@@ -122,13 +122,27 @@ def staff_rows(filters: ReportFilters) -> list[ReportRow]:
 
     return [
         ReportRow(
-            report=report, measure=measure, programme=named(p_th, p_en), campaign=title,
-            school=named(s_th, s_en), province=province_name(province, lang),
+            report=report,
+            measure=measure,
+            programme=named(p_th, p_en),
+            campaign=title,
+            school=named(s_th, s_en),
+            province=province_name(province, lang),
             planned=None if planned is None else int(planned),
-            reported_by=reported_by or "", decided_by=decided_by or "",
+            reported_by=reported_by or "",
+            decided_by=decided_by or "",
         )  # fmt: skip
         for (
-            report, measure, p_th, p_en, title, s_th, s_en, province, planned, reported_by,
+            report,
+            measure,
+            p_th,
+            p_en,
+            title,
+            s_th,
+            s_en,
+            province,
+            planned,
+            reported_by,
             decided_by,
         ) in db.session.execute(query)  # fmt: skip
     ]
@@ -154,9 +168,9 @@ def public_rows(table: OutcomeTable) -> list[PublicRow]:
 
 def _school_name(row: PublicRow) -> str:
     school = row.school
-    return school["name_en"] if current_language() == "en" and school["name_en"] else school[
-        "name_th"
-    ]
+    return (
+        school["name_en"] if current_language() == "en" and school["name_en"] else school["name_th"]
+    )
 
 
 PUBLIC_COLUMNS = [

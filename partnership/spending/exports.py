@@ -153,8 +153,13 @@ PUBLIC_COLUMNS = [
     *_BOUGHT,
     Column(
         _l("Invoice (redacted copy)"),
-        _d(lambda d: url_for("spending.public_invoice", disbursement_id=d.id, _external=True)
-           if d.public_invoice_key else ""),
+        _d(
+            lambda d: (
+                url_for("spending.public_invoice", disbursement_id=d.id, _external=True)
+                if d.public_invoice_key
+                else ""
+            )
+        ),
     ),  # fmt: skip
 ]
 
@@ -199,16 +204,37 @@ def _lines(query: sa.Select) -> list[LineRow]:
 
     return [
         LineRow(
-            d=d, line=line, item=item or "", campaign=title,
-            programme=named(prog_th, prog_en), school=named(school_th, school_en),
+            d=d,
+            line=line,
+            item=item or "",
+            campaign=title,
+            programme=named(prog_th, prog_en),
+            school=named(school_th, school_en),
             province=province_name(province, lang),
             payee=named(org, org_en) if org is not None else d.payee_name,
             payee_tax_id=(org_tax or "") if org is not None else d.payee_tax_id,
-            submitted_by=s or "", approved_by=a or "", paid_by=p or "", reversed_by=r or "",
+            submitted_by=s or "",
+            approved_by=a or "",
+            paid_by=p or "",
+            reversed_by=r or "",
         )  # fmt: skip
         for (
-            d, line, item, title, prog_th, prog_en, school_th, school_en, province,
-            org, org_en, org_tax, s, a, p, r,
+            d,
+            line,
+            item,
+            title,
+            prog_th,
+            prog_en,
+            school_th,
+            school_en,
+            province,
+            org,
+            org_en,
+            org_tax,
+            s,
+            a,
+            p,
+            r,
         ) in db.session.execute(query)  # fmt: skip
     ]
 

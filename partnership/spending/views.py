@@ -45,7 +45,7 @@ def spent_section(campaign: Campaign) -> dict:
 
 @bp.get("/campaigns/<int:campaign_id>/disbursements.<any(csv, xlsx):fmt>")
 def export(campaign_id: int, fmt: str):
-    """"What the money bought" as a file: the campaign page's figures, line by line."""
+    """ "What the money bought" as a file: the campaign page's figures, line by line."""
     campaign = load_public(campaign_id)
     rows = exports.public_rows(campaign.id)
     stem = f"campaign-{campaign.id}-disbursements"

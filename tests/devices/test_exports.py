@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from partnership.devices.models import Device
 from partnership.extensions import db
 from tests.crowd import counted_queries
-from tests.devices.test_check_ins import _answer, _handed_over
 from tests.devices.helpers import record
+from tests.devices.test_check_ins import _answer, _handed_over
 from tests.spending.test_exports import EVIL, _shut_out, rows_of, sheet_of
 
 ROLES = ["visitor", "donor", "school", "other_school", "sponsor", "staff"]

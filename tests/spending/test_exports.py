@@ -134,9 +134,7 @@ def test_a_payee_named_as_a_formula_is_escaped_in_both_files(
         assert sheet[1][head.index("Paid to")] == "'" + EVIL
 
 
-def test_the_public_file_shows_what_the_page_shows(
-    client, funded_campaign, make_disbursement
-):
+def test_the_public_file_shows_what_the_page_shows(client, funded_campaign, make_disbursement):
     campaign = funded_campaign()
     paid = make_disbursement(campaign, state="paid", lines=((0, 1, 1_500_000),))
     reversed_ = make_disbursement(campaign, state="reversed", lines=((1, 2, 50_000),))
