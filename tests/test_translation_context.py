@@ -100,6 +100,12 @@ SAME_MEANING: dict[str, str] = {
     "Cancel": ACTION + ": leave a form without saving",
     "Decline": ACTION + ": refuse a request (membership, pledge, network admission)",
     "Download CSV": ACTION,
+    # Exports: the same buttons and the same id columns in every feature's files.
+    "Download Excel": ACTION,
+    "Campaign number": FIELD,
+    "Programme number": FIELD,
+    "Disbursement": THING,
+    "Paid on": FIELD,
     "Edit": ACTION,
     "Edit %(name)s": ACTION,
     "End membership": ACTION + ": a person stops acting for a school or an organisation",

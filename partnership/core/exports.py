@@ -270,3 +270,13 @@ def xlsx_bytes(columns: Sequence[Column], rows: Iterable, title: str) -> bytes:
 def xlsx_download(columns: Sequence[Column], rows: Iterable, filename: str, title: str):
     """A workbook attachment with personal data (no cache keeps a copy)."""
     return private_download(xlsx_bytes(columns, rows, title), XLSX, filename)
+
+
+def download(
+    fmt: str, columns: Sequence[Column], rows: Iterable, stem: str, title: str, *, private=True
+):
+    """``stem``.csv or ``stem``.xlsx of the same rows, for a route ending in
+    ``.<any(csv, xlsx):fmt>`` (one route per export, both formats)."""
+    if fmt == "xlsx":
+        return xlsx_download(columns, rows, f"{stem}.xlsx", title)
+    return csv_download(columns, rows, f"{stem}.csv", private=private)

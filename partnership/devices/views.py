@@ -7,11 +7,13 @@ from flask import Blueprint, abort, render_template, url_for
 from flask_login import current_user
 
 from ..campaigns.models import Campaign
+from ..core.exports import download
 from ..extensions import db
 from ..i18n import current_academic_year, current_language
 from .access import can_handle_devices
 from .models import Device, DeviceKind, DeviceState, Handover
-from .trail import trail_of
+from .exports import TRAIL_COLUMNS
+from .trail import model_counts, trail_of
 
 bp = Blueprint("devices", __name__)
 
@@ -25,6 +27,17 @@ def trail(campaign_id: int):
     return render_template(
         "devices/trail.html", campaign=campaign, trail=trail_of(campaign, current_language())
     )
+
+
+@bp.get("/campaigns/<int:campaign_id>/trail.<any(csv, xlsx):fmt>")
+def trail_export(campaign_id: int, fmt: str):
+    """The trail's devices by kind and model: the counts the page shows, nothing more."""
+    campaign = db.get_or_404(Campaign, campaign_id)
+    if not campaign.can_view(current_user):
+        abort(404)
+    stem = f"campaign-{campaign.id}-devices"
+    rows = model_counts(campaign.id)
+    return download(fmt, TRAIL_COLUMNS, rows, stem, "devices", private=False)
 
 
 def campaign_section(campaign: Campaign) -> dict:

@@ -9,13 +9,16 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ..campaigns.models import Campaign
+from ..core.exports import download
 from ..core.storage import send_private
 from ..core.unit_of_work import discard_changes
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import to_bangkok
 from ..permissions import require
+from ..registry.models import School
 from .access import can_handle_devices
+from .exports import COLUMNS, school_rows
 from .forms import check_in_form, handover_form
 from .models import CheckInDue, Device, DeviceState, Handover
 from .services import (
@@ -60,6 +63,17 @@ def devices(campaign_id: int):
         handovers=handovers_of(campaign.id),
         check_ins=db.session.scalars(open_check_ins(_today(), campaign_id=campaign.id)).all(),
         is_open=lambda due: check_in_open(due, _today()),
+    )
+
+
+@bp.get("/schools/<int:school_id>/devices.<any(csv, xlsx):fmt>")
+def export(school_id: int, fmt: str):
+    """The school's asset register: every device of its campaigns (staff and its staff)."""
+    school = db.get_or_404(School, school_id)
+    require(current_user.is_authenticated and (
+        current_user.is_staff or current_user.is_school_staff_of(school.id)))  # fmt: skip
+    return download(
+        fmt, COLUMNS, school_rows(school.id), f"school-{school.code}-devices", "devices"
     )
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from ..campaigns.models import Campaign
+from ..core.exports import download
 from ..core.pagination import paginate
 from ..core.unit_of_work import discard_changes
 from ..db_types import utcnow
@@ -16,6 +17,7 @@ from ..extensions import db
 from ..i18n import to_bangkok
 from ..permissions import staff_required
 from ..spending.models import Disbursement, DisbursementLine
+from .exports import COLUMNS, DeviceFilters, staff_rows
 from .forms import DeviceEntryForm
 from .models import Device, DeviceKind
 from .services import (
@@ -109,7 +111,20 @@ def waiting():
         .joinedload(Disbursement.campaign)
         .joinedload(Campaign.school)
     )
-    return render_template("devices/staff_waiting.html", page=paginate(query))
+    return render_template(
+        "devices/staff_waiting.html", page=paginate(query), filters=DeviceFilters(formdata=None)
+    )
+
+
+@bp.get("/staff/devices.<any(csv, xlsx):fmt>")
+@staff_required
+def export(fmt: str):
+    """Every device the filters keep (campaign, state, province), with its last check-in."""
+    filters = DeviceFilters(request.args)
+    if not filters.validate():
+        abort(400)
+    stem = f"devices-{to_bangkok(utcnow()):%Y%m%d}"
+    return download(fmt, COLUMNS, staff_rows(filters), stem, "devices")
 
 
 @bp.get("/staff/devices/check-ins")

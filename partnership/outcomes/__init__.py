@@ -8,10 +8,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """The staff and school pages, and the programme page's section."""
+    """The staff and school pages, the public file of a programme's outcomes, and the
+    programme page's section."""
     from ..programmes.signals import programme_page
-    from . import receivers, views_school, views_staff
+    from . import receivers, views, views_school, views_staff
 
+    app.register_blueprint(views.bp)
     app.register_blueprint(views_staff.bp)
     app.register_blueprint(views_school.bp)
     programme_page.connect(receivers.programme_outcomes)

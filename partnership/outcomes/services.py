@@ -221,7 +221,7 @@ def awaiting_query():
 # Planned against reported ------------------------------------------------------------------
 
 
-def _planned_value():
+def planned_value():
     """Per (campaign, measure) row: the planned value from the application or budget."""
     pupils = (
         sa.select(sa.func.sum(Beneficiaries.pupils))
@@ -316,7 +316,7 @@ def outcome_table(programme_id: int, campaign_id: int | None = None) -> OutcomeT
             School.name_th,
             School.name_en,
             OutcomeMeasure.id,
-            _planned_value(),
+            planned_value(),
             _latest(OutcomeReport.state == ReportState.VERIFIED),
             _latest(OutcomeReport.state == ReportState.REPORTED),
         )

@@ -3,17 +3,21 @@ campaign's figures with the verify and send-back buttons."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..campaigns.models import Campaign
+from ..core.exports import download
 from ..core.pagination import paginate
 from ..core.unit_of_work import refusal_returns_to
+from ..db_types import utcnow
 from ..extensions import db
+from ..i18n import to_bangkok
 from ..permissions import load_or_404, staff_required
 from ..programmes.models import Programme
 from . import services
+from .exports import STAFF_COLUMNS, ReportFilters, staff_rows
 from .forms import MeasureForm, ReturnForm, VerifyForm, measure_form_data
 from .models import OutcomeMeasure, OutcomeReport
 
@@ -24,7 +28,22 @@ bp = Blueprint("outcomes_staff", __name__, url_prefix="/staff/outcomes")
 @staff_required
 def queue():
     """Figures schools reported that wait for a member of staff, oldest first."""
-    return render_template("outcomes/queue.html", page=paginate(services.awaiting_query()))
+    return render_template(
+        "outcomes/queue.html",
+        page=paginate(services.awaiting_query()),
+        filters=ReportFilters(formdata=None),
+    )
+
+
+@bp.get("/reports.<any(csv, xlsx):fmt>")
+@staff_required
+def export(fmt: str):
+    """Every report the filters keep (programme, campaign, state), planned against reported."""
+    filters = ReportFilters(request.args)
+    if not filters.validate():
+        abort(400)
+    stem = f"outcome-reports-{to_bangkok(utcnow()):%Y%m%d}"
+    return download(fmt, STAFF_COLUMNS, staff_rows(filters), stem, "outcomes")
 
 
 @bp.route("/programmes/<int:programme_id>/measures", methods=["GET", "POST"])

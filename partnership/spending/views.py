@@ -9,9 +9,12 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..campaigns.models import Campaign
+from ..campaigns.views import load_public
+from ..core.exports import download
 from ..core.storage import send_private, send_public
 from ..extensions import db
 from ..permissions import load_or_404
+from . import exports
 from .models import Disbursement, DisbursementLine
 from .services import PUBLIC_STATES
 
@@ -38,6 +41,15 @@ def spent_section(campaign: Campaign) -> dict:
         user.is_authenticated and (user.is_staff or user.is_school_staff_of(campaign.school_id))
     )
     return {"spent_disbursements": disbursements, "may_see_invoices": invoice_readers}
+
+
+@bp.get("/campaigns/<int:campaign_id>/disbursements.<any(csv, xlsx):fmt>")
+def export(campaign_id: int, fmt: str):
+    """ "What the money bought" as a file: the campaign page's figures, line by line."""
+    campaign = load_public(campaign_id)
+    rows = exports.public_rows(campaign.id)
+    stem = f"campaign-{campaign.id}-disbursements"
+    return download(fmt, exports.PUBLIC_COLUMNS, rows, stem, "disbursements", private=False)
 
 
 @bp.get("/disbursements/<int:disbursement_id>/invoice")

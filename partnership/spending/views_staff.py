@@ -12,12 +12,16 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..accounts.mfa.policy import step_up_required
 from ..campaigns.models import Campaign, CampaignState
 from ..campaigns.services import below_zero
+from ..core.exports import download
 from ..core.pagination import paginate
 from ..core.unit_of_work import discard_changes, refusal_returns_to
+from ..db_types import utcnow
 from ..extensions import db
+from ..i18n import to_bangkok
 from ..permissions import load_or_404, staff_required
-from . import services, suppliers
+from . import exports, services, suppliers
 from .budget import budget_use, over_budget_items
+from .exports import DisbursementFilters
 from .forms import DisbursementForm, NoteForm, PublicCopyForm, ReasonForm, VendorForm
 from .models import Disbursement, DisbursementEvent, DisbursementLine, DisbursementState
 
@@ -38,17 +42,28 @@ def _with_lines():
     )
 
 
+@bp.get("/disbursements.<any(csv, xlsx):fmt>")
+@staff_required
+@step_up_required
+def export(fmt: str):
+    """Every disbursement the filters keep, one row per line, with the payee's tax id."""
+    filters = DisbursementFilters(request.args)
+    if not filters.validate():
+        abort(400)
+    stem = f"disbursements-{to_bangkok(utcnow()):%Y%m%d}"
+    return download(fmt, exports.STAFF_COLUMNS, exports.staff_rows(filters), stem, "disbursements")
+
+
 @bp.get("/")
 @staff_required
 def overview():
-    state = request.args.get("state", "")
-    query = sa.select(Disbursement).options(
-        *_with_lines(), joinedload(Disbursement.campaign).load_only(Campaign.title)
+    filters = DisbursementFilters(request.args)
+    filters.validate()
+    query = filters.apply(
+        sa.select(Disbursement).options(
+            *_with_lines(), joinedload(Disbursement.campaign).load_only(Campaign.title)
+        )
     )
-    if state in D._value2member_map_:
-        query = query.where(Disbursement.state == D(state))
-    else:
-        state = ""
     page = paginate(query.order_by(STATE_ORDER, Disbursement.id.desc()), 50)
     campaigns = db.session.scalars(
         sa.select(Campaign)
@@ -67,8 +82,7 @@ def overview():
     return render_template(
         "spending/overview.html",
         page=page,
-        state=state,
-        states=D.choices(),
+        filters=filters,
         campaigns=campaigns,
         below_zero_count=len(below_zero()),
     )

@@ -17,7 +17,16 @@ EXPORTS = {
     "reporting.overview_export": False,
     "reporting.sponsors_export": False,
     "reporting.sponsor_export": False,
+    "reporting.provinces_export": False,  # public: the 77 provinces' figures
+    "reporting.districts_export": False,  # public: a province's districts
     "school_data_staff.export": False,  # staff's; school figures, no person in it
+    "spending_staff.export": True,  # payees' tax ids
+    "spending.export": False,  # public: a campaign's "What the money bought"
+    "devices_staff.export": True,  # serial numbers, check-in notes
+    "devices_school.export": True,  # a school's asset register
+    "devices.trail_export": False,  # public: the trail's counts by kind and model
+    "outcomes_staff.export": True,  # who reported and verified each figure
+    "outcomes.programme_export": False,  # public: the programme page's verified figures
 }
 
 
@@ -25,7 +34,7 @@ def test_every_export_route_is_listed(app):
     found = {
         rule.endpoint
         for rule in app.url_map.iter_rules()
-        if rule.rule.endswith((".csv", ".xlsx", ".<fmt>")) or "export" in rule.rule
+        if rule.rule.endswith((".csv", ".xlsx", ".<fmt>", ":fmt>")) or "export" in rule.rule
     }
     assert found - set(EXPORTS) == set(), "a new export: list it and use private_download"
     assert {"payments_staff.donations_csv", "decisions.export", "screening.export_csv"} <= found
