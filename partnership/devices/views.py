@@ -11,8 +11,8 @@ from ..core.exports import download
 from ..extensions import db
 from ..i18n import current_academic_year, current_language
 from .access import can_handle_devices
-from .models import Device, DeviceKind, DeviceState, Handover
 from .exports import TRAIL_COLUMNS
+from .models import Device, DeviceKind, DeviceState, Handover
 from .trail import model_counts, trail_of
 
 bp = Blueprint("devices", __name__)
