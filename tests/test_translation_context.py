@@ -199,6 +199,25 @@ SAME_MEANING: dict[str, str] = {
     "An organisation with this name is already registered.": SENTENCE,
     "The highest grade cannot be below the lowest.": SENTENCE,
     "The last day cannot be before the first day.": SENTENCE,
+    # The staff and sponsor dashboards (site/) show the lists and figures of other features
+    # under those features' own column headers and page names.
+    "Download Excel": ACTION,
+    "Event": FIELD,
+    "Figure": FIELD,
+    "Measure": FIELD,
+    "Milestone": THING,
+    "Milestones": FIELD,
+    "Model": FIELD,
+    "Overdue milestones": NAVIGATION,
+    "Pledged": FIELD,
+    "Ratio": FIELD,
+    "Review progress": NAVIGATION,
+    "Serial number": FIELD,
+    "Since": FIELD,
+    "Sponsor dashboard": NAVIGATION,
+    "Unit": FIELD,
+    "Until": FIELD,
+    "Used": FIELD,
 }
 
 

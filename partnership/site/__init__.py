@@ -10,8 +10,8 @@ def init_app(app: Flask) -> None:
     """The public home page, the staff home page and dashboard, a sponsor's dashboard (linked
     from its organisation's page)."""
     from ..registry.hooks import organisation_page
-    from . import dashboard, sponsors  # noqa: F401  (their routes join the blueprint)
-    from .views import bp
+    from . import views, views_staff
 
-    app.register_blueprint(bp)
-    organisation_page.connect(sponsors.dashboard_link)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(views_staff.bp)
+    organisation_page.connect(views.dashboard_link)

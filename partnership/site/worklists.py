@@ -64,7 +64,7 @@ class Worklist:
     def see_all_url(self) -> str:
         if self.see_all:
             return url_for(self.see_all)
-        return url_for("site.staff_worklist", key=self.key)
+        return url_for("site_staff.worklist", key=self.key)
 
 
 def _school(campaign: Campaign) -> str:
@@ -174,7 +174,7 @@ WORKLISTS: tuple[Worklist, ...] = (
             Column(_l("Event"), lambda e: e.event_id),
             Column(_l("Type"), lambda e: e.type),
             Column(_l("Outcome"), lambda e: e.outcome),
-            Column(_l("Received"), lambda e: e.received_at, Kind.DATETIME),
+            Column(_l("Time received"), lambda e: e.received_at, Kind.DATETIME),
         ),
         lambda e: url_for("payments_staff.events", _anchor=f"event-{e.id}"),
         "payments_staff.events",

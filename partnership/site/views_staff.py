@@ -4,7 +4,7 @@ in CSV and Excel."""
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import Blueprint, abort, render_template
 from flask_babel import gettext as _
 
 from ..core.exports import csv_download, xlsx_download
@@ -12,7 +12,6 @@ from ..core.pagination import paginate
 from ..db_types import utcnow
 from ..i18n import to_bangkok
 from ..permissions import staff_required
-from .views import bp
 from .worklists import (
     BY_KEY,
     PROGRESS_COLUMNS,
@@ -20,6 +19,8 @@ from .worklists import (
     WORKLISTS,
     review_progress,
 )
+
+bp = Blueprint("site_staff", __name__)
 
 #: The key of the review progress table in the export URLs (beside the worklists' keys).
 PROGRESS = "review-progress"
@@ -32,7 +33,7 @@ def _moment():
 
 @bp.get("/staff/dashboard")
 @staff_required
-def staff_dashboard():
+def dashboard():
     """Everything staff should act on, a few rows of each list with its count."""
     now, today = _moment()
     lists = [
@@ -56,7 +57,7 @@ def _worklist(key: str):
 
 @bp.get("/staff/dashboard/<key>")
 @staff_required
-def staff_worklist(key: str):
+def worklist(key: str):
     """One list of the dashboard whole, a page at a time."""
     worklist = _worklist(key)
     now, today = _moment()
@@ -67,7 +68,7 @@ def staff_worklist(key: str):
 
 @bp.get("/staff/dashboard/<key>.<any(csv, xlsx):fmt>")
 @staff_required
-def staff_worklist_export(key: str, fmt: str):
+def worklist_export(key: str, fmt: str):
     """One list (or the review progress) as CSV or Excel, every row."""
     now, today = _moment()
     if key == PROGRESS:
