@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
@@ -192,7 +193,16 @@ def _unit(report: OutcomeReport) -> str:
     return measure.unit_th
 
 
-#: Each table of the dashboard: (its title, its columns, which list of ``SponsorFigures``).
+def _school_url(partnership: Partnership) -> str:
+    return url_for("registry.school", school_id=partnership.school_id)
+
+
+def _campaign_url(row: MatchedCampaign) -> str:
+    return url_for("campaigns.campaign", campaign_id=row.campaign.id)
+
+
+#: Each table of the dashboard: (its title, its columns as exported, which list of
+#: ``SponsorFigures``, where a row's first cell links, the columns the page shows if fewer).
 TABLES: dict[str, tuple] = {
     "partnerships": (
         _l("Partnerships"),
@@ -203,6 +213,8 @@ TABLES: dict[str, tuple] = {
             Column(_l("Until"), lambda p: p.ended_on, Kind.DATE),
         ),
         lambda f: f.partnerships,
+        _school_url,
+        None,
     ),
     "pledges": (
         _l("Matching pledges"),
@@ -217,6 +229,8 @@ TABLES: dict[str, tuple] = {
             Column(_l("Ends"), lambda r: r.pledge.ends_at, Kind.DATE),
         ),
         lambda f: f.pledges,
+        None,
+        None,
     ),
     "campaigns": (
         _l("Campaigns matched"),
@@ -234,6 +248,21 @@ TABLES: dict[str, tuple] = {
             Column(_l("Devices confirmed"), lambda r: r.devices_confirmed, Kind.INT),
         ),
         lambda f: f.campaigns,
+        _campaign_url,
+        # On the page, each pair in one column (done of all), so the table fits a screen.
+        (
+            Column(_l("Campaign"), lambda r: r.campaign.title),
+            Column(_l("School"), lambda r: _school(r.campaign.school)),
+            Column(_l("Raised"), lambda r: r.campaign.raised_satang, Kind.MONEY),
+            Column(_l("Matched by you"), lambda r: r.matched_satang, Kind.MONEY),
+            Column(_l("Spent"), lambda r: r.campaign.spent_satang, Kind.MONEY),
+            Column(_l("Balance"), lambda r: r.balance_satang, Kind.MONEY),
+            Column(_l("Milestones done"), lambda r: f"{r.milestones_done} / {r.milestones_total}"),
+            Column(
+                _l("Devices confirmed / delivered"),
+                lambda r: f"{r.devices_confirmed} / {r.devices_delivered}",
+            ),
+        ),
     ),
     "outcomes": (
         _l("Outcomes reported"),
@@ -246,5 +275,7 @@ TABLES: dict[str, tuple] = {
             Column(_l("State"), lambda r: r.state),
         ),
         lambda f: f.outcomes,
+        None,
+        None,
     ),
 }

@@ -140,7 +140,7 @@ def sponsor_dashboard_export(organisation_id: int, table: str, fmt: str):
     organisation = _organisation(organisation_id)
     if table not in TABLES:
         abort(404)
-    title, columns, rows_of = TABLES[table]
+    title, columns, rows_of, _link, _page_columns = TABLES[table]
     rows = rows_of(sponsor_figures(organisation))
     filename = f"organisation-{organisation.id}-{table}-{to_bangkok(utcnow()):%Y%m%d}.{fmt}"
     if fmt == "csv":
