@@ -210,6 +210,10 @@ PAGES: list[Page] = [
     Page("/staff/campaigns/{campaign_id}/devices", role="staff"),
     Page("/staff/devices/not-received", role="staff"),
     Page("/staff/devices/check-ins", role="staff"),
+    # Staff and sponsor dashboards (issue 19, section 3).
+    Page("/staff/dashboard", role="staff"),
+    Page("/staff/dashboard/stalled", role="staff"),
+    Page("/organisations/{organisation_id}/dashboard", role="sponsor"),
 ]
 
 # Language first: the browser tabs switch language once per role, not once per page.
