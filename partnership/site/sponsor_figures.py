@@ -18,7 +18,7 @@ from ..campaigns.models import Campaign
 from ..core.exports import Column, Kind
 from ..devices.models import Device, DeviceState
 from ..extensions import db
-from ..i18n import current_language
+from ..i18n import current_language, last_day
 from ..matching.models import MatchDraw, MatchPledge, MatchScope
 from ..milestones.models import Milestone, MilestoneState
 from ..outcomes.models import OutcomeReport, ReportState
@@ -226,7 +226,7 @@ TABLES: dict[str, tuple] = {
             Column(_l("Used"), lambda r: r.pledge.used_satang, Kind.MONEY),
             Column(_l("Left"), lambda r: r.pledge.remaining_satang, Kind.MONEY),
             Column(_l("State"), lambda r: r.pledge.state),
-            Column(_l("Ends"), lambda r: r.pledge.ends_at, Kind.DATE),
+            Column(_l("Last day"), lambda r: last_day(r.pledge.ends_at), Kind.DATE),
         ),
         lambda f: f.pledges,
         None,

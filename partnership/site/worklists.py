@@ -26,8 +26,9 @@ from ..db_types import LABELS
 from ..devices.models import CheckInDue, Device
 from ..devices.services import not_received, open_check_ins
 from ..extensions import db
-from ..i18n import current_language
+from ..i18n import current_language, last_day
 from ..milestones.services import overdue_query
+from ..payments.models import REFUND_STATUS_LABELS, UNANSWERED, RefundRequest, status_label
 from ..payments.worklists import open_disputes_query, pending_refunds_list, unhandled_events_query
 from ..programmes.models import Programme, ProgrammeState
 from ..review.models import CommitteeMember, Review, ReviewAssignment, ReviewState
@@ -78,7 +79,7 @@ def _campaign_url(campaign: Campaign) -> str:
 CAMPAIGN_COLUMNS = (
     Column(_l("Campaign"), lambda c: c.title),
     Column(_l("School"), _school),
-    Column(_l("Ends"), lambda c: c.ends_at, Kind.DATE),
+    Column(_l("Last day"), lambda c: last_day(c.ends_at), Kind.DATE),
     Column(_l("Raised"), lambda c: c.raised_satang, Kind.MONEY),
     Column(_l("Goal"), lambda c: c.goal_satang, Kind.MONEY),
 )
@@ -90,6 +91,12 @@ def _device_campaign(device: Device) -> Campaign:
 
 def _check_in_campaign(due: CheckInDue) -> Campaign:
     return due.handover.campaign
+
+
+def _refund_status(request: RefundRequest) -> str:
+    if request.status == UNANSWERED:
+        return str(_l("Not answered by Stripe yet"))
+    return status_label(REFUND_STATUS_LABELS, request.status)
 
 
 WORKLISTS: tuple[Worklist, ...] = (
@@ -199,7 +206,7 @@ WORKLISTS: tuple[Worklist, ...] = (
             Column(_l("Donation"), lambda r: f"#{r.donation_id}"),
             Column(_l("Campaign"), lambda r: r.donation.campaign.title),
             Column(_l("Amount"), lambda r: r.amount_satang, Kind.MONEY),
-            Column(_l("Status"), lambda r: r.status),
+            Column(_l("Status"), _refund_status),
             Column(_l("Requested"), lambda r: r.created_at, Kind.DATETIME),
         ),
         lambda r: url_for("payments_staff.donation", donation_id=r.donation_id),
