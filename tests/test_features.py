@@ -75,7 +75,10 @@ EXPECTED = {
         "partnership.matching.hooks.gift_matched",
         "partnership.devices.views.thanks_section",
     ],
-    organisation_page: ["partnership.matching.hooks.sponsor_pledges"],
+    organisation_page: [
+        "partnership.matching.hooks.sponsor_pledges",
+        "partnership.site.views.dashboard_link",
+    ],
     school_page: ["partnership.devices.views.school_page_section"],
     may_view_application: ["partnership.review.access.reviewer_may_view"],
     rubric_in_use: ["partnership.review.reviews.review_submitted_for"],

@@ -235,6 +235,16 @@ SAME_MEANING: dict[str, str] = {
     "Ratio (sponsor : donor)": FIELD + ": a matching pledge's ratio",
     "Milestones": THING + ": a funded campaign's delivery steps",
     "Matches": FIELD + ": what a matching pledge covers",
+    # The staff and sponsor dashboards (site/) show the lists and figures of other features
+    # under those features' own column headers and page names.
+    "Event": FIELD,
+    "Milestone": THING,
+    "Model": FIELD,
+    "Overdue milestones": NAVIGATION,
+    "Review progress": NAVIGATION,
+    "Serial number": FIELD,
+    "Sponsor dashboard": NAVIGATION,
+    "Unit": FIELD,
 }
 
 

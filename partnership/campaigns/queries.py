@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, load_only
+from datetime import datetime, timedelta
 
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import contains_eager, joinedload, load_only
+
+from ..db_types import UTCDateTime
 from ..programmes.models import Programme
 from ..registry.models import School
-from .models import Campaign
+from .models import Campaign, CampaignState
 
 #: The public sees listing groups 0 (taking gifts) and 1 (ended): every state but draft (2).
 #: The CHECK constraint on campaigns ties the group to the state, so filtering on the group
@@ -98,3 +102,63 @@ def programme_choices(lang: str) -> list[tuple[str, str]]:
         .order_by(Programme.id.desc())
     )
     return [(str(p.id), p.display_name(lang)) for p in rows]
+
+
+# -- Staff worklists: campaigns ending soon, stalled campaigns --------------------------------
+
+#: "Ending soon" on the staff dashboard: a live campaign ending within this many days.
+ENDING_SOON_DAYS = 7
+
+
+class _epoch(sa.sql.functions.GenericFunction):
+    """Seconds of a timestamp on a scale shared by both databases (differences only)."""
+
+    type = sa.Float()
+    name = "partnership_epoch"
+    inherit_cache = True
+
+
+@compiles(_epoch)
+def _epoch_postgresql(element, compiler, **kw):
+    return f"EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_epoch, "sqlite")
+def _epoch_sqlite(element, compiler, **kw):
+    return f"(julianday({compiler.process(element.clauses, **kw)}) * 86400.0)"
+
+
+def ending_soon_query(now: datetime, days: int = ENDING_SOON_DAYS) -> sa.Select:
+    """Live campaigns ending within ``days`` from ``now``, soonest first."""
+    return (
+        sa.select(Campaign)
+        .where(
+            Campaign.state == CampaignState.LIVE,
+            Campaign.ends_at > now,
+            Campaign.ends_at <= now + timedelta(days=days),
+        )
+        .options(joinedload(Campaign.school))
+        .order_by(Campaign.ends_at, Campaign.id)
+    )
+
+
+def stalled_query(now: datetime) -> sa.Select:
+    """Live campaigns with less than a third of their goal raised and less than a quarter of
+    their time left, the nearest their end first.
+
+    Time left < a quarter of the whole: ``ends − now < (ends − starts) / 4``, that is
+    ``3·(ends − now) < now − starts``; money: ``3·raised < goal`` (integers, exact)."""
+    moment = sa.literal(now, UTCDateTime())
+    left = _epoch(Campaign.ends_at) - _epoch(moment)
+    gone = _epoch(moment) - _epoch(Campaign.starts_at)
+    return (
+        sa.select(Campaign)
+        .where(
+            Campaign.state == CampaignState.LIVE,
+            Campaign.ends_at > now,
+            Campaign.raised_satang * 3 < Campaign.goal_satang,
+            left * 3 < gone,
+        )
+        .options(joinedload(Campaign.school))
+        .order_by(Campaign.ends_at, Campaign.id)
+    )

@@ -312,16 +312,19 @@ def campaign_balance(campaign_id: int) -> int:
     )
 
 
-def below_zero() -> list[Campaign]:
+def below_zero_query() -> sa.Select:
     """Campaigns that spent more than they hold (a dispute or refund after a payment out):
     staff must cover the difference. Lowest balance first."""
-    return list(
-        db.session.scalars(
-            sa.select(Campaign)
-            .where(Campaign.raised_satang < Campaign.spent_satang)
-            .order_by(Campaign.raised_satang - Campaign.spent_satang, Campaign.id)
-        )
+    return (
+        sa.select(Campaign)
+        .where(Campaign.raised_satang < Campaign.spent_satang)
+        .order_by(Campaign.raised_satang - Campaign.spent_satang, Campaign.id)
     )
+
+
+def below_zero() -> list[Campaign]:
+    """Every campaign below zero (:func:`below_zero_query`)."""
+    return list(db.session.scalars(below_zero_query()))
 
 
 def cached_totals():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..receipts.claims import claim_receipts, thank_numbered
 from .after_funding import seed_after_funding
 from .campaigns import seed_campaigns
+from .dashboards import seed_dashboards
 from .matching import seed_matching
 from .programmes import seed_programmes
 from .receipts import seed_receipts
@@ -23,6 +24,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
     seed_receipts()
     seed_matching()
     seed_after_funding()
+    seed_dashboards()  # a stalled and an ending-soon campaign for the staff dashboard
     claim_receipts(batch=100_000)  # the gifts matching paid: their numbers
     thank_numbered(batch=100_000)
     return accounts

@@ -189,32 +189,30 @@ def _rank(status: str) -> int:
     return REFUND_STATUS_RANK.get(status, 0)
 
 
-def pending_requests(donation: Donation) -> list[RefundRequest]:
-    """Requests whose end Stripe's webhook has not told us yet ("refund pending")."""
-    rows = db.session.scalars(
+def pending_refunds_query() -> sa.Select:
+    """Refund requests whose end Stripe's webhook has not told us yet ("refund pending"):
+    not refused or failed, and either unanswered, unreported or reported still waiting
+    (every donation's, oldest first; the staff dashboard lists them)."""
+    settled = sa.exists().where(
+        DonationRefund.donation_id == RefundRequest.donation_id,
+        DonationRefund.stripe_refund_id == RefundRequest.stripe_refund_id,
+        DonationRefund.status.not_in(WAITING_REFUND_STATUSES),
+    )
+    return (
         sa.select(RefundRequest)
         .where(
-            RefundRequest.donation_id == donation.id,
             RefundRequest.status.not_in(DEAD_STATUSES),
+            sa.or_(RefundRequest.stripe_refund_id.is_(None), ~settled),
         )
         .order_by(RefundRequest.id)
-    ).all()
-    if not rows:
-        return []
-    reported = dict(
-        db.session.execute(
-            sa.select(DonationRefund.stripe_refund_id, DonationRefund.status).where(
-                DonationRefund.donation_id == donation.id
-            )
-        ).all()
     )
-    return [
-        r
-        for r in rows
-        if r.stripe_refund_id is None
-        or r.stripe_refund_id not in reported
-        or reported[r.stripe_refund_id] in WAITING_REFUND_STATUSES
-    ]
+
+
+def pending_requests(donation: Donation) -> list[RefundRequest]:
+    """Requests whose end Stripe's webhook has not told us yet ("refund pending")."""
+    return list(
+        db.session.scalars(pending_refunds_query().where(RefundRequest.donation_id == donation.id))
+    )
 
 
 def unreported_satang(donation: Donation) -> int:

@@ -1,16 +1,21 @@
-"""The home page (the network in figures) and the staff home page (what waits for staff)."""
+"""The home page (the network in figures), the staff home page (what waits for staff), the start
+page after logging in, and a sponsor's dashboard: for one organisation, its partnerships, its
+matching pools, the campaigns it matched with their money and delivery, and their outcomes,
+each table in CSV and Excel, for its representatives (active members) and staff only."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..accounts.models import Membership, MembershipState
 from ..campaigns.models import Campaign
 from ..campaigns.queries import campaign_cards, public_campaign_ids
+from ..core.exports import csv_download, xlsx_download
 from ..db_types import utcnow
 from ..extensions import db
+from ..i18n import to_bangkok
 from ..milestones.services import overdue_count as milestones_overdue_count
 from ..permissions import staff_required
 from ..receipts.edonation import overdue_count
@@ -18,6 +23,7 @@ from ..registry.models import NetworkStatus, Organisation, OrganisationKind, Sch
 from ..registry.services import schools_without_private_partner_query
 from ..reporting import figures
 from ..review.models import CommitteeMember
+from .sponsor_figures import TABLES, sponsor_figures
 
 #: How many campaigns taking gifts the home page shows.
 HOME_CAMPAIGNS = 3
@@ -97,3 +103,55 @@ def landing():
     if organisations := current_user.organisations:
         return redirect(url_for("registry.organisation", organisation_id=organisations[0].id))
     return redirect(url_for("site.home"))
+
+
+# -- A sponsor's dashboard ---------------------------------------------------------------------
+
+#: The sponsor report (PDF) another part of the app provides; linked only when it exists.
+SPONSOR_REPORT = "reporting.sponsor_report"
+
+
+def _organisation(organisation_id: int) -> Organisation:
+    organisation = db.get_or_404(Organisation, organisation_id)
+    if not organisation.can_edit(current_user):  # staff, or an active member of it
+        abort(403)
+    return organisation
+
+
+@bp.get("/organisations/<int:organisation_id>/dashboard")
+@login_required
+def sponsor_dashboard(organisation_id: int):
+    organisation = _organisation(organisation_id)
+    report_url = (
+        url_for(SPONSOR_REPORT, organisation_id=organisation.id)
+        if SPONSOR_REPORT in current_app.view_functions
+        else None
+    )
+    return render_template(
+        "site/sponsor_dashboard.html",
+        organisation=organisation,
+        figures=sponsor_figures(organisation),
+        tables=TABLES,
+        report_url=report_url,
+    )
+
+
+@bp.get("/organisations/<int:organisation_id>/dashboard/<table>.<any(csv, xlsx):fmt>")
+@login_required
+def sponsor_dashboard_export(organisation_id: int, table: str, fmt: str):
+    organisation = _organisation(organisation_id)
+    if table not in TABLES:
+        abort(404)
+    title, columns, rows_of, _link, _page_columns = TABLES[table]
+    rows = rows_of(sponsor_figures(organisation))
+    filename = f"organisation-{organisation.id}-{table}-{to_bangkok(utcnow()):%Y%m%d}.{fmt}"
+    if fmt == "csv":
+        return csv_download(columns, rows, filename)
+    return xlsx_download(columns, rows, filename, str(title))
+
+
+def dashboard_link(organisation, **_extra) -> dict:
+    """Receiver of ``organisation_page``: the dashboard's address for those who may see it."""
+    if organisation.can_edit(current_user):
+        return {"dashboard_url": url_for("site.sponsor_dashboard", organisation_id=organisation.id)}
+    return {}

@@ -220,6 +220,10 @@ PAGES: list[Page] = [
     Page("/figures?year_kind=academic&year=2569"),
     Page("/figures/sponsors"),
     Page("/figures/sponsors/{organisation_id}"),
+    # Staff and sponsor dashboards (issue 19, section 3).
+    Page("/staff/dashboard", role="staff"),
+    Page("/staff/dashboard/stalled", role="staff"),
+    Page("/organisations/{organisation_id}/dashboard", role="sponsor"),
 ]
 
 # Language first: the browser tabs switch language once per role, not once per page.

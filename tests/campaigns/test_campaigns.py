@@ -201,8 +201,9 @@ def test_seed_demo_campaigns_verify_and_stay_idempotent(app):
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     states = sorted(c.state.value for c in db.session.scalars(sa.select(Campaign)))
-    # one all-or-nothing, refunded; the after-funding demo's funded laptop campaign
-    assert states == ["ended", "ended", "funded", "funded", "live"]
+    # one all-or-nothing, refunded; the after-funding demo's funded laptop campaign; the
+    # dashboards demo's stalled and ending-soon campaigns (live)
+    assert states == ["ended", "ended", "funded", "funded", "live", "live", "live"]
     donations = db.session.scalars(sa.select(Donation)).all()
     assert any(d.anonymous for d in donations)
     assert [d.state for d in donations].count(DonationState.REFUNDED) >= 1
