@@ -229,6 +229,17 @@ SAME_MEANING: dict[str, str] = {
     "Since": FIELD + ": a partnership's first day (registry pages, the sponsor report)",
     "Until": FIELD + ": the last day of a partnership or a pool (registry, the sponsor report)",
     "ongoing": FIELD + ": a partnership with no last day (registry pages, the sponsor report)",
+    # The sponsor's dashboard (site) and the sponsor's public page and report (reporting) show
+    # one sponsor's figures under the same headings.
+    "Devices delivered": FIELD + ": devices recorded from a paid invoice (dashboards, reports)",
+    "Devices confirmed": FIELD + ": devices the school signed for (dashboards, reports)",
+    "Outcome": FIELD + ": an outcome measure's name (staff lists, reports)",
+    "Matched by you": FIELD + ": what this sponsor's pools gave a campaign",
+    "Milestones done": FIELD + ": a funded campaign's delivery steps done of all",
+    "Campaigns matched": FIELD + ": campaigns a sponsor's pools matched",
+    "Partnerships": THING + ": a sponsor's partnerships with schools",
+    "Covers": FIELD + ": what a matching pool covers (campaign, programme, province)",
+    "Outcomes reported": FIELD + ": outcome figures reported by schools",
     # The public figures (reporting) show the same columns and filters as the features they sum.
     "All programmes": FIELD + ": a filter's choice of every programme",
     "Balance (baht)": FIELD + ": raised less spent, in an export",

@@ -15,8 +15,7 @@ import sqlalchemy as sa
 
 from ..campaigns.models import Campaign
 from ..extensions import db
-from ..matching.models import MatchDraw, MatchPledge, PledgeState
-from ..milestones.models import Milestone, MilestoneState
+from ..matching.models import MatchPledge, PledgeState
 from ..outcomes.models import OutcomeMeasure
 from ..outcomes.services import outcome_table
 from ..programmes.models import Programme
@@ -24,6 +23,7 @@ from ..registry.models import Organisation, Partnership, School
 from . import figures
 from .figures import Money
 from .periods import Period
+from .sponsor_figures import matched_by_campaign, milestone_progress
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ def _campaign_lines(query, matched: dict[int, int] | None = None) -> list[Campai
         ).order_by(School.province_code, School.name_th, Campaign.id)
     ).all()  # fmt: skip
     ids = [row[0] for row in rows]
-    steps = _milestones(ids)
+    steps = milestone_progress(ids)
     matched = matched or {}
     return [
         CampaignLine(
@@ -112,19 +112,6 @@ def _campaign_lines(query, matched: dict[int, int] | None = None) -> list[Campai
         )
         for row in rows
     ]
-
-
-def _milestones(campaign_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """Per campaign: milestones done, milestones in all (one query)."""
-    if not campaign_ids:
-        return {}
-    done = sa.func.count(Milestone.id).filter(Milestone.state == MilestoneState.DONE)
-    query = (
-        sa.select(Milestone.campaign_id, done, sa.func.count(Milestone.id))
-        .where(Milestone.campaign_id.in_(campaign_ids))
-        .group_by(Milestone.campaign_id)
-    )
-    return {row[0]: (int(row[1]), int(row[2])) for row in db.session.execute(query)}
 
 
 def _outcomes(programme_id: int, campaign_ids: set[int]) -> list[OutcomeLine]:
@@ -154,21 +141,6 @@ def programme_report(programme: Programme, period: Period) -> ProgrammeReport:
         campaigns=campaigns,
         outcomes=_outcomes(programme.id, {c.id for c in campaigns}),
     )
-
-
-def matched_by_campaign(organisation_id: int) -> dict[int, int]:
-    """What the organisation's pools put into each campaign, net of what went back (one
-    query over its draws)."""
-    query = (
-        sa.select(
-            MatchDraw.campaign_id,
-            sa.func.sum(MatchDraw.drawn_satang - MatchDraw.returned_satang),
-        )
-        .join(MatchPledge, MatchPledge.id == MatchDraw.pledge_id)
-        .where(MatchPledge.organisation_id == organisation_id)
-        .group_by(MatchDraw.campaign_id)
-    )
-    return {row[0]: int(row[1] or 0) for row in db.session.execute(query)}
 
 
 def sponsor_report(organisation: Organisation) -> SponsorReport:

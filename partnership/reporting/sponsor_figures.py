@@ -204,10 +204,11 @@ class MatchedCampaign:
         return self.school_en if lang == "en" and self.school_en else self.school_th
 
 
-def matched_campaigns(organisation_id: int) -> list[MatchedCampaign]:
-    """The campaigns the sponsor's pools matched (money kept), newest first, each with what the
-    sponsor gave, the campaign's raised, spent, devices and milestones done (one query)."""
-    matched = (
+def kept_matches(organisation_id: int):
+    """Per campaign, what the organisation's pools put in, net of what went back: a select of
+    (campaign_id, kept) over its draws (the one definition the sponsor's pages, dashboard and
+    report share)."""
+    return (
         sa.select(
             MatchDraw.campaign_id.label("campaign_id"),
             sa.func.sum(MatchDraw.drawn_satang - MatchDraw.returned_satang).label("kept"),
@@ -215,8 +216,32 @@ def matched_campaigns(organisation_id: int) -> list[MatchedCampaign]:
         .join(MatchPledge, MatchPledge.id == MatchDraw.pledge_id)
         .where(MatchPledge.organisation_id == organisation_id, _kept_draws())
         .group_by(MatchDraw.campaign_id)
-        .subquery()
     )
+
+
+def matched_by_campaign(organisation_id: int) -> dict[int, int]:
+    """``kept_matches`` as campaign id → satang (one query)."""
+    return {row[0]: int(row[1] or 0) for row in db.session.execute(kept_matches(organisation_id))}
+
+
+def milestone_progress(campaign_ids) -> dict[int, tuple[int, int]]:
+    """Per campaign: milestones done, milestones in all (one query)."""
+    campaign_ids = list(campaign_ids)
+    if not campaign_ids:
+        return {}
+    done = sa.func.count(Milestone.id).filter(Milestone.state == MilestoneState.DONE)
+    query = (
+        sa.select(Milestone.campaign_id, done, sa.func.count(Milestone.id))
+        .where(Milestone.campaign_id.in_(campaign_ids))
+        .group_by(Milestone.campaign_id)
+    )
+    return {row[0]: (int(row[1]), int(row[2])) for row in db.session.execute(query)}
+
+
+def matched_campaigns(organisation_id: int) -> list[MatchedCampaign]:
+    """The campaigns the sponsor's pools matched (money kept), newest first, each with what the
+    sponsor gave, the campaign's raised, spent, devices and milestones done (one query)."""
+    matched = kept_matches(organisation_id).subquery()
     milestones = (
         sa.select(sa.func.count(Milestone.id))
         .where(Milestone.campaign_id == Campaign.id)

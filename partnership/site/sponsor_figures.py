@@ -16,14 +16,13 @@ from sqlalchemy.orm import joinedload
 
 from ..campaigns.models import Campaign
 from ..core.exports import Column, Kind
-from ..devices.models import Device, DeviceState
 from ..extensions import db
 from ..i18n import current_language, last_day
-from ..matching.models import MatchDraw, MatchPledge, MatchScope
-from ..milestones.models import Milestone, MilestoneState
+from ..matching.models import MatchPledge, MatchScope
 from ..outcomes.models import OutcomeReport, ReportState
 from ..programmes.models import Programme
 from ..registry.models import Organisation, Partnership
+from ..reporting.sponsor_figures import matched_by_campaign, milestone_progress
 
 
 @dataclass
@@ -119,17 +118,7 @@ def sponsor_figures(organisation: Organisation) -> SponsorFigures:
     )
     targets = _targets(pledges)
     figures.pledges = [PledgeRow(p, targets[p.id]) for p in pledges]
-    matched = dict(
-        db.session.execute(
-            sa.select(
-                MatchDraw.campaign_id,
-                sa.func.sum(MatchDraw.drawn_satang - MatchDraw.returned_satang),
-            )
-            .join(MatchPledge, MatchPledge.id == MatchDraw.pledge_id)
-            .where(MatchPledge.organisation_id == organisation.id)
-            .group_by(MatchDraw.campaign_id)
-        ).all()
-    )
+    matched = matched_by_campaign(organisation.id)
     if not matched:
         return figures
     ids = list(matched)
@@ -139,23 +128,17 @@ def sponsor_figures(organisation: Organisation) -> SponsorFigures:
         .options(joinedload(Campaign.school))
         .order_by(Campaign.starts_at.desc(), Campaign.id.desc())
     ).all()
-    rows = {c.id: MatchedCampaign(c, int(matched[c.id] or 0)) for c in campaigns}
-    done = sa.func.count(Milestone.id).filter(Milestone.state == MilestoneState.DONE)
-    for campaign_id, n_done, total in db.session.execute(
-        sa.select(Milestone.campaign_id, done, sa.func.count(Milestone.id))
-        .where(Milestone.campaign_id.in_(ids))
-        .group_by(Milestone.campaign_id)
-    ):
-        rows[campaign_id].milestones_done, rows[campaign_id].milestones_total = n_done, total
-    confirmed = sa.func.count(Device.id).filter(Device.state != DeviceState.RECORDED)
-    for campaign_id, total, n_confirmed in db.session.execute(
-        sa.select(Device.campaign_id, sa.func.count(Device.id), confirmed)
-        .where(Device.campaign_id.in_(ids))
-        .group_by(Device.campaign_id)
-    ):
-        rows[campaign_id].devices_delivered = total
-        rows[campaign_id].devices_confirmed = n_confirmed
-    figures.campaigns = list(rows.values())
+    steps = milestone_progress(ids)
+    figures.campaigns = [
+        MatchedCampaign(
+            c,
+            matched[c.id],
+            *steps.get(c.id, (0, 0)),
+            devices_delivered=c.devices_recorded,
+            devices_confirmed=c.devices_confirmed,
+        )
+        for c in campaigns
+    ]
     figures.outcomes = list(
         db.session.scalars(
             sa.select(OutcomeReport)

@@ -83,8 +83,11 @@ def test_the_page_shows_the_figures(client, login, make_user, add_membership, sp
     assert "โน้ตบุ๊ก ป.4" in campaigns and "แท็บเล็ต" in campaigns
     assert "ไม่ได้สมทบ" not in text
     assert "฿800.00" in campaigns and "฿200.00" in campaigns
-    # the sponsor report is another branch's: no link while its endpoint does not exist
-    assert "sponsor-report-link" not in text
+    # the sponsor report (reporting), for its CSR report
+    assert (
+        f'id="sponsor-report-link" href="/organisations/{sponsor["organisation"].id}/report"'
+        in text
+    )
     assert len(response.data) < 100_000
     # the organisation's page (where a sponsor lands) links the dashboard
     page = client.get(f"/organisations/{sponsor['organisation'].id}").get_data(as_text=True)

@@ -44,7 +44,7 @@ def _campaign(school, title, *, goal, raised, started_days_ago, ends_in_days, st
     now = utcnow()
     campaign.starts_at = now - timedelta(days=started_days_ago)
     campaign.ends_at = now + timedelta(days=ends_in_days)
-    campaign.raised_satang = raised
+    campaign.raised_satang = campaign.online_satang = raised  # the counters the lists read
     db.session.commit()
     return campaign
 
