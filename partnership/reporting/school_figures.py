@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from ..campaigns.models import Campaign
 from ..extensions import db
+from ..registry.figures import SchoolDataTotals, province_school_data_by_year
 from ..registry.models import NetworkStatus, School, SchoolYearStat
 from ..registry.services import has_private_partner_clause, today
 from .figures import ALL_TIME, campaigns_query, kept
@@ -76,28 +77,10 @@ def latest_academic_year() -> int | None:
 
 
 @kept
-def pupils_by_year(
-    *, province_code: str | None = None, funded_only: bool = False
-) -> dict[int, Pupils]:
-    """Per academic year: schools that reported, their pupils and teachers (one query; the
-    trend on a province page); ``funded_only``: of the schools with a funded campaign."""
-    query = (
-        sa.select(
-            SchoolYearStat.academic_year,
-            sa.func.count(SchoolYearStat.id),
-            sa.func.coalesce(sa.func.sum(SchoolYearStat.pupils), 0),
-            sa.func.coalesce(sa.func.sum(SchoolYearStat.teachers), 0),
-        )
-        .group_by(SchoolYearStat.academic_year)
-        .order_by(SchoolYearStat.academic_year)
-    )
-    if province_code is not None:
-        query = query.join(School, School.id == SchoolYearStat.school_id).where(
-            School.province_code == province_code
-        )
-    if funded_only:
-        query = query.where(SchoolYearStat.school_id.in_(funded_school_ids()))
-    return {row[0]: Pupils(*(int(v) for v in row[1:])) for row in db.session.execute(query)}
+def pupils_by_year(*, province_code: str | None = None) -> dict[int, SchoolDataTotals]:
+    """Per academic year: schools that reported, pupils (of them in grades 4–6), teachers and
+    computers (``registry.figures``, one query; the trend on a province page)."""
+    return province_school_data_by_year(province_code)
 
 
 def funded_school_ids(period: Period = ALL_TIME, **filters):
