@@ -43,6 +43,7 @@ GUARDED = [
     ("POST", "/staff/spending/999999/approve"),  # money out: the second pair of eyes
     ("POST", "/staff/spending/999999/pay"),
     ("POST", "/staff/spending/999999/reverse"),
+    ("GET", "/staff/spending/disbursements.csv"),  # payees' tax ids
 ]
 
 #: Views that are guarded (``step_up_required``); a new guarded view must be listed above.
@@ -74,6 +75,7 @@ GUARDED_VIEWS = {
     "spending_staff.approve",
     "spending_staff.pay",
     "spending_staff.reverse",
+    "spending_staff.export",  # payees' tax ids
 }
 
 
