@@ -19,6 +19,8 @@ EXPORTS = {
     "reporting.sponsor_export": False,
     "reporting.provinces_export": False,  # public: the 77 provinces' figures
     "reporting.districts_export": False,  # public: a province's districts
+    "site_staff.worklist_export": True,  # staff's lists: refunds, disputes, donors' gifts
+    "site.sponsor_dashboard_export": True,  # a sponsor's own figures: its members and staff
     "school_data_staff.export": False,  # staff's; school figures, no person in it
     "spending_staff.export": True,  # payees' tax ids
     "spending.export": False,  # public: a campaign's "What the money bought"
