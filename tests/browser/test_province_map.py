@@ -88,3 +88,25 @@ def test_the_pages_are_valid_html_and_light(live_server, http_client, tmp_path):
             files[file.name] = (path, lang)
     errors = check_html([tmp_path / name for name in files])
     assert {files[name]: found for name, found in errors.items() if found} == {}
+
+
+def test_a_visitor_finds_khon_kaens_money_and_laptops_from_the_home_page(tab, live_server):
+    """Issue 19's "done when", on a Thai phone: home → where the money went → the map →
+    Khon Kaen: raised, spent and laptops arrived."""
+    tab.set_viewport_size({"width": 360, "height": 800})
+    tab.goto(live_server("/"))
+    choose_language(tab, "th")
+    with tab.expect_navigation():
+        tab.locator('main a[href="/figures"]').first.click()
+    with tab.expect_navigation():
+        tab.locator('main a[href="/figures/provinces"]').first.click()
+    with tab.expect_navigation():
+        tab.locator('#province-map a[data-code="40"]').click()
+    assert "ขอนแก่น" in tab.locator("h1").inner_text()
+    shown = {
+        name: tab.locator(f'#province-money [data-figure="{name}"]').inner_text()
+        for name in ("raised", "spent", "devices_confirmed")
+    }
+    assert shown["raised"].startswith("฿") and shown["raised"] != "฿0.00", shown
+    assert shown["spent"] != "฿0.00", shown
+    assert int(shown["devices_confirmed"].replace(",", "")) > 0, shown
