@@ -230,3 +230,42 @@ def test_the_school_dashboard_reminds_of_an_open_collection(client, login_as, ma
     assert "school-data-due" in page and "not entered yet" in page
     client.post(f"/schools/{school.id}/data", data=form_data(school))
     assert "entered; you can still correct it" in client.get("/my/applications").text
+
+
+def test_two_first_entries_of_a_year_at_once_make_one_row_and_its_history(
+    app, make_school, make_user
+):
+    """A teacher and staff enter the year's first figures at the same moment: one row, the
+    first save "entered", the other "corrected" it; nobody sees an error."""
+    import threading
+
+    from partnership.registry.models import School
+
+    school_id = make_school(min_grade=3, max_grade=8).id
+    users = [make_user().id, make_user(is_staff=True).id]
+    barrier, errors = threading.Barrier(2), []
+
+    def enter(n: int) -> None:
+        from partnership.accounts.models import User
+
+        with app.app_context():
+            try:
+                school = db.session.get(School, school_id)
+                actor = db.session.get(User, users[n])
+                barrier.wait()
+                services.record_figures(school, YEAR, _figures(school, g6=20 + n), actor)
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=enter, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(SchoolYearStat.id))) == 1
+    assert sorted(event.kind for event in events()) == ["corrected", "entered"]

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager, joinedload
 
+from ...core.transitions import add_unique
 from ...core.unit_of_work import Refused
 from ...db_types import utcnow
 from ...extensions import db
@@ -129,14 +130,24 @@ def record_figures(
     if not known:
         stat = stat_for(school.id, academic_year)
     new = _values(figures)
+    kind = "corrected"
     if stat is None:
-        stat = SchoolYearStat(school_id=school.id, academic_year=academic_year)
-        db.session.add(stat)
-        old: dict[str, int | None] = dict.fromkeys(FIGURE_COLUMNS)
-        kind = "entered"
-    else:
-        old = {column: getattr(stat, column) for column in FIGURE_COLUMNS}
-        kind = "corrected"
+        # The year's first entry; a colleague's (or an import's) first entry of the same year
+        # at the same moment wins the unique (school, year) row and this one corrects it.
+        fresh = SchoolYearStat(school_id=school.id, academic_year=academic_year, **new)
+        if add_unique(fresh):
+            stat, kind = fresh, "entered"
+        else:
+            stat = stat_for(school.id, academic_year)
+            if stat is None:
+                raise SchoolDataRefused(
+                    _("These figures could not be saved. Check them and send them again.")
+                )
+    old: dict[str, int | None] = (
+        dict.fromkeys(FIGURE_COLUMNS)
+        if kind == "entered"
+        else {column: getattr(stat, column) for column in FIGURE_COLUMNS}
+    )
     changes = {c: [old[c], new[c]] for c in FIGURE_COLUMNS if old[c] != new[c]}
     if not changes and kind == "corrected":
         return stat
