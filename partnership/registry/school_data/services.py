@@ -214,8 +214,12 @@ def open_window(academic_year: int, opens_on: date, closes_on: date, actor) -> C
         raise SchoolDataRefused(_l("The last day has already passed."))
     window = window_for(academic_year)
     if window is None:
-        window = CollectionWindow(academic_year=academic_year)
-        db.session.add(window)
+        fresh = CollectionWindow(
+            academic_year=academic_year, opens_on=opens_on, closes_on=closes_on
+        )
+        # A colleague opening the same year at the same moment wins the year's one window;
+        # this request then sets its dates (the later click's dates stand).
+        window = fresh if add_unique(fresh) else window_for(academic_year)
     window.opens_on, window.closes_on = opens_on, closes_on
     window.opened_by_id, window.opened_at = actor.id, utcnow()
     window.closed_at = window.closed_by_id = None
