@@ -93,30 +93,18 @@ def seed_campaigns() -> None:
     now = utcnow()
     for index, (state, notebooks, since, until, gifts) in enumerate(CAMPAIGNS):
         school = schools[index]
-        application = Application(
-            programme=programme,
-            school=school,
+        campaign = notebook_campaign(
+            programme,
+            school,
             title=f"โน้ตบุ๊กเพื่อการเรียนรู้ {school.name_th}",
-            summary=f"โน้ตบุ๊ก {notebooks} เครื่องสำหรับนักเรียนชั้น ป.4–6 ของ{school.name_th}",
+            notebooks=notebooks,
             need="นักเรียนต้องใช้คอมพิวเตอร์ร่วมกันหลายคนต่อเครื่อง และเครื่องเดิมใช้งานมานานกว่า 8 ปี",
-            state=ApplicationState.APPROVED,
             submitted_at=datetime(2020, 6, 20, 9, 0, tzinfo=BANGKOK),
-            teachers_benefiting=2,
+            teachers=2,
+            grade="p4",
+            starts_at=now - timedelta(days=since),
+            ends_at=now + timedelta(days=until),
         )
-        application.budget_lines += [
-            BudgetLine(
-                position=0, item=NOTEBOOK[0], unit_price_satang=NOTEBOOK[1], quantity=notebooks
-            ),
-            BudgetLine(position=1, item=BAG[0], unit_price_satang=BAG[1], quantity=notebooks),
-        ]
-        application.beneficiaries.append(Beneficiaries(grade=GRADE_INDEX["p4"], pupils=notebooks))
-        db.session.add(application)
-        db.session.flush()
-        starts_at = now - timedelta(days=since)
-        campaign = create_campaign(
-            application, starts_at=starts_at, ends_at=now + timedelta(days=until), actor=None
-        )
-        transition(campaign, CampaignState.LIVE, launched_at=starts_at)
         _seed_gifts(campaign, gifts, goal_reached=state == "funded", refund_last=state == "live")
     db.session.flush()
     close_due(now)
@@ -167,3 +155,30 @@ def _seed_gifts(campaign: Campaign, gifts, *, goal_reached: bool, refund_last: b
             },
             f"demo:{refunded.token}:refund",
         )
+
+
+def notebook_campaign(
+    programme, school, *, title, notebooks, need, submitted_at, teachers, grade, starts_at, ends_at
+) -> Campaign:
+    """An approved application for ``notebooks`` notebooks and bags and its campaign, live from
+    ``starts_at`` (the demo's campaigns, and the dashboards' stalled and ending-soon ones)."""
+    application = Application(
+        programme=programme,
+        school=school,
+        title=title,
+        summary=f"โน้ตบุ๊ก {notebooks} เครื่องสำหรับนักเรียนชั้น ป.4–6 ของ{school.name_th}",
+        need=need,
+        state=ApplicationState.APPROVED,
+        submitted_at=submitted_at,
+        teachers_benefiting=teachers,
+    )
+    application.budget_lines += [
+        BudgetLine(position=0, item=NOTEBOOK[0], unit_price_satang=NOTEBOOK[1], quantity=notebooks),
+        BudgetLine(position=1, item=BAG[0], unit_price_satang=BAG[1], quantity=notebooks),
+    ]
+    application.beneficiaries.append(Beneficiaries(grade=GRADE_INDEX[grade], pupils=notebooks))
+    db.session.add(application)
+    db.session.flush()
+    campaign = create_campaign(application, starts_at=starts_at, ends_at=ends_at, actor=None)
+    transition(campaign, CampaignState.LIVE, launched_at=starts_at)
+    return campaign

@@ -9,16 +9,14 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from ..applications.models import Application, ApplicationState, Beneficiaries, BudgetLine
-from ..campaigns.models import Campaign, CampaignState
-from ..campaigns.services import create_campaign
-from ..campaigns.workflow import transition
+from ..applications.models import Application
+from ..campaigns.models import Campaign
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import BANGKOK
 from ..programmes.models import Programme
-from ..registry.models import GRADE_INDEX, NetworkStatus, School
-from .campaigns import BAG, NAME, NOTEBOOK, _seed_gifts
+from ..registry.models import NetworkStatus, School
+from .campaigns import NAME, _seed_gifts, notebook_campaign
 
 #: (title, notebooks, days since start, days until end, gifts as (name or None, baht, message))
 DASHBOARD_CAMPAIGNS = (
@@ -66,30 +64,18 @@ def seed_dashboards() -> None:
     for school, (title, notebooks, since, until, gifts) in zip(
         schools, DASHBOARD_CAMPAIGNS, strict=True
     ):
-        application = Application(
-            programme=programme,
-            school=school,
+        campaign = notebook_campaign(
+            programme,
+            school,
             title=title,
-            summary=f"โน้ตบุ๊ก {notebooks} เครื่องสำหรับนักเรียนชั้น ป.4–6 ของ{school.name_th}",
+            notebooks=notebooks,
             need="นักเรียนใช้คอมพิวเตอร์ร่วมกันหลายคนต่อเครื่อง",
-            state=ApplicationState.APPROVED,
             submitted_at=(now - timedelta(days=since + 30)).astimezone(BANGKOK),
-            teachers_benefiting=1,
+            teachers=1,
+            grade="p5",
+            starts_at=now - timedelta(days=since),
+            ends_at=now + timedelta(days=until),
         )
-        application.budget_lines += [
-            BudgetLine(
-                position=0, item=NOTEBOOK[0], unit_price_satang=NOTEBOOK[1], quantity=notebooks
-            ),
-            BudgetLine(position=1, item=BAG[0], unit_price_satang=BAG[1], quantity=notebooks),
-        ]
-        application.beneficiaries.append(Beneficiaries(grade=GRADE_INDEX["p5"], pupils=notebooks))
-        db.session.add(application)
-        db.session.flush()
-        starts_at = now - timedelta(days=since)
-        campaign = create_campaign(
-            application, starts_at=starts_at, ends_at=now + timedelta(days=until), actor=None
-        )
-        transition(campaign, CampaignState.LIVE, launched_at=starts_at)
         _seed_gifts(campaign, gifts, goal_reached=False, refund_last=False)
     db.session.flush()
 
