@@ -229,6 +229,10 @@ SAME_MEANING: dict[str, str] = {
     "Since": FIELD + ": a partnership's first day (registry pages, the sponsor report)",
     "Until": FIELD + ": the last day of a partnership or a pool (registry, the sponsor report)",
     "ongoing": FIELD + ": a partnership with no last day (registry pages, the sponsor report)",
+    # A province's page (reporting) sums the school data the registry collects, under its names.
+    "Computers pupils can use": FIELD + ": a school's computers on hand (registry, provinces)",
+    "Pupils in grades 4–6": FIELD + ": pupils of ป.4–ป.6 (registry, provinces)",
+    "Pupils per computer": FIELD + ": pupils over computers on hand (registry, provinces)",
     # The sponsor's dashboard (site) and the sponsor's public page and report (reporting) show
     # one sponsor's figures under the same headings.
     "Devices delivered": FIELD + ": devices recorded from a paid invoice (dashboards, reports)",
