@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from ..campaigns.models import Campaign
-from ..core.exports import download
+from ..core.exports import filtered_download
 from ..core.pagination import paginate
 from ..core.unit_of_work import discard_changes
 from ..db_types import utcnow
@@ -120,11 +120,9 @@ def waiting():
 @staff_required
 def export(fmt: str):
     """Every device the filters keep (campaign, state, province), with its last check-in."""
-    filters = DeviceFilters(request.args)
-    if not filters.validate():
-        abort(400)
-    stem = f"devices-{to_bangkok(utcnow()):%Y%m%d}"
-    return download(fmt, COLUMNS, staff_rows(filters), stem, "devices")
+    return filtered_download(
+        fmt, DeviceFilters(request.args), COLUMNS, staff_rows, "devices", "devices"
+    )
 
 
 @bp.get("/staff/devices/check-ins")

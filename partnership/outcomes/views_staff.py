@@ -3,17 +3,15 @@ campaign's figures with the verify and send-back buttons."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..campaigns.models import Campaign
-from ..core.exports import download
+from ..core.exports import filtered_download
 from ..core.pagination import paginate
 from ..core.unit_of_work import refusal_returns_to
-from ..db_types import utcnow
 from ..extensions import db
-from ..i18n import to_bangkok
 from ..permissions import load_or_404, staff_required
 from ..programmes.models import Programme
 from . import services
@@ -40,10 +38,7 @@ def queue():
 def export(fmt: str):
     """Every report the filters keep (programme, campaign, state), planned against reported."""
     filters = ReportFilters(request.args)
-    if not filters.validate():
-        abort(400)
-    stem = f"outcome-reports-{to_bangkok(utcnow()):%Y%m%d}"
-    return download(fmt, STAFF_COLUMNS, staff_rows(filters), stem, "outcomes")
+    return filtered_download(fmt, filters, STAFF_COLUMNS, staff_rows, "outcome-reports", "outcomes")
 
 
 @bp.route("/programmes/<int:programme_id>/measures", methods=["GET", "POST"])

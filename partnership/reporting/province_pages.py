@@ -14,7 +14,7 @@ from flask import abort, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from ..core.exports import Column, Kind, csv_download, xlsx_download
+from ..core.exports import Column, Kind, download
 from ..db_types import utcnow
 from ..i18n import academic_year_label, current_language
 from ..money import format_satang
@@ -92,9 +92,7 @@ def provinces_export(fmt: str):
     rows = by_province.province_rows(period)
     columns = by_province.export_columns(current_language())
     name = f"provinces-{utcnow():%Y%m%d}"
-    if fmt == "csv":
-        return csv_download(columns, rows, f"{name}.csv", private=False)
-    return xlsx_download(columns, rows, f"{name}.xlsx", gettext("Provinces"))
+    return download(fmt, columns, rows, name, gettext("Provinces"), private=False)
 
 
 def province_page(code: str):
@@ -162,6 +160,4 @@ def districts_export(code: str, fmt: str):
     _province_or_404(code)
     rows = province.district_rows(code, periods.from_args(request.args))
     name = f"districts-{code}-{utcnow():%Y%m%d}"
-    if fmt == "csv":
-        return csv_download(DISTRICT_COLUMNS, rows, f"{name}.csv", private=False)
-    return xlsx_download(DISTRICT_COLUMNS, rows, f"{name}.xlsx", gettext("Districts"))
+    return download(fmt, DISTRICT_COLUMNS, rows, name, gettext("Districts"), private=False)

@@ -3,11 +3,11 @@ period and a programme, by programme, with its CSV and Excel (routes in ``views.
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 
 from ..campaigns.queries import programme_choices
-from ..core.exports import Column, Kind, csv_download, xlsx_download
+from ..core.exports import Column, Kind, download
 from ..core.pagecache import cached_page
 from ..i18n import current_language
 from . import figures, periods, school_figures
@@ -76,8 +76,4 @@ def overview_export(fmt: str):
     period = periods.from_args(request.args)
     rows = by_programme(period, programme_choices(current_language()))
     name = f"programmes-{period.kind or 'all'}-{period.be_year or 'years'}"
-    if fmt == "csv":
-        return csv_download(PROGRAMME_COLUMNS, rows, f"{name}.csv", private=False)
-    if fmt == "xlsx":
-        return xlsx_download(PROGRAMME_COLUMNS, rows, f"{name}.xlsx", "programmes")
-    abort(404)
+    return download(fmt, PROGRAMME_COLUMNS, rows, name, "programmes", private=False)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import abort, render_template
 from flask_babel import lazy_gettext as _l
 
-from ..core.exports import Column, Kind, csv_download, xlsx_download
+from ..core.exports import Column, Kind, download
 from ..core.pagecache import cached_page
 from ..i18n import current_language
 from ..registry.provinces import province_name
@@ -45,12 +45,6 @@ def campaign_columns() -> list[Column]:
     ]
 
 
-def _download(columns, rows, name: str, fmt: str, title: str):
-    if fmt == "csv":
-        return csv_download(columns, rows, f"{name}.csv", private=False)
-    return xlsx_download(columns, rows, f"{name}.xlsx", title)
-
-
 def _totals(rows: list[SponsorRow]) -> dict[str, int]:
     return {
         "matched": sum(r.matched_satang for r in rows),
@@ -65,7 +59,9 @@ def sponsors():
 
 
 def sponsors_export(fmt: str):
-    return _download(sponsor_columns(), sponsor_figures.sponsors(), "sponsors", fmt, "sponsors")
+    return download(
+        fmt, sponsor_columns(), sponsor_figures.sponsors(), "sponsors", "sponsors", private=False
+    )
 
 
 def _sponsor_or_404(organisation_id: int):
@@ -98,4 +94,4 @@ def sponsor_export(organisation_id: int, fmt: str):
     organisation = _sponsor_or_404(organisation_id)
     rows = sponsor_figures.matched_campaigns(organisation.id)
     name = f"sponsor-{organisation.id}-campaigns"
-    return _download(campaign_columns(), rows, name, fmt, "campaigns")
+    return download(fmt, campaign_columns(), rows, name, "campaigns", private=False)

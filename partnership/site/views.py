@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from ..accounts.models import Membership, MembershipState
 from ..campaigns.models import Campaign
 from ..campaigns.queries import campaign_cards, public_campaign_ids
-from ..core.exports import csv_download, xlsx_download
+from ..core.exports import download
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import to_bangkok
@@ -144,10 +144,8 @@ def sponsor_dashboard_export(organisation_id: int, table: str, fmt: str):
         abort(404)
     title, columns, rows_of, _link, _page_columns = TABLES[table]
     rows = rows_of(sponsor_figures(organisation))
-    filename = f"organisation-{organisation.id}-{table}-{to_bangkok(utcnow()):%Y%m%d}.{fmt}"
-    if fmt == "csv":
-        return csv_download(columns, rows, filename)
-    return xlsx_download(columns, rows, filename, str(title))
+    stem = f"organisation-{organisation.id}-{table}-{to_bangkok(utcnow()):%Y%m%d}"
+    return download(fmt, columns, rows, stem, str(title))
 
 
 def dashboard_link(organisation, **_extra) -> dict:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from flask_babel import gettext as _
 
-from ..core.exports import csv_download, xlsx_download
+from ..core.exports import download
 from ..core.pagination import paginate
 from ..db_types import utcnow
 from ..i18n import to_bangkok
@@ -77,7 +77,4 @@ def worklist_export(key: str, fmt: str):
         worklist = _worklist(key)
         columns, rows = worklist.columns, worklist.rows(now, today, limit=None)
         title = str(worklist.title)
-    filename = f"{key}-{today:%Y%m%d}.{fmt}"
-    if fmt == "csv":
-        return csv_download(columns, rows, filename)
-    return xlsx_download(columns, rows, filename, title)
+    return download(fmt, columns, rows, f"{key}-{today:%Y%m%d}", title)

@@ -12,12 +12,10 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..accounts.mfa.policy import step_up_required
 from ..campaigns.models import Campaign, CampaignState
 from ..campaigns.services import below_zero
-from ..core.exports import download
+from ..core.exports import filtered_download
 from ..core.pagination import paginate
 from ..core.unit_of_work import discard_changes, refusal_returns_to
-from ..db_types import utcnow
 from ..extensions import db
-from ..i18n import to_bangkok
 from ..permissions import load_or_404, staff_required
 from . import exports, services, suppliers
 from .budget import budget_use, over_budget_items
@@ -48,10 +46,9 @@ def _with_lines():
 def export(fmt: str):
     """Every disbursement the filters keep, one row per line, with the payee's tax id."""
     filters = DisbursementFilters(request.args)
-    if not filters.validate():
-        abort(400)
-    stem = f"disbursements-{to_bangkok(utcnow()):%Y%m%d}"
-    return download(fmt, exports.STAFF_COLUMNS, exports.staff_rows(filters), stem, "disbursements")
+    return filtered_download(
+        fmt, filters, exports.STAFF_COLUMNS, exports.staff_rows, "disbursements", "disbursements"
+    )
 
 
 @bp.get("/")

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...core import spreadsheets
-from ...core.exports import Column, Kind, csv_download, xlsx_download
+from ...core.exports import Column, Kind, download
 from ...core.unit_of_work import discard_changes
 from ...core.uploads import RefusedFile
 from ...extensions import db
@@ -162,6 +162,4 @@ def export(fmt: str):
         query = query.where(School.province_code == province)
     rows = db.session.execute(query)
     filename = f"school-data-{year + BUDDHIST_ERA_OFFSET}{'-' + province if province else ''}"
-    if fmt == "csv":
-        return csv_download(export_columns(), rows, f"{filename}.csv")
-    return xlsx_download(export_columns(), rows, f"{filename}.xlsx", _("School data"))
+    return download(fmt, export_columns(), rows, filename, _("School data"))
