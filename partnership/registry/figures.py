@@ -63,17 +63,6 @@ def _totals(row) -> SchoolDataTotals:
     return SchoolDataTotals(*(int(value or 0) for value in row))
 
 
-def province_school_data(province_code: str, academic_year: int) -> SchoolDataTotals:
-    """One province's totals for one academic year (Gregorian start year), one query:
-    schools with data, pupils, pupils of ป.4–6, teachers, computers on hand."""
-    row = db.session.execute(
-        sa.select(*_totals_columns())
-        .join(School, School.id == SchoolYearStat.school_id)
-        .where(School.province_code == province_code, SchoolYearStat.academic_year == academic_year)
-    ).one()
-    return _totals(row)
-
-
 def province_school_data_by_year(province_code: str | None = None) -> dict[int, SchoolDataTotals]:
     """Totals per academic year, oldest first, for a province or (None) the whole country: the
     trend over years, one query."""
@@ -86,28 +75,6 @@ def province_school_data_by_year(province_code: str | None = None) -> dict[int, 
         query.group_by(SchoolYearStat.academic_year).order_by(SchoolYearStat.academic_year)
     )
     return {row[0]: _totals(row[1:]) for row in rows}
-
-
-def school_data_by_province(academic_year: int) -> dict[str, SchoolDataTotals]:
-    """Every province's totals for one academic year (provinces without data are absent): the
-    map and the province table, one query."""
-    rows = db.session.execute(
-        sa.select(School.province_code, *_totals_columns())
-        .join(School, School.id == SchoolYearStat.school_id)
-        .where(SchoolYearStat.academic_year == academic_year)
-        .group_by(School.province_code)
-    )
-    return {row[0]: _totals(row[1:]) for row in rows}
-
-
-def school_data_years(province_code: str | None = None) -> list[int]:
-    """The academic years that have school data (Gregorian start years), newest first."""
-    query = sa.select(SchoolYearStat.academic_year).distinct()
-    if province_code is not None:
-        query = query.join(School, School.id == SchoolYearStat.school_id).where(
-            School.province_code == province_code
-        )
-    return list(db.session.scalars(query.order_by(SchoolYearStat.academic_year.desc())))
 
 
 @dataclass(frozen=True)

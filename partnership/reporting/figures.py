@@ -26,7 +26,6 @@ from ..devices.models import DeviceEvent
 from ..extensions import db
 from ..ledger.models import LedgerEntry
 from ..registry.models import School
-from ..registry.provinces import PROVINCES_BY_CODE
 from .periods import Period, YearKind
 
 T = TypeVar("T")
@@ -237,16 +236,6 @@ def money_by(dimension: str, period: Period = ALL_TIME, **filters) -> dict[Hasha
         campaigns_query(period, **filters).with_only_columns(key, *_money_columns()).group_by(key)
     )
     return {row[0]: _money(row[1:]) for row in db.session.execute(query)}
-
-
-def by_region(per_province: dict[str, Money]) -> dict[str, Money]:
-    """Province figures summed into the six regions of ``registry.provinces``."""
-    regions: dict[str, Money] = {}
-    for code, figures in per_province.items():
-        province = PROVINCES_BY_CODE.get(code)
-        if province is not None:
-            regions[province.region] = regions.get(province.region, Money()) + figures
-    return regions
 
 
 def version() -> Hashable:

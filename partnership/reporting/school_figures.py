@@ -71,12 +71,6 @@ class Pupils:
 
 
 @kept
-def latest_academic_year() -> int | None:
-    """The newest academic year (CE start year, as stored) any school reported."""
-    return db.session.scalar(sa.select(sa.func.max(SchoolYearStat.academic_year)))
-
-
-@kept
 def pupils_by_year(*, province_code: str | None = None) -> dict[int, SchoolDataTotals]:
     """Per academic year: schools that reported, pupils (of them in grades 4–6), teachers and
     computers (``registry.figures``, one query; the trend on a province page)."""
