@@ -3,7 +3,8 @@
 SQLite gets WAL (readers never block the writer), a busy timeout (a second writer waits instead
 of failing with "database is locked"), foreign keys enforced as on PostgreSQL, and writing
 transactions that start with ``BEGIN IMMEDIATE``: the write lock is taken before the first read,
-so a check and the write that depends on it cannot interleave with another writer's. Requests
+so a check and the write that depends on it cannot interleave with another writer's. A savepoint
+always sits inside a transaction, so rolling the session back undoes what it wrote. Requests
 with a safe method (GET, HEAD, OPTIONS) read in parallel; commands mark themselves writers with
 :func:`writing_transactions`.
 PostgreSQL needs none of this: its row locks and conditional updates do the work.
@@ -58,6 +59,15 @@ def configure_sqlite(engine: sa.Engine) -> None:
     def on_begin(connection) -> None:
         # A reader keeps the driver's behaviour (a deferred BEGIN before its first write).
         if _writing():
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @sa.event.listens_for(engine, "savepoint")
+    def on_savepoint(connection, _name) -> None:
+        # The driver opens its own (deferred) transaction only before INSERT, UPDATE or DELETE:
+        # a SAVEPOINT outside one would open a transaction of its own that its RELEASE commits,
+        # so what the savepoint wrote would outlive a rollback of the session. A savepoint is
+        # taken to write, so it starts the writer's transaction first.
+        if not connection.connection.dbapi_connection.in_transaction:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
