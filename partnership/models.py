@@ -27,6 +27,15 @@ from .devices.models import (  # noqa: F401
 )
 from .donors.models import CampaignUpdate, CampaignUpdatePhoto, DonorErasure  # noqa: F401
 from .gifts.models import OfflineGift  # noqa: F401
+from .governance.models import (  # noqa: F401
+    AgendaItem,
+    Attendance,
+    Body,
+    BodyMember,
+    Meeting,
+    Resolution,
+    ResolutionLink,
+)
 from .ledger.models import LedgerEntry  # noqa: F401
 from .matching.models import MatchDraw, MatchPledge  # noqa: F401
 from .milestones.models import (  # noqa: F401

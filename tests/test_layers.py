@@ -28,6 +28,10 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"programmes"}),
     frozenset({"applications"}),
     frozenset({"review"}),
+    # governance: bodies, meetings, resolutions that point at what they decided below (schools
+    # admitted, programmes opened, committees named); those records ask back through
+    # core.signals.decided_by
+    frozenset({"governance"}),
     # the money half: append-only ledger rows (campaign ids, not who paid how), then campaigns,
     # then payments (donations, Stripe Checkout and webhooks), which credit campaigns
     frozenset({"ledger"}),

@@ -6,6 +6,7 @@ from ..receipts.claims import claim_receipts, thank_numbered
 from .after_funding import seed_after_funding
 from .campaigns import seed_campaigns
 from .dashboards import seed_dashboards
+from .governance import seed_governance
 from .matching import seed_matching
 from .programmes import seed_programmes
 from .receipts import seed_receipts
@@ -25,6 +26,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
     seed_matching()
     seed_after_funding()
     seed_dashboards()  # a stalled and an ending-soon campaign for the staff dashboard
+    accounts += seed_governance()  # the working group of seed 004 and what it decided
     claim_receipts(batch=100_000)  # the gifts matching paid: their numbers
     thank_numbered(batch=100_000)
     return accounts

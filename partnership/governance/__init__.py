@@ -1,0 +1,18 @@
+"""Public–private governance: working groups, committees and assemblies, their members over
+time, meetings numbered per year, agendas, resolutions that point at what they decided in the
+app (and the records that point back), minutes, action items, public sessions and the library
+of lessons shared."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The pages and the receiver that names the resolutions behind a lower feature's record."""
+    from ..core.signals import decided_by
+    from .citations import cite
+    from .views import bp
+
+    app.register_blueprint(bp)
+    decided_by.connect(cite)
