@@ -1,6 +1,7 @@
 """Governance: bodies (working groups, committees, assemblies), their members over time,
 meetings numbered per body and Buddhist-era year, attendance, agenda items, resolutions and
-the links from a resolution to what it decided. New tables only; no existing row changes.
+the links from a resolution to what it decided; queued mail may carry a calendar event
+(outgoing_mail.calendar, empty for every existing row). No existing row changes otherwise.
 
 Revision ID: 0028_governance
 Revises: 0027_school_data
@@ -50,6 +51,7 @@ def upgrade():
     sa.Column('person_name', sa.String(length=200), nullable=False),
     sa.Column('position', sa.String(length=300), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=True),
     sa.Column('sector', sa.Enum('public', 'private', 'civil_society', 'academic', name='member_sector', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('role', sa.Enum('chair', 'vice_chair', 'secretary', 'member', name='member_role', native_enum=False, create_constraint=True), nullable=False),
@@ -163,7 +165,7 @@ def upgrade():
     op.create_table('resolution_links',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('resolution_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.Enum('school_admitted', 'programme_opened', 'committee_named', 'member_appointed', 'member_removed', name='resolution_link_kind', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('kind', sa.Enum('school_admitted', 'programme_opened', 'committee_named', 'member_appointed', 'member_removed', 'minutes_approved', name='resolution_link_kind', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('subject_id', sa.Integer(), nullable=False),
     sa.Column('at', partnership.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
@@ -176,6 +178,9 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_resolution_links_resolution_id'), ['resolution_id'], unique=False)
         batch_op.create_index('ix_resolution_links_subject', ['kind', 'subject_id'], unique=False)
 
+    with op.batch_alter_table('outgoing_mail', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('calendar', sa.Text(), server_default='', nullable=False))
+
     # body_members and resolutions point at each other (who appointed whom): the member's
     # foreign keys come once both tables exist.
     with op.batch_alter_table('body_members', schema=None) as batch_op:
@@ -184,6 +189,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('outgoing_mail', schema=None) as batch_op:
+        batch_op.drop_column('calendar')
     with op.batch_alter_table('body_members', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_body_members_ended_by_id_resolutions'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_body_members_appointed_by_id_resolutions'), type_='foreignkey')

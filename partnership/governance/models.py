@@ -91,6 +91,8 @@ class LinkKind(LabelledEnum):
     MEMBER_APPOINTED = "member_appointed"
     #: A member's term ended (``body_members.id``).
     MEMBER_REMOVED = "member_removed"
+    #: A meeting's minutes approved at a later meeting (``meetings.id`` of the minuted one).
+    MINUTES_APPROVED = "minutes_approved"
 
 
 LABELS.update(
@@ -140,6 +142,7 @@ LABELS.update(
             LinkKind.COMMITTEE_NAMED: _l("Scoring committee named"),
             LinkKind.MEMBER_APPOINTED: _l("Member appointed"),
             LinkKind.MEMBER_REMOVED: _l("Member's term ended"),
+            LinkKind.MINUTES_APPROVED: _l("Minutes approved"),
         },
     }
 )
@@ -213,6 +216,8 @@ class BodyMember(db.Model):
     #: Their position (ผู้อำนวยการสำนัก…), printed after the name in the minutes.
     position: Mapped[str] = mapped_column(sa.String(300), default="")
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    #: Where invitations and agendas go when the member has no account (else the account's).
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
     organisation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organisations.id"), index=True
     )

@@ -218,6 +218,14 @@ def _send(mail: Claimed, body: str) -> MailState:
     message["To"] = mail.to_address
     message["Subject"] = mail.subject
     message.set_content(body)
+    if mail.calendar:
+        message.add_attachment(
+            mail.calendar.encode("utf-8"),
+            maintype="text",
+            subtype="calendar",
+            filename="invite.ics",
+            params={"method": "PUBLISH", "charset": "utf-8"},
+        )
     timeout = config.get("SMTP_TIMEOUT", 10)
     with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=timeout) as smtp:
         if config.get("SMTP_STARTTLS"):

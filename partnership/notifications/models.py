@@ -59,6 +59,9 @@ class OutgoingMail(db.Model):
     secret_body: Mapped[str] = mapped_column(sa.Text, default="")
     #: What the mail is about, e.g. "password_reset", "application_state".
     topic: Mapped[str] = mapped_column(sa.String(60), default="", index=True)
+    #: An event for the recipient's calendar (iCalendar text), sent attached as invite.ics;
+    #: empty for mail without one.
+    calendar: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     state: Mapped[MailState] = mapped_column(
         enum_type(MailState, "mail_state"), default=MailState.QUEUED
     )

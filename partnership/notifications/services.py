@@ -46,13 +46,20 @@ def redact(body: str, secrets: Iterable[str]) -> str:
 
 
 def queue_mail(
-    to: str, subject: str, body: str, topic: str = "", *, secrets: Iterable[str] = ()
+    to: str,
+    subject: str,
+    body: str,
+    topic: str = "",
+    *,
+    secrets: Iterable[str] = (),
+    calendar: str = "",
 ) -> OutgoingMail:
     """Record a message to send once the current transaction commits.
 
     ``secrets`` are parts of the body that would let a reader act as the recipient (a reset
     link). The log (Staff -> E-mail) keeps the body without them; the full body is stored
-    encrypted (``crypto``) for the worker and wiped once it is sent.
+    encrypted (``crypto``) for the worker and wiped once it is sent. ``calendar`` is an
+    iCalendar event sent with it as ``invite.ics`` (a meeting, a registered session).
     """
     secrets = list(secrets)
     for _receiver, footer in mail_footer.send(topic, to=to):
@@ -67,6 +74,7 @@ def queue_mail(
         body=shown,
         secret_body=encrypt(body) if shown != body else "",
         topic=topic,
+        calendar=calendar,
         state=MailState.QUEUED,
         next_attempt_at=utcnow(),
     )
