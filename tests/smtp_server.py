@@ -94,7 +94,19 @@ class SMTPServer:
 
     def bodies_to(self, address: str) -> list[str]:
         with self._lock:
-            return [m.get_content() for m in self.messages if m["To"] == address]
+            return [
+                m.get_body(("plain",)).get_content() for m in self.messages if m["To"] == address
+            ]
+
+    def attachments_to(self, address: str) -> list[tuple[str, str, str]]:
+        """(file name, content type, text) of every attachment sent to ``address``."""
+        with self._lock:
+            return [
+                (part.get_filename(), part.get_content_type(), part.get_content())
+                for m in self.messages
+                if m["To"] == address
+                for part in m.iter_attachments()
+            ]
 
 
 class BlackHole:

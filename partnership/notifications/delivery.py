@@ -38,6 +38,7 @@ class Claimed:
     body: str
     secret_body: str
     attempts: int
+    calendar: str = ""
 
 
 def backoff(attempts: int) -> timedelta:
@@ -88,13 +89,14 @@ def claim_batch(limit: int = 20, ids: list[int] | None = None) -> list[Claimed]:
             OutgoingMail.body,
             OutgoingMail.secret_body,
             OutgoingMail.attempts,
+            OutgoingMail.calendar,
         )
         .where(OutgoingMail.claim == token, OutgoingMail.state == MailState.SENDING)
         .order_by(OutgoingMail.id)
     ).all()
     commit_now(reason="worker: the claim is seen before SMTP is called")
     return [
-        Claimed(r.id, token, r.to_address, r.subject, r.body, r.secret_body, r.attempts)
+        Claimed(r.id, token, r.to_address, r.subject, r.body, r.secret_body, r.attempts, r.calendar)
         for r in rows
     ]
 

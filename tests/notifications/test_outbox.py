@@ -175,3 +175,16 @@ def test_worker_command_once(app, smtp):
     result = app.test_cli_runner().invoke(args=["worker", "--once"])
     assert result.exit_code == 0, result.output
     assert "sent: 1" in result.output and smtp.subjects() == ["From the CLI"]
+
+
+def test_a_calendar_event_goes_out_attached_as_invite_ics(app, smtp):
+    """Queued with ``calendar``, the mail arrives with its text body and an invite.ics part."""
+    event = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+    queue_mail("member@example.org", "ประชุม", "รายละเอียดการประชุม", "meeting", calendar=event)
+    db.session.commit()
+
+    assert drain() == {MailState.SENT: 1}
+    assert [b.strip() for b in smtp.bodies_to("member@example.org")] == ["รายละเอียดการประชุม"]
+    [(name, content_type, text)] = smtp.attachments_to("member@example.org")
+    assert (name, content_type) == ("invite.ics", "text/calendar")
+    assert text.replace("\r\n", "\n") == event.replace("\r\n", "\n")
