@@ -24,6 +24,7 @@ from partnership.campaigns.hooks import (
     campaign_funded,
     campaign_page,
 )
+from partnership.core.signals import decided_by
 from partnership.core.unit_of_work import work_committed
 from partnership.extensions import db
 from partnership.gifts.signals import gift_recorded, gift_reversed
@@ -100,6 +101,7 @@ EXPECTED = {
         "partnership.milestones.views.school_dashboard_section",
         "partnership.devices.views_school.school_dashboard_section",
     ],
+    decided_by: ["partnership.governance.citations.cite"],
 }
 
 
