@@ -195,8 +195,9 @@ SAME_MEANING: dict[str, str] = {
     "Declined": STATE + ": a request was refused",
     "Donation": STATE + ": a ledger kind and the export's donation column both name a donation",
     "Draft": STATE + ": not yet published or submitted",
-    "Approved": STATE + ": decided yes (an application; a disbursement, by a second person)",
-    "Cancelled": STATE + ": stopped before it took effect (a receipt, a disbursement)",
+    "Approved": STATE + ": decided yes (an application; a disbursement, by a second person; a"
+    " meeting's resolution)",
+    "Cancelled": STATE + ": stopped before it took effect (a receipt, a disbursement, a meeting)",
     "Paid": STATE + ": the money moved (a donation, a disbursement)",
     "Ended": STATE + ": came to its end (a membership, a campaign's period, a pledge)",
     "Overdue": STATE + ": an e-Donation record past its due date (and the home page's count)",
@@ -260,6 +261,11 @@ SAME_MEANING: dict[str, str] = {
     "Serial number": FIELD,
     "Sponsor dashboard": NAVIGATION,
     "Unit": FIELD,
+    # Governance (working groups, meetings) names the same roles and states as the committee,
+    # the applications and the receipts: a chair, a member, the list of members.
+    "Chair": THING + ": who chairs a committee, a working group or a meeting",
+    "Member": THING + ": a seat on a committee or a working group",
+    "Members": THING + ": the list of a committee's or working group's members",
 }
 
 

@@ -104,10 +104,10 @@ LABELS.update(
             BodyKind.NATIONAL_ASSEMBLY: _l("National assembly"),
         },
         MemberRole: {
-            MemberRole.CHAIR: lazy_pgettext("member role", "Chair"),
+            MemberRole.CHAIR: _l("Chair"),
             MemberRole.VICE_CHAIR: lazy_pgettext("member role", "Vice-chair"),
             MemberRole.SECRETARY: lazy_pgettext("member role", "Secretary"),
-            MemberRole.MEMBER: lazy_pgettext("member role", "Member"),
+            MemberRole.MEMBER: _l("Member"),
         },
         Visibility: {
             Visibility.PUBLIC: lazy_pgettext("meeting visibility", "Public"),
@@ -116,7 +116,7 @@ LABELS.update(
         MeetingState: {
             MeetingState.SCHEDULED: lazy_pgettext("meeting state", "Scheduled"),
             MeetingState.HELD: lazy_pgettext("meeting state", "Held"),
-            MeetingState.CANCELLED: lazy_pgettext("meeting state", "Cancelled"),
+            MeetingState.CANCELLED: _l("Cancelled"),
         },
         AttendanceStatus: {
             AttendanceStatus.INVITED: lazy_pgettext("attendance", "Invited"),
@@ -131,7 +131,7 @@ LABELS.update(
             AgendaKind.FOLLOW_UP: lazy_pgettext("agenda item", "For follow-up"),
         },
         Outcome: {
-            Outcome.APPROVED: lazy_pgettext("resolution", "Approved"),
+            Outcome.APPROVED: _l("Approved"),
             Outcome.APPROVED_WITH_CHANGES: lazy_pgettext("resolution", "Approved with changes"),
             Outcome.NOT_APPROVED: lazy_pgettext("resolution", "Not approved"),
             Outcome.DEFERRED: lazy_pgettext("resolution", "Deferred"),
