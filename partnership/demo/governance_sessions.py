@@ -30,10 +30,8 @@ from ..governance.models import (
     Outcome,
     Visibility,
 )
-from ..governance.sessions import (
-    PublicSession,
-    RegistrationState,
-    SessionRegistration,
+from ..governance.sessions.models import PublicSession, RegistrationState, SessionRegistration
+from ..governance.sessions.services import (
     _draw_queue_number,
     _take_place,
     create_session,
@@ -66,8 +64,7 @@ POLICY_ITEMS = (
     (
         "การพิจารณาข้อเสนอเชิงนโยบาย การจัดการศึกษาที่ยืดหยุ่นเพื่อป้องกันเด็กกลุ่มเสี่ยงหลุดจากระบบการศึกษา",
         "Policy proposal: flexible education so that children at risk do not drop out",
-        "ที่ประชุมรับรองข้อเสนอเชิงนโยบายการจัดการศึกษาที่ยืดหยุ่น "
-        "เพื่อป้องกันเด็กกลุ่มเสี่ยงหลุดจากระบบการศึกษา",
+        "ที่ประชุมรับรองข้อเสนอเชิงนโยบายการจัดการศึกษาที่ยืดหยุ่น เพื่อป้องกันเด็กกลุ่มเสี่ยงหลุดจากระบบการศึกษา",
         "The assembly adopted the proposal on flexible education for children at risk of "
         "dropping out.",
     ),
@@ -81,7 +78,9 @@ POLICY_ITEMS = (
     ),
 )
 
-SESSION_TITLE_TH = "กลไกการจัดทำงบประมาณและการจัดหาเงินทุนเพื่อเพิ่มความเสมอภาคทางการศึกษา (ส่วนสำหรับบุคคลทั่วไป)"
+SESSION_TITLE_TH = (
+    "กลไกการจัดทำงบประมาณและการจัดหาเงินทุนเพื่อเพิ่มความเสมอภาคทางการศึกษา (ส่วนสำหรับบุคคลทั่วไป)"
+)
 SESSION_TITLE_EN = "Budgeting and financing mechanisms for equity in education (public part)"
 
 #: Invented registrants of the coming session.
@@ -164,14 +163,19 @@ def _assembly() -> None:
         )
         services.record_resolution(item, Outcome.APPROVED, text_th, staff, text_en=text_en)
     services.mark_held(sitting)
-    services.set_attendance(sitting, {row.id: AttendanceStatus.PRESENT for row in sitting.attendance})
+    services.set_attendance(
+        sitting, {row.id: AttendanceStatus.PRESENT for row in sitting.attendance}
+    )
     services.add_observer(sitting, "ภาคีเครือข่ายสมัชชาฯ กว่า 300 คน", "ภาครัฐ ภาควิชาการ ภาคประชาชน")
 
 
 def _public_session() -> None:
-    if db.session.scalar(
-        sa.select(PublicSession.id).where(PublicSession.title_th == SESSION_TITLE_TH)
-    ) is not None:
+    if (
+        db.session.scalar(
+            sa.select(PublicSession.id).where(PublicSession.title_th == SESSION_TITLE_TH)
+        )
+        is not None
+    ):
         return
     from .governance import WORKING_GROUP_TH
 

@@ -1,28 +1,28 @@
-"""Pages of assemblies and public sessions: the assemblies with their sittings, proposals and
-adopted resolutions; a public session's page where anyone registers; the registrant's cancel
-link; staff's session details and list of registrations (with its CSV)."""
+"""Public pages of assemblies and public sessions: the assemblies with their sittings, proposals
+and adopted resolutions; a public session's page where anyone registers; the registrant's
+cancel link (staff's pages are in ``views_staff.py``)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..core.exports import Column, Kind, download
-from ..core.unit_of_work import discard_changes
-from ..db_types import utcnow
-from ..extensions import db, limiter
-from ..i18n import current_language, to_bangkok
-from ..permissions import staff_required
-from ..registry.provinces import get_province
-from . import sessions as services
-from .access import can_view_meeting
-from .forms_sessions import CancelRegistrationForm, PublicSessionForm, RegistrationForm
-from .models import Meeting
-from .sessions import PublicSession, RegistrationState, SessionRefused
+from ...core.unit_of_work import discard_changes
+from ...db_types import utcnow
+from ...extensions import db, limiter
+from ...i18n import current_language
+from ...registry.provinces import get_province
+from ..access import can_view_meeting
+from ..models import Meeting
+from . import services
+from .forms import CancelRegistrationForm, RegistrationForm
+from .models import PublicSession
+from .services import SessionRefused
 
-bp = Blueprint("governance_sessions", __name__, url_prefix="/governance")
+# Paths under /governance, beside the governance blueprint's (no prefix of its own: the
+# governance blueprint holds /governance).
+bp = Blueprint("governance_sessions", __name__)
 
 
 @bp.app_template_global("public_session_of")
@@ -34,7 +34,7 @@ def public_session_of(meeting: Meeting) -> PublicSession | None:
 # Assemblies ----------------------------------------------------------------------------------
 
 
-@bp.get("/assemblies")
+@bp.get("/governance/assemblies")
 def assemblies():
     """National assemblies, then provincial ones by province, with their public sittings, policy
     proposals and adopted resolutions (a fixed number of queries)."""
@@ -59,7 +59,7 @@ def assemblies():
 # Public sessions -----------------------------------------------------------------------------
 
 
-@bp.get("/sessions/")
+@bp.get("/governance/sessions/")
 def sessions():
     """The public sessions to come (anyone may register)."""
     return render_template("governance/sessions.html", sessions=services.coming_sessions())
@@ -86,7 +86,7 @@ def _render_session(session: PublicSession, form: RegistrationForm, status: int 
     )
 
 
-@bp.get("/sessions/<int:session_id>")
+@bp.get("/governance/sessions/<int:session_id>")
 def session(session_id: int):
     """A public session: when, the live streams, places left, and the registration form."""
     return _render_session(_session_or_404(session_id), RegistrationForm(formdata=None))
@@ -96,8 +96,10 @@ def _too_many_registrations(_limit):
     """The form again, with what was typed and why nothing happened (429, nothing stored)."""
     found = _session_or_404(request.view_args["session_id"])
     flash(
-        _("Too many registrations in a short time from here or for this e-mail address. "
-          "Nothing was saved. Please wait a few minutes and try again."),
+        _(
+            "Too many registrations in a short time from here or for this e-mail address. "
+            "Nothing was saved. Please wait a few minutes and try again."
+        ),
         "error",
     )
     body, _status = _render_session(found, RegistrationForm())
@@ -108,7 +110,7 @@ def _email_key() -> str:
     return "session-mail:" + (request.form.get("email") or "").strip().lower()
 
 
-@bp.post("/sessions/<int:session_id>/register")
+@bp.post("/governance/sessions/<int:session_id>/register")
 # Each post may send a mail: per client address, and per e-mail address from anywhere.
 @limiter.limit(
     lambda: current_app.config.get("SESSION_REGISTER_RATE_LIMIT", "10 per minute"),
@@ -143,21 +145,27 @@ def register(session_id: int):
         return _render_session(db.session.get(PublicSession, session_id), form, 409)
     if result.position is None:
         flash(
-            _("You are registered. The link to the meeting and a calendar event are on their "
-              "way to %(email)s.", email=result.registration.email),
+            _(
+                "You are registered. The link to the meeting and a calendar event are on their "
+                "way to %(email)s.",
+                email=result.registration.email,
+            ),
             "success",
         )
     else:
         flash(
-            _("All places are taken: you are number %(position)d on the waiting list. We will "
-              "e-mail %(email)s if a place becomes free.", position=result.position,
-              email=result.registration.email),
+            _(
+                "All places are taken: you are number %(position)d on the waiting list. We will "
+                "e-mail %(email)s if a place becomes free.",
+                position=result.position,
+                email=result.registration.email,
+            ),
             "warning",
         )
     return redirect(url_for(".session", session_id=session_id), 303)
 
 
-@bp.route("/sessions/cancel/<token>", methods=["GET", "POST"])
+@bp.route("/governance/sessions/cancel/<token>", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config.get("SESSION_CANCEL_RATE_LIMIT", "30 per minute"))
 def cancel(token: str):
     """The link in the mail: shows the registration and a button (the GET changes nothing)."""
@@ -179,87 +187,3 @@ def cancel(token: str):
         form=form,
         token=token,
     )
-
-
-# Staff -------------------------------------------------------------------------------------
-
-
-@bp.route("/meetings/<int:meeting_id>/session", methods=["GET", "POST"])
-@staff_required
-def edit_session(meeting_id: int):
-    """Staff give a meeting its public session, or change it."""
-    meeting = db.get_or_404(Meeting, meeting_id)
-    existing = services.session_of_meeting(meeting.id)
-    form = PublicSessionForm()
-    if request.method == "GET":
-        if existing is not None:
-            form.fill_from(existing)
-        else:
-            form.capacity.data = 500
-            form.title_th.data = meeting.title_th
-            form.title_en.data = meeting.title_en
-    if form.validate_on_submit():
-        try:
-            if existing is None:
-                existing = services.create_session(meeting, form.values(), current_user)
-                flash(_("The public session is added."), "success")
-            else:
-                services.update_session(existing, form.values())
-                flash(_("The public session is saved."), "success")
-        except SessionRefused as refused:
-            discard_changes()
-            flash(refused.user_message(), "error")
-            return render_template(
-                "governance/session_form.html", meeting=meeting, session=existing, form=form
-            ), 409
-        return redirect(url_for(".registrations", session_id=existing.id), 303)
-    status = 422 if request.method == "POST" else 200
-    return render_template(
-        "governance/session_form.html", meeting=meeting, session=existing, form=form
-    ), status
-
-
-@bp.get("/sessions/<int:session_id>/registrations")
-@staff_required
-def registrations(session_id: int):
-    """Who registered, in order, with the counts."""
-    found = _session_or_404(session_id)
-    rows = services.registrations_of(found)
-    return render_template(
-        "governance/session_registrations.html",
-        session=found,
-        rows=rows,
-        positions=services.positions_of(rows),
-        counts=services.counts(found),
-        labels={state.value: state.label for state in RegistrationState},
-    )
-
-
-REGISTRATION_COLUMNS = [
-    Column(_l("Name"), lambda r: r[0].name),
-    Column(_l("E-mail address"), lambda r: r[0].email),
-    Column(_l("Organisation"), lambda r: r[0].organisation),
-    Column(_l("State"), lambda r: r[0].state),
-    Column(_l("Waiting list position"), lambda r: r[1], Kind.INT),
-    Column(_l("Registered (Bangkok time)"), lambda r: r[0].registered_at, Kind.DATETIME),
-]
-
-
-@bp.get("/sessions/<int:session_id>/registrations.<any(csv, xlsx):fmt>")
-@staff_required
-def registrations_export(session_id: int, fmt: str):
-    """The list of registrations (personal data: staff only, not kept by caches)."""
-    found = _session_or_404(session_id)
-    rows = services.registrations_of(found)
-    positions = services.positions_of(rows)
-    stem = f"session-{found.id}-registrations-{to_bangkok(utcnow()):%Y%m%d}"
-    return download(
-        fmt,
-        REGISTRATION_COLUMNS,
-        [(r, positions.get(r.id)) for r in rows],
-        stem,
-        _("Registrations"),
-    )
-
-
-__all__ = ["bp", "RegistrationState"]

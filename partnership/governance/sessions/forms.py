@@ -18,9 +18,10 @@ from wtforms.validators import (
     Optional,
 )
 
-from ..core.forms import BaseForm, YearRange, no_bidi_controls
-from ..i18n import BANGKOK
-from .sessions import SESSION_FIELDS, PublicSession
+from ...core.forms import BaseForm, YearRange, no_bidi_controls
+from ...i18n import BANGKOK
+from .models import PublicSession
+from .services import SESSION_FIELDS
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 YEARS = (2000, 2100)
@@ -84,8 +85,11 @@ def _when(label):
 def _url(label, description=None):
     return URLField(
         label,
-        validators=[Optional(), URL(message=_l("Enter a web address (https://…).")),
-                    Length(max=500)],
+        validators=[
+            Optional(),
+            URL(message=_l("Enter a web address (https://…).")),
+            Length(max=500),
+        ],
         filters=[_strip],
         description=description,
     )
