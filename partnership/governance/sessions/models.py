@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -26,7 +27,7 @@ class RegistrationState(LabelledEnum):
 LABELS[RegistrationState] = {
     RegistrationState.CONFIRMED: lazy_pgettext("registration", "Confirmed"),
     RegistrationState.WAITING: lazy_pgettext("registration", "On the waiting list"),
-    RegistrationState.CANCELLED: lazy_pgettext("registration", "Cancelled"),
+    RegistrationState.CANCELLED: _l("Cancelled"),
 }
 
 
