@@ -161,3 +161,9 @@ def test_a_members_only_meeting_stays_hidden_behind_its_public_session(client, m
     assert f"/governance/meetings/{session.meeting_id}" not in page
     assert client.get(f"/governance/meetings/{session.meeting_id}").status_code == 404
     assert db.session.scalar(sa.select(sa.func.count(Body.id))) == 1
+
+
+def test_the_meeting_page_offers_its_public_session(client, login, make_user, make_session):
+    session = make_session(visibility=Visibility.PUBLIC)
+    page = client.get(f"/governance/meetings/{session.meeting_id}").get_data(as_text=True)
+    assert 'id="public-session"' in page and f"/governance/sessions/{session.id}" in page
