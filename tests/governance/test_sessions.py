@@ -259,3 +259,45 @@ def test_staff_add_and_change_a_session_but_never_below_the_places_taken(
     assert changed.starts_at.hour == 6  # 13:30 in Bangkok
     bad = client.post(url, data=form | {"ends_at": "2030-01-10T12:00", "capacity": "500"})
     assert bad.status_code == 409
+
+
+REGISTRATION_FIELDS = ("name", "email", "organisation")
+STAFF_FIELDS = (
+    "title_th", "title_en", "description_th", "description_en", "starts_at", "ends_at",
+    "capacity", "registration_opens_at", "registration_closes_at", "meeting_url",
+    "stream_url_th", "stream_url_en",
+)  # fmt: skip
+
+
+def test_the_hostile_corpus_through_the_forms_is_never_a_500_and_writes_nothing(
+    client, make_session, login_as
+):
+    from tests.hostile import CORPUS
+
+    session = make_session(capacity=5)
+    for n, (key, value) in enumerate(CORPUS.items()):
+        for field in REGISTRATION_FIELDS:
+            valid = {"name": "ผู้สนใจ", "email": f"ok{n}{field}@example.org", "organisation": ""}
+            before = len(_states(session))
+            response = client.post(
+                f"/governance/sessions/{session.id}/register", data=valid | {field: value}
+            )
+            assert response.status_code < 500, (key, field)
+            if response.status_code != 303:  # refused: nothing written
+                assert len(_states(session)) == before, (key, field)
+        for token in (value, "x" * 200):
+            assert client.get(f"/governance/sessions/cancel/{token[:300]}").status_code in (
+                404,
+                405,
+            )
+    login_as("staff")
+    url = f"/staff/sessions/meetings/{session.meeting_id}"
+    before = db.session.get(PublicSession, session.id).title_th
+    for key, value in CORPUS.items():
+        for field in STAFF_FIELDS:
+            response = client.post(
+                url, data={name: value for name in STAFF_FIELDS} | {field: value}
+            )
+            assert response.status_code < 500, (key, field)
+    db.session.expire_all()
+    assert db.session.get(PublicSession, session.id).title_th == before
