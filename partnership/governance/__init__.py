@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from flask import Flask
 
+from . import agenda_files  # noqa: F401  (its table is in the metadata wherever models are)
+
 
 def init_app(app: Flask) -> None:
     """The pages and the receiver that names the resolutions behind a lower feature's record."""
     from ..core.signals import decided_by
     from .citations import cite
     from .views import bp
+    from .views_meetings import bp as meetings_bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(meetings_bp)
     decided_by.connect(cite)
