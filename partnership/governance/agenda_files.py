@@ -81,7 +81,7 @@ def attach_paper(item: AgendaItem, upload: FileStorage | None, actor=None) -> Ag
     try:
         stored = checked_content(data, content_type, name)
     except RefusedFile as error:
-        raise GovernanceRefused(error.user_message()) from error
+        raise GovernanceRefused(str(error)) from error
     paper = AgendaAttachment(
         agenda_item_id=item.id,
         filename=name,

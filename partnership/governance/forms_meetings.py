@@ -177,13 +177,12 @@ def attendance_form(rows, formdata=None):
         setattr(
             AttendanceForm,
             f"row-{row.id}",
-            SelectField(
-                row.member.person_name,
-                choices=[(s.value, s.label) for s in MEMBER_STATUSES],
-                default=row.status.value,
-            ),
+            SelectField(row.member.person_name, default=row.status.value),
         )
-    return AttendanceForm(formdata=formdata) if formdata is not None else AttendanceForm()
+    form = AttendanceForm(formdata=formdata) if formdata is not None else AttendanceForm()
+    for row in rows:
+        form[f"row-{row.id}"].choices = [(s.value, s.label) for s in MEMBER_STATUSES]
+    return form
 
 
 class ObserverForm(BaseForm):

@@ -102,11 +102,13 @@ def _chair_of(form: MeetingForm, members: list[BodyMember]) -> BodyMember | None
     return next((m for m in members if m.id == form.chair.data), None)
 
 
-def _flash_refusal(error: Refused) -> None:
-    """A refusal shown on the page the form came from (a file's problem names the file)."""
+def _flash_refusal(error: Refused) -> int:
+    """A refusal shown on the page the form came from (a file's problem names the file); the
+    status of the page shown again."""
     discard_changes()
     first = error.args[0] if error.args else None
     flash(str(first) if first is not None else error.user_message(), "error")
+    return 422
 
 
 @bp.app_template_global()
@@ -133,19 +135,20 @@ def schedule(body_id: int):
     body = db.get_or_404(Body, body_id)
     members = _members_for_chair(body)
     form = MeetingForm(members=members)
+    status = 200
     if form.validate_on_submit():
         try:
             meeting = services.schedule_meeting(
                 body, actor=current_user, chair=_chair_of(form, members), **form.values()
             )
         except Refused as error:
-            _flash_refusal(error)
+            status = _flash_refusal(error)
         else:
             flash(_("Meeting %(number)s is scheduled.", number=meeting.number_label), "success")
             return redirect(url_for("governance_meetings.agenda", meeting_id=meeting.id), 303)
     return render_template(
         "governance/meeting_form.html", body=body, meeting=None, form=form
-    ), (422 if form.errors else 200)
+    ), (422 if form.errors else status)
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -155,6 +158,7 @@ def edit(meeting_id: int):
     meeting = _load(meeting_id)
     members = _members_for_chair(meeting.body, meeting)
     form = MeetingForm(members=members)
+    status = 200
     if request.method == "GET":
         start = to_bangkok(meeting.starts_at)
         form.day.data, form.starts.data = start.date(), start.time().replace(second=0)
@@ -167,7 +171,7 @@ def edit(meeting_id: int):
         try:
             meetings.update_meeting(meeting, chair=_chair_of(form, members), **form.values())
         except Refused as error:
-            _flash_refusal(error)
+            status = _flash_refusal(error)
         else:
             flash(_("The meeting is saved."), "success")
             return redirect(url_for("governance.meeting", meeting_id=meeting.id), 303)
@@ -180,7 +184,7 @@ def edit(meeting_id: int):
         meeting=meeting,
         form=form,
         cancel_form=BaseForm(),
-    ), (422 if form.errors else 200)
+    ), (422 if form.errors else status)
 
 
 @bp.post("/meetings/<int:meeting_id>/cancel")
@@ -208,11 +212,12 @@ def agenda(meeting_id: int):
     """The agenda as the secretary builds it: the items, their papers, a form for one more."""
     meeting = _recordable(meeting_id)
     form = AgendaItemForm(organisations=_organisations())
+    status = 200
     if form.validate_on_submit():
         try:
             item = services.add_agenda_item(meeting, **form.values())
         except Refused as error:
-            _flash_refusal(error)
+            status = _flash_refusal(error)
         else:
             flash(_("Item %(number)s is on the agenda.", number=item.number), "success")
             return redirect(url_for("governance_meetings.agenda", meeting_id=meeting.id), 303)
@@ -224,7 +229,7 @@ def agenda(meeting_id: int):
         papers=papers_of(item.id for item in meeting.agenda),
         invite_form=BaseForm(),
         tools=meeting_tools(meeting),
-    ), (422 if form.errors else 200)
+    ), (422 if form.errors else status)
 
 
 @bp.post("/agenda/<int:item_id>/papers")
@@ -314,12 +319,13 @@ def attendance(meeting_id: int):
     meeting = _recordable(meeting_id)
     rows = _member_rows(meeting)
     form = attendance_form(rows, formdata=request.form if request.method == "POST" else None)
+    status = 200
     if request.method == "POST" and form.validate():
         statuses = {r.id: AttendanceStatus(form[f"row-{r.id}"].data) for r in rows}
         try:
             services.set_attendance(meeting, statuses)
         except Refused as error:
-            _flash_refusal(error)
+            status = _flash_refusal(error)
         else:
             flash(_("The attendance is saved."), "success")
             return redirect(url_for("governance_meetings.attendance", meeting_id=meeting.id), 303)
@@ -332,7 +338,7 @@ def attendance(meeting_id: int):
         observer_form=ObserverForm(formdata=None),
         held_form=BaseForm(),
         quorum=services.quorum(meeting),
-    ), (422 if form.errors else 200)
+    ), (422 if form.errors else status)
 
 
 @bp.post("/meetings/<int:meeting_id>/observers")
