@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import agenda_files  # noqa: F401  (its table is in the metadata wherever models are)
-
 
 def init_app(app: Flask) -> None:
     """The pages and the receiver that names the resolutions behind a lower feature's record."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from flask_wtf.file import FileField
 from wtforms import DateField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
@@ -43,7 +42,7 @@ class MeetingForm(BaseForm):
     )
     day = DateField(
         _l("Date"),
-        validators=[InputRequired(_l("Enter the date.")), YearRange(*MEETING_YEARS)],
+        validators=[InputRequired(_l("Enter the meeting's date.")), YearRange(*MEETING_YEARS)],
     )
     starts = TimeField(
         _l("Starts at (Bangkok time)"), validators=[InputRequired(_l("Enter the time."))]
@@ -153,7 +152,7 @@ class PaperForm(BaseForm):
 
     paper = FileField(
         _l("Add a file"),
-        description=_l("PDF, JPEG or PNG."),
+        description=_l("A PDF, JPEG or PNG file."),
         render_kw={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"},
     )
 
@@ -193,7 +192,7 @@ class ObserverForm(BaseForm):
         validators=[DataRequired(_l("Give the observer's name.")), Length(max=200)],
     )
     organisation_name = StringField(
-        lazy_pgettext("observer", "Organisation"), validators=[Optional(), Length(max=300)]
+        _l("Their organisation"), validators=[Optional(), Length(max=300)]
     )
 
 

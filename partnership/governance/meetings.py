@@ -202,7 +202,7 @@ def invitation_text(meeting: Meeting, member: BodyMember, lang: str, *, again: b
             else _("Invitation and agenda: %(title)s", title=title)
         )
         lines = [
-            _("Dear %(name)s,", name=member.person_name),
+            _("Dear %(name)s:", name=member.person_name),
             "",
             _("You are invited to %(title)s.", title=title),
             _("When: %(when)s (Bangkok time)", when=format_datetime(meeting.starts_at, lang)),

@@ -24,7 +24,7 @@ from ..permissions import require, staff_required
 from ..registry.models import Organisation
 from . import meetings, services
 from .access import can_manage, can_record, can_view_meeting
-from .agenda_files import AgendaAttachment, attach_paper, papers_of
+from .agenda_files import attach_paper, papers_of
 from .forms_meetings import (
     AgendaItemForm,
     MeetingForm,
@@ -34,6 +34,7 @@ from .forms_meetings import (
     attendance_form,
 )
 from .models import (
+    AgendaAttachment,
     AgendaItem,
     Attendance,
     AttendanceStatus,
@@ -45,7 +46,7 @@ from .models import (
     Resolution,
 )
 
-bp = Blueprint("governance_meetings", __name__, url_prefix="/governance")
+bp = Blueprint("governance_meetings", __name__, url_prefix="/governance/meetings")
 
 
 def _load(meeting_id: int) -> Meeting:
@@ -128,7 +129,7 @@ def meeting_tools(meeting: Meeting) -> SimpleNamespace:
 # Scheduling ----------------------------------------------------------------------------------
 
 
-@bp.route("/bodies/<int:body_id>/meetings/new", methods=["GET", "POST"])
+@bp.route("/new/<int:body_id>", methods=["GET", "POST"])
 @staff_required
 def schedule(body_id: int):
     """Staff schedule a body's next meeting; it is numbered within its Buddhist-era year."""
@@ -151,7 +152,7 @@ def schedule(body_id: int):
     ), (422 if form.errors else status)
 
 
-@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
 @staff_required
 def edit(meeting_id: int):
     """Change a scheduled meeting's date, time, place, visibility, title or chair."""
@@ -187,7 +188,7 @@ def edit(meeting_id: int):
     ), (422 if form.errors else status)
 
 
-@bp.post("/meetings/<int:meeting_id>/cancel")
+@bp.post("/<int:meeting_id>/cancel")
 @staff_required
 def cancel(meeting_id: int):
     """Call the meeting off; it keeps its number."""
@@ -207,7 +208,7 @@ def _organisations() -> list[Organisation]:
     return list(db.session.scalars(sa.select(Organisation).order_by(Organisation.name)))
 
 
-@bp.route("/meetings/<int:meeting_id>/agenda", methods=["GET", "POST"])
+@bp.route("/<int:meeting_id>/agenda", methods=["GET", "POST"])
 def agenda(meeting_id: int):
     """The agenda as the secretary builds it: the items, their papers, a form for one more."""
     meeting = _recordable(meeting_id)
@@ -232,7 +233,7 @@ def agenda(meeting_id: int):
     ), (422 if form.errors else status)
 
 
-@bp.post("/agenda/<int:item_id>/papers")
+@bp.post("/items/<int:item_id>/papers")
 def add_paper(item_id: int):
     """One file for an agenda item (PDF, JPEG or PNG, checked by parsing it)."""
     item = _item_recordable(item_id)
@@ -294,13 +295,13 @@ def _send(meeting_id: int, again: bool):
     return redirect(url_for("governance_meetings.agenda", meeting_id=meeting.id), 303)
 
 
-@bp.post("/meetings/<int:meeting_id>/invitations")
+@bp.post("/<int:meeting_id>/invitations")
 def invite(meeting_id: int):
     """Mail the invitation and the agenda to each invited member who has not had it."""
     return _send(meeting_id, again=False)
 
 
-@bp.post("/meetings/<int:meeting_id>/invitations/again")
+@bp.post("/<int:meeting_id>/invitations/again")
 def invite_again(meeting_id: int):
     """Mail the (changed) agenda again to every invited member: only on this explicit button."""
     return _send(meeting_id, again=True)
@@ -313,7 +314,7 @@ def _member_rows(meeting: Meeting):
     return [r for r in meeting.attendance if r.member_id is not None]
 
 
-@bp.route("/meetings/<int:meeting_id>/attendance", methods=["GET", "POST"])
+@bp.route("/<int:meeting_id>/attendance", methods=["GET", "POST"])
 def attendance(meeting_id: int):
     """Who came (present, absent, sent apologies), the observers, and marking it held."""
     meeting = _recordable(meeting_id)
@@ -341,7 +342,7 @@ def attendance(meeting_id: int):
     ), (422 if form.errors else status)
 
 
-@bp.post("/meetings/<int:meeting_id>/observers")
+@bp.post("/<int:meeting_id>/observers")
 def add_observer(meeting_id: int):
     meeting = _recordable(meeting_id)
     back = url_for("governance_meetings.attendance", meeting_id=meeting.id)
@@ -357,7 +358,7 @@ def add_observer(meeting_id: int):
     return redirect(back, 303)
 
 
-@bp.post("/meetings/<int:meeting_id>/held")
+@bp.post("/<int:meeting_id>/held")
 def held(meeting_id: int):
     """The meeting took place: its resolutions may now be recorded."""
     meeting = _recordable(meeting_id)
@@ -372,7 +373,7 @@ def held(meeting_id: int):
 # Resolutions ---------------------------------------------------------------------------------
 
 
-@bp.route("/agenda/<int:item_id>/resolution", methods=["GET", "POST"])
+@bp.route("/items/<int:item_id>/resolution", methods=["GET", "POST"])
 def resolution(item_id: int):
     """The meeting's resolution on one item; once recorded it stands (a second is refused)."""
     item = _item_recordable(item_id)
@@ -401,7 +402,7 @@ def resolution(item_id: int):
 # The calendar file ---------------------------------------------------------------------------
 
 
-@bp.get("/meetings/<int:meeting_id>.ics")
+@bp.get("/<int:meeting_id>.ics")
 def ics(meeting_id: int):
     """The meeting for a calendar (as visible as the meeting itself)."""
     meeting = _viewable(meeting_id)

@@ -81,8 +81,7 @@ class World(dict):
 def world() -> World:
     """Every role of the matrix around one working group with a public and a members-only
     meeting, each with an agenda item that has a paper."""
-    from partnership.governance.agenda_files import AgendaAttachment
-    from partnership.governance.models import AgendaKind
+    from partnership.governance.models import AgendaAttachment, AgendaKind
     from partnership.registry.models import (
         Affiliation,
         NetworkStatus,

@@ -43,7 +43,7 @@ def test_simultaneous_scheduling_numbers_one_to_n_without_gap_or_duplicate(app, 
     group_id, other_id = group.id, other.id
     sessions = [server.session_for(staff) for _ in range(THREADS)]
     urls = [
-        f"{server.url}/governance/bodies/{group_id if i % 2 == 0 else other_id}/meetings/new"
+        f"{server.url}/governance/meetings/new/{group_id if i % 2 == 0 else other_id}"
         for i in range(THREADS)
     ]
     form = bangkok_form(date(2026, 3, 10))
@@ -109,7 +109,7 @@ def test_the_schedule_form_takes_bangkok_time_and_stores_utc(app, client, login)
     group = body()
     db.session.commit()
     response = client.post(
-        f"/governance/bodies/{group.id}/meetings/new",
+        f"/governance/meetings/new/{group.id}",
         data=bangkok_form(date(2021, 6, 28), hour="13:30", ends="16:30"),
     )
     assert response.status_code == 303
@@ -133,7 +133,7 @@ def test_the_schedule_form_refuses_what_cannot_be(app, client, login, change, me
     group = body()
     db.session.commit()
     response = client.post(
-        f"/governance/bodies/{group.id}/meetings/new", data=bangkok_form(date(2026, 3, 1)) | change
+        f"/governance/meetings/new/{group.id}", data=bangkok_form(date(2026, 3, 1)) | change
     )
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)

@@ -15,8 +15,8 @@ from partnership.db_types import utcnow
 from partnership.extensions import db
 from partnership.i18n import to_bangkok
 from partnership.governance import services
-from partnership.governance.agenda_files import AgendaAttachment
 from partnership.governance.models import (
+    AgendaAttachment,
     AgendaKind,
     Attendance,
     AttendanceStatus,
@@ -74,11 +74,11 @@ def as_role(client, login, world):
 
 #: (name, method, url template, form data, expected answer per role)
 ROUTES = [
-    ("schedule page", "GET", "/governance/bodies/{body}/meetings/new", None, STAFF_ONLY),
+    ("schedule page", "GET", "/governance/meetings/new/{body}", None, STAFF_ONLY),
     (
         "schedule",
         "POST",
-        "/governance/bodies/{body}/meetings/new",
+        "/governance/meetings/new/{body}",
         bangkok_form(date(2030, 5, 1)),
         STAFF_ONLY,
     ),
@@ -93,9 +93,9 @@ ROUTES = [
         {"kind": "information", "label": "1.1", "title_th": "เรื่องแจ้ง", "proposed_by_sector": "private", "proposed_by_organisation": "0"},
         RECORDERS,
     ),  # fmt: skip
-    ("attach a paper", "POST", "/governance/agenda/{private_item}/papers", "PAPER", RECORDERS),
-    ("public paper", "GET", "/governance/papers/{public_paper}", None, EVERYONE),
-    ("members' paper", "GET", "/governance/papers/{private_paper}", None, MEMBERS),
+    ("attach a paper", "POST", "/governance/meetings/items/{private_item}/papers", "PAPER", RECORDERS),
+    ("public paper", "GET", "/governance/meetings/papers/{public_paper}", None, EVERYONE),
+    ("members' paper", "GET", "/governance/meetings/papers/{private_paper}", None, MEMBERS),
     ("invite", "POST", "/governance/meetings/{private}/invitations", {}, RECORDERS),
     ("invite again", "POST", "/governance/meetings/{private}/invitations/again", {}, RECORDERS),
     ("attendance page", "GET", "/governance/meetings/{past}/attendance", None, RECORDERS),
@@ -108,11 +108,11 @@ ROUTES = [
         RECORDERS,
     ),
     ("held", "POST", "/governance/meetings/{past}/held", {}, RECORDERS),
-    ("resolution page", "GET", "/governance/agenda/{done_item}/resolution", None, RECORDERS),
+    ("resolution page", "GET", "/governance/meetings/items/{done_item}/resolution", None, RECORDERS),
     (
         "resolution",
         "POST",
-        "/governance/agenda/{done_item}/resolution",
+        "/governance/meetings/items/{done_item}/resolution",
         {"outcome": "approved", "text_th": "ที่ประชุมมีมติเห็นชอบ"},
         RECORDERS,
     ),
@@ -209,7 +209,7 @@ def test_a_paper_is_checked_stored_and_served_inline_and_never_cached(client, wo
     as_role("secretary")
     item = world.ids["private_item"]
     response = client.post(
-        f"/governance/agenda/{item}/papers",
+        f"/governance/meetings/items/{item}/papers",
         data={"paper": (io.BytesIO(one_page_pdf()), "../../ข้อเสนอ วาระ 4.1.pdf")},
         content_type="multipart/form-data",
     )
@@ -221,13 +221,13 @@ def test_a_paper_is_checked_stored_and_served_inline_and_never_cached(client, wo
     assert paper.filename == "ข้อเสนอ วาระ 4.1.pdf"
     assert paper.storage_key.startswith("agenda-files/")
     as_role("member")
-    served = client.get(f"/governance/papers/{paper.id}")
+    served = client.get(f"/governance/meetings/papers/{paper.id}")
     assert served.status_code == 200
     assert served.data.startswith(b"%PDF-")
     assert "no-store" in served.headers["Cache-Control"]
     assert served.headers["X-Content-Type-Options"] == "nosniff"
     page = client.get(f"/governance/meetings/{world.ids['private']}").get_data(as_text=True)
-    assert f"/governance/papers/{paper.id}" in page
+    assert f"/governance/meetings/papers/{paper.id}" in page
 
 
 @pytest.mark.parametrize(
@@ -235,7 +235,7 @@ def test_a_paper_is_checked_stored_and_served_inline_and_never_cached(client, wo
     [
         (b"PK\x03\x04 a word file", "must be a PDF, JPEG or PNG"),
         (b"%PDF-1.7 not really", "is not a readable PDF"),
-        (b"", "Choose a file"),
+        (b"", "Choose a file to attach"),
     ],
 )
 def test_a_paper_that_is_not_a_readable_pdf_or_image_is_refused(
@@ -244,7 +244,7 @@ def test_a_paper_that_is_not_a_readable_pdf_or_image_is_refused(
     as_role("secretary")
     item = world.ids["private_item"]
     response = client.post(
-        f"/governance/agenda/{item}/papers",
+        f"/governance/meetings/items/{item}/papers",
         data={"paper": (io.BytesIO(content), "x.docx" if content else "")},
         content_type="multipart/form-data",
     )
@@ -261,11 +261,11 @@ def test_the_public_sees_neither_a_members_only_meeting_nor_its_papers(client, w
     for url in (
         f"/governance/meetings/{world.ids['private']}",
         f"/governance/meetings/{world.ids['private']}.ics",
-        f"/governance/papers/{world.ids['private_paper']}",
+        f"/governance/meetings/papers/{world.ids['private_paper']}",
     ):
         assert client.get(url).status_code == 404, url
     public = client.get(f"/governance/meetings/{world.ids['public']}").get_data(as_text=True)
-    assert f"/governance/papers/{world.ids['public_paper']}" in public
+    assert f"/governance/meetings/papers/{world.ids['public_paper']}" in public
     assert "Run the meeting" not in public
 
 
@@ -333,7 +333,7 @@ def test_a_meeting_to_come_cannot_be_marked_held(client, world, as_role):
 
 def test_a_resolution_is_recorded_once_even_from_a_crafted_post(client, world, as_role):
     as_role("secretary")
-    url = f"/governance/agenda/{world.ids['done_item']}/resolution"
+    url = f"/governance/meetings/items/{world.ids['done_item']}/resolution"
     first = client.post(url, data={"outcome": "approved", "text_th": "เห็นชอบ"})
     assert first.status_code == 303
     second = client.post(url, data={"outcome": "not_approved", "text_th": "ไม่เห็นชอบ"})
@@ -351,7 +351,7 @@ def test_a_resolution_is_recorded_once_even_from_a_crafted_post(client, world, a
 
 def test_no_resolution_before_the_meeting_is_held(client, world, as_role):
     as_role("staff")
-    url = f"/governance/agenda/{world.ids['private_item']}/resolution"
+    url = f"/governance/meetings/items/{world.ids['private_item']}/resolution"
     response = client.post(url, data={"outcome": "approved", "text_th": "เห็นชอบ"})
     assert response.status_code == 303
     assert "Mark the meeting as held" in client.get(response.headers["Location"]).get_data(
