@@ -69,7 +69,11 @@ def seed_governance_meetings() -> None:
     )
     items = [
         services.add_agenda_item(
-            meeting, kind=kind, label=label, title_th=title_th, title_en=title_en,
+            meeting,
+            kind=kind,
+            label=label,
+            title_th=title_th,
+            title_en=title_en,
             proposed_by_sector=sector,
         )  # fmt: skip
         for kind, label, title_th, title_en, sector in COMING_AGENDA

@@ -74,14 +74,21 @@ class MeetingForm(BaseForm):
         ]
 
     def validate_ends(self, field) -> None:
-        if field.data is not None and self.starts.data is not None and field.data <= self.starts.data:
+        if (
+            field.data is not None
+            and self.starts.data is not None
+            and field.data <= self.starts.data
+        ):
             raise ValidationError(_l("The meeting must end after it starts."))
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if not (self.online_url.data or "").strip() and not (self.place.data or "").strip():
             if not self.place.errors:
-                self.place.errors = [*self.place.errors, _l("Give a place, an online link, or both.")]
+                self.place.errors = [
+                    *self.place.errors,
+                    _l("Give a place, an online link, or both."),
+                ]
             valid = False
         return valid
 
@@ -113,12 +120,8 @@ class AgendaItemForm(BaseForm):
         validators=[DataRequired(_l("Give the item's title in Thai.")), Length(max=500)],
     )
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=500)])
-    details_th = TextAreaField(
-        _l("Details in Thai"), validators=[Optional(), Length(max=10000)]
-    )
-    details_en = TextAreaField(
-        _l("Details in English"), validators=[Optional(), Length(max=10000)]
-    )
+    details_th = TextAreaField(_l("Details in Thai"), validators=[Optional(), Length(max=10000)])
+    details_en = TextAreaField(_l("Details in English"), validators=[Optional(), Length(max=10000)])
     proposed_by_sector = SelectField(_l("Put forward by a sector"), default="")
     proposed_by_organisation = SelectField(
         _l("Put forward by an organisation"), coerce=coerce_id, default=0
@@ -204,9 +207,7 @@ class ResolutionForm(BaseForm):
         _l("Resolution in Thai"),
         validators=[DataRequired(_l("Give the resolution's text in Thai.")), Length(max=10000)],
     )
-    text_en = TextAreaField(
-        _l("Resolution in English"), validators=[Optional(), Length(max=10000)]
-    )
+    text_en = TextAreaField(_l("Resolution in English"), validators=[Optional(), Length(max=10000)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -141,6 +141,13 @@ def _address(row: Attendance) -> str:
     return member.email or ""
 
 
+def last_sent(meeting: Meeting) -> datetime | None:
+    """When the latest invitation of the meeting went out (what the "again" button carries)."""
+    return db.session.scalar(
+        sa.select(sa.func.max(Attendance.invited_at)).where(Attendance.meeting_id == meeting.id)
+    )
+
+
 def _claim(row: Attendance, seen: datetime | None, now: datetime) -> bool:
     """Take the row's invitation for this request: one UPDATE that only one request wins."""
     table = Attendance.__table__
@@ -152,12 +159,17 @@ def _claim(row: Attendance, seen: datetime | None, now: datetime) -> bool:
     return result.rowcount == 1
 
 
-def send_invitations(meeting: Meeting, *, again: bool = False) -> tuple[int, int]:
+def send_invitations(
+    meeting: Meeting, *, again: bool = False, sent_until: datetime | None = None
+) -> tuple[int, int]:
     """Mail the invitation, the agenda and the .ics to every invited member not yet invited
-    (``again``: to every one already invited too, after an agenda change).
+    (``again``: also to those invited up to ``sent_until``, the last invitation the secretary's
+    page showed, after an agenda change).
 
-    Each member's row is claimed by a conditional UPDATE on ``invited_at``, so two clicks at
-    the same moment send one mail each. Returns (mails queued, members without an address)."""
+    Each member's row is claimed by a conditional UPDATE on the ``invited_at`` it read, so two
+    clicks at the same moment send one mail each; a second "again" from the same page finds
+    the rows sent after ``sent_until`` and skips them. Returns (mails queued, members without
+    an address)."""
     if meeting.state is not MeetingState.SCHEDULED:
         raise GovernanceRefused(_l("Invitations go out only for a scheduled meeting."))
     rows = db.session.scalars(
@@ -170,7 +182,9 @@ def send_invitations(meeting: Meeting, *, again: bool = False) -> tuple[int, int
     sent = missing = 0
     sequence = int((now - meeting.created_at).total_seconds() // 60) if again else 0
     for row in rows:
-        if row.invited_at is not None and not again:
+        if row.invited_at is not None and (
+            not again or sent_until is None or row.invited_at > sent_until
+        ):
             continue
         address = _address(row)
         if not address:

@@ -5,11 +5,13 @@ its papers; a members-only meeting's stay hidden (404) from everyone else."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
@@ -23,6 +25,7 @@ from ..i18n import current_language, to_bangkok
 from ..permissions import require, staff_required
 from ..registry.models import Organisation
 from . import meetings, services
+from .services import GovernanceRefused
 from .access import can_manage, can_record, can_view_meeting
 from .agenda_files import attach_paper, papers_of
 from .forms_meetings import (
@@ -117,7 +120,9 @@ def meeting_tools(meeting: Meeting) -> SimpleNamespace:
     """What the meeting page shows of running it: the papers per item, who may do what, how
     many members have their invitation (one query each, whatever the agenda's length)."""
     rows = [r for r in meeting.attendance if r.member_id is not None]
+    sent = [r.invited_at for r in rows if r.invited_at is not None]
     return SimpleNamespace(
+        last_sent=max(sent).isoformat() if sent else "",
         papers=papers_of(item.id for item in meeting.agenda),
         can_manage=can_manage(current_user),
         can_record=can_record(current_user, meeting.body),
@@ -147,9 +152,9 @@ def schedule(body_id: int):
         else:
             flash(_("Meeting %(number)s is scheduled.", number=meeting.number_label), "success")
             return redirect(url_for("governance_meetings.agenda", meeting_id=meeting.id), 303)
-    return render_template(
-        "governance/meeting_form.html", body=body, meeting=None, form=form
-    ), (422 if form.errors else status)
+    return render_template("governance/meeting_form.html", body=body, meeting=None, form=form), (
+        422 if form.errors else status
+    )
 
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -237,7 +242,9 @@ def agenda(meeting_id: int):
 def add_paper(item_id: int):
     """One file for an agenda item (PDF, JPEG or PNG, checked by parsing it)."""
     item = _item_recordable(item_id)
-    back = url_for("governance_meetings.agenda", meeting_id=item.meeting_id, _anchor=f"item-{item.id}")
+    back = url_for(
+        "governance_meetings.agenda", meeting_id=item.meeting_id, _anchor=f"item-{item.id}"
+    )
     form = PaperForm()
     if not form.validate_on_submit():
         flash(_("The file was not added: send the form again."), "error")
@@ -273,14 +280,32 @@ def paper(paper_id: int):
 # Invitations ---------------------------------------------------------------------------------
 
 
+def _sent_until() -> datetime | None:
+    """The last invitation the page showed (the "again" button's hidden field), or None."""
+    raw = request.form.get("sent_until", "")
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise GovernanceRefused(
+            _l("The page was out of date: reload it and press the button again.")
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _send(meeting_id: int, again: bool):
     meeting = _recordable(meeting_id)
     if not BaseForm().validate_on_submit():
         abort(400)
     refusal_returns_to(url_for("governance_meetings.agenda", meeting_id=meeting.id))
-    sent, missing = meetings.send_invitations(meeting, again=again)
+    until = _sent_until() if again else None
+    sent, missing = meetings.send_invitations(meeting, again=again, sent_until=until)
     if sent:
-        flash(ngettext("%(num)d invitation is sent.", "%(num)d invitations are sent.", sent), "success")
+        flash(
+            ngettext("%(num)d invitation is sent.", "%(num)d invitations are sent.", sent),
+            "success",
+        )
     else:
         flash(_("Every member with an e-mail address already has the invitation."), "info")
     if missing:

@@ -65,7 +65,11 @@ def seat(found: Body, role: MemberRole, *, account=None, email: str = "", name: 
 
 def meeting(found: Body, *, days: float = 30, visibility=Visibility.PUBLIC, **extra):
     """A meeting ``days`` from now (negative: in the past), at a place and online."""
-    values = {"place": "ห้องประชุม 1", "online_platform": "Zoom", "online_url": "https://zoom.example/j/1"}
+    values = {
+        "place": "ห้องประชุม 1",
+        "online_platform": "Zoom",
+        "online_url": "https://zoom.example/j/1",
+    }
     return services.schedule_meeting(
         found,
         starts_at=utcnow() + timedelta(days=days),

@@ -13,8 +13,7 @@ from flask import g
 
 from partnership.db_types import utcnow
 from partnership.extensions import db
-from partnership.i18n import to_bangkok
-from partnership.governance import services
+from partnership.governance import meetings, services
 from partnership.governance.models import (
     AgendaAttachment,
     AgendaKind,
@@ -26,6 +25,7 @@ from partnership.governance.models import (
     Resolution,
     Visibility,
 )
+from partnership.i18n import to_bangkok
 from partnership.notifications.models import OutgoingMail
 from tests.factories import english  # noqa: F401  (autouse: pages in English)
 from tests.live import all_at_once, live_server
@@ -90,14 +90,26 @@ ROUTES = [
         "add an item",
         "POST",
         "/governance/meetings/{private}/agenda",
-        {"kind": "information", "label": "1.1", "title_th": "เรื่องแจ้ง", "proposed_by_sector": "private", "proposed_by_organisation": "0"},
+        {
+            "kind": "information",
+            "label": "1.1",
+            "title_th": "เรื่องแจ้ง",
+            "proposed_by_sector": "private",
+            "proposed_by_organisation": "0",
+        },
         RECORDERS,
     ),  # fmt: skip
-    ("attach a paper", "POST", "/governance/meetings/items/{private_item}/papers", "PAPER", RECORDERS),
+    (
+        "attach a paper",
+        "POST",
+        "/governance/meetings/items/{private_item}/papers",
+        "PAPER",
+        RECORDERS,
+    ),
     ("public paper", "GET", "/governance/meetings/papers/{public_paper}", None, EVERYONE),
     ("members' paper", "GET", "/governance/meetings/papers/{private_paper}", None, MEMBERS),
     ("invite", "POST", "/governance/meetings/{private}/invitations", {}, RECORDERS),
-    ("invite again", "POST", "/governance/meetings/{private}/invitations/again", {}, RECORDERS),
+    ("invite again", "POST", "/governance/meetings/{private}/invitations/again", "AGAIN", RECORDERS),
     ("attendance page", "GET", "/governance/meetings/{past}/attendance", None, RECORDERS),
     ("attendance", "POST", "/governance/meetings/{past}/attendance", "ATTENDANCE", RECORDERS),
     (
@@ -108,7 +120,13 @@ ROUTES = [
         RECORDERS,
     ),
     ("held", "POST", "/governance/meetings/{past}/held", {}, RECORDERS),
-    ("resolution page", "GET", "/governance/meetings/items/{done_item}/resolution", None, RECORDERS),
+    (
+        "resolution page",
+        "GET",
+        "/governance/meetings/items/{done_item}/resolution",
+        None,
+        RECORDERS,
+    ),
     (
         "resolution",
         "POST",
@@ -127,11 +145,20 @@ def _data(world, data, url):
     if data == "EDIT":
         day = to_bangkok(db.session.get(Meeting, world.ids["public"]).starts_at).date()
         return bangkok_form(day, place="ห้องใหม่", visibility="public")
+    if data == "AGAIN":
+        return _again(world.ids["private"])
     if data == "ATTENDANCE":
         past = db.session.get(Meeting, world.ids["past"])
         db.session.refresh(past)
         return {f"row-{r.id}": "present" for r in past.attendance if r.member_id}
     return dict(data)
+
+
+def _again(meeting_id: int) -> dict:
+    """The "send again" button's form as the agenda page shows it now."""
+    db.session.expire_all()
+    last = meetings.last_sent(db.session.get(Meeting, meeting_id))
+    return {"sent_until": last.isoformat() if last else ""}
 
 
 def _answer(client, world, method, url, data):
@@ -175,7 +202,9 @@ def test_matrix(client, world, as_role, route, winner):
         if method == "POST" and (expected[role] == OK or role == winner):
             continue
         as_role(role)
-        _check(client, _answer(client, world, method, url, data), method, expected[role], (name, role))
+        _check(
+            client, _answer(client, world, method, url, data), method, expected[role], (name, role)
+        )
     if winner is not None:
         as_role(winner)
         _check(client, _answer(client, world, method, url, data), method, OK, (name, winner))
@@ -192,7 +221,7 @@ def test_refused_posts_write_nothing(client, world, as_role):
         ]
 
     before = counts()
-    for name, method, template, data, expected in ROUTES:
+    for _name, method, template, data, expected in ROUTES:
         if method != "POST":
             continue
         for role in ROLES:
@@ -433,8 +462,20 @@ def test_the_invitation_carries_the_agenda_and_the_event(client, world, as_role,
     client.post(f"/governance/meetings/{mid}/invitations")
     assert _mails() == dict.fromkeys(addresses, 1)
     # "send again" is the deliberate way to mail the changed agenda once more
-    client.post(f"/governance/meetings/{mid}/invitations/again")
+    button = _again(mid)
+    client.post(f"/governance/meetings/{mid}/invitations/again", data=button)
     assert _mails() == dict.fromkeys(addresses, 2)
+    # the same page's button pressed twice: no third round
+    client.post(f"/governance/meetings/{mid}/invitations/again", data=button)
+    assert _mails() == dict.fromkeys(addresses, 2)
+    again = db.session.scalars(
+        sa.select(OutgoingMail.subject).where(OutgoingMail.to_address == "chair@example.test")
+    ).all()
+    assert sum("(ฉบับแก้ไข)" in s for s in again) == 1  # the chair has no account: Thai
+    bad = client.post(
+        f"/governance/meetings/{mid}/invitations/again", data={"sent_until": "yesterday"}
+    )
+    assert "out of date" in client.get(bad.headers["Location"]).get_data(as_text=True)
     page = client.get(f"/governance/meetings/{mid}/agenda").get_data(as_text=True)
     assert "3 of 3 members invited" in page
 
@@ -459,24 +500,27 @@ def test_a_member_without_an_address_is_not_marked_invited(client, app, login):
 def test_simultaneous_sends_mail_each_member_once(app, world, threads):
     mid = world.ids["private"]
     secretary, staff = world["secretary"], world["staff"]
+    addresses = ("chair@example.test", world["member"].email, world["secretary"].email)
     with live_server(app) as server:
         sessions = [server.session_for(secretary if i % 2 else staff) for i in range(threads)]
         url = f"{server.url}/governance/meetings/{mid}/invitations"
         statuses = all_at_once(threads, lambda i: sessions[i].post(url, allow_redirects=False))
+        assert _mails() == dict.fromkeys(addresses, 1)
+        # "send again" from one page, pressed in several tabs at once: one more round
+        button = _again(mid)
+        statuses += all_at_once(
+            threads, lambda i: sessions[i].post(f"{url}/again", data=button, allow_redirects=False)
+        )
     assert server.errors == []
-    assert statuses == [303] * threads
-    assert _mails() == {
-        "chair@example.test": 1,
-        world["member"].email: 1,
-        world["secretary"].email: 1,
-    }
+    assert statuses == [303] * threads * 2
+    assert _mails() == dict.fromkeys(addresses, 2)
 
 
 def test_the_bodies_page_lists_a_coming_meeting_for_the_public(client, world, as_role):
     as_role("visitor")
     page = client.get("/governance/").get_data(as_text=True)
     assert f"/governance/meetings/{world.ids['public']}" in page
-    assert f"/governance/meetings/{world.ids['private']}\"" not in page
+    assert f'/governance/meetings/{world.ids["private"]}"' not in page
 
 
 def test_the_meeting_page_asks_few_queries_whatever_the_agenda(client, world, as_role, app):
