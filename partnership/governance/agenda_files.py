@@ -12,6 +12,7 @@ import hashlib
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
@@ -55,7 +56,8 @@ def attach_paper(item: AgendaItem, upload: FileStorage | None, actor=None) -> Ag
     try:
         stored = checked_content(data, content_type, name)
     except RefusedFile as error:
-        raise GovernanceRefused(str(error)) from error
+        # the checker's sentence names the file; lazy, so the refusal handler shows it as is
+        raise GovernanceRefused(LazyString(str, str(error))) from error
     paper = AgendaAttachment(
         agenda_item_id=item.id,
         filename=name,

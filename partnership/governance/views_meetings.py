@@ -249,11 +249,8 @@ def add_paper(item_id: int):
     if not form.validate_on_submit():
         flash(_("The file was not added: send the form again."), "error")
         return redirect(back, 303)
-    try:
-        paper = attach_paper(item, form.paper.data, actor=current_user)
-    except Refused as error:
-        _flash_refusal(error)
-        return redirect(back, 303)
+    refusal_returns_to(back)
+    paper = attach_paper(item, form.paper.data, actor=current_user)
     flash(_("%(name)s is attached.", name=paper.filename), "success")
     return redirect(back, 303)
 
