@@ -194,6 +194,7 @@ ROUTE_AUDIENCES = {
     "member": "committee members (/committee)",
     "webhooks": "Stripe's webhooks (/webhooks)",
     "school": "school staff of a funded campaign (/school/<feature>)",
+    "meetings": "a body's secretary and staff running its meetings (/governance/meetings)",
 }
 
 #: Route modules outside the scheme today, each with its reason (the list only shrinks).

@@ -15,8 +15,10 @@ def init_app(app: Flask) -> None:
     from .sessions import views as sessions_views
     from .sessions import views_staff as sessions_staff
     from .views import bp
+    from .views_meetings import bp as meetings_bp
 
     app.register_blueprint(bp)
     app.register_blueprint(sessions_views.bp)
     app.register_blueprint(sessions_staff.bp)
+    app.register_blueprint(meetings_bp)
     decided_by.connect(cite)

@@ -434,3 +434,27 @@ class ResolutionLink(AppendOnly, db.Model):
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     resolution: Mapped[Resolution] = relationship(back_populates="links")
+
+
+class AgendaAttachment(db.Model):
+    """One paper of an agenda item (a proposal, a budget table, a photo of a site)."""
+
+    __tablename__ = "agenda_attachments"
+    __table_args__ = (
+        sa.CheckConstraint("size_bytes > 0", name="not_empty"),
+        sa.CheckConstraint("length(filename) > 0", name="has_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agenda_item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_items.id"), index=True)
+    #: The name shown and sent back (``clean_filename``: no path, the real extension).
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size_bytes: Mapped[int] = mapped_column()
+    #: Where the bytes are in the file store (random: never the uploader's name).
+    storage_key: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    agenda_item: Mapped[AgendaItem] = relationship()

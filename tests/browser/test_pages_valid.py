@@ -228,6 +228,12 @@ PAGES: list[Page] = [
     # session is seeded here (seed_governance_sessions).
     Page("/governance/assemblies"),
     Page("/governance/sessions/"),
+    # Running meetings (issue 20): the demo's meeting 1/2564 (the first meeting seeded) as staff.
+    Page("/governance/meetings/1", role="staff"),
+    Page("/governance/meetings/new/1", role="staff"),
+    Page("/governance/meetings/1/agenda", role="staff"),
+    Page("/governance/meetings/1/attendance", role="staff"),
+    Page("/governance/meetings/items/1/resolution", role="staff"),
 ]
 
 # Language first: the browser tabs switch language once per role, not once per page.
