@@ -266,6 +266,8 @@ SAME_MEANING: dict[str, str] = {
     "Chair": THING + ": who chairs a committee, a working group or a meeting",
     "Member": THING + ": a seat on a committee or a working group",
     "Members": THING + ": the list of a committee's or working group's members",
+    # The footer of every PDF document: a report's pages, the minutes' pages.
+    "Page %(page)s of %(pages)s": SENTENCE,
 }
 
 
