@@ -338,11 +338,11 @@ def test_approval_records_the_resolution_and_the_link(world, client, as_role):
     # the minuted meeting says where its minutes were approved, for everyone
     as_role(world, "visitor")
     page = client.get(f"/governance/meetings/{world.first.id}").get_data(as_text=True)
-    assert "approved at meeting 2/2564" in page
+    assert "Approved at meeting 2/2564" in page
     assert f"/governance/resolutions/{resolution.id}" not in page  # 2/2564 is members only
     as_role(world, "member")
     page = client.get(f"/governance/meetings/{world.first.id}").get_data(as_text=True)
-    assert "approved at meeting 2/2564" in page
+    assert "Approved at meeting 2/2564" in page
     assert f"/governance/resolutions/{resolution.id}" in page
 
 
