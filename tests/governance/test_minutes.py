@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 from sqlalchemy.orm.attributes import set_committed_value
 
 from partnership.extensions import db
@@ -253,7 +254,7 @@ def test_a_stale_revision_is_refused(world):
     minutes = ms.start_minutes(world.first, world["secretary"])
     ms.edit_minutes(minutes, world["secretary"], text_th="ก่อน", text_en="", revision=1)
     db.session.commit()
-    with pytest.raises(ms.MinutesRefused, match="Someone else"):
+    with force_locale("en"), pytest.raises(ms.MinutesRefused, match="Someone else"):
         ms.edit_minutes(minutes, world["staff"], text_th="ทับ", text_en="", revision=1)
     db.session.rollback()
     assert db.session.get(Minutes, minutes.id).text_th == "ก่อน"
@@ -278,7 +279,7 @@ def test_locked_minutes_refuse_every_change(world, client, as_role):
     before = _snapshot(minutes.id)
     # the service, even with a current revision and a stale object
     set_committed_value(minutes, "state", MinutesState.CIRCULATED)
-    with pytest.raises(ms.MinutesRefused, match="locked"):
+    with force_locale("en"), pytest.raises(ms.MinutesRefused, match="locked"):
         ms.edit_minutes(minutes, world["secretary"], text_th="แก้หลังรับรอง", text_en="",
                         revision=minutes.revision)  # fmt: skip
     db.session.rollback()
