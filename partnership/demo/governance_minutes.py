@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from ..accounts.services import find_user
 from ..extensions import db
-from ..governance.minutes_services import approve, circulate, minutes_of, start_minutes
+from ..governance.minutes.services import approve, circulate, minutes_of, start_minutes
 from ..governance.models import AgendaItem, Body, Meeting, Outcome
 from ..i18n import BANGKOK
 from .governance import SECRETARY_EMAIL, WORKING_GROUP_TH

@@ -12,8 +12,8 @@ def init_app(app: Flask) -> None:
     """The pages and the receiver that names the resolutions behind a lower feature's record."""
     from ..core.signals import decided_by
     from .citations import cite
+    from .minutes.views import bp as minutes_bp
     from .views import bp
-    from .views_minutes import bp as minutes_bp
 
     app.register_blueprint(bp)
     app.register_blueprint(minutes_bp)

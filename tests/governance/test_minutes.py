@@ -14,9 +14,9 @@ from flask_babel import force_locale
 from sqlalchemy.orm.attributes import set_committed_value
 
 from partnership.extensions import db
-from partnership.governance import minutes_services as ms
 from partnership.governance import services
-from partnership.governance.minutes_models import TRANSITIONS, Minutes, MinutesEvent, MinutesState
+from partnership.governance.minutes import services as ms
+from partnership.governance.minutes.models import TRANSITIONS, Minutes, MinutesEvent, MinutesState
 from partnership.governance.models import (
     AgendaKind,
     AttendanceStatus,

@@ -7,9 +7,9 @@ import pytest
 
 from partnership.db_types import utcnow
 from partnership.extensions import db
-from partnership.governance import minutes_services as ms
-from partnership.governance.minutes_models import MinutesState
-from partnership.governance.minutes_pdf import minutes_pdf
+from partnership.governance.minutes import services as ms
+from partnership.governance.minutes.models import MinutesState
+from partnership.governance.minutes.pdf import minutes_pdf
 from tests.pdf_lines import assert_breaks_between_words, text_lines
 
 from .test_minutes import as_role, bring, world  # noqa: F401  (fixtures)

@@ -11,9 +11,9 @@ from datetime import datetime
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ..core.typesetting import FAMILY, ThaiPDF
-from ..i18n import format_date, format_datetime
-from .minutes_models import Minutes
+from ...core.typesetting import FAMILY, ThaiPDF
+from ...i18n import format_date, format_datetime
+from .models import Minutes
 
 INK, MUTED, WARN = (20, 20, 20), (85, 85, 85), (150, 60, 0)
 MARGIN = 20

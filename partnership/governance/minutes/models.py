@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.history import HistoryMixin, history_of
-from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
-from ..extensions import db
-from .models import Meeting, Resolution
+from ...core.history import HistoryMixin, history_of
+from ...db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
+from ...extensions import db
+from ..models import Meeting, Resolution
 
 
 class MinutesState(LabelledEnum):
@@ -108,7 +108,7 @@ class Minutes(db.Model):
         """Published minutes of a public meeting: everyone. Otherwise the recorders (secretary,
         staff) always, the body's members once circulated (a members-only meeting's approved
         minutes stay with its members)."""
-        from .access import can_record, is_member
+        from ..access import can_record, is_member
 
         if self.is_published and self.meeting.is_public:
             return True
@@ -118,7 +118,7 @@ class Minutes(db.Model):
 
     def can_edit(self, user) -> bool:
         """The secretary or staff, while not approved."""
-        from .access import can_record
+        from ..access import can_record
 
         return self.is_editable and can_record(user, self.meeting.body)
 

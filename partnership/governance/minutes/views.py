@@ -13,17 +13,18 @@ from sqlalchemy.orm import joinedload, selectinload
 from wtforms import StringField
 from wtforms.validators import Length, Optional
 
-from ..core.forms import BaseForm, QueryForm
-from ..core.pagination import paginate
-from ..core.unit_of_work import discard_changes, refusal_returns_to
-from ..db_types import utcnow
-from ..extensions import db
-from ..permissions import require
-from .access import can_record, can_view_meeting
-from .minutes_forms import ApproveForm, MinutesForm
-from .minutes_models import Minutes, MinutesState
-from .minutes_pdf import minutes_pdf
-from .minutes_services import (
+from ...core.forms import BaseForm, QueryForm
+from ...core.pagination import paginate
+from ...core.unit_of_work import discard_changes, refusal_returns_to
+from ...db_types import utcnow
+from ...extensions import db
+from ...permissions import require
+from ..access import can_record, can_view_meeting
+from ..models import AgendaItem, Attendance, Meeting
+from .forms import ApproveForm, MinutesForm
+from .models import Minutes, MinutesState
+from .pdf import minutes_pdf
+from .services import (
     MinutesRefused,
     approval_items,
     approve,
@@ -35,16 +36,17 @@ from .minutes_services import (
     start_minutes,
     suggested_item,
 )
-from .models import AgendaItem, Attendance, Meeting
 
-bp = Blueprint("governance_minutes", __name__, url_prefix="/governance")
+#: Under /governance like the body and meeting pages it extends (no prefix of its own: the
+#: governance blueprint holds /governance).
+bp = Blueprint("governance_minutes", __name__)
 
 
 class SearchForm(QueryForm):
     q = StringField(validators=[Optional(), Length(max=100)])
 
 
-@bp.get("/minutes")
+@bp.get("/governance/minutes")
 def published():
     """Every published set of minutes (approved, of a public meeting), newest meeting first."""
     form = SearchForm(request.args)
@@ -91,7 +93,7 @@ def _recorded(meeting_id: int) -> tuple[Meeting, Minutes]:
     return meeting, minutes
 
 
-@bp.get("/meetings/<int:meeting_id>/minutes")
+@bp.get("/governance/meetings/<int:meeting_id>/minutes")
 def minutes(meeting_id: int):
     """The minutes: their state, their text, who approved them where, their history."""
     meeting = _meeting(meeting_id)
@@ -116,7 +118,7 @@ def minutes(meeting_id: int):
     )
 
 
-@bp.post("/meetings/<int:meeting_id>/minutes/start")
+@bp.post("/governance/meetings/<int:meeting_id>/minutes/start")
 def start(meeting_id: int):
     """Start the minutes from the default draft made of the meeting's record."""
     meeting = _meeting(meeting_id)
@@ -130,7 +132,7 @@ def start(meeting_id: int):
     return redirect(url_for(".edit", meeting_id=meeting.id), 303)
 
 
-@bp.route("/meetings/<int:meeting_id>/minutes/edit", methods=["GET", "POST"])
+@bp.route("/governance/meetings/<int:meeting_id>/minutes/edit", methods=["GET", "POST"])
 def edit(meeting_id: int):
     """The secretary edits the text while the minutes are not approved."""
     meeting, found = _recorded(meeting_id)
@@ -160,7 +162,7 @@ def edit(meeting_id: int):
                            form=form)  # fmt: skip
 
 
-@bp.post("/meetings/<int:meeting_id>/minutes/circulate")
+@bp.post("/governance/meetings/<int:meeting_id>/minutes/circulate")
 def circulate_minutes(meeting_id: int):
     """Mail the draft to the members (each once) for them to read."""
     meeting, found = _recorded(meeting_id)
@@ -172,7 +174,7 @@ def circulate_minutes(meeting_id: int):
     return redirect(url_for(".minutes", meeting_id=meeting.id), 303)
 
 
-@bp.route("/meetings/<int:meeting_id>/minutes/approve", methods=["GET", "POST"])
+@bp.route("/governance/meetings/<int:meeting_id>/minutes/approve", methods=["GET", "POST"])
 def approve_minutes(meeting_id: int):
     """Record the later meeting's approval: its item's resolution, then lock the minutes."""
     meeting, found = _recorded(meeting_id)
@@ -201,7 +203,7 @@ def approve_minutes(meeting_id: int):
                            form=form, items=items)  # fmt: skip
 
 
-@bp.get("/meetings/<int:meeting_id>/minutes/print")
+@bp.get("/governance/meetings/<int:meeting_id>/minutes/print")
 def printable(meeting_id: int):
     """The minutes as a page to print (no navigation, A4 margins)."""
     meeting, found = _visible_minutes(meeting_id)
@@ -210,7 +212,7 @@ def printable(meeting_id: int):
                            if found.approval else None)  # fmt: skip
 
 
-@bp.get("/meetings/<int:meeting_id>/minutes-<any(th, en):doc_lang>.pdf")
+@bp.get("/governance/meetings/<int:meeting_id>/minutes-<any(th, en):doc_lang>.pdf")
 def pdf(meeting_id: int, doc_lang: str):
     """The minutes as PDF, in Thai or in English (Thai words never broken across lines)."""
     meeting, found = _visible_minutes(meeting_id)

@@ -7,9 +7,9 @@ from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from ..core.forms import BaseForm, coerce_id, no_bidi_controls
-from .minutes_services import APPROVING, MAX_TEXT
-from .models import Outcome
+from ...core.forms import BaseForm, coerce_id, no_bidi_controls
+from ..models import Outcome
+from .services import APPROVING, MAX_TEXT
 
 
 class MinutesForm(BaseForm):

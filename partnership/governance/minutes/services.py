@@ -18,24 +18,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..core.history import MOVED
-from ..core.transitions import StaleState, compare_and_set, insert_once, move
-from ..core.urls import external_url
-from ..db_types import utcnow
-from ..extensions import db
-from ..i18n import format_date, to_bangkok
-from ..notifications.services import queue_mail
-from .minutes_models import (
-    DRAFTED_KIND,
-    EDITABLE,
-    EDITED,
-    PUBLISHED,
-    TRANSITIONS,
-    Minutes,
-    MinutesEvent,
-    MinutesState,
-)
-from .models import (
+from ...core.history import MOVED
+from ...core.transitions import StaleState, compare_and_set, insert_once, move
+from ...core.urls import external_url
+from ...db_types import utcnow
+from ...extensions import db
+from ...i18n import format_date, to_bangkok
+from ...notifications.services import queue_mail
+from ..models import (
     AgendaItem,
     AttendanceStatus,
     LinkKind,
@@ -46,7 +36,17 @@ from .models import (
     Resolution,
     Visibility,
 )
-from .services import GovernanceRefused, link, members_on, record_resolution
+from ..services import GovernanceRefused, link, members_on, record_resolution
+from .models import (
+    DRAFTED_KIND,
+    EDITABLE,
+    EDITED,
+    PUBLISHED,
+    TRANSITIONS,
+    Minutes,
+    MinutesEvent,
+    MinutesState,
+)
 
 #: The outcomes a meeting may give to minutes it approves.
 APPROVING = (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES)
