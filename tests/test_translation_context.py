@@ -276,6 +276,8 @@ SAME_MEANING: dict[str, str] = {
     # The assemblies page (governance) and the province page's list of them (reporting).
     "Education assemblies": NAVIGATION,
     "Sitting %(number)s": THING + ": an assembly's numbered meeting",
+    # The footer of every PDF document: a report's pages, the minutes' pages.
+    "Page %(page)s of %(pages)s": SENTENCE,
 }
 
 

@@ -3,7 +3,7 @@ conditional UPDATE, a waiting list drawn from the session row) and their registr
 cancel link's secret stored only as its SHA-256). New tables only; no existing row changes.
 
 Revision ID: 0031_public_sessions
-Revises: 0029_agenda_files
+Revises: 0030_minutes
 Create Date: 2026-12-07 07:19:08.961013
 
 """
@@ -15,7 +15,7 @@ import partnership.db_types
 
 # revision identifiers, used by Alembic.
 revision = '0031_public_sessions'
-down_revision = '0029_agenda_files'
+down_revision = '0030_minutes'
 branch_labels = None
 depends_on = None
 

@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     """The pages and the receiver that names the resolutions behind a lower feature's record."""
     from ..core.signals import decided_by
     from .citations import cite
+    from .minutes.views import bp as minutes_bp
     from .sessions import views as sessions_views
     from .sessions import views_staff as sessions_staff
     from .views import bp
@@ -21,4 +22,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(sessions_views.bp)
     app.register_blueprint(sessions_staff.bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(minutes_bp)
     decided_by.connect(cite)

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import url_for
+from flask_babel import gettext as _
 
 from ..extensions import db
 from ..i18n import current_language
 from ..programmes.models import Programme
 from ..registry.models import School
-from .models import BodyMember, LinkKind, ResolutionLink
+from .models import BodyMember, LinkKind, Meeting, ResolutionLink
 
 
 @dataclass(frozen=True)
@@ -75,4 +76,24 @@ def decided_records(links: Iterable[ResolutionLink]) -> list[Decided]:
                 )
                 for m in members
             ]
+    meeting_ids = by_kind.get(LinkKind.MINUTES_APPROVED, [])
+    if meeting_ids:
+        meetings = db.session.scalars(
+            sa.select(Meeting)
+            .where(Meeting.id.in_(meeting_ids))
+            .options(sa.orm.joinedload(Meeting.body))
+            .order_by(Meeting.starts_at)
+        ).all()
+        found += [
+            Decided(
+                LinkKind.MINUTES_APPROVED,
+                _(
+                    "Minutes of %(body)s meeting %(number)s",
+                    body=m.body.display_name(lang),
+                    number=m.number_label,
+                ),
+                url_for("governance.meeting", meeting_id=m.id),
+            )
+            for m in meetings
+        ]
     return found

@@ -234,6 +234,15 @@ PAGES: list[Page] = [
     Page("/governance/meetings/1/agenda", role="staff"),
     Page("/governance/meetings/1/attendance", role="staff"),
     Page("/governance/meetings/items/1/resolution", role="staff"),
+    # Governance minutes (issue 20): the published list; the working group's meeting 1/2564
+    # (the demo's first meeting: id 1) with its published minutes, their printable page, and
+    # the draft minutes of 2/2564 (id 2) as staff read and edit them.
+    Page("/governance/minutes"),
+    Page("/governance/meetings/1"),
+    Page("/governance/meetings/1/minutes"),
+    Page("/governance/meetings/1/minutes/print"),
+    Page("/governance/meetings/2/minutes", role="staff"),
+    Page("/governance/meetings/2/minutes/edit", role="staff"),
 ]
 
 # Language first: the browser tabs switch language once per role, not once per page.

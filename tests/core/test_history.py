@@ -17,6 +17,7 @@ from partnership.core.history import AppendOnly, HistoryIsAppendOnly, HistoryMix
 from partnership.devices.models import DeviceEvent
 from partnership.donors.models import DonorErasure, ErasureReason
 from partnership.extensions import db
+from partnership.governance.minutes.models import MinutesEvent
 from partnership.milestones.models import MilestoneEvent
 from partnership.outcomes.models import OutcomeReportEvent
 from partnership.programmes.models import Programme, ProgrammeEvent, ProgrammeState
@@ -35,6 +36,7 @@ HISTORIES = (
     DisbursementEvent,
     EDonationEvent,
     MilestoneEvent,
+    MinutesEvent,
     NetworkEvent,
     OutcomeReportEvent,
     ProgrammeEvent,
@@ -52,9 +54,11 @@ def test_every_event_table_is_a_history():
         # after funding: money out, milestones, devices, outcome reports
         "disbursement_events", "milestone_events", "device_events", "outcome_report_events",
         "school_data_events",  # school data: each entry and correction of a year's figures
+        "minutes_events",  # governance: each move and edit of a meeting's minutes
     }  # fmt: skip
     assert AppendOnly.append_only_tables() == {m.__tablename__ for m in HISTORIES} | {
-        "donor_erasures"
+        "donor_erasures",
+        "resolution_links",  # governance: what a resolution decided, added once, never changed
     }
 
 

@@ -1,0 +1,450 @@
+"""The rules of minutes: a first draft made from the meeting, edits while not approved, the
+circulation to the members by e-mail, and the approval at a later meeting of the same body
+(its resolution on the "รับรองรายงานการประชุม" item, a MINUTES_APPROVED link), after which the
+minutes are locked.
+
+Every move is one conditional UPDATE (``core.transitions.move``), and an edit's UPDATE checks
+both the state and the revision it started from, so a crafted POST after the approval, or a
+second editor's stale form, changes nothing. Services never commit (STYLE.md 1)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
+
+from ...core.history import MOVED
+from ...core.transitions import StaleState, compare_and_set, insert_once, move
+from ...core.urls import external_url
+from ...db_types import utcnow
+from ...extensions import db
+from ...i18n import format_date, to_bangkok
+from ...notifications.services import queue_mail
+from ..models import (
+    AgendaItem,
+    AttendanceStatus,
+    LinkKind,
+    Meeting,
+    MeetingState,
+    MemberRole,
+    Outcome,
+    Resolution,
+    Visibility,
+)
+from ..services import GovernanceRefused, link, members_on, record_resolution
+from .models import (
+    DRAFTED_KIND,
+    EDITABLE,
+    EDITED,
+    PUBLISHED,
+    TRANSITIONS,
+    Minutes,
+    MinutesEvent,
+    MinutesState,
+)
+
+#: The outcomes a meeting may give to minutes it approves.
+APPROVING = (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES)
+#: The longest text of the minutes (in characters, per language).
+MAX_TEXT = 100_000
+
+
+class MinutesRefused(GovernanceRefused):
+    """A rule of the minutes said no (locked, not yet held, the wrong meeting …)."""
+
+
+class IllegalMinutesMove(MinutesRefused):
+    """The move is not possible from the minutes' state (or another request made it first)."""
+
+    def __init__(self, from_state: MinutesState, to_state: MinutesState):
+        super().__init__(
+            _l(
+                "These minutes cannot be moved from “%(from)s” to “%(to)s”. Nothing was changed.",
+                **{"from": from_state.label, "to": to_state.label},
+            )  # fmt: skip
+        )
+        self.from_state, self.to_state = from_state, to_state
+
+
+def minutes_of(meeting_id: int) -> Minutes | None:
+    """The meeting's minutes, with their approval's meeting, if any were started."""
+    return db.session.scalar(
+        sa.select(Minutes)
+        .where(Minutes.meeting_id == meeting_id)
+        .options(
+            joinedload(Minutes.approval)
+            .joinedload(Resolution.agenda_item)
+            .joinedload(AgendaItem.meeting)
+        )
+    )
+
+
+# The first draft -------------------------------------------------------------------------------
+
+
+def default_draft(meeting: Meeting, lang: str = "th") -> str:
+    """A first draft made from the meeting as recorded: when and where, who attended, each
+    agenda item with its resolution; the secretary edits it from there."""
+    with force_locale(lang):
+        return "\n".join(_draft_lines(meeting, lang)).strip() + "\n"
+
+
+def _draft_lines(meeting: Meeting, lang: str) -> Iterable[str]:
+    body = meeting.body
+    yield _("Minutes of the meeting of %(body)s", body=body.display_name(lang))
+    yield _("Meeting %(number)s", number=meeting.number_label)
+    if meeting.display_title(lang):
+        yield meeting.display_title(lang)
+    start = to_bangkok(meeting.starts_at)
+    yield _("On %(date)s at %(time)s", date=format_date(start, lang), time=_clock(start, lang))
+    online = meeting.online_platform if meeting.online_url else ""
+    places = [p for p in (meeting.place, online) if p]
+    if places:
+        yield _("At %(place)s", place=", ".join(places))
+    yield ""
+    groups = [
+        (_("Members present"), AttendanceStatus.PRESENT),
+        (_("Members who sent apologies"), AttendanceStatus.EXCUSED),
+        (_("Members absent"), AttendanceStatus.ABSENT),
+    ]
+    members = [row for row in meeting.attendance if row.member_id is not None]
+    for heading, status in groups:
+        rows = [row for row in members if row.status is status]
+        if not rows:
+            continue
+        yield heading
+        for number, row in enumerate(rows, start=1):
+            who = row.member.person_name
+            if row.member.position:
+                who += f" {row.member.position}"
+            yield f"{number}. {who}"
+        yield ""
+    observers = [row for row in meeting.attendance if row.member_id is None]
+    if observers:
+        yield _("Also attending")
+        for number, row in enumerate(observers, start=1):
+            extra = f" {row.organisation_name}" if row.organisation_name else ""
+            yield f"{number}. {row.person_name}{extra}"
+        yield ""
+    if meeting.chair is not None:
+        yield _(
+            "The meeting started at %(time)s, %(chair)s in the chair.",
+            time=_clock(start, lang),
+            chair=meeting.chair.person_name,
+        )
+        yield ""
+    for item in meeting.agenda:
+        yield _("Item %(number)s: %(title)s", number=item.number, title=item.display_title(lang))
+        details = item.details_en if lang == "en" and item.details_en else item.details_th
+        if details:
+            yield details.strip()
+        if item.resolution is not None:
+            yield _(
+                "Resolution (%(outcome)s): %(text)s",
+                outcome=item.resolution.outcome.label,
+                text=item.resolution.display_text(lang),
+            )
+        yield ""
+    if meeting.ends_at is not None:
+        yield _("The meeting ended at %(time)s.", time=_clock(to_bangkok(meeting.ends_at), lang))
+        yield ""
+    sitting = members_on(body.id, start.date())
+    secretary = next((m for m in sitting if m.role is MemberRole.SECRETARY), None)
+    if secretary is not None:
+        yield _("%(name)s, secretary, took the minutes", name=secretary.person_name)
+
+
+def _clock(moment, lang: str) -> str:
+    return f"{moment:%H.%M} น." if lang == "th" else f"{moment:%H:%M}"
+
+
+# Moves and edits -------------------------------------------------------------------------------
+
+
+def _event(minutes: Minutes, actor, kind: str, from_state=None, to_state=None, reason: str = ""):
+    db.session.add(
+        MinutesEvent(
+            minutes_id=minutes.id,
+            actor_id=getattr(actor, "id", None),
+            kind=kind,
+            from_state=from_state.value if from_state is not None else None,
+            to_state=to_state.value if to_state is not None else None,
+            reason=reason.strip(),
+            revision=minutes.revision,
+            text_th=minutes.text_th,
+            text_en=minutes.text_en,
+        )
+    )
+    db.session.flush()
+
+
+def _clean(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def start_minutes(
+    meeting: Meeting, actor, *, text_th: str | None = None, text_en: str | None = None
+) -> Minutes:
+    """The meeting's minutes as a first draft (the default one unless texts are given); once
+    per meeting, and only of a meeting that was held."""
+    if meeting.state is not MeetingState.HELD:
+        raise MinutesRefused(_l("Minutes are written for a meeting that was held."))
+    text_th = _clean(text_th if text_th is not None else default_draft(meeting, "th"))
+    text_en = _clean(text_en if text_en is not None else default_draft(meeting, "en"))
+    now = utcnow()
+    new_id = insert_once(
+        Minutes,
+        {
+            "meeting_id": meeting.id,
+            "state": MinutesState.DRAFTED.value,
+            "text_th": text_th,
+            "text_en": text_en,
+            "revision": 1,
+            "drafted_by_id": getattr(actor, "id", None),
+            "created_at": now,
+            "updated_at": now,
+        },
+        unique=["meeting_id"],
+    )
+    if new_id is None:
+        raise MinutesRefused(_l("This meeting's minutes have already been started."))
+    minutes = db.session.get(Minutes, new_id)
+    _event(minutes, actor, DRAFTED_KIND, None, MinutesState.DRAFTED)
+    return minutes
+
+
+def edit_minutes(
+    minutes: Minutes, actor, *, text_th: str, text_en: str, revision: int, reason: str = ""
+) -> None:
+    """Change the text while the minutes are not approved; ``revision`` is the one the editor
+    started from. The state and the revision are checked in the UPDATE itself."""
+    text_th, text_en = _clean(text_th), _clean(text_en)
+    if not text_th:
+        raise MinutesRefused(_l("Give the minutes in Thai."))
+    if len(text_th) > MAX_TEXT or len(text_en) > MAX_TEXT:
+        raise MinutesRefused(_l("The minutes are too long."))
+    table = Minutes.__table__
+    try:
+        compare_and_set(
+            minutes,
+            expected={"revision": revision},
+            values={
+                "text_th": text_th,
+                "text_en": text_en,
+                "revision": revision + 1,
+                "updated_at": utcnow(),
+            },
+            where=[table.c.state.in_([s.value for s in EDITABLE])],
+        )
+    except StaleState:
+        db.session.refresh(minutes)
+        if minutes.state not in EDITABLE:
+            raise MinutesRefused(
+                _l("These minutes have been approved and are locked: they cannot be changed.")
+            ) from None
+        raise MinutesRefused(
+            _l(
+                "Someone else changed these minutes while you were editing. Your text was not "
+                "saved: reload the page, then make your change again."
+            )  # fmt: skip
+        ) from None
+    _event(minutes, actor, EDITED, reason=reason)
+
+
+def _move(minutes: Minutes, to_state: MinutesState, actor, reason: str = "", **values) -> None:
+    from_state = move(
+        minutes,
+        to_state,
+        allowed=TRANSITIONS,
+        illegal=IllegalMinutesMove,
+        values=values,
+    )
+    _event(minutes, actor, MOVED, from_state, to_state, reason)
+
+
+def recipients(minutes: Minutes) -> list[tuple[str, str]]:
+    """(address, language) of each member sitting today, once per address; members with no
+    address (no account, no e-mail) are left out."""
+    today = to_bangkok(utcnow()).date()
+    found: dict[str, tuple[str, str]] = {}
+    for member in members_on(minutes.meeting.body_id, today):
+        user = member.user
+        address = member.email or (user.email if user is not None else "")
+        if user is not None and not user.is_active_account and not member.email:
+            continue
+        if not address:
+            continue
+        locale = (user.locale if user is not None else None) or "th"
+        found.setdefault(address.strip().lower(), (address.strip(), locale))
+    return list(found.values())
+
+
+def circulate(minutes: Minutes, actor, *, notify: bool = True, at: datetime | None = None) -> int:
+    """Send the draft to the members (each address once) for them to read; returns how many
+    mails were queued. Only a draft circulates, once. (``notify=False`` and ``at``: the demo,
+    which replays a circulation of 2564 and mails nobody now.)"""
+    _move(minutes, MinutesState.CIRCULATED, actor, circulated_at=at or utcnow())
+    if not notify:
+        return 0
+    meeting = minutes.meeting
+    link_url = external_url("governance_minutes.minutes", meeting_id=meeting.id)
+    sent = 0
+    for address, locale in recipients(minutes):
+        with force_locale(locale):
+            name = meeting.body.display_name(locale)
+            subject = _(
+                "Draft minutes of meeting %(number)s of %(body)s",
+                number=meeting.number_label,
+                body=name,
+            )
+            body = _(
+                "The draft minutes of meeting %(number)s of %(body)s (%(date)s) are ready for "
+                "you to read. Please send the secretary any correction before the next meeting, "
+                "which will be asked to approve them: %(link)s",
+                number=meeting.number_label,
+                body=name,
+                date=format_date(meeting.starts_at, locale),
+                link=link_url,
+            )
+        queue_mail(address, subject[:300], body, topic="governance-minutes")
+        sent += 1
+    return sent
+
+
+def approval_items(minutes: Minutes) -> list[AgendaItem]:
+    """The agenda items that may approve these minutes: items without a resolution on the
+    agenda of a later meeting of the same body that was not cancelled."""
+    meeting = minutes.meeting
+    return list(
+        db.session.scalars(
+            sa.select(AgendaItem)
+            .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+            .outerjoin(Resolution, Resolution.agenda_item_id == AgendaItem.id)
+            .where(
+                Meeting.body_id == meeting.body_id,
+                Meeting.starts_at > meeting.starts_at,
+                Meeting.state != MeetingState.CANCELLED,
+                Resolution.id.is_(None),
+            )
+            .options(joinedload(AgendaItem.meeting))
+            .order_by(Meeting.starts_at, AgendaItem.position)
+        )
+    )
+
+
+def suggested_item(minutes: Minutes, items: list[AgendaItem]) -> AgendaItem | None:
+    """The item whose title names these minutes ("รับรองรายงานการประชุม ครั้งที่ 1/2564")."""
+    label = minutes.meeting.number_label
+    for item in items:
+        if label in item.title_th and "รับรอง" in item.title_th:
+            return item
+    return next((i for i in items if label in i.title_th), None)
+
+
+def approve(
+    minutes: Minutes,
+    item: AgendaItem,
+    actor,
+    *,
+    outcome: Outcome = Outcome.APPROVED,
+    text_th: str = "",
+    text_en: str = "",
+    at: datetime | None = None,
+) -> Resolution:
+    """The later meeting approves the minutes: its resolution on ``item`` is recorded, linked
+    to the minuted meeting (MINUTES_APPROVED), and the minutes are approved and locked."""
+    meeting = minutes.meeting
+    if outcome not in APPROVING:
+        raise MinutesRefused(_l("Minutes are approved, or approved with changes."))
+    if item.meeting.body_id != meeting.body_id or item.meeting.starts_at <= meeting.starts_at:
+        raise MinutesRefused(_l("Minutes are approved at a later meeting of the same body."))
+    if item.meeting.state is MeetingState.CANCELLED:
+        raise MinutesRefused(_l("This meeting was cancelled."))
+    if item.resolution is not None:
+        raise MinutesRefused(_l("This item already has its resolution."))
+    if minutes.state is not MinutesState.CIRCULATED:
+        raise IllegalMinutesMove(minutes.state, MinutesState.APPROVED)
+    if not text_th.strip():
+        with force_locale("th"):
+            text_th = _default_resolution(minutes, outcome)
+    resolution = record_resolution(item, outcome, text_th, actor, text_en=text_en)
+    now = at or utcnow()
+    _move(minutes, MinutesState.APPROVED, actor, approval_id=resolution.id, approved_at=now)
+    _move(minutes, MinutesState.LOCKED, actor, locked_at=now)
+    link(resolution, LinkKind.MINUTES_APPROVED, meeting.id, actor)
+    return resolution
+
+
+def _default_resolution(minutes: Minutes, outcome: Outcome) -> str:
+    if outcome is Outcome.APPROVED_WITH_CHANGES:
+        return _(
+            "The meeting approved the minutes of meeting %(number)s with the changes made.",
+            number=minutes.meeting.number_label,
+        )
+    return _(
+        "The meeting approved the minutes of meeting %(number)s.",
+        number=minutes.meeting.number_label,
+    )
+
+
+# For lists and the library ---------------------------------------------------------------------
+
+
+def published_minutes(
+    *, body_id: int | None = None, year_be: int | None = None, search: str = ""
+) -> sa.Select:
+    """The minutes published on the site (approved, of public meetings), newest meeting first,
+    with their meeting and body loaded: a SELECT to refine, paginate or run
+    (``db.session.scalars(published_minutes(year_be=2564))``)."""
+    query = (
+        sa.select(Minutes)
+        .join(Meeting, Meeting.id == Minutes.meeting_id)
+        .where(
+            Minutes.state.in_([s.value for s in PUBLISHED]),
+            Meeting.visibility == Visibility.PUBLIC,
+        )
+        .options(
+            joinedload(Minutes.meeting).joinedload(Meeting.body),
+            joinedload(Minutes.approval)
+            .joinedload(Resolution.agenda_item)
+            .joinedload(AgendaItem.meeting),
+        )
+        .order_by(Meeting.starts_at.desc(), Minutes.id.desc())
+    )
+    if body_id is not None:
+        query = query.where(Meeting.body_id == body_id)
+    if year_be is not None:
+        query = query.where(Meeting.year_be == year_be)
+    words = search.strip()
+    if words:
+        query = query.where(
+            sa.or_(
+                *(
+                    column.icontains(words, autoescape=True)
+                    for column in (
+                        Minutes.text_th,
+                        Minutes.text_en,
+                        Meeting.title_th,
+                        Meeting.title_en,
+                    )
+                )
+            )
+        )
+    return query
+
+
+def history(minutes: Minutes) -> list[MinutesEvent]:
+    """The minutes' events, oldest first, with who did them."""
+    return list(
+        db.session.scalars(
+            sa.select(MinutesEvent)
+            .where(MinutesEvent.minutes_id == minutes.id)
+            .options(selectinload(MinutesEvent.actor))
+            .order_by(MinutesEvent.id)
+        )
+    )
