@@ -224,6 +224,11 @@ PAGES: list[Page] = [
     Page("/staff/dashboard", role="staff"),
     Page("/staff/dashboard/stalled", role="staff"),
     Page("/organisations/{organisation_id}/dashboard", role="sponsor"),
+    # the library of lessons shared (entries come with seed_library, wired by the integrator)
+    Page("/library/"),
+    Page("/library/?q=ขอนแก่น&topic=area_based&year=2566"),
+    Page("/staff/library/", role="staff"),
+    Page("/staff/library/new", role="staff"),
 ]
 
 # Language first: the browser tabs switch language once per role, not once per page.
