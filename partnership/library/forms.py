@@ -8,7 +8,14 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf.file import FileField
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from ..core.forms import BaseForm, QueryForm
 from ..i18n import current_language
@@ -23,8 +30,12 @@ class SearchForm(QueryForm):
     """The library's filters, read from the query string; a value that is not a choice is
     ignored (the list is shown unfiltered by it)."""
 
-    q = StringField(lazy_pgettext("library", "Search titles and summaries"), validators=[Optional()])
-    topic = SelectField(lazy_pgettext("library", "Topic"), validators=[Optional()], validate_choice=True)
+    q = StringField(
+        lazy_pgettext("library", "Search titles and summaries"), validators=[Optional()]
+    )
+    topic = SelectField(
+        lazy_pgettext("library", "Topic"), validators=[Optional()], validate_choice=True
+    )
     province = SelectField(_l("Province"), validators=[Optional()], validate_choice=True)
     year = SelectField(_l("Year (Buddhist era)"), validators=[Optional()], validate_choice=True)
     source = SelectField(_l("Kind"), validators=[Optional()], validate_choice=True)
@@ -51,11 +62,21 @@ class SearchForm(QueryForm):
 class EntryForm(BaseForm):
     """An entry's description; for a document also its PDF or link."""
 
-    title_th = StringField(lazy_pgettext("library", "Title in Thai"), validators=[DataRequired(), Length(max=300)])
-    title_en = StringField(lazy_pgettext("library", "Title in English"), validators=[Optional(), Length(max=300)])
-    summary_th = TextAreaField(lazy_pgettext("library", "Summary in Thai"), validators=[Optional(), Length(max=4000)])
-    summary_en = TextAreaField(lazy_pgettext("library", "Summary in English"), validators=[Optional(), Length(max=4000)])
-    topic = SelectField(lazy_pgettext("library", "Topic"), validators=[DataRequired()], validate_choice=True)
+    title_th = StringField(
+        lazy_pgettext("library", "Title in Thai"), validators=[DataRequired(), Length(max=300)]
+    )
+    title_en = StringField(
+        lazy_pgettext("library", "Title in English"), validators=[Optional(), Length(max=300)]
+    )
+    summary_th = TextAreaField(
+        lazy_pgettext("library", "Summary in Thai"), validators=[Optional(), Length(max=4000)]
+    )
+    summary_en = TextAreaField(
+        lazy_pgettext("library", "Summary in English"), validators=[Optional(), Length(max=4000)]
+    )
+    topic = SelectField(
+        lazy_pgettext("library", "Topic"), validators=[DataRequired()], validate_choice=True
+    )
     province_code = SelectField(
         _l("Province"),
         validators=[Optional()],
@@ -73,16 +94,19 @@ class EntryForm(BaseForm):
         description=_l("An https:// address of the document elsewhere, if there is no PDF."),
     )
     document = FileField(
-        lazy_pgettext("library", "PDF"), description=_l("A PDF of the document (up to the upload limit).")
+        lazy_pgettext("library", "PDF"),
+        description=_l("A PDF of the document (up to the upload limit)."),
     )
 
     def __init__(self, *args, entry=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.entry = entry
-        self.topic.choices = [("", lazy_pgettext("library", "Choose a topic"))] + EntryTopic.choices()
-        self.province_code.choices = [("", lazy_pgettext("library", "No province"))] + province_choices(
-            current_language()
-        )
+        self.topic.choices = [
+            ("", lazy_pgettext("library", "Choose a topic"))
+        ] + EntryTopic.choices()
+        self.province_code.choices = [
+            ("", lazy_pgettext("library", "No province"))
+        ] + province_choices(current_language())
         if entry is not None and entry.source != EntrySource.DOCUMENT:
             del self.link_url  # a source record's page is its link
             del self.document

@@ -150,7 +150,9 @@ class LibraryEntry(db.Model):
 
     withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
-    events: Mapped[list[LibraryEntryEvent]] = history_of("LibraryEntryEvent", back_populates="entry")
+    events: Mapped[list[LibraryEntryEvent]] = history_of(
+        "LibraryEntryEvent", back_populates="entry"
+    )
 
     def title(self, lang: str = "th") -> str:
         return self.title_en if lang == "en" and self.title_en else self.title_th

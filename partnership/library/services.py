@@ -148,7 +148,9 @@ def add_entry(
         entry_id = insert_once(LibraryEntry, values, unique=["source", "source_id"])
         if entry_id is None:
             return None
-    db.session.add(LibraryEntryEvent(entry_id=entry_id, kind=ADDED, actor_id=values["created_by_id"]))
+    db.session.add(
+        LibraryEntryEvent(entry_id=entry_id, kind=ADDED, actor_id=values["created_by_id"])
+    )
     db.session.flush()
     return db.session.get(LibraryEntry, entry_id)
 
@@ -160,7 +162,9 @@ EDITABLE = (*_TEXTS, "topic", "province_code", "year_be")
 def edit_entry(entry: LibraryEntry, values: dict, actor) -> None:
     """Change an entry's description (and a document's file or link); recorded as ``edited``
     with the fields that changed."""
-    allowed = EDITABLE + (("link_url", "file_key", "file_name") if entry.source == EntrySource.DOCUMENT else ())
+    allowed = EDITABLE + (
+        ("link_url", "file_key", "file_name") if entry.source == EntrySource.DOCUMENT else ()
+    )
     changed = []
     for name in allowed:
         if name not in values:
@@ -180,7 +184,9 @@ def edit_entry(entry: LibraryEntry, values: dict, actor) -> None:
     entry.search_text = search_text(*(getattr(entry, name) for name in _TEXTS))
     entry.updated_at = utcnow()
     db.session.add(
-        LibraryEntryEvent(entry_id=entry.id, kind=EDITED, actor_id=actor.id, reason=", ".join(changed))
+        LibraryEntryEvent(
+            entry_id=entry.id, kind=EDITED, actor_id=actor.id, reason=", ".join(changed)
+        )
     )
     db.session.flush()
 

@@ -69,5 +69,8 @@ def document(entry_id: int):
     if found.file_key is None:
         abort(404)
     return send_private(
-        found.file_key, found.file_name or "document.pdf", content_type="application/pdf", inline=True
+        found.file_key,
+        found.file_name or "document.pdf",
+        content_type="application/pdf",
+        inline=True,
     )

@@ -119,4 +119,3 @@ def collect():
             "success",
         )  # fmt: skip
     return redirect(url_for(".entries"))
-

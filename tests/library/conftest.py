@@ -12,9 +12,9 @@ from pypdf import PdfWriter
 from partnership.extensions import db
 from partnership.library.models import EntryTopic
 from partnership.library.services import add_entry
+from tests.crowd import build_campaign  # noqa: F401
 from tests.factories import english  # noqa: F401  (autouse: pages in English)
 from tests.milestones.conftest import fund  # noqa: F401
-from tests.crowd import build_campaign  # noqa: F401
 
 
 def pdf_bytes() -> bytes:

@@ -12,8 +12,13 @@ from sqlalchemy import event
 
 from partnership.extensions import db
 from partnership.library import sources
-from partnership.library.models import EntrySource, EntryState, EntryTopic, LibraryEntry
-from partnership.library.models import LibraryEntryEvent
+from partnership.library.models import (
+    EntrySource,
+    EntryState,
+    EntryTopic,
+    LibraryEntry,
+    LibraryEntryEvent,
+)
 from partnership.library.services import IllegalEntryMove, fold, withdraw
 from partnership.milestones.models import MilestoneState
 from partnership.milestones.services import milestones_of, move_milestone
@@ -30,7 +35,9 @@ def titles(client, **query) -> list[str]:
 
 
 def _entries_in(html: str) -> list[LibraryEntry]:
-    ids = [int(part.split('"', 1)[0]) for part in html.split('<article class="card" id="entry-')[1:]]
+    ids = [
+        int(part.split('"', 1)[0]) for part in html.split('<article class="card" id="entry-')[1:]
+    ]
     return [db.session.get(LibraryEntry, i) for i in ids]
 
 

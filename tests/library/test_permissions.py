@@ -3,14 +3,12 @@ school's staff, a sponsor and programme staff."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
 
 from partnership.core.storage import new_key, save_file
 from partnership.extensions import db
-from partnership.library.services import add_entry, withdraw
 from partnership.library.models import EntryTopic
+from partnership.library.services import add_entry, withdraw
 
 from .conftest import ROLES, pdf_bytes
 
@@ -41,7 +39,12 @@ def world(app, roles):
     return ids
 
 
-FORM = {"title_th": "ชื่อใหม่", "topic": "policy", "year_be": "2566", "link_url": "https://example.org/x"}
+FORM = {
+    "title_th": "ชื่อใหม่",
+    "topic": "policy",
+    "year_be": "2566",
+    "link_url": "https://example.org/x",
+}
 
 #: (name, method, url template, form data, expected answer per role)
 ROUTES = [
@@ -88,16 +91,14 @@ def test_matrix(client, world, as_role, route):
     # the refused roles first (nothing changes), then staff, whose post succeeds
     for role in sorted(ROLES, key=lambda r: expected[r] == OK):
         as_role(role)
-        if method == "GET":
-            response = client.get(url)
-        else:
-            response = client.post(url, data=dict(data))
+        response = client.get(url) if method == "GET" else client.post(url, data=dict(data))
         _check(client, response, method, expected[role])
 
 
 def test_refused_posts_change_nothing(client, world, as_role):
-    from partnership.library.models import LibraryEntry, LibraryEntryEvent
     import sqlalchemy as sa
+
+    from partnership.library.models import LibraryEntry, LibraryEntryEvent
 
     def snapshot():
         db.session.expire_all()
@@ -109,7 +110,7 @@ def test_refused_posts_change_nothing(client, world, as_role):
     before = snapshot()
     for role in ("visitor", "donor", "school", "sponsor"):
         as_role(role)
-        for _name, method, template, data, expected in ROUTES:
+        for _name, method, template, data, _expected in ROUTES:
             if method == "POST":
                 client.post(template.format(**world), data=dict(data))
     assert snapshot() == before
