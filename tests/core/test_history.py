@@ -17,6 +17,7 @@ from partnership.core.history import AppendOnly, HistoryIsAppendOnly, HistoryMix
 from partnership.devices.models import DeviceEvent
 from partnership.donors.models import DonorErasure, ErasureReason
 from partnership.extensions import db
+from partnership.library.models import LibraryEntryEvent
 from partnership.milestones.models import MilestoneEvent
 from partnership.outcomes.models import OutcomeReportEvent
 from partnership.programmes.models import Programme, ProgrammeEvent, ProgrammeState
@@ -34,6 +35,7 @@ HISTORIES = (
     DeviceEvent,
     DisbursementEvent,
     EDonationEvent,
+    LibraryEntryEvent,
     MilestoneEvent,
     NetworkEvent,
     OutcomeReportEvent,
@@ -52,6 +54,7 @@ def test_every_event_table_is_a_history():
         # after funding: money out, milestones, devices, outcome reports
         "disbursement_events", "milestone_events", "device_events", "outcome_report_events",
         "school_data_events",  # school data: each entry and correction of a year's figures
+        "library_entry_events",  # the library: added, edited, withdrawn, published again
     }  # fmt: skip
     assert AppendOnly.append_only_tables() == {m.__tablename__ for m in HISTORIES} | {
         "donor_erasures"
