@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from ..core.storage import new_key, save_file
+from ..core.storage import delete_file_after_commit, new_key, save_file
 from ..core.transitions import TransitionRefused, insert_once, move
 from ..core.unit_of_work import Refused
 from ..core.uploads import RefusedFile, checked_content, clean_filename, sniff_type
@@ -166,6 +166,7 @@ def edit_entry(entry: LibraryEntry, values: dict, actor) -> None:
         ("link_url", "file_key", "file_name") if entry.source == EntrySource.DOCUMENT else ()
     )
     changed = []
+    replaced = entry.file_key if values.get("file_key") not in (None, entry.file_key) else None
     for name in allowed:
         if name not in values:
             continue
@@ -181,6 +182,8 @@ def edit_entry(entry: LibraryEntry, values: dict, actor) -> None:
         raise LibraryRefused(_l("A document needs a PDF or a link."))
     if not changed:
         return
+    if replaced is not None:  # the new PDF replaces it: the old one goes once this commits
+        delete_file_after_commit(replaced)
     entry.search_text = search_text(*(getattr(entry, name) for name in _TEXTS))
     entry.updated_at = utcnow()
     db.session.add(

@@ -384,3 +384,19 @@ def test_the_query_count_does_not_grow_with_the_rows(client, as_role, make_entry
     twenty = _queries(client, url)
     assert one == twenty
     assert twenty <= 8
+
+
+def test_a_replaced_pdf_leaves_the_store(client, as_role, store):
+    as_role("staff")
+    first = dict(GOOD, document=(io.BytesIO(pdf_bytes()), "a.pdf"))
+    client.post("/staff/library/new", data=first, content_type="multipart/form-data")
+    entry = db.session.scalar(sa.select(LibraryEntry))
+    old = entry.file_key
+    second = dict(GOOD, document=(io.BytesIO(pdf_bytes()), "b.pdf"))
+    response = client.post(
+        f"/staff/library/{entry.id}/edit", data=second, content_type="multipart/form-data"
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    new = db.session.get(LibraryEntry, entry.id).file_key
+    assert new != old and store.keys() == [new]
