@@ -226,7 +226,7 @@ PAGES: list[Page] = [
     Page("/organisations/{organisation_id}/dashboard", role="sponsor"),
     # the library of lessons shared (entries come with seed_library, wired by the integrator)
     Page("/library/"),
-    Page("/library/?q=ขอนแก่น&topic=area_based&year=2566"),
+    Page("/library/?q=khon+kaen&topic=area_based&year=2566"),
     Page("/staff/library/", role="staff"),
     Page("/staff/library/new", role="staff"),
 ]
