@@ -80,6 +80,7 @@ def features() -> tuple[ModuleType, ...]:
         gifts,
         governance,
         ledger,
+        library,
         matching,
         milestones,
         notifications,
@@ -116,6 +117,7 @@ def features() -> tuple[ModuleType, ...]:
         milestones,
         devices,
         outcomes,
+        library,
         reporting,
         site,
     )

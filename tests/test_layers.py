@@ -58,6 +58,9 @@ LAYERS: tuple[frozenset[str], ...] = (
     # outcomes: measures a programme names, figures schools report and staff verify; adds its
     # planned-against-reported table to the programme page (programmes' signal)
     frozenset({"outcomes"}),
+    # the library of lessons shared: published minutes (governance), the final reports of
+    # funded projects (milestones) and documents staff choose
+    frozenset({"library"}),
     # reporting: dashboards and reports read every feature's figures; only the front pages
     # link to them
     frozenset({"reporting"}),

@@ -243,6 +243,11 @@ PAGES: list[Page] = [
     Page("/governance/meetings/1/minutes/print"),
     Page("/governance/meetings/2/minutes", role="staff"),
     Page("/governance/meetings/2/minutes/edit", role="staff"),
+    # the library of lessons shared (entries come with seed_library, wired by the integrator)
+    Page("/library/"),
+    Page("/library/?q=khon+kaen&topic=area_based&year=2566"),
+    Page("/staff/library/", role="staff"),
+    Page("/staff/library/new", role="staff"),
 ]
 
 # Language first: the browser tabs switch language once per role, not once per page.

@@ -18,6 +18,7 @@ from partnership.devices.models import DeviceEvent
 from partnership.donors.models import DonorErasure, ErasureReason
 from partnership.extensions import db
 from partnership.governance.minutes.models import MinutesEvent
+from partnership.library.models import LibraryEntryEvent
 from partnership.milestones.models import MilestoneEvent
 from partnership.outcomes.models import OutcomeReportEvent
 from partnership.programmes.models import Programme, ProgrammeEvent, ProgrammeState
@@ -35,6 +36,7 @@ HISTORIES = (
     DeviceEvent,
     DisbursementEvent,
     EDonationEvent,
+    LibraryEntryEvent,
     MilestoneEvent,
     MinutesEvent,
     NetworkEvent,
@@ -55,6 +57,7 @@ def test_every_event_table_is_a_history():
         "disbursement_events", "milestone_events", "device_events", "outcome_report_events",
         "school_data_events",  # school data: each entry and correction of a year's figures
         "minutes_events",  # governance: each move and edit of a meeting's minutes
+        "library_entry_events",  # the library: added, edited, withdrawn, published again
     }  # fmt: skip
     assert AppendOnly.append_only_tables() == {m.__tablename__ for m in HISTORIES} | {
         "donor_erasures",
