@@ -28,6 +28,7 @@ from partnership.core.signals import decided_by
 from partnership.core.unit_of_work import work_committed
 from partnership.extensions import db
 from partnership.gifts.signals import gift_recorded, gift_reversed
+from partnership.governance.signals import minutes_published
 from partnership.ledger.services import CACHES, CHECKS
 from partnership.matching.models import MatchDraw
 from partnership.notifications.models import OutgoingMail
@@ -103,6 +104,7 @@ EXPECTED = {
         "partnership.devices.views_school.school_dashboard_section",
     ],
     decided_by: ["partnership.governance.citations.cite"],
+    minutes_published: ["partnership.library.sources.minutes_published"],
 }
 
 

@@ -8,7 +8,9 @@ from .campaigns import seed_campaigns
 from .dashboards import seed_dashboards
 from .governance import seed_governance
 from .governance_meetings import seed_governance_meetings
+from .governance_minutes import seed_governance_minutes
 from .governance_sessions import seed_governance_sessions
+from .library import seed_library
 from .matching import seed_matching
 from .programmes import seed_programmes
 from .receipts import seed_receipts
@@ -29,8 +31,10 @@ def seed_demo() -> list[tuple[str, str, str]]:
     seed_after_funding()
     seed_dashboards()  # a stalled and an ending-soon campaign for the staff dashboard
     accounts += seed_governance()  # the working group of seed 004 and what it decided
+    seed_governance_minutes()  # 1/2564's minutes approved at 2/2564, so published
     seed_governance_meetings()  # the working group's coming meeting with its agenda
     seed_governance_sessions()  # Khon Kaen's assembly (seed 001), a public session
+    seed_library()  # lessons shared (seeds 000, 001, 004), the published minutes, final reports
     claim_receipts(batch=100_000)  # the gifts matching paid: their numbers
     thank_numbered(batch=100_000)
     return accounts

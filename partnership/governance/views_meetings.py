@@ -25,7 +25,6 @@ from ..i18n import current_language, to_bangkok
 from ..permissions import require, staff_required
 from ..registry.models import Organisation
 from . import meetings, services
-from .services import GovernanceRefused
 from .access import can_manage, can_record, can_view_meeting
 from .agenda_files import attach_paper, papers_of
 from .forms_meetings import (
@@ -48,6 +47,7 @@ from .models import (
     Outcome,
     Resolution,
 )
+from .services import GovernanceRefused
 
 bp = Blueprint("governance_meetings", __name__, url_prefix="/governance/meetings")
 

@@ -109,7 +109,13 @@ ROUTES = [
     ("public paper", "GET", "/governance/meetings/papers/{public_paper}", None, EVERYONE),
     ("members' paper", "GET", "/governance/meetings/papers/{private_paper}", None, MEMBERS),
     ("invite", "POST", "/governance/meetings/{private}/invitations", {}, RECORDERS),
-    ("invite again", "POST", "/governance/meetings/{private}/invitations/again", "AGAIN", RECORDERS),
+    (
+        "invite again",
+        "POST",
+        "/governance/meetings/{private}/invitations/again",
+        "AGAIN",
+        RECORDERS,
+    ),
     ("attendance page", "GET", "/governance/meetings/{past}/attendance", None, RECORDERS),
     ("attendance", "POST", "/governance/meetings/{past}/attendance", "ATTENDANCE", RECORDERS),
     (

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -37,6 +38,7 @@ from ..models import (
     Visibility,
 )
 from ..services import GovernanceRefused, link, members_on, record_resolution
+from ..signals import minutes_published
 from .models import (
     DRAFTED_KIND,
     EDITABLE,
@@ -377,7 +379,35 @@ def approve(
     _move(minutes, MinutesState.APPROVED, actor, approval_id=resolution.id, approved_at=now)
     _move(minutes, MinutesState.LOCKED, actor, locked_at=now)
     link(resolution, LinkKind.MINUTES_APPROVED, meeting.id, actor)
+    if meeting.is_public:
+        _announce(minutes)
     return resolution
+
+
+def _announce(minutes: Minutes) -> None:
+    """Tell the features above (the library) that public minutes are published."""
+    meeting = minutes.meeting
+    body = meeting.body
+    path = current_app.url_map.bind("localhost").build(
+        "governance_minutes.minutes", {"meeting_id": meeting.id}
+    )
+    titles = {}
+    for lang in ("th", "en"):
+        with force_locale(lang):
+            titles[lang] = _(
+                "Minutes of %(body)s, meeting %(number)s",
+                body=body.display_name(lang),
+                number=meeting.number_label,
+            )
+    minutes_published.send(
+        current_app._get_current_object(),
+        minutes_id=minutes.id,
+        title_th=titles["th"],
+        title_en=titles["en"],
+        year_be=meeting.year_be,
+        path=path,
+        province_code=body.province_code,
+    )
 
 
 def _default_resolution(minutes: Minutes, outcome: Outcome) -> str:
