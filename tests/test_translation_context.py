@@ -278,6 +278,12 @@ SAME_MEANING: dict[str, str] = {
     "Sitting %(number)s": THING + ": an assembly's numbered meeting",
     # The footer of every PDF document: a report's pages, the minutes' pages.
     "Page %(page)s of %(pages)s": SENTENCE,
+    # Governance's minutes and the library that lists them; the forms of meetings, sessions and
+    # library entries name their titles alike.
+    "Read the minutes": SENTENCE,
+    "PDF": FIELD + ": a document's PDF (minutes, a library entry)",
+    "Title in Thai": FIELD,
+    "Title in English": FIELD,
 }
 
 

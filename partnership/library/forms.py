@@ -63,10 +63,10 @@ class EntryForm(BaseForm):
     """An entry's description; for a document also its PDF or link."""
 
     title_th = StringField(
-        lazy_pgettext("library", "Title in Thai"), validators=[DataRequired(), Length(max=300)]
+        _l("Title in Thai"), validators=[DataRequired(), Length(max=300)]
     )
     title_en = StringField(
-        lazy_pgettext("library", "Title in English"), validators=[Optional(), Length(max=300)]
+        _l("Title in English"), validators=[Optional(), Length(max=300)]
     )
     summary_th = TextAreaField(
         lazy_pgettext("library", "Summary in Thai"), validators=[Optional(), Length(max=4000)]
@@ -94,7 +94,7 @@ class EntryForm(BaseForm):
         description=_l("An https:// address of the document elsewhere, if there is no PDF."),
     )
     document = FileField(
-        lazy_pgettext("library", "PDF"),
+        _l("PDF"),
         description=_l("A PDF of the document (up to the upload limit)."),
     )
 
