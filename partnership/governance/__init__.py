@@ -13,6 +13,8 @@ def init_app(app: Flask) -> None:
     from ..core.signals import decided_by
     from .citations import cite
     from .views import bp
+    from .views_bodies import bp as bodies_bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(bodies_bp)
     decided_by.connect(cite)
