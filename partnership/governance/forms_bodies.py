@@ -4,7 +4,6 @@ decided (the secretary or staff). Forms validate, never save."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from wtforms import (
     DateField,
     EmailField,
@@ -39,9 +38,8 @@ DAYS = YearRange(1950, 2200)
 def resolution_choices(resolutions) -> list[tuple[int, str]]:
     """(id, "Resolution of …, meeting 1/2564, item 4.5: title") for a select, none first."""
     lang = current_language()
-    return [(0, _l("None"))] + [
-        (r.id, f"{label(r, lang)}: {r.agenda_item.display_title(lang)}"[:200])
-        for r in resolutions
+    return [(0, _l("No resolution"))] + [
+        (r.id, f"{label(r, lang)}: {r.agenda_item.display_title(lang)}"[:200]) for r in resolutions
     ]
 
 
@@ -50,15 +48,14 @@ class BodyForm(BaseForm):
 
     kind = SelectField(_l("Kind of body"), choices=[])
     name_th = StringField(
-        _l("Name (Thai)"), validators=[DataRequired(), Length(max=300), no_bidi_controls]
+        _l("Name of the body (Thai)"),
+        validators=[DataRequired(), Length(max=300), no_bidi_controls],
     )
     name_en = StringField(
-        _l("Name (English)"), validators=[Optional(), Length(max=300), no_bidi_controls]
+        _l("Name of the body (English)"), validators=[Optional(), Length(max=300), no_bidi_controls]
     )
     purpose_th = TextAreaField(_l("Purpose (Thai)"), validators=[Optional(), Length(max=5000)])
-    purpose_en = TextAreaField(
-        _l("Purpose (English)"), validators=[Optional(), Length(max=5000)]
-    )
+    purpose_en = TextAreaField(_l("Purpose (English)"), validators=[Optional(), Length(max=5000)])
     parent_id = SelectField(_l("Reports to"), coerce=coerce_id)
     province_code = SelectField(
         _l("Province"),
@@ -70,7 +67,7 @@ class BodyForm(BaseForm):
         default=50,
         validators=[
             InputRequired(),
-            NumberRange(min=1, max=100, message=_l("Enter 1 to %(max)d.")),
+            NumberRange(min=1, max=100, message=_l("Enter a percentage from 1 to 100.")),
         ],
     )
 
@@ -78,8 +75,10 @@ class BodyForm(BaseForm):
         super().__init__(*args, **kwargs)
         lang = current_language()
         self.kind.choices = BodyKind.choices()
-        self.parent_id.choices = [(0, _l("None"))] + [(b.id, b.display_name(lang)) for b in parents]
-        self.province_code.choices = [("", _l("None"))] + province_choices(lang)
+        self.parent_id.choices = [(0, _l("No parent body"))] + [
+            (b.id, b.display_name(lang)) for b in parents
+        ]
+        self.province_code.choices = [("", _l("No province"))] + province_choices(lang)
 
     def validate_province_code(self, field):
         if self.kind.data == BodyKind.PROVINCIAL_ASSEMBLY.value and not field.data:
@@ -101,7 +100,8 @@ class MemberForm(BaseForm):
         description=_l("With their title, as the minutes name them."),
     )
     position = StringField(
-        _l("Position"), validators=[Optional(), Length(max=300), no_bidi_controls]
+        _l("Position (printed after the name)"),
+        validators=[Optional(), Length(max=300), no_bidi_controls],
     )
     account_email = EmailField(
         _l("Account (e-mail, optional)"),
@@ -115,14 +115,16 @@ class MemberForm(BaseForm):
     )
     organisation_id = SelectField(_l("Organisation"), coerce=coerce_id)
     sector = SelectField(_l("Sector"), choices=[])
-    role = SelectField(lazy_pgettext("member role", "Role"), choices=[])
-    starts_on = DateField(_l("Term starts on"), validators=[InputRequired(_l("Enter a date.")), DAYS])
+    role = SelectField(_l("Role"), choices=[])
+    starts_on = DateField(
+        _l("Term starts on"), validators=[InputRequired(_l("Enter a date.")), DAYS]
+    )
     resolution_id = SelectField(_l("Appointed by resolution"), coerce=coerce_id)
 
     def __init__(self, *args, organisations, resolutions, **kwargs):
         super().__init__(*args, **kwargs)
         lang = current_language()
-        self.organisation_id.choices = [(0, _l("None"))] + [
+        self.organisation_id.choices = [(0, _l("No organisation"))] + [
             (o.id, o.display_name(lang)) for o in organisations
         ]
         self.sector.choices = Sector.choices()
@@ -134,7 +136,9 @@ class MemberForm(BaseForm):
         if field.data and field.data.strip():
             self.user = find_user(field.data.strip())
             if self.user is None:
-                raise ValidationError(_l("No account has this e-mail address."))
+                raise ValidationError(
+                    _l("No account has this e-mail address: leave it empty if the person has none.")
+                )
 
 
 class EndTermForm(BaseForm):
@@ -165,7 +169,9 @@ class RoleForm(BaseForm):
 
     def __init__(self, *args, resolutions, current_role: MemberRole, **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = [(v, text) for v, text in MemberRole.choices() if v != current_role.value]
+        self.role.choices = [
+            (v, text) for v, text in MemberRole.choices() if v != current_role.value
+        ]
         self.resolution_id.choices = resolution_choices(resolutions)
 
 

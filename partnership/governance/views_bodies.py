@@ -12,8 +12,8 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from ..core.unit_of_work import discard_changes
-from ..extensions import db
 from ..db_types import utcnow
+from ..extensions import db
 from ..i18n import to_bangkok
 from ..permissions import require, staff_required
 from ..programmes.models import Programme
@@ -223,9 +223,7 @@ def end_term(member_id: int):
 def change_role(member_id: int):
     """A new role: the term in the old one ends, a new term starts (history is kept)."""
     member = _member(member_id)
-    form = RoleForm(
-        resolutions=svc.deciding_resolutions(member.body), current_role=member.role
-    )
+    form = RoleForm(resolutions=svc.deciding_resolutions(member.body), current_role=member.role)
     if request.method == "GET":
         form.starts_on.data = _today()
     if member.ends_on is None and form.validate_on_submit():
@@ -328,7 +326,7 @@ def link_school(resolution_id: int):
     if form.validate_on_submit():
         school = db.session.scalar(sa.select(School).where(School.code == form.code.data.strip()))
         if school is None:
-            form.code.errors.append(_("No school has this code."))
+            form.code.errors.append(_("No school in the registry has this code."))
         else:
             if school.id in linking.linked_ids(resolution, LinkKind.SCHOOL_ADMITTED):
                 flash(_("This resolution already names that school."), "info")

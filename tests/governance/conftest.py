@@ -3,7 +3,7 @@ and its (approved) resolution, each built through ``governance.services``."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -33,9 +33,7 @@ def _untie_members_from_resolutions(app):
     order leaves out), so SQLite would refuse to delete the resolutions first."""
     yield
     db.session.rollback()
-    db.session.execute(
-        sa.update(BodyMember).values(appointed_by_id=None, ended_by_id=None)
-    )
+    db.session.execute(sa.update(BodyMember).values(appointed_by_id=None, ended_by_id=None))
     db.session.commit()
 
 
@@ -86,7 +84,7 @@ def make_meeting(body):
     def make(visibility: Visibility = Visibility.PUBLIC, day: date = date(2021, 6, 28)):
         meeting = services.schedule_meeting(
             body,
-            starts_at=datetime(day.year, day.month, day.day, 2, 30, tzinfo=timezone.utc),
+            starts_at=datetime(day.year, day.month, day.day, 2, 30, tzinfo=UTC),
             online_platform="Zoom",
             online_url="https://zoom.example.org/j/1",
             visibility=visibility,

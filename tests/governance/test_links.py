@@ -18,7 +18,7 @@ from partnership.governance.models import (
     ResolutionLink,
     Visibility,
 )
-from partnership.registry.models import NetworkEvent, NetworkStatus, School, Sector
+from partnership.registry.models import NetworkEvent, NetworkStatus, Sector
 from partnership.review.models import CommitteeMember
 from tests.factories import build_programme
 
@@ -86,8 +86,9 @@ def test_an_admitted_school_is_linked_by_its_code_once(client, login_as, resolut
     refused = client.post(url, data={"school-code": declined.code})
     assert refused.status_code == 303
     unknown = client.post(url, data={"school-code": "0000000000"})
-    assert unknown.status_code == 422 and "No school has this code" in unknown.get_data(
-        as_text=True
+    assert (
+        unknown.status_code == 422
+        and "No school in the registry has this code" in unknown.get_data(as_text=True)
     )
     assert _links() == [(LinkKind.SCHOOL_ADMITTED, member.id)]
     db.session.expire_all()
@@ -289,9 +290,7 @@ def as_role(client, login, people):
 
 def _check(client, response, method, want):
     if want == OK:
-        assert response.status_code in ((200,) if method == "GET" else (303,)), (
-            response.status_code
-        )
+        assert response.status_code in ((200,) if method == "GET" else (303,)), response.status_code
         if method == "POST":
             after = client.get(response.headers["Location"]).get_data(as_text=True)
             assert "flash-error" not in after
