@@ -224,6 +224,20 @@ PAGES: list[Page] = [
     Page("/staff/dashboard", role="staff"),
     Page("/staff/dashboard/stalled", role="staff"),
     Page("/organisations/{organisation_id}/dashboard", role="sponsor"),
+    # Governance (issue 20): the staff pages of bodies and members, the resolution's links.
+    Page("/governance/bodies/{governance_body_id}", role="staff"),
+    Page("/staff/governance/bodies/new", role="staff"),
+    Page(
+        "/staff/governance/bodies/new",
+        role="staff",
+        submit=(("name_th", "คณะทำงาน"), ("quorum_percent", "500")),
+        state="with a quorum out of range",
+    ),
+    Page("/staff/governance/bodies/{governance_body_id}/edit", role="staff"),
+    Page("/staff/governance/bodies/{governance_body_id}/members/new", role="staff"),
+    Page("/staff/governance/members/{governance_member_id}/end", role="staff"),
+    Page("/staff/governance/members/{governance_member_id}/role", role="staff"),
+    Page("/governance/resolutions/{governance_resolution_id}", role="staff"),
 ]
 
 # Language first: the browser tabs switch language once per role, not once per page.

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-import sqlalchemy as sa
 
 from partnership.extensions import db
 from partnership.governance import services
@@ -14,7 +13,6 @@ from partnership.governance.models import (
     AgendaKind,
     Body,
     BodyKind,
-    BodyMember,
     MemberRole,
     Outcome,
     Visibility,
@@ -24,17 +22,6 @@ from tests.factories import english  # noqa: F401  (autouse: pages in English)
 
 #: The day the fixture body's first members start sitting.
 SINCE = date(2021, 1, 15)
-
-
-@pytest.fixture(autouse=True)
-def _untie_members_from_resolutions(app):
-    """After the test, before the app's cleanup empties the tables: a member names the
-    resolution that appointed or removed them (a ``use_alter`` key, which the metadata's table
-    order leaves out), so SQLite would refuse to delete the resolutions first."""
-    yield
-    db.session.rollback()
-    db.session.execute(sa.update(BodyMember).values(appointed_by_id=None, ended_by_id=None))
-    db.session.commit()
 
 
 @pytest.fixture()
