@@ -95,6 +95,8 @@ def new_body():
 def edit_body(body_id: int):
     """Change a body's names, purpose, parent, province and quorum; or dissolve it."""
     body = db.get_or_404(Body, body_id)
+    if body.dissolved_on is not None and request.method == "POST":
+        raise GovernanceRefused(_l("This body has been dissolved."))
     form = BodyForm(obj=body, parents=_other_bodies(body))
     if request.method == "GET":
         form.parent_id.data = body.parent_id or 0
@@ -162,7 +164,9 @@ def appoint(body_id: int):
     if request.method == "GET":
         form.starts_on.data = _today()
         form.role.data = MemberRole.MEMBER.value
-    if body.dissolved_on is None and form.validate_on_submit():
+    if body.dissolved_on is not None and request.method == "POST":
+        raise GovernanceRefused(_l("This body has been dissolved."))
+    if form.validate_on_submit():
         try:
             member = svc.appoint(
                 body,

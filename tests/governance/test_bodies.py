@@ -98,11 +98,13 @@ def test_dissolve_once_and_nothing_deleted(client, login_as, body, meeting):
     page = client.get(f"/governance/bodies/{body.id}").get_data(as_text=True)
     assert "dissolved on" in page and "meeting 1/2564" in page.lower()
     # no new member of a dissolved body, not even by a crafted post
-    client.post(
+    crafted = client.post(
         f"/staff/governance/bodies/{body.id}/members/new",
         data={"person_name": "ใหม่", "sector": "public", "role": "member",
               "starts_on": "2022-03-01", "organisation_id": "0", "resolution_id": "0"},
     )  # fmt: skip
+    assert crafted.status_code == 303
+    assert "has been dissolved" in client.get(crafted.headers["Location"]).get_data(as_text=True)
     assert len(_members(body.id)) == 3
 
 
