@@ -227,12 +227,6 @@ PAGES: list[Page] = [
     # Governance (issue 20): the staff pages of bodies and members, the resolution's links.
     Page("/governance/bodies/{governance_body_id}", role="staff"),
     Page("/staff/governance/bodies/new", role="staff"),
-    Page(
-        "/staff/governance/bodies/new",
-        role="staff",
-        submit=(("name_th", "คณะทำงาน"), ("quorum_percent", "500")),
-        state="with a quorum out of range",
-    ),
     Page("/staff/governance/bodies/{governance_body_id}/edit", role="staff"),
     Page("/staff/governance/bodies/{governance_body_id}/members/new", role="staff"),
     Page("/staff/governance/members/{governance_member_id}/end", role="staff"),
