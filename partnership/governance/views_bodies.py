@@ -34,6 +34,7 @@ from .forms_bodies import (
 )
 from .models import AgendaItem, Body, BodyKind, BodyMember, LinkKind, MemberRole, Resolution
 from .services import GovernanceRefused
+from .views import resolution as resolution_page
 
 bp = Blueprint("governance_bodies", __name__, url_prefix="/staff/governance")
 
@@ -293,8 +294,6 @@ def _back(resolution: Resolution):
 
 def _again(resolution: Resolution, name: str, form):
     """The resolution page again, the form with its errors; nothing is written."""
-    from .views import resolution as resolution_page
-
     discard_changes()
     g.resolution_link_forms = {name: form}
     return resolution_page(resolution.id), 422
