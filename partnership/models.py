@@ -36,6 +36,7 @@ from .governance.models import (  # noqa: F401
     Resolution,
     ResolutionLink,
 )
+from .governance.sessions.models import PublicSession, SessionRegistration  # noqa: F401
 from .ledger.models import LedgerEntry  # noqa: F401
 from .matching.models import MatchDraw, MatchPledge  # noqa: F401
 from .milestones.models import (  # noqa: F401

@@ -124,10 +124,9 @@ def _clean(app) -> None:
                 names = ", ".join(f'"{t.name}"' for t in tables)
                 conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
             else:
-                # Keys added after their tables (``use_alter``: a member names the resolution
-                # that appointed them) are left out of the table order: check at the commit,
-                # when every table is empty.
-                conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+                # Tables that point at each other (a member appointed by a resolution of a
+                # meeting of that member's body) have no safe order: check at the commit.
+                conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
                 for table in tables:
                     conn.execute(table.delete())
 

@@ -266,6 +266,16 @@ SAME_MEANING: dict[str, str] = {
     "Chair": THING + ": who chairs a committee, a working group or a meeting",
     "Member": THING + ": a seat on a committee or a working group",
     "Members": THING + ": the list of a committee's or working group's members",
+    # governance's public sessions (issue 20): the same sentences and labels as elsewhere.
+    "Enter your e-mail address.": SENTENCE,
+    "Enter an e-mail address such as name@example.com.": SENTENCE,
+    "Enter a date and time.": SENTENCE,
+    "Description in Thai": FIELD,
+    "Description in English": FIELD,
+    "Dear %(name)s,": SENTENCE + " (a mail's greeting)",
+    # The assemblies page (governance) and the province page's list of them (reporting).
+    "Education assemblies": NAVIGATION,
+    "Sitting %(number)s": THING + ": an assembly's numbered meeting",
 }
 
 

@@ -7,6 +7,7 @@ from .after_funding import seed_after_funding
 from .campaigns import seed_campaigns
 from .dashboards import seed_dashboards
 from .governance import seed_governance
+from .governance_sessions import seed_governance_sessions
 from .matching import seed_matching
 from .programmes import seed_programmes
 from .receipts import seed_receipts
@@ -27,6 +28,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
     seed_after_funding()
     seed_dashboards()  # a stalled and an ending-soon campaign for the staff dashboard
     accounts += seed_governance()  # the working group of seed 004 and what it decided
+    seed_governance_sessions()  # Khon Kaen's assembly (seed 001), a public session
     claim_receipts(batch=100_000)  # the gifts matching paid: their numbers
     thank_numbered(batch=100_000)
     return accounts

@@ -96,6 +96,16 @@ INFORMATION_ITEMS = (
 )
 
 #: The six items of seed 004, put forward by the private side: (Thai, English, resolution).
+#: Their resolutions in English, in the same order.
+RESOLUTIONS_EN = (
+    "Agreed: CONNEXT ED schools record their basic data for the academic year between 12 July and 30 September 2564.",
+    "Agreed: the plan to collect data and to interview for lessons learned in the next phase.",
+    "Agreed: open Notebook for Education to CONNEXT ED schools, applications closing on 30 June 2564, and send public and private representatives to the committee that scores the applications.",
+    "Agreed: the additional schools join the CONNEXT ED network.",
+    "Agreed: appoint a public relations working group of the public sector and the private partners.",
+    "Agreed: appoint six more private-side members from five organisations.",
+)
+
 CONSIDERATION_ITEMS = (
     (
         "แผนการจัดเก็บข้อมูลเชิงลึกของสถานศึกษาบนระบบ School Management System ปีการศึกษา 2564",
@@ -250,13 +260,16 @@ def _agenda_and_resolutions(meeting: Meeting, secretary: User, orgs) -> None:
         )  # fmt: skip
     foundation = db.session.scalar(sa.select(Organisation).where(Organisation.name == FOUNDATION))
     resolutions: list[Resolution] = []
-    for number, (title_th, title_en, text) in enumerate(CONSIDERATION_ITEMS, start=1):
+    items = zip(CONSIDERATION_ITEMS, RESOLUTIONS_EN, strict=True)
+    for number, ((title_th, title_en, text), text_en) in enumerate(items, start=1):
         item = services.add_agenda_item(
             meeting, kind=AgendaKind.CONSIDERATION, label=f"4.{number}", title_th=title_th,
             title_en=title_en, proposed_by_sector=Sector.PRIVATE,
             proposed_by_organisation_id=foundation.id if foundation else None,
         )  # fmt: skip
-        resolutions.append(services.record_resolution(item, Outcome.APPROVED, text, secretary))
+        resolutions.append(
+            services.record_resolution(item, Outcome.APPROVED, text, secretary, text_en=text_en)
+        )
     _, _, crowdfunding, schools, pr_group, more_members = resolutions
 
     programme = db.session.scalar(

@@ -12,9 +12,13 @@ def init_app(app: Flask) -> None:
     """The pages and the receiver that names the resolutions behind a lower feature's record."""
     from ..core.signals import decided_by
     from .citations import cite
+    from .sessions import views as sessions_views
+    from .sessions import views_staff as sessions_staff
     from .views import bp
-    from .views_bodies import bp as bodies_bp
+    from .views_staff import bp as bodies_bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(sessions_views.bp)
+    app.register_blueprint(sessions_staff.bp)
     app.register_blueprint(bodies_bp)
     decided_by.connect(cite)

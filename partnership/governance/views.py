@@ -47,7 +47,10 @@ def bodies():
         .order_by(Meeting.starts_at.desc())
         .limit(10)
     ).all()
-    return render_template("governance/bodies.html", bodies=rows, coming=coming, past=past)
+    top_ids = {b.id for b in rows if b.parent_id is None}
+    return render_template(
+        "governance/bodies.html", bodies=rows, top_ids=top_ids, coming=coming, past=past
+    )
 
 
 @bp.get("/bodies/<int:body_id>")

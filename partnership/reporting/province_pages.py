@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.exports import Column, Kind, download
 from ..db_types import utcnow
+from ..governance.sessions.services import province_assemblies
 from ..i18n import academic_year_label, current_language
 from ..money import format_satang
 from ..registry.provinces import REGIONS, Province, get_province
@@ -123,6 +124,8 @@ def province_page(code: str):
         campaigns=province.campaign_rows(code, period),
         campaigns_shown=province.CAMPAIGNS_SHOWN,
         outcomes=province.outcome_rows(code),
+        # the province's assemblies with their latest public sitting: one query
+        assemblies=province_assemblies(code),
         year_kinds=periods.KIND_LABELS,
         years_offered={kind: periods.years(kind) for kind in periods.YearKind},
     )

@@ -224,6 +224,10 @@ PAGES: list[Page] = [
     Page("/staff/dashboard", role="staff"),
     Page("/staff/dashboard/stalled", role="staff"),
     Page("/organisations/{organisation_id}/dashboard", role="sponsor"),
+    # Assemblies and public sessions (issue 20); a session's own pages once the demo's public
+    # session is seeded here (seed_governance_sessions).
+    Page("/governance/assemblies"),
+    Page("/governance/sessions/"),
     # Governance (issue 20): the staff pages of bodies and members, the resolution's links.
     Page("/governance/bodies/{governance_body_id}", role="staff"),
     Page("/staff/governance/bodies/new", role="staff"),

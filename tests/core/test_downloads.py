@@ -29,6 +29,7 @@ EXPORTS = {
     "devices.trail_export": False,  # public: the trail's counts by kind and model
     "outcomes_staff.export": True,  # who reported and verified each figure
     "outcomes.programme_export": False,  # public: the programme page's verified figures
+    "governance_sessions_staff.registrations_export": True,  # registrants' names and e-mail
 }
 
 

@@ -18,7 +18,6 @@ from partnership.governance.models import (
     Visibility,
 )
 from partnership.registry.models import Sector
-from tests.factories import english  # noqa: F401  (autouse: pages in English)
 
 #: The day the fixture body's first members start sitting.
 SINCE = date(2021, 1, 15)

@@ -22,6 +22,7 @@ from partnership.governance.models import (
     ResolutionLink,
 )
 from partnership.governance.services import GovernanceRefused
+from tests.factories import english  # noqa: F401  (autouse: pages in English)
 
 
 def _members(body_id):

@@ -20,7 +20,7 @@ from partnership.governance.models import (
 )
 from partnership.registry.models import NetworkEvent, NetworkStatus, Sector
 from partnership.review.models import CommitteeMember
-from tests.factories import build_programme
+from tests.factories import build_programme, english  # noqa: F401  (autouse: pages in English)
 
 
 def _links():
