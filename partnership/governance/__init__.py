@@ -17,10 +17,12 @@ def init_app(app: Flask) -> None:
     from .sessions import views_staff as sessions_staff
     from .views import bp
     from .views_meetings import bp as meetings_bp
+    from .views_staff import bp as bodies_bp
 
     app.register_blueprint(bp)
     app.register_blueprint(sessions_views.bp)
     app.register_blueprint(sessions_staff.bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(minutes_bp)
+    app.register_blueprint(bodies_bp)
     decided_by.connect(cite)

@@ -138,7 +138,29 @@ def _seed(app) -> dict[str, int]:
             "organisation_id": organisation.id,
             "school_user_id": users["school"].id,
             **_programme_ids(users["reviewer"], school),
+            **_governance_body_ids(),
         }
+
+
+def _governance_body_ids() -> dict[str, int]:
+    """The demo working group, its first member and the resolution that opened a programme."""
+    import sqlalchemy as sa
+
+    from partnership.extensions import db
+    from partnership.governance.models import Body, BodyMember, LinkKind, ResolutionLink
+
+    body_id = db.session.scalar(sa.select(Body.id).order_by(Body.id).limit(1))
+    return {
+        "governance_body_id": body_id,
+        "governance_member_id": db.session.scalar(
+            sa.select(BodyMember.id).where(BodyMember.body_id == body_id).order_by(BodyMember.id)
+        ),
+        "governance_resolution_id": db.session.scalar(
+            sa.select(ResolutionLink.resolution_id).where(
+                ResolutionLink.kind == LinkKind.PROGRAMME_OPENED
+            )
+        ),
+    }
 
 
 def _programme_ids(reviewer, school) -> dict[str, int]:

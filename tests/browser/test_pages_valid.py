@@ -248,6 +248,14 @@ PAGES: list[Page] = [
     Page("/library/?q=khon+kaen&topic=area_based&year=2566"),
     Page("/staff/library/", role="staff"),
     Page("/staff/library/new", role="staff"),
+    # Governance (issue 20): the staff pages of bodies and members, the resolution's links.
+    Page("/governance/bodies/{governance_body_id}", role="staff"),
+    Page("/staff/governance/bodies/new", role="staff"),
+    Page("/staff/governance/bodies/{governance_body_id}/edit", role="staff"),
+    Page("/staff/governance/bodies/{governance_body_id}/members/new", role="staff"),
+    Page("/staff/governance/members/{governance_member_id}/end", role="staff"),
+    Page("/staff/governance/members/{governance_member_id}/role", role="staff"),
+    Page("/governance/resolutions/{governance_resolution_id}", role="staff"),
 ]
 
 # Language first: the browser tabs switch language once per role, not once per page.
