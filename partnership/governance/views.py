@@ -74,8 +74,24 @@ def body(body_id: int):
     children = db.session.scalars(
         sa.select(Body).where(Body.parent_id == found.id).order_by(Body.name_th)
     ).all()
+    cited = {r for m in (*current, *earlier) for r in (m.appointed_by_id, m.ended_by_id) if r}
+    readable = (
+        set(
+            db.session.scalars(
+                _visible_meetings(
+                    sa.select(Resolution.id)
+                    .join(AgendaItem, AgendaItem.id == Resolution.agenda_item_id)
+                    .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+                    .where(Resolution.id.in_(cited))
+                )
+            )
+        )
+        if cited
+        else set()
+    )
     return render_template(
         "governance/body.html",
+        readable_resolutions=readable,
         body=found,
         current=current,
         earlier=earlier,

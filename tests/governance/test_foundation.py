@@ -237,3 +237,20 @@ def _meeting_page_queries(client, items: int) -> int:
 
 def test_the_meeting_page_query_count_does_not_grow_with_its_agenda(client, app):
     assert _meeting_page_queries(client, 1) == _meeting_page_queries(client, 6)
+
+
+def test_the_body_page_links_an_appointment_only_to_those_who_may_read_it(
+    client, linked, make_user, login
+):
+    """Appointed by a members-only meeting's resolution: the public sees the member, not the
+    link (it would answer 404); a member of the body sees both."""
+    appointed = _seat(linked["group"], "ผู้ได้รับแต่งตั้ง", resolution=linked["closed"])
+    reader = make_user()
+    _seat(linked["group"], "กรรมการ", user_id=reader.id, starts_on=date(2020, 1, 1))
+    db.session.commit()
+    target = f"/governance/resolutions/{linked['closed'].id}"
+    page = client.get(f"/governance/bodies/{linked['group'].id}").get_data(as_text=True)
+    assert appointed.person_name in page and target not in page
+    login(reader)
+    page = client.get(f"/governance/bodies/{linked['group'].id}").get_data(as_text=True)
+    assert target in page
