@@ -9,10 +9,16 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """The pages and the receiver that names the resolutions behind a lower feature's record."""
+    """The pages, the receiver that names the resolutions behind a lower feature's record, and
+    the action items' reminders at each pass of the mail worker."""
     from ..core.signals import decided_by
+    from ..notifications.worker import worker_pass
+    from . import reminders_actions, views_actions
     from .citations import cite
     from .views import bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(views_actions.bp)
+    app.add_template_global(views_actions.resolution_action_items)
     decided_by.connect(cite)
+    worker_pass.connect(reminders_actions.remind_on_worker_pass)

@@ -17,6 +17,7 @@ from partnership.core.history import AppendOnly, HistoryIsAppendOnly, HistoryMix
 from partnership.devices.models import DeviceEvent
 from partnership.donors.models import DonorErasure, ErasureReason
 from partnership.extensions import db
+from partnership.governance.actions import ActionItemEvent
 from partnership.milestones.models import MilestoneEvent
 from partnership.outcomes.models import OutcomeReportEvent
 from partnership.programmes.models import Programme, ProgrammeEvent, ProgrammeState
@@ -29,6 +30,7 @@ from partnership.spending.models import DisbursementEvent
 
 HISTORIES = (
     AccessEvent,
+    ActionItemEvent,
     ApplicationEvent,
     CampaignEvent,
     DeviceEvent,
@@ -52,6 +54,7 @@ def test_every_event_table_is_a_history():
         # after funding: money out, milestones, devices, outcome reports
         "disbursement_events", "milestone_events", "device_events", "outcome_report_events",
         "school_data_events",  # school data: each entry and correction of a year's figures
+        "action_item_events",  # governance: each action item given out, moved or noted
     }  # fmt: skip
     assert AppendOnly.append_only_tables() == {m.__tablename__ for m in HISTORIES} | {
         "donor_erasures"
