@@ -128,6 +128,9 @@ def build_world() -> World:
     from partnership.review.models import CommitteeMember, ConflictOfInterest, ReviewAssignment
 
     seed_demo()
+    from partnership.demo.governance_actions import seed_governance_actions
+
+    seed_governance_actions()  # meeting 1/2564's action items (idempotent once seed_demo has it)
     stranger = create_user("stranger@example.test", "ผู้ขอเข้าร่วม", "correct horse 9")
     school = _first(sa.select(School).order_by(School.id))
     db.session.add(Membership(user=stranger, school=school, state=MembershipState.PENDING))

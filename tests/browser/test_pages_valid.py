@@ -224,6 +224,9 @@ PAGES: list[Page] = [
     Page("/staff/dashboard", role="staff"),
     Page("/staff/dashboard/stalled", role="staff"),
     Page("/organisations/{organisation_id}/dashboard", role="sponsor"),
+    # Governance: action items (issue 20).
+    Page("/my/actions", role="sponsor"),
+    Page("/staff/governance/actions/overdue", role="staff"),
 ]
 
 # Language first: the browser tabs switch language once per role, not once per page.
