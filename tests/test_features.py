@@ -94,7 +94,7 @@ EXPECTED = {
         "partnership.receipts.claims.sweep_on_worker_pass",
         "partnership.milestones.reminders.remind_on_worker_pass",
         "partnership.devices.reminders.remind_on_worker_pass",
-        "partnership.governance.reminders_actions.remind_on_worker_pass",
+        "partnership.governance.actions.reminders.remind_on_worker_pass",
     ],
     campaign_funded: ["partnership.milestones.services.milestones_for_funded_campaign"],
     school_dashboard: [

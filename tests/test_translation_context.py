@@ -266,6 +266,16 @@ SAME_MEANING: dict[str, str] = {
     "Chair": THING + ": who chairs a committee, a working group or a meeting",
     "Member": THING + ": a seat on a committee or a working group",
     "Members": THING + ": the list of a committee's or working group's members",
+    # Governance's action items and delivery milestones: the same due-day wording and moves; the
+    # staff dashboard (site/) shows the action items' columns.
+    "Due %(date)s": SENTENCE,
+    "Due %(date)s: %(num)d day overdue": SENTENCE,
+    "Done on %(date)s": SENTENCE,
+    "due %(date)s": SENTENCE,
+    "Mark it done": ACTION,
+    "Reopen it": ACTION,
+    "Owner": FIELD,
+    "What is to be done": FIELD,
 }
 
 

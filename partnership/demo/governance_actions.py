@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from ..accounts.services import find_user
 from ..extensions import db
-from ..governance.action_services import add_action_item, move_action
-from ..governance.actions import ActionItem, ActionStatus
+from ..governance.actions.models import ActionItem, ActionStatus
+from ..governance.actions.services import add_action_item, move_action
 from ..governance.models import AgendaItem, Body, BodyMember, Meeting, MemberRole, Resolution
 from ..registry.models import Organisation
 from .governance import PR_GROUP_TH, SECRETARY_EMAIL, WORKING_GROUP_TH, _at

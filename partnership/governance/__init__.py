@@ -13,12 +13,13 @@ def init_app(app: Flask) -> None:
     the action items' reminders at each pass of the mail worker."""
     from ..core.signals import decided_by
     from ..notifications.worker import worker_pass
-    from . import reminders_actions, views_actions
+    from .actions import reminders as action_reminders
+    from .actions import views as action_views
     from .citations import cite
     from .views import bp
 
     app.register_blueprint(bp)
-    app.register_blueprint(views_actions.bp)
-    app.add_template_global(views_actions.resolution_action_items)
+    app.register_blueprint(action_views.bp)
+    app.add_template_global(action_views.resolution_action_items)
     decided_by.connect(cite)
-    worker_pass.connect(reminders_actions.remind_on_worker_pass)
+    worker_pass.connect(action_reminders.remind_on_worker_pass)

@@ -26,7 +26,7 @@ from ..db_types import LABELS
 from ..devices.models import CheckInDue, Device
 from ..devices.services import not_received, open_check_ins
 from ..extensions import db
-from ..governance.action_services import overdue_query as overdue_actions_query
+from ..governance.actions.services import overdue_query as overdue_actions_query
 from ..i18n import current_language, last_day
 from ..milestones.services import overdue_query
 from ..payments.models import REFUND_STATUS_LABELS, UNANSWERED, RefundRequest, status_label

@@ -17,7 +17,7 @@ from partnership.core.history import AppendOnly, HistoryIsAppendOnly, HistoryMix
 from partnership.devices.models import DeviceEvent
 from partnership.donors.models import DonorErasure, ErasureReason
 from partnership.extensions import db
-from partnership.governance.actions import ActionItemEvent
+from partnership.governance.actions.models import ActionItemEvent
 from partnership.milestones.models import MilestoneEvent
 from partnership.outcomes.models import OutcomeReportEvent
 from partnership.programmes.models import Programme, ProgrammeEvent, ProgrammeState
@@ -57,7 +57,8 @@ def test_every_event_table_is_a_history():
         "action_item_events",  # governance: each action item given out, moved or noted
     }  # fmt: skip
     assert AppendOnly.append_only_tables() == {m.__tablename__ for m in HISTORIES} | {
-        "donor_erasures"
+        "donor_erasures",
+        "resolution_links",  # governance: a resolution's links to what it decided
     }
 
 

@@ -11,9 +11,15 @@ from flask import g
 from partnership.db_types import utcnow
 from partnership.extensions import db
 from partnership.governance import services
-from partnership.governance.action_services import add_action_item, bangkok_today
-from partnership.governance.models import AgendaKind, Body, BodyKind, MemberRole, Outcome
-from partnership.governance.models import Visibility
+from partnership.governance.actions.services import add_action_item, bangkok_today
+from partnership.governance.models import (
+    AgendaKind,
+    Body,
+    BodyKind,
+    MemberRole,
+    Outcome,
+    Visibility,
+)
 from partnership.registry.models import Sector
 
 ROLES = (
@@ -56,9 +62,7 @@ def make_world(make_user, make_school, make_org, add_membership, visibility=Visi
         actor=people["staff"],
     )
     item = services.add_agenda_item(meeting, kind=AgendaKind.CONSIDERATION, title_th="เรื่องทดสอบ")
-    resolution = services.record_resolution(
-        item, Outcome.APPROVED, "เห็นชอบ", people["secretary"]
-    )
+    resolution = services.record_resolution(item, Outcome.APPROVED, "เห็นชอบ", people["secretary"])
     people.body, people.meeting, people.resolution = body, meeting, resolution
     people.secretary_seat, people.member_seat = secretary_seat, member_seat
     people.item = add_action_item(

@@ -8,12 +8,16 @@ import threading
 import sqlalchemy as sa
 
 from partnership.extensions import db
-from partnership.governance.action_services import add_action_item, move_action
-from partnership.governance.actions import ActionItem, ActionStatus
-from partnership.governance.reminders_actions import TOPIC, remind
+from partnership.governance.actions.models import ActionItem, ActionStatus
+from partnership.governance.actions.reminders import TOPIC, remind
+from partnership.governance.actions.services import add_action_item, move_action
 from partnership.notifications.models import OutgoingMail
 
-from .action_fixtures import days_from_today, world  # noqa: F401
+from . import action_fixtures as fx
+from .action_fixtures import days_from_today
+
+#: The fixture of this module (pytest finds it by this name).
+world = fx.world
 
 
 def _mails() -> list[OutgoingMail]:

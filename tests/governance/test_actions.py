@@ -5,14 +5,14 @@ and every route for every role, and hostile input."""
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from partnership.core.history import HistoryIsAppendOnly
 from partnership.extensions import db
-from partnership.governance.action_services import (
+from partnership.governance.actions.models import ActionItem, ActionItemEvent, ActionStatus
+from partnership.governance.actions.services import (
     OWNER_MOVES,
     TRANSITIONS,
     IllegalActionMove,
@@ -23,11 +23,14 @@ from partnership.governance.action_services import (
     move_action,
     overdue_query,
 )
-from partnership.governance.actions import ActionItem, ActionItemEvent, ActionStatus
 from partnership.governance.models import Visibility
 from partnership.governance.services import GovernanceRefused
 
-from .action_fixtures import ROLES, as_role, days_from_today, make_world, world  # noqa: F401
+from . import action_fixtures as fx
+from .action_fixtures import ROLES, days_from_today, make_world
+
+#: The fixtures of this module (pytest finds them by these names).
+world, as_role = fx.world, fx.as_role
 
 S = ActionStatus
 
@@ -128,16 +131,23 @@ def test_exactly_one_owner(world):
 
 
 def test_the_database_refuses_two_owners_or_none(world):
-    for values in ({}, {"owner_user_id": world["owner"].id, "owner_member_id": world.member_seat.id}):
+    for values in (
+        {},
+        {"owner_user_id": world["owner"].id, "owner_member_id": world.member_seat.id},
+    ):
         db.session.add(
-            ActionItem(resolution_id=world.resolution.id, title_th="x", due_on=bangkok_today(), **values)
+            ActionItem(
+                resolution_id=world.resolution.id, title_th="x", due_on=bangkok_today(), **values
+            )
         )
         with pytest.raises(sa.exc.IntegrityError):
             db.session.flush()
         db.session.rollback()
 
 
-def test_a_member_of_another_body_cannot_own_it(world, make_user, make_school, make_org, add_membership):
+def test_a_member_of_another_body_cannot_own_it(
+    world, make_user, make_school, make_org, add_membership
+):
     other = make_world(make_user, make_school, make_org, add_membership)
     with pytest.raises(GovernanceRefused):
         add_action_item(
@@ -181,9 +191,9 @@ def test_two_moves_at_once_happen_once(app, world):
     assert errors == []
     assert sorted(outcomes) == ["moved", "refused"]
     moves = db.session.scalar(
-        sa.select(sa.func.count()).select_from(ActionItemEvent).where(
-            ActionItemEvent.action_item_id == item_id, ActionItemEvent.to_state == "done"
-        )
+        sa.select(sa.func.count())
+        .select_from(ActionItemEvent)
+        .where(ActionItemEvent.action_item_id == item_id, ActionItemEvent.to_state == "done")
     )
     assert moves == 1
 
@@ -223,9 +233,9 @@ def test_overdue_lists_for_staff_and_for_owners(world, make_user, make_org, add_
     # The owner's list: items of the user, of their seat, of their organisation.
     assert set(_items(mine_query(colleague))) == {late_org.id}
     assert set(_items(mine_query(world["member"]))) == {late_seat.id}
-    assert _items(mine_query(world["owner"])) == [world.item.id, today_item.id, late_done.id][:0] or (
-        set(_items(mine_query(world["owner"]))) == {world.item.id, today_item.id, late_done.id}
-    )
+    assert _items(mine_query(world["owner"])) == [world.item.id, today_item.id, late_done.id][
+        :0
+    ] or (set(_items(mine_query(world["owner"]))) == {world.item.id, today_item.id, late_done.id})
     assert _items(mine_query(world["sponsor"])) == []
 
 
@@ -303,7 +313,9 @@ def test_the_secretary_adds_one_from_the_resolution_page(client, world, as_role)
     )  # fmt: skip
     assert response.status_code == 302
     item = db.session.scalar(sa.select(ActionItem).where(ActionItem.title_th == "นัดประชุมย่อย"))
-    assert item.owner_member_id == world.member_seat.id and item.created_by_id == world["secretary"].id
+    assert (
+        item.owner_member_id == world.member_seat.id and item.created_by_id == world["secretary"].id
+    )
     assert "Call a working meeting" in client.get(url).get_data(as_text=True)
 
 
@@ -323,7 +335,11 @@ def test_the_secretary_adds_one_from_the_resolution_page(client, world, as_role)
 )
 def test_the_add_form_refuses_bad_input_and_writes_nothing(client, world, as_role, data, field):
     as_role("secretary")
-    form = {"title_th": "งาน", "owner": f"m:{world.member_seat.id}", "due_on": str(days_from_today(3))}
+    form = {
+        "title_th": "งาน",
+        "owner": f"m:{world.member_seat.id}",
+        "due_on": str(days_from_today(3)),
+    }
     form.update(data)
     if form.get("owner_email") == "OWNER":
         form["owner_email"] = world["owner"].email
@@ -336,13 +352,13 @@ def test_the_add_form_refuses_bad_input_and_writes_nothing(client, world, as_rol
 
 def test_owner_by_email_and_hostile_text_is_escaped(client, world, as_role):
     as_role("secretary")
-    hostile = '<script>alert(1)</script>"\'&'
+    hostile = "<script>alert(1)</script>\"'&"
     response = client.post(
         f"/governance/resolutions/{world.resolution.id}/actions/new",
         data={"title_th": hostile, "owner_email": world["owner"].email.upper(),
               "due_on": str(days_from_today(3))},
     )  # fmt: skip
-    assert response.status_code == 302, response.get_data(as_text=True).split('field-error')[1:]
+    assert response.status_code == 302, response.get_data(as_text=True).split("field-error")[1:]
     item = db.session.scalar(sa.select(ActionItem).where(ActionItem.title_th == hostile))
     assert item.owner_user_id == world["owner"].id
     page = client.get(f"/governance/actions/{item.id}").get_data(as_text=True)
@@ -357,13 +373,19 @@ def test_a_crafted_move_is_refused(client, world, as_role, to):
     assert _fresh(world.item).status is S.OPEN
 
 
-def test_a_members_only_meetings_items_are_hidden(client, make_user, make_school, make_org, add_membership, login):
+def test_a_members_only_meetings_items_are_hidden(
+    client, make_user, make_school, make_org, add_membership, login
+):
     hidden = make_world(make_user, make_school, make_org, add_membership, Visibility.MEMBERS)
     login(hidden["donor"])
     assert client.get(f"/governance/actions/{hidden.item.id}").status_code == 404
-    assert client.get(f"/governance/resolutions/{hidden.resolution.id}/actions/new").status_code == 404
+    assert (
+        client.get(f"/governance/resolutions/{hidden.resolution.id}/actions/new").status_code == 404
+    )
     login(hidden["owner"])  # not a member, but the owner: their list names it, its page opens
-    assert f"/governance/actions/{hidden.item.id}" in client.get("/my/actions").get_data(as_text=True)
+    assert f"/governance/actions/{hidden.item.id}" in client.get("/my/actions").get_data(
+        as_text=True
+    )
     assert client.get(f"/governance/actions/{hidden.item.id}").status_code == 200
 
 
@@ -377,23 +399,23 @@ def _only(*allowed):
 
 
 #: (name, method, url template, form data, expected answer per role)
+RECORDERS = _only("secretary", "staff")
+ACTORS = _only("owner", "secretary", "staff")
+READERS = _only("member", "owner", "secretary", "staff")
+SIGNED_IN = {r: (LOGIN if r == "visitor" else OK) for r in ROLES}
+NEW = "/governance/resolutions/{r}/actions/new"
+ITEM = "/governance/actions/{a}"
 ROUTES = [
     ("resolution page", "GET", "/governance/resolutions/{r}", None, dict.fromkeys(ROLES, OK)),
-    ("add form", "GET", "/governance/resolutions/{r}/actions/new", None, _only("secretary", "staff")),
-    (
-        "add", "POST", "/governance/resolutions/{r}/actions/new",
-        {"title_th": "งานใหม่", "owner": "m:{m}", "due_on": "2030-01-31"}, _only("secretary", "staff"),
-    ),
-    ("item page", "GET", "/governance/actions/{a}", None, _only("member", "owner", "secretary", "staff")),
-    (
-        "mark in progress", "POST", "/governance/actions/{a}/move", {"to": "in_progress", "note": "x"},
-        {**_only("owner", "secretary", "staff"), "member": NO},
-    ),
-    ("cancel", "POST", "/governance/actions/{a}/move", {"to": "cancelled"}, _only("secretary", "staff")),
-    ("note", "POST", "/governance/actions/{a}/note", {"text": "ความคืบหน้า"}, _only("owner", "secretary", "staff")),
-    ("my action items", "GET", "/my/actions", None, {r: (LOGIN if r == "visitor" else OK) for r in ROLES}),
+    ("add form", "GET", NEW, None, RECORDERS),
+    ("add", "POST", NEW, {"title_th": "งาน", "owner": "m:{m}", "due_on": "2030-01-31"}, RECORDERS),
+    ("item page", "GET", ITEM, None, READERS),
+    ("mark in progress", "POST", ITEM + "/move", {"to": "in_progress", "note": "x"}, ACTORS),
+    ("cancel", "POST", ITEM + "/move", {"to": "cancelled"}, RECORDERS),
+    ("note", "POST", ITEM + "/note", {"text": "ความคืบหน้า"}, ACTORS),
+    ("my action items", "GET", "/my/actions", None, SIGNED_IN),
     ("overdue list", "GET", "/staff/governance/actions/overdue", None, _only("staff")),
-]  # fmt: skip
+]
 
 CASES = [
     (route, winner)
@@ -448,7 +470,7 @@ def test_an_item_not_found(client, world, as_role):
 
 
 def test_query_counts_do_not_grow_with_rows(client, world, as_role, app):
-    from partnership.governance.actions import ActionItem as _A  # noqa: F401
+    from partnership.governance.actions.models import ActionItem as _A  # noqa: F401
 
     def count(url):
         statements = []

@@ -8,17 +8,18 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.history import HistoryMixin, history_of
-from ..db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
-from ..extensions import db
+from ...core.history import HistoryMixin, history_of
+from ...db_types import LABELS, LabelledEnum, UTCDateTime, enum_type, utcnow
+from ...extensions import db
 
 if TYPE_CHECKING:
-    from ..accounts.models import User
-    from ..registry.models import Organisation
-    from .models import BodyMember, Resolution
+    from ...accounts.models import User
+    from ...registry.models import Organisation
+    from ..models import BodyMember, Resolution
 
 
 class ActionStatus(LabelledEnum):
@@ -34,7 +35,7 @@ LABELS[ActionStatus] = {
     ActionStatus.OPEN: lazy_pgettext("action item", "Open"),
     ActionStatus.IN_PROGRESS: lazy_pgettext("action item", "In progress"),
     ActionStatus.DONE: lazy_pgettext("action item", "Done"),
-    ActionStatus.CANCELLED: lazy_pgettext("action item", "Cancelled"),
+    ActionStatus.CANCELLED: _l("Cancelled"),
 }
 
 #: States that still wait for the owner: they can be overdue and are reminded.
@@ -105,14 +106,20 @@ class ActionItem(db.Model):
             member = self.owner_member
             organisation = member.organisation
             if organisation is not None:
-                org = (organisation.name_en or organisation.name) if lang == "en" else organisation.name
+                org = (
+                    (organisation.name_en or organisation.name)
+                    if lang == "en"
+                    else organisation.name
+                )
                 return f"{member.person_name} ({org})"
             return member.person_name
         if self.owner_user is not None:
             return self.owner_user.name
         if self.owner_organisation is not None:
             organisation = self.owner_organisation
-            return (organisation.name_en or organisation.name) if lang == "en" else organisation.name
+            return (
+                (organisation.name_en or organisation.name) if lang == "en" else organisation.name
+            )
         return ""
 
     @property

@@ -14,8 +14,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..core.forms import BaseForm, YearRange
-from .actions import ActionStatus
+from ...core.forms import BaseForm, YearRange
+from .models import ActionStatus
 
 
 class ActionItemForm(BaseForm):

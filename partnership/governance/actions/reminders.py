@@ -16,15 +16,15 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ..core.database import writing_transactions
-from ..core.reminders import claim_reminder
-from ..core.unit_of_work import commit_now, discard_changes
-from ..core.urls import external_url
-from ..extensions import db
-from ..i18n import format_date
-from ..notifications.services import queue_mail
-from .action_services import bangkok_today, load, recipients
-from .actions import OPEN_STATES, ActionItem
+from ...core.database import writing_transactions
+from ...core.reminders import claim_reminder
+from ...core.unit_of_work import commit_now, discard_changes
+from ...core.urls import external_url
+from ...extensions import db
+from ...i18n import format_date
+from ...notifications.services import queue_mail
+from .models import OPEN_STATES, ActionItem
+from .services import bangkok_today, load, recipients
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,9 @@ def _candidates(today: date, overdue: bool, after_id: int) -> list[int]:
     return list(
         db.session.scalars(
             sa.select(ActionItem.id)
-            .where(ActionItem.status.in_(OPEN_STATES), column.is_(None), due, ActionItem.id > after_id)
+            .where(
+                ActionItem.status.in_(OPEN_STATES), column.is_(None), due, ActionItem.id > after_id
+            )
             .order_by(ActionItem.id)
             .limit(BATCH)
         )
@@ -103,7 +105,9 @@ def remind(today: date | None = None) -> dict[str, int]:
                     if claim_reminder(ActionItem, item_id, column):
                         _mail(load(item_id), overdue)
                         counts[kind] += 1
-                commit_now(reason="the worker's action item reminders: each batch's claims and mails")
+                commit_now(
+                    reason="the worker's action item reminders: each batch's claims and mails"
+                )
     return counts
 
 

@@ -11,16 +11,16 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from ..accounts.models import Membership, MembershipState, User
-from ..core.transitions import TransitionRefused, move
-from ..db_types import utcnow
-from ..extensions import db
-from ..i18n import to_bangkok
-from ..registry.models import Organisation
-from .access import can_record, is_member, is_staff
-from .actions import CREATED, NOTE, OPEN_STATES, ActionItem, ActionItemEvent, ActionStatus
-from .models import AgendaItem, Body, BodyMember, Meeting, Resolution
-from .services import GovernanceRefused
+from ...accounts.models import Membership, MembershipState, User
+from ...core.transitions import TransitionRefused, move
+from ...db_types import utcnow
+from ...extensions import db
+from ...i18n import to_bangkok
+from ...registry.models import Organisation
+from ..access import can_record, is_member, is_staff
+from ..models import AgendaItem, Body, BodyMember, Meeting, Resolution
+from ..services import GovernanceRefused
+from .models import CREATED, NOTE, OPEN_STATES, ActionItem, ActionItemEvent, ActionStatus
 
 S = ActionStatus
 
@@ -270,7 +270,9 @@ def add_note(item: ActionItem, *, actor, note: str) -> ActionItemEvent:
         raise IllegalActionMove()
     if not note.strip():
         raise GovernanceRefused(_l("Write the note."))
-    event = ActionItemEvent(action_item_id=item.id, actor_id=actor.id, kind=NOTE, reason=note.strip())
+    event = ActionItemEvent(
+        action_item_id=item.id, actor_id=actor.id, kind=NOTE, reason=note.strip()
+    )
     db.session.add(event)
     db.session.flush()
     return event

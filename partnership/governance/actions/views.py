@@ -10,17 +10,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from ..accounts.services import find_user
-from ..core.pagination import paginate
-from ..extensions import db
-from ..i18n import current_language
-from ..permissions import login_required, require, staff_required
-from ..registry.models import Organisation
-from . import action_services as actions
-from .access import can_view_meeting, is_member, is_staff
-from .action_forms import ActionItemForm, MoveForm, NoteForm
-from .actions import ActionStatus
-from .models import AgendaItem, BodyMember, Meeting, Resolution
+from ...accounts.services import find_user
+from ...core.pagination import paginate
+from ...extensions import db
+from ...i18n import current_language
+from ...permissions import login_required, require, staff_required
+from ...registry.models import Organisation
+from ..access import can_view_meeting, is_member, is_staff
+from ..models import AgendaItem, BodyMember, Meeting, Resolution
+from . import services as actions
+from .forms import ActionItemForm, MoveForm, NoteForm
+from .models import ActionStatus
 
 bp = Blueprint("governance_actions", __name__)
 
@@ -31,7 +31,9 @@ def resolution_action_items(resolution: Resolution) -> dict:
     can_add = actions.can_add(current_user, resolution)
     items = actions.of_resolution(resolution.id)
     body = resolution.agenda_item.meeting.body
-    insider = current_user.is_authenticated and (is_staff(current_user) or is_member(current_user, body))
+    insider = current_user.is_authenticated and (
+        is_staff(current_user) or is_member(current_user, body)
+    )
     return {
         "items": items,
         "can_add": can_add,
@@ -103,7 +105,7 @@ def _owner(form: ActionItemForm, resolution: Resolution) -> dict | None:
     if chosen is None:
         user = find_user(form.owner_email.data)
         if user is None:
-            form.owner_email.errors = [_("No account has this e-mail address.")]
+            form.owner_email.errors = [_("Nobody has an account with this e-mail address.")]
             return None
         return {"owner_user": user}
     kind, number = chosen
@@ -116,7 +118,7 @@ def _owner(form: ActionItemForm, resolution: Resolution) -> dict | None:
         organisation = db.session.get(Organisation, number)
         if organisation is not None:
             return {"owner_organisation": organisation}
-    form.owner.errors = [_("Not a valid choice.")]
+    form.owner.errors = [_("Choose the owner from the list.")]
     return None
 
 
