@@ -124,6 +124,9 @@ def _clean(app) -> None:
                 names = ", ".join(f'"{t.name}"' for t in tables)
                 conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
             else:
+                # Foreign keys checked at commit: a cycle (a member appointed by a resolution of
+                # the body's own meeting) has no order in which every delete is valid at once.
+                conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
                 for table in tables:
                     conn.execute(table.delete())
 

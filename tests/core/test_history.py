@@ -18,6 +18,7 @@ from partnership.devices.models import DeviceEvent
 from partnership.donors.models import DonorErasure, ErasureReason
 from partnership.extensions import db
 from partnership.governance.actions.models import ActionItemEvent
+from partnership.governance.models import ResolutionLink  # noqa: F401  (append-only, below)
 from partnership.milestones.models import MilestoneEvent
 from partnership.outcomes.models import OutcomeReportEvent
 from partnership.programmes.models import Programme, ProgrammeEvent, ProgrammeState
