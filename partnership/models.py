@@ -27,6 +27,7 @@ from .devices.models import (  # noqa: F401
 )
 from .donors.models import CampaignUpdate, CampaignUpdatePhoto, DonorErasure  # noqa: F401
 from .gifts.models import OfflineGift  # noqa: F401
+from .governance.actions.models import ActionItem, ActionItemEvent  # noqa: F401
 from .governance.models import (  # noqa: F401
     AgendaAttachment,
     AgendaItem,

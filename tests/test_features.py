@@ -96,6 +96,7 @@ EXPECTED = {
         "partnership.milestones.reminders.remind_on_worker_pass",
         "partnership.devices.reminders.remind_on_worker_pass",
         "partnership.library.sources.collect_on_worker_pass",
+        "partnership.governance.actions.reminders.remind_on_worker_pass",
     ],
     campaign_funded: ["partnership.milestones.services.milestones_for_funded_campaign"],
     school_dashboard: [

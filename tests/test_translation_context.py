@@ -284,6 +284,16 @@ SAME_MEANING: dict[str, str] = {
     "PDF": FIELD + ": a document's PDF (minutes, a library entry)",
     "Title in Thai": FIELD,
     "Title in English": FIELD,
+    # Governance's action items and delivery milestones: the same due-day wording and moves; the
+    # staff dashboard (site/) shows the action items' columns.
+    "Due %(date)s": SENTENCE,
+    "Due %(date)s: %(num)d day overdue": SENTENCE,
+    "Done on %(date)s": SENTENCE,
+    "due %(date)s": SENTENCE,
+    "Mark it done": ACTION,
+    "Reopen it": ACTION,
+    "Owner": FIELD,
+    "What is to be done": FIELD,
 }
 
 

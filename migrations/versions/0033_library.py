@@ -3,7 +3,7 @@ staff choose), each entry with its append-only history; a trigram index for the 
 search on PostgreSQL. No existing row changes.
 
 Revision ID: 0033_library
-Revises: 0031_public_sessions
+Revises: 0032_action_items
 Create Date: 2026-12-07 07:21:20.297603
 
 """
@@ -15,7 +15,7 @@ import partnership.db_types
 
 # revision identifiers, used by Alembic.
 revision = '0033_library'
-down_revision = '0031_public_sessions'
+down_revision = '0032_action_items'
 branch_labels = None
 depends_on = None
 

@@ -7,6 +7,7 @@ from .after_funding import seed_after_funding
 from .campaigns import seed_campaigns
 from .dashboards import seed_dashboards
 from .governance import seed_governance
+from .governance_actions import seed_governance_actions
 from .governance_bodies import seed_governance_bodies
 from .governance_meetings import seed_governance_meetings
 from .governance_minutes import seed_governance_minutes
@@ -34,6 +35,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
     accounts += seed_governance()  # the working group of seed 004 and what it decided
     seed_governance_bodies()  # a seat that changed hands, a new vice-chair: members' history
     seed_governance_minutes()  # 1/2564's minutes approved at 2/2564, so published
+    seed_governance_actions()  # meeting 1/2564's action items, one overdue for Mitr Phol
     seed_governance_meetings()  # the working group's coming meeting with its agenda
     seed_governance_sessions()  # Khon Kaen's assembly (seed 001), a public session
     seed_library()  # lessons shared (seeds 000, 001, 004), the published minutes, final reports

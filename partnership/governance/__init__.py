@@ -9,8 +9,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """The pages and the receiver that names the resolutions behind a lower feature's record."""
+    """The pages, the receiver that names the resolutions behind a lower feature's record, and
+    the action items' reminders at each pass of the mail worker."""
     from ..core.signals import decided_by
+    from ..notifications.worker import worker_pass
+    from .actions import reminders as action_reminders
+    from .actions import views as action_views
     from .citations import cite
     from .minutes.views import bp as minutes_bp
     from .sessions import views as sessions_views
@@ -25,4 +29,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(minutes_bp)
     app.register_blueprint(bodies_bp)
+    app.register_blueprint(action_views.bp)
+    app.add_template_global(action_views.resolution_action_items)
     decided_by.connect(cite)
+    worker_pass.connect(action_reminders.remind_on_worker_pass)

@@ -62,12 +62,8 @@ class SearchForm(QueryForm):
 class EntryForm(BaseForm):
     """An entry's description; for a document also its PDF or link."""
 
-    title_th = StringField(
-        _l("Title in Thai"), validators=[DataRequired(), Length(max=300)]
-    )
-    title_en = StringField(
-        _l("Title in English"), validators=[Optional(), Length(max=300)]
-    )
+    title_th = StringField(_l("Title in Thai"), validators=[DataRequired(), Length(max=300)])
+    title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=300)])
     summary_th = TextAreaField(
         lazy_pgettext("library", "Summary in Thai"), validators=[Optional(), Length(max=4000)]
     )

@@ -26,6 +26,7 @@ from ..db_types import LABELS
 from ..devices.models import CheckInDue, Device
 from ..devices.services import not_received, open_check_ins
 from ..extensions import db
+from ..governance.actions.services import overdue_query as overdue_actions_query
 from ..i18n import current_language, last_day
 from ..milestones.services import overdue_query
 from ..payments.models import REFUND_STATUS_LABELS, UNANSWERED, RefundRequest, status_label
@@ -139,6 +140,18 @@ WORKLISTS: tuple[Worklist, ...] = (
         ),
         lambda d: url_for("devices_staff.campaign_lines", campaign_id=d.handover.campaign_id),
         "devices_staff.check_ins",
+    ),
+    Worklist(
+        "governance-actions-overdue",
+        _l("Overdue action items of the working groups"),
+        lambda now, today: overdue_actions_query(today),
+        (
+            Column(_l("What is to be done"), lambda a: a.display_title(current_language())),
+            Column(_l("Owner"), lambda a: a.owner_name(current_language())),
+            Column(_l("Due"), lambda a: a.due_on, Kind.DATE),
+        ),
+        lambda a: url_for("governance_actions.action", item_id=a.id),
+        "governance_actions.overdue",
     ),
     Worklist(
         "devices-unconfirmed",

@@ -256,6 +256,9 @@ PAGES: list[Page] = [
     Page("/staff/governance/members/{governance_member_id}/end", role="staff"),
     Page("/staff/governance/members/{governance_member_id}/role", role="staff"),
     Page("/governance/resolutions/{governance_resolution_id}", role="staff"),
+    # Governance: action items (issue 20).
+    Page("/my/actions", role="sponsor"),
+    Page("/staff/governance/actions/overdue", role="staff"),
 ]
 
 # Language first: the browser tabs switch language once per role, not once per page.

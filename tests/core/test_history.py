@@ -17,7 +17,9 @@ from partnership.core.history import AppendOnly, HistoryIsAppendOnly, HistoryMix
 from partnership.devices.models import DeviceEvent
 from partnership.donors.models import DonorErasure, ErasureReason
 from partnership.extensions import db
+from partnership.governance.actions.models import ActionItemEvent
 from partnership.governance.minutes.models import MinutesEvent
+from partnership.governance.models import ResolutionLink  # noqa: F401  (append-only, below)
 from partnership.library.models import LibraryEntryEvent
 from partnership.milestones.models import MilestoneEvent
 from partnership.outcomes.models import OutcomeReportEvent
@@ -31,6 +33,7 @@ from partnership.spending.models import DisbursementEvent
 
 HISTORIES = (
     AccessEvent,
+    ActionItemEvent,
     ApplicationEvent,
     CampaignEvent,
     DeviceEvent,
@@ -58,6 +61,7 @@ def test_every_event_table_is_a_history():
         "school_data_events",  # school data: each entry and correction of a year's figures
         "minutes_events",  # governance: each move and edit of a meeting's minutes
         "library_entry_events",  # the library: added, edited, withdrawn, published again
+        "action_item_events",  # governance: each action item given out, moved or noted
     }  # fmt: skip
     assert AppendOnly.append_only_tables() == {m.__tablename__ for m in HISTORIES} | {
         "donor_erasures",
