@@ -101,7 +101,7 @@ class EntryForm(BaseForm):
             ("", lazy_pgettext("library", "Choose a topic"))
         ] + EntryTopic.choices()
         self.province_code.choices = [
-            ("", lazy_pgettext("library", "No province"))
+            ("", _l("No province"))
         ] + province_choices(current_language())
         if entry is not None and entry.source != EntrySource.DOCUMENT:
             del self.link_url  # a source record's page is its link
