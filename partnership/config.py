@@ -275,6 +275,12 @@ def load_config(instance_path: str) -> dict:
         #: Requests for a fresh receipt link per client address (each mails at most one link,
         #: and the address also counts against MAIL_RATE_LIMIT).
         "RECEIPT_RENEW_RATE_LIMIT": os.environ.get("RECEIPT_RENEW_RATE_LIMIT", "10 per hour"),
+        #: Registrations for a meeting's public session per client address (each may mail a
+        #: confirmation), and posts of a registrant's cancel link.
+        "SESSION_REGISTER_RATE_LIMIT": os.environ.get(
+            "SESSION_REGISTER_RATE_LIMIT", "10 per minute"
+        ),
+        "SESSION_CANCEL_RATE_LIMIT": os.environ.get("SESSION_CANCEL_RATE_LIMIT", "30 per minute"),
         "SMTP_HOST": smtp_host,
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "587")),
         "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),

@@ -113,7 +113,7 @@ def _email_key() -> str:
 @bp.post("/governance/sessions/<int:session_id>/register")
 # Each post may send a mail: per client address, and per e-mail address from anywhere.
 @limiter.limit(
-    lambda: current_app.config.get("SESSION_REGISTER_RATE_LIMIT", "10 per minute"),
+    lambda: current_app.config["SESSION_REGISTER_RATE_LIMIT"],
     on_breach=_too_many_registrations,
 )
 @limiter.limit(
@@ -166,7 +166,7 @@ def register(session_id: int):
 
 
 @bp.route("/governance/sessions/cancel/<token>", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config.get("SESSION_CANCEL_RATE_LIMIT", "30 per minute"))
+@limiter.limit(lambda: current_app.config["SESSION_CANCEL_RATE_LIMIT"])
 def cancel(token: str):
     """The link in the mail: shows the registration and a button (the GET changes nothing)."""
     registration = services.registration_by_token(token)
