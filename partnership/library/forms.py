@@ -100,9 +100,9 @@ class EntryForm(BaseForm):
         self.topic.choices = [
             ("", lazy_pgettext("library", "Choose a topic"))
         ] + EntryTopic.choices()
-        self.province_code.choices = [
-            ("", _l("No province"))
-        ] + province_choices(current_language())
+        self.province_code.choices = [("", _l("No province"))] + province_choices(
+            current_language()
+        )
         if entry is not None and entry.source != EntrySource.DOCUMENT:
             del self.link_url  # a source record's page is its link
             del self.document

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.exports import Column, Kind, download
 from ..db_types import utcnow
-from ..governance.sessions.services import province_assemblies
+from ..governance.assemblies import province_assemblies
 from ..i18n import academic_year_label, current_language
 from ..money import format_satang
 from ..registry.provinces import REGIONS, Province, get_province

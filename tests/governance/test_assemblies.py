@@ -12,8 +12,9 @@ import sqlalchemy as sa
 
 from partnership.extensions import db
 from partnership.governance import services
+from partnership.governance.assemblies import province_assemblies
 from partnership.governance.models import Body, BodyKind, MemberRole, Visibility
-from partnership.governance.sessions.services import province_assemblies, register
+from partnership.governance.sessions.services import register
 from partnership.registry.models import Sector
 from tests.crowd import counted_queries
 

@@ -1,6 +1,6 @@
 """Public sessions of meetings with registration in advance (seed 000: a public part that anyone
 may join, the first 500 places only, a confirmation e-mail with the meeting link, a live stream
-in Thai and in English), and the queries of the assemblies (สมัชชา) pages.
+in Thai and in English); their mails are in ``mails.py``.
 
 The rules of places, in one place:
 
@@ -29,19 +29,15 @@ import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from ...core.transitions import StaleState, compare_and_set, hold_row, insert_once
 from ...core.unit_of_work import Refused
-from ...core.urls import external_url
 from ...db_types import utcnow
 from ...extensions import db
-from ...i18n import format_datetime
-from ..calendar import ics
-from ..models import ASSEMBLY_KINDS, AgendaItem, Body, BodyKind, Meeting, MeetingState, Resolution
+from ..models import Meeting, MeetingState
+from .mails import mail_confirmed, mail_moved_up, mail_waiting
 from .models import PublicSession, RegistrationState, SessionRegistration
 
 
@@ -168,9 +164,9 @@ def register(
     registration = db.session.get(SessionRegistration, new_id)
     position = waiting_position(registration)
     if confirmed:
-        _mail_confirmed(registration, token)
+        mail_confirmed(registration, token)
     else:
-        _mail_waiting(registration, token, position)
+        mail_waiting(registration, token, position)
     return Registered(registration, token, position)
 
 
@@ -226,7 +222,7 @@ def _pass_place_on(session: PublicSession) -> SessionRegistration | None:
             expected={"state": RegistrationState.WAITING},
             values={"state": RegistrationState.CONFIRMED, "confirmed_at": utcnow()},
         )
-        _mail_moved_up(first)
+        mail_moved_up(first)
         return first
     table = PublicSession.__table__
     db.session.execute(
@@ -369,190 +365,3 @@ def coming_sessions(limit: int = 50) -> list[PublicSession]:
             .limit(limit)
         )
     )
-
-
-# Mail ----------------------------------------------------------------------------------------
-
-
-def session_ics(session: PublicSession, lang: str, *, with_link: bool) -> str:
-    return ics(
-        uid=f"public-session-{session.id}",
-        title=session.display_title(lang),
-        starts_at=session.starts_at,
-        ends_at=session.ends_at,
-        location=session.meeting_url if with_link else "",
-        url=session.meeting_url if with_link else "",
-        description=session.display_description(lang),
-    )
-
-
-def _cancel_url(token: str) -> str:
-    return external_url("governance_sessions.cancel", token=token)
-
-
-def _streams(session: PublicSession) -> list[str]:
-    lines = []
-    if session.stream_url_th:
-        lines.append(_("Live stream in Thai: %(url)s", url=session.stream_url_th))
-    if session.stream_url_en:
-        lines.append(_("Live stream in English: %(url)s", url=session.stream_url_en))
-    return lines
-
-
-def _confirmed_body(registration: SessionRegistration, token: str | None) -> tuple[str, str]:
-    session = registration.session
-    lang = registration.locale
-    lines = [
-        _("Dear %(name)s,", name=registration.name),
-        "",
-        _("You have a place at %(title)s.", title=session.display_title(lang)),
-        _("When: %(when)s (Bangkok time)", when=format_datetime(session.starts_at, lang)),
-    ]
-    if session.meeting_url:
-        lines.append(_("Join the meeting: %(url)s", url=session.meeting_url))
-    lines += _streams(session)
-    lines += ["", _("The event is attached for your calendar (invite.ics).")]
-    if token:
-        lines += [
-            _(
-                "If you cannot come, please give your place to someone else: %(url)s",
-                url=_cancel_url(token),
-            )
-        ]
-    subject = _("Your place: %(title)s", title=session.display_title(lang))
-    return subject, "\n".join(lines)
-
-
-def _mail_confirmed(registration: SessionRegistration, token: str) -> None:
-    from ...notifications.services import queue_mail
-
-    with force_locale(registration.locale):
-        subject, body = _confirmed_body(registration, token)
-        queue_mail(
-            registration.email,
-            subject,
-            body,
-            "public_session",
-            secrets=[_cancel_url(token), registration.session.meeting_url or token],
-            calendar=session_ics(registration.session, registration.locale, with_link=True),
-        )
-
-
-def _mail_waiting(registration: SessionRegistration, token: str, position: int | None) -> None:
-    from ...notifications.services import queue_mail
-
-    session = registration.session
-    lang = registration.locale
-    with force_locale(lang):
-        lines = [
-            _("Dear %(name)s,", name=registration.name),
-            "",
-            _(
-                "All %(capacity)d places at %(title)s are taken. You are number %(position)d on "
-                "the waiting list.",
-                capacity=session.capacity,
-                title=session.display_title(lang),
-                position=position or 0,
-            ),
-            _(
-                "When someone cancels, the first on the list gets the place and an e-mail with "
-                "the link to the meeting."
-            ),
-        ]
-        lines += _streams(session)
-        lines += ["", _("To leave the waiting list: %(url)s", url=_cancel_url(token))]
-        queue_mail(
-            registration.email,
-            _(
-                "Waiting list, number %(position)d: %(title)s",
-                position=position or 0,
-                title=session.display_title(lang),
-            ),
-            "\n".join(lines),
-            "public_session",
-            secrets=[_cancel_url(token)],
-        )
-
-
-def _mail_moved_up(registration: SessionRegistration) -> None:
-    """The first on the waiting list has a place now: the meeting link and the calendar event.
-    (The cancel link is in their first mail; its token is not kept here to be sent again.)"""
-    from ...notifications.services import queue_mail
-
-    with force_locale(registration.locale):
-        subject, body = _confirmed_body(registration, None)
-        body = _("A place became free and it is yours.") + "\n\n" + body
-        queue_mail(
-            registration.email,
-            subject,
-            body,
-            "public_session",
-            secrets=[registration.session.meeting_url] if registration.session.meeting_url else [],
-            calendar=session_ics(registration.session, registration.locale, with_link=True),
-        )
-
-
-# Assemblies ----------------------------------------------------------------------------------
-
-
-def assemblies() -> list[Body]:
-    """The national assemblies, then the provincial ones by province code (one query)."""
-    return list(
-        db.session.scalars(
-            sa.select(Body)
-            .where(Body.kind.in_(ASSEMBLY_KINDS))
-            .order_by(
-                sa.case((Body.kind == BodyKind.NATIONAL_ASSEMBLY, 0), else_=1),
-                Body.province_code,
-                Body.name_th,
-            )
-        )
-    )
-
-
-def public_sittings(body_ids: list[int]) -> dict[int, list[Meeting]]:
-    """The public sittings of these assemblies, latest first, with their policy proposals and
-    resolutions (three queries however many there are)."""
-    if not body_ids:
-        return {}
-    meetings = db.session.scalars(
-        sa.select(Meeting)
-        .where(Meeting.body_id.in_(body_ids), Meeting.visibility == "public")
-        .options(
-            sa.orm.selectinload(Meeting.agenda).joinedload(AgendaItem.resolution),
-        )
-        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
-    ).all()
-    found: dict[int, list[Meeting]] = {}
-    for meeting in meetings:
-        found.setdefault(meeting.body_id, []).append(meeting)
-    return found
-
-
-def province_assemblies(province_code: str) -> list[tuple[Body, Meeting | None]]:
-    """A province's assemblies, each with its latest public sitting: ONE query (the province page
-    keeps a fixed query count)."""
-    latest = (
-        sa.select(Meeting.id)
-        .where(Meeting.body_id == Body.id, Meeting.visibility == "public")
-        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
-        .limit(1)
-        .correlate(Body)
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        sa.select(Body, Meeting)
-        .outerjoin(Meeting, Meeting.id == latest)
-        .where(Body.kind == BodyKind.PROVINCIAL_ASSEMBLY, Body.province_code == province_code)
-        .order_by(Body.name_th)
-    ).all()
-    return [(body, meeting) for body, meeting in rows]
-
-
-def adopted(meeting: Meeting) -> list[Resolution]:
-    """The sitting's adopted resolutions (approved, with or without changes)."""
-    return [
-        item.resolution
-        for item in meeting.agenda
-        if item.resolution is not None and item.resolution.outcome.value.startswith("approved")
-    ]

@@ -13,6 +13,7 @@ from ...db_types import utcnow
 from ...extensions import db, limiter
 from ...i18n import current_language
 from ...registry.provinces import get_province
+from .. import assemblies as assembly_queries
 from ..access import can_view_meeting
 from ..models import Meeting
 from . import services
@@ -38,8 +39,8 @@ def public_session_of(meeting: Meeting) -> PublicSession | None:
 def assemblies():
     """National assemblies, then provincial ones by province, with their public sittings, policy
     proposals and adopted resolutions (a fixed number of queries)."""
-    bodies = services.assemblies()
-    sittings = services.public_sittings([b.id for b in bodies])
+    bodies = assembly_queries.assemblies()
+    sittings = assembly_queries.public_sittings([b.id for b in bodies])
     lang = current_language()
     provinces = {}
     for body in bodies:
@@ -52,7 +53,7 @@ def assemblies():
         bodies=bodies,
         sittings=sittings,
         provinces=provinces,
-        adopted=services.adopted,
+        adopted=assembly_queries.adopted,
     )
 
 
