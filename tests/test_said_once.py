@@ -178,6 +178,9 @@ EARLY_COMMITS = {
     "partnership/milestones/cli.py",
     "partnership/milestones/reminders.py",  # the worker's reminders: claims and mails, in batches
     "partnership/devices/reminders.py",  # the worker: each check-in reminder's claim and mail
+    "partnership/governance/actions/reminders.py",  # the worker: action items' reminders
+    "partnership/library/sources.py",  # the worker: final reports collected on each pass
+    "partnership/library/cli.py",
 }
 
 

@@ -117,4 +117,4 @@ def seed_library() -> None:
             actor=staff,
         )
     collect_final_reports()
-    db.session.commit()
+    db.session.flush()

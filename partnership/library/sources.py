@@ -15,8 +15,9 @@ from sqlalchemy.orm import aliased, joinedload
 
 from ..campaigns.models import PUBLIC_STATES, Campaign
 from ..core.database import writing_transactions
+from ..core.unit_of_work import commit_now, discard_changes
 from ..extensions import db
-from ..i18n import to_bangkok
+from ..i18n import BUDDHIST_ERA_OFFSET, to_bangkok
 from ..milestones.models import Milestone, MilestoneEvent, MilestoneState, MilestoneStep
 from ..registry.models import School
 from .models import EntrySource, EntryState, EntryTopic, LibraryEntry
@@ -104,7 +105,7 @@ def add_final_report(milestone: Milestone) -> LibraryEntry | None:
         summary_en=summary_en,
         topic=REPORT_TOPIC,
         province_code=school.province_code,
-        year_be=to_bangkok(milestone.done_at).year + 543,
+        year_be=to_bangkok(milestone.done_at).year + BUDDHIST_ERA_OFFSET,
         link_url=path_for("campaigns.campaign", campaign_id=campaign.id),
     )
 
@@ -147,9 +148,9 @@ def collect_on_worker_pass(_sender=None, **extra) -> None:
     with writing_transactions():
         try:
             collect_final_reports()
-            db.session.commit()
+            commit_now(reason="the worker: the final reports collected on this pass")
         except Exception:
-            db.session.rollback()
+            discard_changes()
             raise
 
 
