@@ -284,6 +284,7 @@ SAME_MEANING: dict[str, str] = {
     "PDF": FIELD + ": a document's PDF (minutes, a library entry)",
     "Title in Thai": FIELD,
     "Title in English": FIELD,
+    "My action items": NAVIGATION,
     "No province": FIELD + ": a province select's empty choice (a body, a library entry)",
     # Governance's action items and delivery milestones: the same due-day wording and moves; the
     # staff dashboard (site/) shows the action items' columns.
