@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from ..core.forms import BaseForm
 from ..core.storage import send_private
@@ -22,7 +22,7 @@ from ..core.unit_of_work import Refused, discard_changes, refusal_returns_to
 from ..db_types import utcnow
 from ..extensions import db
 from ..i18n import current_language, to_bangkok
-from ..permissions import require, staff_required
+from ..permissions import staff_required
 from ..registry.models import Organisation
 from . import meetings, services
 from .access import can_manage, can_record, can_view_meeting
@@ -35,10 +35,15 @@ from .forms_meetings import (
     ResolutionForm,
     attendance_form,
 )
+from .meeting_loaders import (
+    load_meeting,
+    recordable_item,
+    recordable_meeting,
+    viewable_meeting,
+)
 from .models import (
     AgendaAttachment,
     AgendaItem,
-    Attendance,
     AttendanceStatus,
     Body,
     BodyMember,
@@ -50,51 +55,6 @@ from .models import (
 from .services import GovernanceRefused
 
 bp = Blueprint("governance_meetings", __name__, url_prefix="/governance/meetings")
-
-
-def _load(meeting_id: int) -> Meeting:
-    meeting = db.session.scalar(
-        sa.select(Meeting)
-        .where(Meeting.id == meeting_id)
-        .options(
-            joinedload(Meeting.body),
-            joinedload(Meeting.chair),
-            selectinload(Meeting.agenda).options(
-                joinedload(AgendaItem.resolution), joinedload(AgendaItem.proposed_by_organisation)
-            ),
-            selectinload(Meeting.attendance).joinedload(Attendance.member),
-        )
-    )
-    if meeting is None:
-        abort(404)
-    return meeting
-
-
-def _viewable(meeting_id: int) -> Meeting:
-    """The meeting, or 404 for a visitor who may not see it (its existence stays private)."""
-    meeting = _load(meeting_id)
-    if not can_view_meeting(current_user, meeting):
-        abort(404)
-    return meeting
-
-
-def _recordable(meeting_id: int) -> Meeting:
-    """The meeting for its secretary or staff: log in first, then 403 for anyone else."""
-    meeting = _load(meeting_id)
-    require(can_record(current_user, meeting.body))
-    return meeting
-
-
-def _item_recordable(item_id: int) -> AgendaItem:
-    item = db.session.scalar(
-        sa.select(AgendaItem)
-        .where(AgendaItem.id == item_id)
-        .options(joinedload(AgendaItem.meeting).joinedload(Meeting.body))
-    )
-    if item is None:
-        abort(404)
-    require(can_record(current_user, item.meeting.body))
-    return item
 
 
 def _members_for_chair(body: Body, meeting: Meeting | None = None) -> list[BodyMember]:
@@ -161,7 +121,7 @@ def schedule(body_id: int):
 @staff_required
 def edit(meeting_id: int):
     """Change a scheduled meeting's date, time, place, visibility, title or chair."""
-    meeting = _load(meeting_id)
+    meeting = load_meeting(meeting_id)
     members = _members_for_chair(meeting.body, meeting)
     form = MeetingForm(members=members)
     status = 200
@@ -197,7 +157,7 @@ def edit(meeting_id: int):
 @staff_required
 def cancel(meeting_id: int):
     """Call the meeting off; it keeps its number."""
-    meeting = _load(meeting_id)
+    meeting = load_meeting(meeting_id)
     if not BaseForm().validate_on_submit():
         abort(400)
     refusal_returns_to(url_for("governance.meeting", meeting_id=meeting.id))
@@ -216,7 +176,7 @@ def _organisations() -> list[Organisation]:
 @bp.route("/<int:meeting_id>/agenda", methods=["GET", "POST"])
 def agenda(meeting_id: int):
     """The agenda as the secretary builds it: the items, their papers, a form for one more."""
-    meeting = _recordable(meeting_id)
+    meeting = recordable_meeting(meeting_id)
     form = AgendaItemForm(organisations=_organisations())
     status = 200
     if form.validate_on_submit():
@@ -241,7 +201,7 @@ def agenda(meeting_id: int):
 @bp.post("/items/<int:item_id>/papers")
 def add_paper(item_id: int):
     """One file for an agenda item (PDF, JPEG or PNG, checked by parsing it)."""
-    item = _item_recordable(item_id)
+    item = recordable_item(item_id)
     back = url_for(
         "governance_meetings.agenda", meeting_id=item.meeting_id, _anchor=f"item-{item.id}"
     )
@@ -292,7 +252,7 @@ def _sent_until() -> datetime | None:
 
 
 def _send(meeting_id: int, again: bool):
-    meeting = _recordable(meeting_id)
+    meeting = recordable_meeting(meeting_id)
     if not BaseForm().validate_on_submit():
         abort(400)
     refusal_returns_to(url_for("governance_meetings.agenda", meeting_id=meeting.id))
@@ -339,7 +299,7 @@ def _member_rows(meeting: Meeting):
 @bp.route("/<int:meeting_id>/attendance", methods=["GET", "POST"])
 def attendance(meeting_id: int):
     """Who came (present, absent, sent apologies), the observers, and marking it held."""
-    meeting = _recordable(meeting_id)
+    meeting = recordable_meeting(meeting_id)
     rows = _member_rows(meeting)
     form = attendance_form(rows, formdata=request.form if request.method == "POST" else None)
     status = 200
@@ -366,7 +326,7 @@ def attendance(meeting_id: int):
 
 @bp.post("/<int:meeting_id>/observers")
 def add_observer(meeting_id: int):
-    meeting = _recordable(meeting_id)
+    meeting = recordable_meeting(meeting_id)
     back = url_for("governance_meetings.attendance", meeting_id=meeting.id)
     form = ObserverForm()
     if not form.validate_on_submit():
@@ -383,7 +343,7 @@ def add_observer(meeting_id: int):
 @bp.post("/<int:meeting_id>/held")
 def held(meeting_id: int):
     """The meeting took place: its resolutions may now be recorded."""
-    meeting = _recordable(meeting_id)
+    meeting = recordable_meeting(meeting_id)
     if not BaseForm().validate_on_submit():
         abort(400)
     refusal_returns_to(url_for("governance_meetings.attendance", meeting_id=meeting.id))
@@ -398,7 +358,7 @@ def held(meeting_id: int):
 @bp.route("/items/<int:item_id>/resolution", methods=["GET", "POST"])
 def resolution(item_id: int):
     """The meeting's resolution on one item; once recorded it stands (a second is refused)."""
-    item = _item_recordable(item_id)
+    item = recordable_item(item_id)
     existing = db.session.scalar(sa.select(Resolution).where(Resolution.agenda_item_id == item.id))
     form = ResolutionForm()
     if form.validate_on_submit():
@@ -427,7 +387,7 @@ def resolution(item_id: int):
 @bp.get("/<int:meeting_id>.ics")
 def ics(meeting_id: int):
     """The meeting for a calendar (as visible as the meeting itself)."""
-    meeting = _viewable(meeting_id)
+    meeting = viewable_meeting(meeting_id)
     body = meetings.meeting_ics(meeting, current_language())
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = (
