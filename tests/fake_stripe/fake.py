@@ -125,6 +125,21 @@ class FakeStripe:
         """The requests received for one endpoint, e.g. ``("POST", "/v1/checkout/sessions")``."""
         return [r for r in self.requests if r.method == method and r.path == path]
 
+    def asked(self, method: str, path: str) -> list[ReceivedRequest]:
+        """One request per idempotency key: what Stripe was asked to do, however many times
+        the SDK sent it (a loaded machine can pass the client's timeout and retry, as in
+        production; Stripe answers the retry from the first). Requests without a key count
+        each."""
+        seen: set[str] = set()
+        asked = []
+        for request in self.requests_to(method, path):
+            key = request.idempotency_key
+            if key is None or key not in seen:
+                asked.append(request)
+            if key is not None:
+                seen.add(key)
+        return asked
+
     # Faults --------------------------------------------------------------------------------
 
     def fail_next(

@@ -53,7 +53,7 @@ def test_the_post_over_the_limit_per_address_is_refused_and_creates_nothing(
     assert 'id="donation-form"' in response.text
     assert "donor9@example.com" in response.text and "ข้อความของฉัน" in response.text
     assert donations() == 4
-    assert len(fake_stripe.requests_to(*SESSIONS)) == 4
+    assert len(fake_stripe.asked(*SESSIONS)) == 4
     # Another address is not held back by this one.
     assert post(client, campaign, "10.0.0.2", email="other@example.com").status_code == 303
 
@@ -71,7 +71,7 @@ def test_the_post_over_the_limit_per_email_is_refused_from_any_address(
     assert response.status_code == 429
     assert LIMITED in response.text
     assert donations() == 3
-    assert len(fake_stripe.requests_to(*SESSIONS)) == 3
+    assert len(fake_stripe.asked(*SESSIONS)) == 3
     assert post(client, campaign, "10.0.1.99", email="someone@example.com").status_code == 303
 
 

@@ -36,7 +36,7 @@ def test_partial_then_full_refund(client, login_as, paid, fake_stripe):
         f"/staff/payments/donations/{paid.id}", data={"amount": "", "nonce": "0" * 32}
     )
     assert again.status_code == 409
-    assert len(fake_stripe.requests_to(*REFUNDS)) == 1
+    assert len(fake_stripe.asked(*REFUNDS)) == 1
 
     fake_stripe.deliver_outbox()
     donation = reload(paid)
@@ -65,7 +65,7 @@ def test_a_second_click_of_the_same_page_refunds_once(client, login_as, paid, fa
     assert client.post(f"/staff/payments/donations/{paid.id}", data=form).status_code == 303
     second = client.post(f"/staff/payments/donations/{paid.id}", data=form)
     assert second.status_code in (303, 409)
-    assert len(fake_stripe.requests_to(*REFUNDS)) == 1
+    assert len(fake_stripe.asked(*REFUNDS)) == 1
     assert db.session.scalar(sa.select(sa.func.count(RefundRequest.id))) == 1
 
 

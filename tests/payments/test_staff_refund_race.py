@@ -59,7 +59,7 @@ def test_staff_refunding_one_donation_at_once_reach_stripe_once(
         fake_stripe.deliver_outbox()
     db.session.expire_all()
     assert len(fake_stripe.refunds) == TRIALS  # one per donation
-    assert len(fake_stripe.requests_to(*REFUNDS)) == TRIALS
+    assert len(fake_stripe.asked(*REFUNDS)) == TRIALS
     assert db.session.scalar(sa.select(sa.func.count(RefundRequest.id))) == TRIALS
     for donation in gifts:
         assert reload(donation).refunded_satang == 20_000

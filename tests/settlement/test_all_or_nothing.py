@@ -65,7 +65,7 @@ def close_due(app):
 
 
 def refund_requests_sent(fake):
-    return fake.requests_to(*REFUNDS)
+    return fake.asked(*REFUNDS)
 
 
 def test_close_due_refunds_everything_once(
@@ -156,7 +156,9 @@ def test_an_interrupted_run_finishes_without_refunding_twice(
     (report,) = settle_failed()
     assert (report.requested, report.answered, report.waiting) == (0, 0, [])
 
-    created = [r for r in refund_requests_sent(fake_stripe) if r.status == 200]
+    created = [
+        r for r in fake_stripe.requests_to(*REFUNDS) if r.status == 200 and not r.replayed
+    ]
     assert len(created) == 4
     assert len(fake_stripe.refunds) == 4  # one refund per donation at Stripe
     assert sorted(r["amount"] for r in fake_stripe.refunds.values()) == sorted(GIFTS)
@@ -177,8 +179,8 @@ def test_a_lost_answer_is_asked_again_with_the_same_key(stripe_app, fake_stripe,
     (report,) = settle_failed()
     assert report.waiting == [] and report.answered == len(GIFTS)
     assert len(fake_stripe.refunds) == len(GIFTS)
-    keys = [r.idempotency_key for r in refund_requests_sent(fake_stripe)]
-    assert len(keys) == len(GIFTS) + 1 and len(set(keys)) == len(GIFTS)
+    keys = [r.idempotency_key for r in fake_stripe.requests_to(*REFUNDS)]
+    assert len(keys) > len(GIFTS) and len(set(keys)) == len(GIFTS)  # sent again, same key
 
 
 def test_a_staff_refund_not_yet_reported_is_not_refunded_again(
