@@ -37,6 +37,7 @@ def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every table known to Alembic and relationships)
     from .accounts.auth import init_login
     from .core.database import init_database
+    from .core.fragments import init_app as init_fragments
     from .core.storage import init_app as init_file_store
     from .core.unit_of_work import init_unit_of_work
     from .extensions import babel, csrf, db, migrate
@@ -57,6 +58,7 @@ def register_extensions(app: Flask) -> None:
     init_rate_limits(app)  # RATELIMIT_ENABLED is read per request (tests switch it)
     init_login(app)
     register_i18n(app)
+    init_fragments(app)
 
 
 def register_converters(app: Flask) -> None:

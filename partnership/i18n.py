@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, has_request_context, session
-from flask_babel import get_locale, gettext
+from flask import Flask, current_app, g, has_request_context, session
+from flask_babel import get_locale, get_translations, gettext
 from flask_login import current_user
 
 from .db_types import utcnow
@@ -110,9 +110,38 @@ def current_academic_year(today: date | None = None) -> int:
     return today.year if today.month >= 5 else today.year - 1
 
 
+def translations():
+    """The catalogue of this request's language, found once per request and language.
+
+    Flask-Babel finds it again on every call (four lookups through ``g``, the locale turned into
+    a string): a page's forty-odd texts paid for that forty times. The catalogue is kept beside
+    the locale Flask-Babel chose, and found again when that locale is another object
+    (``force_locale`` for a mail in the donor's language, ``refresh`` after a language switch).
+    """
+    babel_state = g.get("_flask_babel") if g else None
+    if babel_state is not None:
+        kept = getattr(babel_state, "partnership_translations", None)
+        if kept is not None and kept[0] is getattr(babel_state, "babel_locale", None):
+            return kept[1]
+    found = get_translations()
+    babel_state = g.get("_flask_babel") if g else None
+    if babel_state is not None:
+        babel_state.partnership_translations = (babel_state.babel_locale, found)
+    return found
+
+
 def register_i18n(app: Flask) -> None:
     """Expose the date, money and language helpers to templates."""
     from .money import format_satang_html
+
+    # The templates' _(), ngettext() and pgettext() through the per-request catalogue.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
 
     app.jinja_env.filters["thai_date"] = format_date
     app.jinja_env.filters["thai_datetime"] = format_datetime

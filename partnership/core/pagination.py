@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import current_app, request
+from flask_sqlalchemy.pagination import SelectPagination
 
 from ..extensions import db
 
 
+class BoundSelectPagination(SelectPagination):
+    """A page of a statement built once with bound parameters (``paginate(..., params=)``)."""
+
+    def _query_items(self) -> list:
+        select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        result = self._query_args["session"].execute(select, self._query_args["params"])
+        return list(result.unique().scalars())
+
+
 def paginate(
-    query, per_page: int | None = None, *, total: int | None = None, count_limit: int | None = None
+    query,
+    per_page: int | None = None,
+    *,
+    total: int | None = None,
+    count_limit: int | None = None,
+    params: dict | None = None,
 ):
     """A Flask-SQLAlchemy Pagination for ``query``; bad or too-large page numbers are clamped.
 
@@ -31,14 +46,29 @@ def paginate(
         more, total = total > count_limit, min(total, count_limit)
     page = request.args.get("page", "1")
     page_number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
-    pagination = db.paginate(
-        query,
-        page=page_number,
-        per_page=per_page or current_app.config["PAGE_SIZE"],
-        error_out=False,
-        max_per_page=200,
-        count=total is None,
-    )
+    if params is not None:
+        # A statement built once, its values bound here; the counter gives the total.
+        if total is None:
+            raise ValueError("paginate(params=...) needs the total")
+        pagination = BoundSelectPagination(
+            select=query,
+            session=db.session(),
+            params=params,
+            page=page_number,
+            per_page=per_page or current_app.config["PAGE_SIZE"],
+            max_per_page=200,
+            error_out=False,
+            count=False,
+        )
+    else:
+        pagination = db.paginate(
+            query,
+            page=page_number,
+            per_page=per_page or current_app.config["PAGE_SIZE"],
+            error_out=False,
+            max_per_page=200,
+            count=total is None,
+        )
     if total is not None:
         pagination.total = total
     pagination.more = more

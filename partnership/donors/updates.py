@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -37,17 +39,23 @@ def can_post_update(campaign: Campaign, user) -> bool:
     return bool(user.is_staff or user.is_school_staff_of(campaign.school_id))
 
 
+@cache
+def _newest_updates() -> sa.Select:
+    """A campaign's updates, newest first, with their photos: built once (the campaign page
+    asks on every visit), the campaign and the limit bound when it runs."""
+    return (
+        sa.select(CampaignUpdate)
+        .where(CampaignUpdate.campaign_id == sa.bindparam("campaign_id"))
+        .options(selectinload(CampaignUpdate.photos))
+        .order_by(CampaignUpdate.id.desc())
+        .limit(sa.bindparam("limit", type_=sa.Integer))
+    )
+
+
 def updates_of(campaign_id: int, limit: int = 20) -> list[CampaignUpdate]:
     """The newest updates first."""
-    return list(
-        db.session.scalars(
-            sa.select(CampaignUpdate)
-            .where(CampaignUpdate.campaign_id == campaign_id)
-            .options(selectinload(CampaignUpdate.photos))
-            .order_by(CampaignUpdate.id.desc())
-            .limit(limit)
-        )
-    )
+    values = {"campaign_id": campaign_id, "limit": limit}
+    return list(db.session.scalars(_newest_updates(), values))
 
 
 def recipients(campaign_id: int) -> list[tuple[str, str]]:

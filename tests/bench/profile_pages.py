@@ -61,10 +61,23 @@ def main() -> None:
 
     app = create_app()
     statements = []
+    in_database: dict[str, list[float]] = {}
     with app.app_context():
         from partnership.extensions import db
 
         sa.event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        # Each statement's time in the driver and the database (first 60 characters as its name).
+        started_at: list[float] = []
+        sa.event.listen(
+            db.engine, "before_cursor_execute", lambda *a: started_at.append(time.perf_counter())
+        )
+        sa.event.listen(
+            db.engine,
+            "after_cursor_execute",
+            lambda *a: in_database.setdefault(" ".join(a[2].split())[:60], []).append(
+                time.perf_counter() - started_at.pop()
+            ),
+        )
     client = app.test_client()
     lo, hi = (int(x) for x in args.ids.split("-"))
     rng = random.Random(7)
@@ -98,13 +111,16 @@ def main() -> None:
         import pstats
 
         cprofiler.disable()
-        pstats.Stats(cprofiler).sort_stats("cumulative").print_stats(60)
+        pstats.Stats(cprofiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(60)
     print(
         f"{args.path}: {statistics.mean(times) * 1000:.2f} ms mean, "
         f"{statistics.median(times) * 1000:.2f} ms median, "
         f"{statistics.mean(cpu) * 1000:.2f} ms of this process's CPU over {args.n}; "
         f"statements per request: {statistics.mean(counts):.1f}"
     )
+    print("time in the driver and database per statement (ms, mean):")
+    for name, spent in sorted(in_database.items(), key=lambda item: -sum(item[1])):
+        print(f"  {statistics.mean(spent) * 1000:6.3f}  x{len(spent):<5} {name}")
     if statements:
         print("last request's statements:")
         for statement in statements:

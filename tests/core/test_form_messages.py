@@ -20,7 +20,8 @@ THAI = re.compile("[\u0e00-\u0e7f]")
 
 def _all_forms() -> list[type]:
     for module in pkgutil.walk_packages(partnership.__path__, "partnership."):
-        if module.name.endswith(".forms"):
+        # forms.py and its siblings (forms_bodies.py ...): the same set whatever ran before.
+        if module.name.rpartition(".")[2].startswith("forms"):
             importlib.import_module(module.name)
     found, todo = set(), [BaseForm, SubForm]
     while todo:
@@ -33,7 +34,11 @@ def _all_forms() -> list[type]:
 
 #: The context a form needs that an empty list cannot stand for.
 PROGRAMME = SimpleNamespace(min_grade=1, max_grade=3, cap_satang=100_000_00)
-CONTEXT = {"programme": PROGRAMME, "school": SimpleNamespace(min_grade=1, max_grade=6)}
+CONTEXT = {
+    "programme": PROGRAMME,
+    "school": SimpleNamespace(min_grade=1, max_grade=6),
+    "current_role": SimpleNamespace(value="member"),
+}
 
 
 def _context_for(form_class) -> dict:
