@@ -111,7 +111,9 @@ def main() -> None:
         import pstats
 
         cprofiler.disable()
-        pstats.Stats(cprofiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(60)
+        pstats.Stats(cprofiler).sort_stats(
+            os.environ.get("PROFILE_SORT", "cumulative")
+        ).print_stats(60)
     print(
         f"{args.path}: {statistics.mean(times) * 1000:.2f} ms mean, "
         f"{statistics.median(times) * 1000:.2f} ms median, "
