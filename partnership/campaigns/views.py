@@ -51,40 +51,51 @@ def load_public(campaign_id: int, *options) -> Campaign:
     return campaign
 
 
-def list_version() -> tuple:
-    """What a campaign card shows that must never be stale: any money moved, any state changed."""
-    return tuple(
-        db.session.execute(
-            sa.select(
-                sa.select(sa.func.max(LedgerEntry.id)).scalar_subquery(),
-                sa.select(sa.func.max(CampaignEvent.id)).scalar_subquery(),
-                newest_change_anywhere(),
-            )
-        ).one()
+@cache
+def _list_version_statement() -> sa.Select:
+    return sa.select(
+        sa.select(sa.func.max(LedgerEntry.id)).scalar_subquery(),
+        sa.select(sa.func.max(CampaignEvent.id)).scalar_subquery(),
+        newest_change_anywhere(),
     )
+
+
+def list_version() -> tuple:
+    """What a campaign card shows that must never be stale: any money moved, any state changed.
+
+    Read on every visit, a kept page's only statement: built once, run on the connection
+    (no ORM entity to load)."""
+    return tuple(db.session.connection().execute(_list_version_statement()).one())
+
+
+@cache
+def _campaign_version_statement() -> sa.Select:
+    newest_entry = (
+        sa.select(sa.func.max(LedgerEntry.id))
+        .where(LedgerEntry.campaign_id == Campaign.id)
+        .scalar_subquery()
+    )
+    return sa.select(
+        Campaign.state,
+        Campaign.raised_satang,
+        Campaign.spent_satang,
+        Campaign.donor_count,
+        newest_entry,
+        newest_change(Campaign.id),
+        newest_change_to_all(),
+    ).where(Campaign.id == sa.bindparam("campaign_id"))
 
 
 def campaign_version(campaign_id: int) -> tuple | None:
     """The campaign's state, counters (raised, spent, donors) and newest ledger row (any money
     that moved: a gift, a match, a refund, an offline gift or its voiding, a payment out) and
     its newest page change (an erasure, a pledge ended, an edit: ``pages.page_changed``), in
-    one indexed read; None for a draft or no such campaign."""
-    newest_entry = (
-        sa.select(sa.func.max(LedgerEntry.id))
-        .where(LedgerEntry.campaign_id == Campaign.id)
-        .scalar_subquery()
+    one indexed read built once; None for a draft or no such campaign."""
+    row = (
+        db.session.connection()
+        .execute(_campaign_version_statement(), {"campaign_id": campaign_id})
+        .first()
     )
-    row = db.session.execute(
-        sa.select(
-            Campaign.state,
-            Campaign.raised_satang,
-            Campaign.spent_satang,
-            Campaign.donor_count,
-            newest_entry,
-            newest_change(Campaign.id),
-            newest_change_to_all(),
-        ).where(Campaign.id == campaign_id)
-    ).first()
     if row is None or row.state == CampaignState.DRAFT:
         return None
     return (row[0].value, *row[1:])

@@ -3,7 +3,10 @@
 # page, both under gunicorn on the same PostgreSQL, in one run. Prints the ratios.
 #   bash tests/bench/campaign_pages.sh [N_CAMPAIGNS] [N_DONATIONS]
 # With PAGE_CACHE_URL=redis://127.0.0.1:6379/13 the workers share their kept pages through Redis
-# (emptied first, so nothing from an earlier run is served).
+# (emptied first, so nothing from an earlier run is served). PAGE_CACHE_SECONDS=0 turns the
+# cache off. After the uniform draws (nearly every request a miss), the list again with pages
+# drawn from a Zipf distribution (s = 1.1: shares concentrate on a few pages), tests/bench/
+# zipf_compare.py, the reference page drawn the same way.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-10000}
@@ -34,9 +37,22 @@ gunicorn -w 5 -b 127.0.0.1:8101 --log-level warning --chdir "$BENCH" 'baseline_a
 trap 'kill $A $B' EXIT
 sleep 3
 for i in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:8000/campaigns/$i"; curl -s -o /dev/null "http://127.0.0.1:8000/campaigns?page=$i"; curl -s -o /dev/null "http://127.0.0.1:8101/campaigns/$i"; done
-echo "== campaign page"
-python "$BENCH/compare.py" --a "http://127.0.0.1:8000/campaigns/{id}" \
-  --b "http://127.0.0.1:8101/campaigns/{id}" --ids "1-$N" --rounds 3 --seconds 10 --connections 16
-echo "== campaign list"
-python "$BENCH/compare.py" --a "http://127.0.0.1:8000/campaigns?page={id}" \
-  --b "http://127.0.0.1:8101/campaigns/{id}" --ids "1-$((N / 12))" --rounds 3 --seconds 10 --connections 16
+# RUNS picks what is measured (default: all three).
+RUNS=${RUNS:-"page list zipf"}
+if [[ " $RUNS " == *" page "* ]]; then
+  echo "== campaign page"
+  python "$BENCH/compare.py" --a "http://127.0.0.1:8000/campaigns/{id}" \
+    --b "http://127.0.0.1:8101/campaigns/{id}" --ids "1-$N" --rounds 3 --seconds 10 --connections 16
+fi
+if [[ " $RUNS " == *" list "* ]]; then
+  echo "== campaign list"
+  python "$BENCH/compare.py" --a "http://127.0.0.1:8000/campaigns?page={id}" \
+    --b "http://127.0.0.1:8101/campaigns/{id}" --ids "1-$((N / 12))" --rounds 3 --seconds 10 \
+    --connections 16
+fi
+if [[ " $RUNS " == *" zipf "* ]]; then
+  echo "== campaign list, Zipf mix (s = 1.1)"
+  python tests/bench/zipf_compare.py --a "http://127.0.0.1:8000/campaigns?page={id}" \
+    --b "http://127.0.0.1:8101/campaigns/{id}" --a-ids "1-$((N / 12))" --b-ids "1-$N" \
+    --rounds 3 --seconds 10 --connections 16
+fi
