@@ -66,7 +66,8 @@ def format_satang(satang: int | None, symbol: bool = True) -> str:
 
 def format_satang_html(satang: int | None) -> Markup:
     """``format_satang`` for a page (the ``baht`` filter): one unit a line never breaks inside."""
-    return Markup('<span class="amount">%s</span>') % format_satang(satang)
+    # Digits, separators, a sign and the baht sign only: nothing to escape.
+    return Markup(f'<span class="amount">{format_satang(satang)}</span>')
 
 
 def satang_to_input(satang: int | None) -> str:
