@@ -38,6 +38,7 @@ def register_extensions(app: Flask) -> None:
     from .accounts.auth import init_login
     from .core.database import init_database
     from .core.fragments import init_app as init_fragments
+    from .core.pagination import init_app as init_pagination
     from .core.storage import init_app as init_file_store
     from .core.unit_of_work import init_unit_of_work
     from .extensions import babel, csrf, db, migrate
@@ -59,6 +60,7 @@ def register_extensions(app: Flask) -> None:
     init_login(app)
     register_i18n(app)
     init_fragments(app)
+    init_pagination(app)
 
 
 def register_converters(app: Flask) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, request
+from flask import Flask, current_app, request, url_for
 from flask_sqlalchemy.pagination import SelectPagination
 
 from ..extensions import db
@@ -73,3 +73,21 @@ def paginate(
         pagination.total = total
     pagination.more = more
     return pagination
+
+
+def page_url_maker():
+    """``page_url(n)``: this page's URL (its path and query) at page n. One URL is built, not
+    one per link: a list's pagination draws up to nine."""
+    args = dict(request.view_args or {}, **request.args.to_dict())
+    args.pop("page", None)
+    base = url_for(request.endpoint, **args)
+    joiner = "&" if "?" in base else "?"
+
+    def page_url(number: int) -> str:
+        return f"{base}{joiner}page={int(number)}"
+
+    return page_url
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["page_url_maker"] = page_url_maker
