@@ -18,7 +18,7 @@ from ..extensions import db
 from ..permissions import load_or_404
 from . import exports
 from .models import Disbursement, DisbursementLine
-from .services import PUBLIC_STATES
+from .services import PUBLIC_STATES, SPENDING_STATES
 
 bp = Blueprint("spending", __name__)
 
@@ -47,7 +47,13 @@ def _public_disbursements() -> sa.Select:
 def spent_section(campaign: Campaign) -> dict:
     """The campaign page's "What the money bought": paid disbursements, and reversed ones
     struck through with their reason. One query for the rows, one for their lines."""
-    disbursements = db.session.scalars(_public_disbursements(), {"campaign_id": campaign.id}).all()
+    # Money goes out only of a campaign in a spending state, and a campaign never goes back
+    # to live: a live one has nothing to list, and is not asked.
+    disbursements = (
+        db.session.scalars(_public_disbursements(), {"campaign_id": campaign.id}).all()
+        if campaign.state in SPENDING_STATES
+        else []
+    )
     user = current_user
     invoice_readers = bool(
         user.is_authenticated and (user.is_staff or user.is_school_staff_of(campaign.school_id))
