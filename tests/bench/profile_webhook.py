@@ -5,12 +5,13 @@ r"""Where a paid webhook's time goes, in-process: milliseconds, CPU and statemen
 
 Seeds a scratch database as ``webhook_storm.py`` does (PostgreSQL:
 ``partnership_bench_webhook_profile``, dropped and created again; SQLite: a temporary file),
-builds the app with the storm's production settings, and posts signed paid ``checkout.session.completed`` events through the
-test client one after another. Prints the mean and median milliseconds, this process's CPU per
-event (the database server's is not counted) and the statements per event, split into the
-webhook's own transaction and what runs after its commit in the same request; ``--cprofile``
-prints cProfile's cumulative listing on CPU time. ``--mail rq`` needs REDIS_URL (the jobs are
-queued, not run: this measures the webhook's request only).
+builds the app with the storm's production settings, and posts signed paid
+``checkout.session.completed`` events through the test client one after another. Prints the
+mean and median milliseconds, this process's CPU per event (the database server's is not
+counted) and the statements per event, split into the webhook's own transaction and what runs
+after its commit in the same request; ``--cprofile`` prints cProfile's cumulative listing on
+CPU time. ``--mail rq`` needs REDIS_URL (the jobs are queued, not run: this measures the
+webhook's request only).
 """
 
 from __future__ import annotations
