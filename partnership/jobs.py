@@ -21,10 +21,10 @@ def _in_app(work):
 
 def claim_receipts() -> int:
     """RQ job ``partnership.jobs.claim_receipts``: number the paid gifts waiting for a receipt
-    (a sweep: the webhook claims right after its commit) and queue their thank-yous."""
-    from .receipts.claims import run_claims, run_thanks
+    in paid order and queue their thank-yous (queued by the webhook after its commit)."""
+    from .receipts.claims import claim_job
 
-    return _in_app(lambda: run_claims() + run_thanks())
+    return _in_app(claim_job)
 
 
 def deliver_mail(mail_id: int) -> str:

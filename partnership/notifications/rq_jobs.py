@@ -12,11 +12,28 @@ from flask import current_app
 QUEUE = "mail"
 
 
+def redis_connection():
+    """The app's client of ``REDIS_URL`` (one per app and process: its pool keeps the
+    connections open between requests instead of one new connection per job queued)."""
+    url = current_app.config["REDIS_URL"]
+    known = current_app.extensions.get("rq_redis")
+    if known is None or known[0] != url:
+        from redis import Redis
+
+        known = (url, Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2))
+        current_app.extensions["rq_redis"] = known
+    return known[1]
+
+
 def _queue():
-    from redis import Redis
     from rq import Queue
 
-    return Queue(QUEUE, connection=Redis.from_url(current_app.config["REDIS_URL"]))
+    return Queue(QUEUE, connection=redis_connection())
+
+
+def enqueue_job(func: str, *args, **options) -> None:
+    """Put one job on the ``mail`` queue (raises when Redis does not answer)."""
+    _queue().enqueue(func, *args, **options)
 
 
 def enqueue(ids: list[int]) -> None:
