@@ -40,3 +40,10 @@ def deliver_mail(mail_id: int) -> str:
         _app = create_app()
     with _app.app_context():
         return deliver_job(mail_id)
+
+
+def deliver_mails(mail_ids: list[int]) -> dict[str, int]:
+    """RQ job ``partnership.jobs.deliver_mails``: send a batch of outbox mails."""
+    from .notifications.rq_jobs import deliver_batch_job
+
+    return _in_app(lambda: deliver_batch_job(mail_ids))
