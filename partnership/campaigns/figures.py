@@ -59,8 +59,11 @@ def key_columns() -> tuple:
     from ..registry.models import School
     from .models import Campaign
 
-    province = sa.select(School.province_code).where(School.id == Campaign.school_id)
-    return (province.scalar_subquery(), Campaign.programme_id, Campaign.starts_at)
+    # Table columns, not the mapped attributes: a Core statement that returns them stays off
+    # the ORM's statement handling (a webhook's hot path).
+    campaigns, schools = Campaign.__table__.c, School.__table__.c
+    province = sa.select(schools.province_code).where(schools.id == campaigns.school_id)
+    return (province.scalar_subquery(), campaigns.programme_id, campaigns.starts_at)
 
 
 def key_of(province_code: str, programme_id: int, starts_at) -> tuple:

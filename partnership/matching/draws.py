@@ -114,15 +114,15 @@ def _expire_pool(pledge_id: int) -> None:
 
 def _take_exactly(pledge_id: int, amount: int) -> bool:
     """One conditional UPDATE: ``amount`` from an approved pool that still holds it."""
+    pools = MatchPledge.__table__.c
     result = db.session.execute(
-        sa.update(MatchPledge)
+        sa.update(MatchPledge.__table__)
         .where(
-            MatchPledge.id == pledge_id,
-            MatchPledge.state == PledgeState.APPROVED,
-            MatchPledge.remaining_satang >= amount,
+            pools.id == pledge_id,
+            pools.state == PledgeState.APPROVED,
+            pools.remaining_satang >= amount,
         )
-        .values(remaining_satang=MatchPledge.remaining_satang - amount),
-        execution_options={"synchronize_session": False},
+        .values(remaining_satang=pools.remaining_satang - amount)
     )
     if result.rowcount != 1:
         return False
@@ -171,21 +171,25 @@ def draw_for_gift(
         amount = take(pledge_id, pledge.match_for(base_satang))
         if amount == 0:
             continue
-        draw = MatchDraw(
-            pledge_id=pledge_id,
-            campaign_id=campaign_id,
-            donation_id=donation_id,
-            offline_gift_id=offline_gift_id,
-            base_satang=base_satang,
-            drawn_satang=amount,
-        )
-        db.session.add(draw)
-        db.session.flush()
+        # A Core insert: the draw is not read back in this transaction (the covering pools'
+        # query asks the table whether the gift was matched).
+        draw_id = db.session.execute(
+            sa.insert(MatchDraw.__table__)
+            .values(
+                pledge_id=pledge_id,
+                campaign_id=campaign_id,
+                donation_id=donation_id,
+                offline_gift_id=offline_gift_id,
+                base_satang=base_satang,
+                drawn_satang=amount,
+            )
+            .returning(MatchDraw.__table__.c.id)
+        ).scalar_one()
         _match_row(
             campaign_id,
             amount,
             LedgerKind.MATCH,
-            pool_source(pledge_id, draw.id),
+            pool_source(pledge_id, draw_id),
             sponsor_name,
         )
         total += amount

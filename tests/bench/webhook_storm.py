@@ -371,10 +371,18 @@ def storm(app_spec, cwd, env, port, secret, warmup, deliveries, args, sign):
         # statement cache): the figures are the steady state, on deliveries not counted here.
         with ThreadPoolExecutor(args.concurrency) as pool:
             list(pool.map(send, warmup))
+        before = cpu_by_group(server.pid)
         started = time.perf_counter()
         with ThreadPoolExecutor(args.concurrency) as pool:
             results = list(pool.map(send, deliveries))
-        return results, time.perf_counter() - started, started
+        elapsed = time.perf_counter() - started
+        after = cpu_by_group(server.pid)
+        used = {name: after[name] - before.get(name, 0) for name in after}
+        print(
+            "  CPU during the counted deliveries, ms per delivery: "
+            + ", ".join(f"{name} {1000 * sec / len(deliveries):.1f}" for name, sec in used.items())
+        )
+        return results, elapsed, started
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -438,6 +446,39 @@ def wait_drained(url: str, expected: int, started: float, timeout: float = 600) 
         raise RuntimeError(f"not drained: {claims} claims, {receipts} receipts, {thanked} sent")
     finally:
         engine.dispose()
+
+
+def _stat(pid: str) -> tuple[str, int, float] | None:
+    """(command, parent pid, CPU seconds) of a process, from /proc."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    command = text[text.index("(") + 1 : text.rindex(")")]
+    fields = text.rsplit(")", 1)[1].split()
+    return command, int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_group(server_pid: int) -> dict[str, float]:
+    """CPU seconds so far of the server's workers, of every PostgreSQL process, of this load
+    generator, and of the whole machine (/proc/stat, every core)."""
+    groups = {"app workers": 0.0, "postgres": 0.0}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        stat = _stat(pid)
+        if stat is None:
+            continue
+        command, parent, seconds = stat
+        if parent == server_pid:
+            groups["app workers"] += seconds
+        elif command == "postgres":
+            groups["postgres"] += seconds
+    groups["load generator"] = time.process_time()
+    busy = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    idle = int(busy[3]) + int(busy[4])
+    groups["machine (all)"] = (sum(int(x) for x in busy[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+    return groups
 
 
 def report(name, outcome, deliveries, warmup, args) -> None:
