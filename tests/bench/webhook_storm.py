@@ -377,7 +377,12 @@ def storm(app_spec, cwd, env, port, secret, warmup, deliveries, args, sign):
             results = list(pool.map(send, deliveries))
         elapsed = time.perf_counter() - started
         after = cpu_by_group(server.pid)
-        used = {name: after[name] - before.get(name, 0) for name in after}
+        # Per process: one that ended between the samples (another session's PostgreSQL
+        # backend, say) would otherwise count negative.
+        used = {
+            name: sum(seconds - before[name].get(pid, 0.0) for pid, seconds in pids.items())
+            for name, pids in after.items()
+        }
         print(
             "  CPU during the counted deliveries, ms per delivery: "
             + ", ".join(f"{name} {1000 * sec / len(deliveries):.1f}" for name, sec in used.items())
@@ -459,10 +464,10 @@ def _stat(pid: str) -> tuple[str, int, float] | None:
     return command, int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def cpu_by_group(server_pid: int) -> dict[str, float]:
-    """CPU seconds so far of the server's workers, of every PostgreSQL process, of this load
-    generator, and of the whole machine (/proc/stat, every core)."""
-    groups = {"app workers": 0.0, "postgres": 0.0}
+def cpu_by_group(server_pid: int) -> dict[str, dict[str, float]]:
+    """CPU seconds so far, per process, of the server's workers, of every PostgreSQL process,
+    of this load generator, and of the whole machine (/proc/stat, every core)."""
+    groups: dict[str, dict[str, float]] = {"app workers": {}, "postgres": {}}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -471,13 +476,14 @@ def cpu_by_group(server_pid: int) -> dict[str, float]:
             continue
         command, parent, seconds = stat
         if parent == server_pid:
-            groups["app workers"] += seconds
+            groups["app workers"][pid] = seconds
         elif command == "postgres":
-            groups["postgres"] += seconds
-    groups["load generator"] = time.process_time()
+            groups["postgres"][pid] = seconds
+    groups["load generator"] = {"self": time.process_time()}
     busy = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
     idle = int(busy[3]) + int(busy[4])
-    groups["machine (all)"] = (sum(int(x) for x in busy[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+    total = (sum(int(x) for x in busy[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+    groups["machine (all)"] = {"all": total}
     return groups
 
 
