@@ -21,10 +21,10 @@ def _in_app(work):
 
 def claim_receipts() -> int:
     """RQ job ``partnership.jobs.claim_receipts``: number the paid gifts waiting for a receipt
-    (a sweep: the webhook claims right after its commit) and queue their thank-yous."""
-    from .receipts.claims import run_claims, run_thanks
+    in paid order and queue their thank-yous (queued by the webhook after its commit)."""
+    from .receipts.claims import claim_job
 
-    return _in_app(lambda: run_claims() + run_thanks())
+    return _in_app(claim_job)
 
 
 def deliver_mail(mail_id: int) -> str:
@@ -40,3 +40,10 @@ def deliver_mail(mail_id: int) -> str:
         _app = create_app()
     with _app.app_context():
         return deliver_job(mail_id)
+
+
+def deliver_mails(mail_ids: list[int]) -> dict[str, int]:
+    """RQ job ``partnership.jobs.deliver_mails``: send a batch of outbox mails."""
+    from .notifications.rq_jobs import deliver_batch_job
+
+    return _in_app(lambda: deliver_batch_job(mail_ids))

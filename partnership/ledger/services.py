@@ -24,9 +24,11 @@ def append_entry(
     """Add one row; returns its id. The caller moves the counter in the same transaction."""
     if isinstance(amount_satang, bool) or not isinstance(amount_satang, int):
         raise TypeError(f"amount_satang must be an int: {amount_satang!r}")
-    # A Core insert: the row is never changed after, so it needs no place in the session.
+    # A Core insert on the table: the row is never changed after, so it needs no place in the
+    # session (nor the ORM's statement handling).
+    table = LedgerEntry.__table__
     return db.session.execute(
-        sa.insert(LedgerEntry)
+        sa.insert(table)
         .values(
             campaign_id=campaign_id,
             amount_satang=amount_satang,
@@ -36,7 +38,7 @@ def append_entry(
             donor_delta=donor_delta,
             created_at=utcnow(),
         )
-        .returning(LedgerEntry.id)
+        .returning(table.c.id)
     ).scalar_one()
 
 

@@ -93,6 +93,39 @@ def covering_pools(campaign: Campaign, now: datetime, *, offline: bool) -> list[
     return list(db.session.scalars(_covering_statement(offline), values))
 
 
+def _pools_for_gift_query(offline: bool) -> sa.Select:
+    """The statement of :func:`pools_for_gift`, its values as bound parameters (``campaign_id``,
+    ``now``, ``gift_id``): built once per process, so a webhook pays neither its construction
+    nor its cache key (a tree of some twenty clauses)."""
+    cached = _POOLS_FOR_GIFT.get(offline)
+    if cached is not None:
+        return cached
+    campaign_id, gift_id = sa.bindparam("campaign_id"), sa.bindparam("gift_id")
+    drawn = sa.exists().where(
+        MatchDraw.pledge_id == MatchPledge.id,
+        (MatchDraw.offline_gift_id if offline else MatchDraw.donation_id) == gift_id,
+    )
+    query = (
+        _covering_query(
+            Campaign.id,
+            Campaign.programme_id,
+            Campaign.school_id,
+            sa.bindparam("now", type_=MatchPledge.starts_at.type),
+            offline=offline,
+        )
+        .with_only_columns(MatchPledge, Organisation.name)
+        .select_from(MatchPledge)
+        .join(Campaign, Campaign.id == campaign_id)
+        .join(Organisation, Organisation.id == MatchPledge.organisation_id)
+        .where(Campaign.state.in_(GIVING_STATES), ~drawn)
+    )
+    _POOLS_FOR_GIFT[offline] = query
+    return query
+
+
+_POOLS_FOR_GIFT: dict[bool, sa.Select] = {}
+
+
 def pools_for_gift(
     campaign_id: int,
     now: datetime,
@@ -104,23 +137,12 @@ def pools_for_gift(
     with its sponsor's name; none unless the campaign is in a giving state. One statement,
     without loading the campaign (a webhook's hot path)."""
     offline = offline_gift_id is not None
-    drawn = sa.exists().where(
-        MatchDraw.pledge_id == MatchPledge.id,
-        MatchDraw.offline_gift_id == offline_gift_id
-        if offline
-        else MatchDraw.donation_id == donation_id,
-    )
-    query = (
-        _covering_query(
-            Campaign.id, Campaign.programme_id, Campaign.school_id, now, offline=offline
-        )
-        .with_only_columns(MatchPledge, Organisation.name)
-        .select_from(MatchPledge)
-        .join(Campaign, Campaign.id == campaign_id)
-        .join(Organisation, Organisation.id == MatchPledge.organisation_id)
-        .where(Campaign.state.in_(GIVING_STATES), ~drawn)
-    )
-    return [tuple(row) for row in db.session.execute(query)]
+    params = {
+        "campaign_id": campaign_id,
+        "now": now,
+        "gift_id": offline_gift_id if offline else donation_id,
+    }
+    return [tuple(row) for row in db.session.execute(_pools_for_gift_query(offline), params)]
 
 
 def _expire_pool(pledge_id: int) -> None:
@@ -131,15 +153,15 @@ def _expire_pool(pledge_id: int) -> None:
 
 def _take_exactly(pledge_id: int, amount: int) -> bool:
     """One conditional UPDATE: ``amount`` from an approved pool that still holds it."""
+    pools = MatchPledge.__table__.c
     result = db.session.execute(
-        sa.update(MatchPledge)
+        sa.update(MatchPledge.__table__)
         .where(
-            MatchPledge.id == pledge_id,
-            MatchPledge.state == PledgeState.APPROVED,
-            MatchPledge.remaining_satang >= amount,
+            pools.id == pledge_id,
+            pools.state == PledgeState.APPROVED,
+            pools.remaining_satang >= amount,
         )
-        .values(remaining_satang=MatchPledge.remaining_satang - amount),
-        execution_options={"synchronize_session": False},
+        .values(remaining_satang=pools.remaining_satang - amount)
     )
     if result.rowcount != 1:
         return False
@@ -188,21 +210,25 @@ def draw_for_gift(
         amount = take(pledge_id, pledge.match_for(base_satang))
         if amount == 0:
             continue
-        draw = MatchDraw(
-            pledge_id=pledge_id,
-            campaign_id=campaign_id,
-            donation_id=donation_id,
-            offline_gift_id=offline_gift_id,
-            base_satang=base_satang,
-            drawn_satang=amount,
-        )
-        db.session.add(draw)
-        db.session.flush()
+        # A Core insert: the draw is not read back in this transaction (the covering pools'
+        # query asks the table whether the gift was matched).
+        draw_id = db.session.execute(
+            sa.insert(MatchDraw.__table__)
+            .values(
+                pledge_id=pledge_id,
+                campaign_id=campaign_id,
+                donation_id=donation_id,
+                offline_gift_id=offline_gift_id,
+                base_satang=base_satang,
+                drawn_satang=amount,
+            )
+            .returning(MatchDraw.__table__.c.id)
+        ).scalar_one()
         _match_row(
             campaign_id,
             amount,
             LedgerKind.MATCH,
-            pool_source(pledge_id, draw.id),
+            pool_source(pledge_id, draw_id),
             sponsor_name,
         )
         total += amount

@@ -12,25 +12,46 @@ from flask import current_app
 QUEUE = "mail"
 
 
+def redis_connection():
+    """The app's client of ``REDIS_URL`` (one per app and process: its pool keeps the
+    connections open between requests instead of one new connection per job queued)."""
+    url = current_app.config["REDIS_URL"]
+    known = current_app.extensions.get("rq_redis")
+    if known is None or known[0] != url:
+        from redis import Redis
+
+        known = (url, Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2))
+        current_app.extensions["rq_redis"] = known
+    return known[1]
+
+
 def _queue():
-    from redis import Redis
     from rq import Queue
 
-    return Queue(QUEUE, connection=Redis.from_url(current_app.config["REDIS_URL"]))
+    return Queue(QUEUE, connection=redis_connection())
+
+
+def enqueue_job(func: str, *args, **options) -> None:
+    """Put one job on the ``mail`` queue (raises when Redis does not answer)."""
+    _queue().enqueue(func, *args, **options)
 
 
 def enqueue(ids: list[int]) -> None:
-    """Put each mail on the queue; if Redis is down the mail waits in the outbox (logged)."""
+    """Put the transaction's mail on the queue: one job for one mail, one job for a batch (a
+    worker's batch of thank-yous: one RQ job each cost the worker more than the mail itself);
+    if Redis is down the mail waits in the outbox (logged)."""
     try:
-        queue = _queue()
-        for mail_id in ids:
-            queue.enqueue(JOB, mail_id, job_timeout=120)
+        if len(ids) == 1:
+            _queue().enqueue(JOB, ids[0], job_timeout=120)
+        elif ids:
+            _queue().enqueue(BATCH_JOB, list(ids), job_timeout=120 + 10 * len(ids))
     except Exception as exc:  # noqa: BLE001 - Redis down must not fail the committed request
         current_app.logger.warning("Could not enqueue mail %s on RQ: %s", ids, exc)
 
 
-#: The job RQ runs (``partnership.jobs`` builds the app in the RQ worker process).
+#: The jobs RQ runs (``partnership.jobs`` builds the app in the RQ worker process).
 JOB = "partnership.jobs.deliver_mail"
+BATCH_JOB = "partnership.jobs.deliver_mails"
 
 
 def deliver_job(mail_id: int) -> str:
@@ -53,3 +74,24 @@ def deliver_job(mail_id: int) -> str:
         except Exception as exc:  # noqa: BLE001 - the outbox row still says when it is due
             current_app.logger.warning("Could not schedule mail %s: %s", mail_id, exc)
     return state.value if state else "not due"
+
+
+def deliver_batch_job(mail_ids: list[int]) -> dict[str, int]:
+    """Deliver the due mails of ``mail_ids`` (claimed together, sent one by one); each failed
+    attempt schedules that mail's next one after its backoff. How many ended in each state."""
+    from ..core.database import writing_transactions
+    from .delivery import backoff, claim_batch, send_claimed
+    from .models import MailState
+
+    with writing_transactions():
+        claimed = claim_batch(len(mail_ids), ids=list(mail_ids))
+        outcomes = [(mail, send_claimed(mail)) for mail in claimed]
+    counts: dict[str, int] = {}
+    for mail, state in outcomes:
+        counts[state.value] = counts.get(state.value, 0) + 1
+        if state == MailState.QUEUED:
+            try:
+                _queue().enqueue_in(backoff(mail.attempts), JOB, mail.id, job_timeout=120)
+            except Exception as exc:  # noqa: BLE001 - the outbox row still says when it is due
+                current_app.logger.warning("Could not schedule mail %s: %s", mail.id, exc)
+    return counts

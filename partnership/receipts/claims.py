@@ -11,9 +11,11 @@ payment in the country waited for the one before it to commit.
 ``run_claims`` runs right after the request that paid commits (``core.unit_of_work``'s
 ``work_committed``, when the request made a claim), at each pass of ``flask worker``, as
 ``flask receipts claim`` and as the RQ job
-``partnership.jobs.claim_receipts`` (a sweep after a crash between the commit and the claim).
-The thank-you is rendered off the webhook's path: by the mail worker's pass or that RQ job
-(:func:`run_thanks`), or in the request itself when mail goes inline (development, tests).
+``partnership.jobs.claim_receipts``. With RQ the request that paid only queues that job (one
+for every payment committed while it waits: :func:`enqueue_claims`) and the RQ worker numbers
+and thanks; without it the request numbers what it paid after its commit. The thank-you is
+rendered off the webhook's path: by the mail worker's pass or that RQ job (:func:`run_thanks`),
+or in the request itself when mail goes inline (development, tests).
 
 One claimer at a time: on PostgreSQL a transaction-level advisory lock, tried without waiting
 (a claimer that finds it taken leaves its claims to the holder, which looks again after its
@@ -27,7 +29,7 @@ from collections import defaultdict
 
 import click
 import sqlalchemy as sa
-from flask import current_app, g, has_app_context
+from flask import g, has_app_context
 from flask.cli import AppGroup
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, load_only
@@ -212,34 +214,62 @@ def run_claims(batch: int = 500, *, thank: bool = False) -> int:
 
 def claim_after_commit(_sender=None, **extra) -> None:
     """Right after a request that paid a gift committed (a webhook, staff recording a payment):
-    number what it paid. The thank-you is rendered and queued by whoever sends the mail: this
-    request when mail goes inline (development, tests), else the mail worker's next pass
-    (``flask worker``) or an RQ job. A failure here costs the request nothing (its payment is
-    committed); the claims wait for the next claimer or the sweep."""
+    have what it paid numbered. With RQ (production with ``REDIS_URL``) an RQ worker numbers it
+    and queues the thank-you (:func:`enqueue_claims`: one job for every payment committed while
+    one waits), so the webhook answers without the claimer's transaction. Otherwise it is
+    numbered here; the thank-you is rendered and queued by this request when mail goes inline
+    (development, tests), else by the mail worker's next pass (``flask worker``). A failure
+    here costs the request nothing (its payment is committed); the claims wait for the next
+    claimer or the sweep."""
     if not g.pop("receipts_waiting", False):
         return
+    mode = delivery_mode()
+    if mode == "rq" and enqueue_claims():
+        return
     try:
-        mode = delivery_mode()
         run_claims(thank=mode == "inline")
-        if mode == "rq":
-            enqueue_thanks()
-        elif mode == "inline":
+        if mode == "inline":
             deliver_committed(_sender)  # the thank-yous just queued, unless left to the worker
     except sa.exc.SQLAlchemyError:
         db.session.rollback()
         log.exception("receipt claims: left for the next claimer")
 
 
-def enqueue_thanks() -> None:
-    """The RQ job that queues the thank-yous (Redis down: the worker's pass does it)."""
-    try:
-        from redis import Redis
-        from rq import Queue
+#: Set (for a while) in Redis when a claim job is queued and has not started yet.
+CLAIMS_QUEUED = "partnership:receipt-claims-queued"
 
-        queue = Queue("mail", connection=Redis.from_url(current_app.config["REDIS_URL"]))
-        queue.enqueue("partnership.jobs.claim_receipts", job_timeout=300)
+
+def enqueue_claims() -> bool:
+    """Queue the RQ job ``partnership.jobs.claim_receipts`` unless one is queued and not yet
+    started (it deletes :data:`CLAIMS_QUEUED` before it looks, so a claim committed before
+    this call is seen by that job or by the one queued here). False when Redis does not answer
+    (the caller numbers the claims itself; the thank-yous wait for the worker's pass)."""
+    from ..notifications.rq_jobs import enqueue_job, redis_connection
+
+    try:
+        redis = redis_connection()
+        # A job queued more than a minute ago and not started: one more is harmless.
+        if redis.set(CLAIMS_QUEUED, b"1", nx=True, ex=60):
+            try:
+                enqueue_job("partnership.jobs.claim_receipts", job_timeout=300)
+            except Exception:
+                redis.delete(CLAIMS_QUEUED)
+                raise
     except Exception as exc:  # noqa: BLE001 - Redis down must not fail the committed webhook
-        log.warning("could not enqueue the thank-yous: %s", exc)
+        log.warning("could not queue the receipt claims: %s", exc)
+        return False
+    return True
+
+
+def claim_job() -> int:
+    """The RQ job's work: number what waits in paid order, then queue the thank-yous."""
+    from ..notifications.rq_jobs import redis_connection
+
+    try:
+        redis_connection().delete(CLAIMS_QUEUED)  # a claim committed from now queues a job
+    except Exception as exc:  # noqa: BLE001 - the flag expires by itself
+        log.warning("could not clear %s: %s", CLAIMS_QUEUED, exc)
+    return run_claims() + run_thanks()
 
 
 def sweep_on_worker_pass(_sender=None, **extra) -> None:

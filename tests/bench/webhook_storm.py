@@ -16,6 +16,7 @@ import argparse
 import os
 import random
 import secrets
+import shutil
 import signal
 import statistics
 import subprocess
@@ -36,16 +37,17 @@ SECRET = "whsec_bench_storm"
 PORT = 8231
 
 
-def database_url(kind: str) -> str:
+def database_url(kind: str, name: str = "partnership_bench_storm") -> str:
+    """A scratch database: SQLite in a temporary file, or ``name`` (dropped and created again)."""
     if kind == "sqlite":
         return f"sqlite:///{tempfile.mkdtemp()}/storm.sqlite3"
     admin_url = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://127.0.0.1:5432/test")
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(sa.text('DROP DATABASE IF EXISTS "partnership_bench_storm" WITH (FORCE)'))
-        conn.execute(sa.text('CREATE DATABASE "partnership_bench_storm"'))
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    return sa.make_url(admin_url).set(database="partnership_bench_storm").render_as_string(False)
+    return sa.make_url(admin_url).set(database=name).render_as_string(False)
 
 
 def seed(url: str, distinct: int, pools: bool = True) -> list[tuple[int, int, int]]:
@@ -149,37 +151,44 @@ def check(url: str, donations) -> str:
         ):
             expected[campaign_id] = expected.get(campaign_id, 0) + matched
         actual = dict(db.session.execute(sa.select(Campaign.id, Campaign.raised_satang)).all())
+        from partnership.notifications.models import OutgoingMail
+        from partnership.payments.models import Donation
+
         numbers = sorted(db.session.scalars(sa.select(Receipt.number)))
+        in_paid_order = list(
+            db.session.scalars(
+                sa.select(Receipt.number)
+                .join(Donation, Donation.id == Receipt.donation_id)
+                .order_by(Donation.paid_at, Donation.id)
+            )
+        )
         events = db.session.scalar(sa.select(sa.func.count(StripeEvent.id)))
+        thanks = sa.select(OutgoingMail.body, OutgoingMail.state).where(
+            OutgoingMail.topic == "donation-thanks"
+        )
+        mails = db.session.execute(thanks).all()
         problems = verify()
         db.engine.dispose()
     exact = all(actual[c] == expected.get(c, 0) for c in actual) and events == len(donations)
     gapless = numbers == list(range(1, len(donations) + 1))
+    # A gift paid (its paid_at) before one numbered earlier: its transaction committed later.
+    out_of_order = sum(1 for a, b in zip(in_paid_order, in_paid_order[1:], strict=False) if a > b)
+    # Each thank-you names its receipt's number: as many different bodies as gifts, once each.
+    thanked_once = len(mails) == len({body for body, _ in mails}) == len(donations)
+    states = sorted({state.value for _, state in mails})
     return (
         f"totals exact: {exact}; events stored: {events}; receipts 1..{len(donations)} once: "
-        f"{gapless}; ledger verify: {problems or 'passes'}"
+        f"{gapless}, out of paid order: {out_of_order}; thank-yous once each: "
+        f"{thanked_once} ({len(mails)}, {'/'.join(states) or 'none'}); "
+        f"ledger verify: {problems or 'passes'}"
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="postgresql")
-    parser.add_argument("--events", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=5)
-    parser.add_argument("--warmup", type=int, default=200, help="distinct events sent first")
-    parser.add_argument("--no-pools", dest="pools", action="store_false", help="no matching")
-    parser.add_argument(
-        "--no-floor", dest="floor", action="store_false", help="skip ../shared/bench's floor"
-    )
-    args = parser.parse_args()
+def paid_events(donations) -> list:
+    """One paid ``checkout.session.completed`` per donation, built as Stripe sends it."""
+    from tests.fake_stripe.events import build_event
 
-    from tests.fake_stripe.events import build_event, sign
-
-    distinct = args.events * 3 // 4
-    url = database_url(args.db)
-    donations = seed(url, distinct + args.warmup, pools=args.pools)
-    events = [
+    return [
         build_event(
             "checkout.session.completed",
             {
@@ -197,12 +206,11 @@ def main() -> None:
         )
         for donation_id, _, amount, session_id in donations
     ]
-    warmup, events = events[: args.warmup], events[args.warmup :]
-    rng = random.Random(2026)
-    deliveries = events + rng.choices(events, k=args.events - len(events))
-    rng.shuffle(deliveries)
 
-    env = dict(
+
+def app_env(url: str) -> dict[str, str]:
+    """The app's environment: production settings, served on loopback."""
+    return dict(
         os.environ,
         DATABASE_URL=url,
         PARTNERSHIP_ENV="production",
@@ -225,8 +233,66 @@ def main() -> None:
         PARTNERSHIP_INSTANCE=tempfile.mkdtemp(),
         PYTHONPATH=str(ROOT),
     )
-    ours = storm(["wsgi:app"], ROOT, env, PORT, SECRET, warmup, deliveries, args, sign)
-    report(f"{args.db}, partnership", ours, deliveries, warmup, args)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="postgresql")
+    parser.add_argument("--events", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=200, help="distinct events sent first")
+    parser.add_argument("--no-pools", dest="pools", action="store_false", help="no matching")
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("STORM_REDIS_URL", "redis://127.0.0.1:6379/11"),
+        help="production's RQ mode on this Redis database (emptied first); '' for none",
+    )
+    parser.add_argument("--rq-workers", type=int, default=1, help="RQ workers beside gunicorn")
+    parser.add_argument(
+        "--no-floor", dest="floor", action="store_false", help="skip ../shared/bench's floor"
+    )
+    args = parser.parse_args()
+
+    from tests.fake_stripe.events import sign
+
+    distinct = args.events * 3 // 4
+    url = database_url(args.db)
+    donations = seed(url, distinct + args.warmup, pools=args.pools)
+    events = paid_events(donations)
+    warmup, events = events[: args.warmup], events[args.warmup :]
+    rng = random.Random(2026)
+    deliveries = events + rng.choices(events, k=args.events - len(events))
+    rng.shuffle(deliveries)
+
+    env = app_env(url)
+    workers = []
+    if args.redis_url:
+        # As production runs (docs/operations.md): REDIS_URL set, so mail and the receipt
+        # claimer go to RQ workers; they run on the same cores as gunicorn and PostgreSQL.
+        from redis import Redis
+
+        Redis.from_url(args.redis_url).flushdb()
+        env["REDIS_URL"] = args.redis_url
+        workers = start_rq_workers(env, args.rq_workers)
+    try:
+        cpu_before = cpu_seconds(workers)
+        ours = storm(["wsgi:app"], ROOT, env, PORT, SECRET, warmup, deliveries, args, sign)
+        report(f"{args.db}, partnership", ours, deliveries, warmup, args)
+        if workers:
+            drained = wait_drained(url, len(donations), started=ours[2])
+            rq_cpu = cpu_seconds(workers) - cpu_before
+            print(
+                f"  RQ ({args.rq_workers} SimpleWorker): every receipt numbered and thank-you "
+                f"sent {drained:.1f} s after the first counted delivery (the acknowledgements "
+                f"took {ours[1]:.1f} s): {len(deliveries) / drained:.0f} deliveries/s end to end;"
+                f" the RQ workers' CPU: {rq_cpu:.1f} s (warm-up included)"
+            )
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            worker.wait(timeout=30)
     print("  " + check(url, donations))
     if args.floor:
         floor_url = url if args.db == "sqlite" else url.replace("partnership_bench_storm", "test")
@@ -305,17 +371,124 @@ def storm(app_spec, cwd, env, port, secret, warmup, deliveries, args, sign):
         # statement cache): the figures are the steady state, on deliveries not counted here.
         with ThreadPoolExecutor(args.concurrency) as pool:
             list(pool.map(send, warmup))
+        before = cpu_by_group(server.pid)
         started = time.perf_counter()
         with ThreadPoolExecutor(args.concurrency) as pool:
             results = list(pool.map(send, deliveries))
-        return results, time.perf_counter() - started
+        elapsed = time.perf_counter() - started
+        after = cpu_by_group(server.pid)
+        # Per process: one that ended between the samples (another session's PostgreSQL
+        # backend, say) would otherwise count negative.
+        used = {
+            name: sum(seconds - before[name].get(pid, 0.0) for pid, seconds in pids.items())
+            for name, pids in after.items()
+        }
+        print(
+            "  CPU during the counted deliveries, ms per delivery: "
+            + ", ".join(f"{name} {1000 * sec / len(deliveries):.1f}" for name, sec in used.items())
+        )
+        return results, elapsed, started
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
 
 
+def start_rq_workers(env: dict[str, str], count: int) -> list[subprocess.Popen]:
+    """``rq worker --with-scheduler mail`` as production runs it, with the SimpleWorker class
+    (tests/multinode does the same: the app is built once per worker, not once per job in a
+    forked work horse). Their log (each thank-you is logged: no SMTP_HOST) goes to a file."""
+    rq = shutil.which("rq", path=os.path.dirname(sys.executable)) or "rq"
+    log = open(Path(env["PARTNERSHIP_INSTANCE"]) / "rq.log", "ab")  # noqa: SIM115
+    return [
+        subprocess.Popen(
+            [
+                rq,
+                "worker",
+                "--with-scheduler",
+                "-w",
+                "rq.worker.SimpleWorker",
+                "--url",
+                env["REDIS_URL"],
+                "--name",
+                f"storm-{n}-{os.getpid()}",
+                "mail",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=log,
+        )
+        for n in range(count)
+    ]
+
+
+def cpu_seconds(processes) -> float:
+    """User + system CPU seconds of these processes so far (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for process in processes:
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def wait_drained(url: str, expected: int, started: float, timeout: float = 600) -> float:
+    """Seconds from ``started`` until every paid gift has its receipt and its thank-you has
+    left the outbox (no claim waiting, ``expected`` thank-yous logged or sent)."""
+    engine = sa.create_engine(url)
+    done = sa.text(
+        "SELECT (SELECT count(*) FROM receipt_claims), (SELECT count(*) FROM receipts),"
+        " (SELECT count(*) FROM outgoing_mail WHERE topic = 'donation-thanks'"
+        "  AND state IN ('sent', 'logged'))"
+    )
+    try:
+        while time.perf_counter() - started < timeout:
+            with engine.connect() as conn:
+                claims, receipts, thanked = conn.execute(done).one()
+            if claims == 0 and receipts >= expected and thanked >= expected:
+                return time.perf_counter() - started
+            time.sleep(0.05)
+        raise RuntimeError(f"not drained: {claims} claims, {receipts} receipts, {thanked} sent")
+    finally:
+        engine.dispose()
+
+
+def _stat(pid: str) -> tuple[str, int, float] | None:
+    """(command, parent pid, CPU seconds) of a process, from /proc."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    command = text[text.index("(") + 1 : text.rindex(")")]
+    fields = text.rsplit(")", 1)[1].split()
+    return command, int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_group(server_pid: int) -> dict[str, dict[str, float]]:
+    """CPU seconds so far, per process, of the server's workers, of every PostgreSQL process,
+    of this load generator, and of the whole machine (/proc/stat, every core)."""
+    groups: dict[str, dict[str, float]] = {"app workers": {}, "postgres": {}}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        stat = _stat(pid)
+        if stat is None:
+            continue
+        command, parent, seconds = stat
+        if parent == server_pid:
+            groups["app workers"][pid] = seconds
+        elif command == "postgres":
+            groups["postgres"][pid] = seconds
+    groups["load generator"] = {"self": time.process_time()}
+    busy = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    idle = int(busy[3]) + int(busy[4])
+    total = (sum(int(x) for x in busy[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+    groups["machine (all)"] = {"all": total}
+    return groups
+
+
 def report(name, outcome, deliveries, warmup, args) -> None:
-    results, elapsed = outcome
+    results, elapsed, _ = outcome
     latencies = sorted(latency for _, latency in results)
     failures = sum(1 for status, _ in results if status != 200)
 
