@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -82,13 +83,11 @@ def _keys(session: Session, campaign_ids: Iterable[int]) -> dict[int, tuple]:
     return {campaign_id: key_of(*rest) for campaign_id, *rest in rows}
 
 
+@cache
 def _upsert_statement(dialect: str, moved: tuple[str, ...]):
     """``INSERT … ON CONFLICT DO UPDATE SET x = x + excluded.x`` for the figures ``moved``, its
     values bound by name: built once per process and shape (the commit of every payment runs
     one, and building it cost more than running it)."""
-    known = _UPSERTS.get((dialect, moved))
-    if known is not None:
-        return known
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
@@ -99,11 +98,7 @@ def _upsert_statement(dialect: str, moved: tuple[str, ...]):
         index_elements=list(KEY),
         set_={name: table.c[name] + statement.excluded[name] for name in moved},
     )
-    _UPSERTS[(dialect, moved)] = statement
     return statement
-
-
-_UPSERTS: dict[tuple[str, tuple[str, ...]], sa.Executable] = {}
 
 
 def _upsert(session: Session, key: tuple, deltas: Counter) -> None:

@@ -93,13 +93,11 @@ def covering_pools(campaign: Campaign, now: datetime, *, offline: bool) -> list[
     return list(db.session.scalars(_covering_statement(offline), values))
 
 
+@cache
 def _pools_for_gift_query(offline: bool) -> sa.Select:
     """The statement of :func:`pools_for_gift`, its values as bound parameters (``campaign_id``,
     ``now``, ``gift_id``): built once per process, so a webhook pays neither its construction
     nor its cache key (a tree of some twenty clauses)."""
-    cached = _POOLS_FOR_GIFT.get(offline)
-    if cached is not None:
-        return cached
     campaign_id, gift_id = sa.bindparam("campaign_id"), sa.bindparam("gift_id")
     drawn = sa.exists().where(
         MatchDraw.pledge_id == MatchPledge.id,
@@ -119,11 +117,7 @@ def _pools_for_gift_query(offline: bool) -> sa.Select:
         .join(Organisation, Organisation.id == MatchPledge.organisation_id)
         .where(Campaign.state.in_(GIVING_STATES), ~drawn)
     )
-    _POOLS_FOR_GIFT[offline] = query
     return query
-
-
-_POOLS_FOR_GIFT: dict[bool, sa.Select] = {}
 
 
 def pools_for_gift(
