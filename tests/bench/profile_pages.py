@@ -46,6 +46,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--cprofile", action="store_true", help="cProfile on CPU time instead")
     parser.add_argument("--cache", action="store_true")
+    parser.add_argument("--sort", default="cumulative", help="--cprofile's order (tottime ...)")
     args = parser.parse_args()
     for key, value in BENCH_ENV.items():
         os.environ.setdefault(key, value)
@@ -111,9 +112,7 @@ def main() -> None:
         import pstats
 
         cprofiler.disable()
-        pstats.Stats(cprofiler).sort_stats(
-            os.environ.get("PROFILE_SORT", "cumulative")
-        ).print_stats(60)
+        pstats.Stats(cprofiler).sort_stats(args.sort).print_stats(60)
     print(
         f"{args.path}: {statistics.mean(times) * 1000:.2f} ms mean, "
         f"{statistics.median(times) * 1000:.2f} ms median, "

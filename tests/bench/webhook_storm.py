@@ -245,7 +245,7 @@ def main() -> None:
     parser.add_argument("--no-pools", dest="pools", action="store_false", help="no matching")
     parser.add_argument(
         "--redis-url",
-        default=os.environ.get("STORM_REDIS_URL", "redis://127.0.0.1:6379/11"),
+        default="redis://127.0.0.1:6379/11",
         help="production's RQ mode on this Redis database (emptied first); '' for none",
     )
     parser.add_argument("--rq-workers", type=int, default=1, help="RQ workers beside gunicorn")
