@@ -30,9 +30,6 @@ from typing import Any
 
 from flask import Response, abort
 from flask_babel import gettext
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from ..db_types import LabelledEnum, utcnow
 from ..i18n import to_bangkok
@@ -242,6 +239,9 @@ def csv_download(
 
 
 def _xlsx_cell(sheet, kind: Kind, value):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     if isinstance(value, str):
         # openpyxl refuses control characters; what is left is checked again for a formula
         return safe_text(ILLEGAL_CHARACTERS_RE.sub("", value))
@@ -254,7 +254,12 @@ def _xlsx_cell(sheet, kind: Kind, value):
 
 
 def xlsx_bytes(columns: Sequence[Column], rows: Iterable, title: str) -> bytes:
-    """A one-sheet workbook (write-only: rows are not held twice) named ``title``."""
+    """A one-sheet workbook (write-only: rows are not held twice) named ``title``.
+
+    openpyxl is imported here, with the first workbook a worker writes: at start it would cost
+    every worker its memory (docs/benchmarks-speed.md)."""
+    from openpyxl import Workbook
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
     sheet.append([_xlsx_cell(sheet, Kind.TEXT, h) for h in headers(columns)])

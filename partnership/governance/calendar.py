@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from icalendar import Calendar, Event
 
 from ..db_types import utcnow
 
@@ -27,6 +26,8 @@ def ics(
     sequence: int = 0,
 ) -> str:
     """One event as an .ics file's text (times in UTC, so every calendar shows its own zone)."""
+    from icalendar import Calendar, Event  # loaded with the first invitation, not at start
+
     calendar = Calendar()
     calendar.add("prodid", "-//partnership//governance//TH")
     calendar.add("version", "2.0")

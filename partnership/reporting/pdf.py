@@ -12,109 +12,26 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
-from datetime import datetime
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..core.typesetting import FAMILY, ThaiPDF
 from ..i18n import format_datetime
+from .report_model import (  # noqa: F401  (the document's parts, drawn here)
+    Column,
+    Figure,
+    Heading,
+    KeyFigures,
+    Paragraph,
+    Picture,
+    Report,
+    Table,
+)
 
 INK, MUTED, RULE, SHADE = (20, 20, 20), (85, 85, 85), (190, 190, 190), (238, 241, 245)
 MARGIN = 18
 LINE = 5.2  # mm a line of 10 pt text takes in a table or a paragraph
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One key figure: its value as printed (already formatted) and what it counts."""
-
-    kind = "figure"  # what the page's template draws
-    label: str
-    value: str
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class KeyFigures:
-    kind = "figures"  # what the page's template draws
-    figures: list[Figure]
-    per_row: int = 3
-
-
-@dataclass(frozen=True)
-class Heading:
-    kind = "heading"  # what the page's template draws
-    text: str
-    level: int = 1
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    kind = "paragraph"  # what the page's template draws
-    text: str
-    muted: bool = False
-
-
-@dataclass(frozen=True)
-class Column:
-    """A table column: ``weight`` shares the page's width; ``numeric`` aligns it right."""
-
-    title: str
-    weight: float = 1
-    numeric: bool = False
-
-
-@dataclass(frozen=True)
-class Table:
-    kind = "table"  # what the page's template draws
-    columns: list[Column]
-    rows: list[list[str]]
-    #: A last row in bold (totals), if any.
-    total: list[str] | None = None
-    #: What the table says when it has no rows.
-    empty: str = ""
-
-
-@dataclass(frozen=True)
-class Picture:
-    """An SVG drawing (the map) ``width`` mm wide, with its caption (attribution) below."""
-
-    kind = "picture"  # what the page's template draws
-    svg: str
-    width: float = 120
-    caption: str = ""
-
-
-Block = KeyFigures | Heading | Paragraph | Table | Picture
-
-
-@dataclass
-class Report:
-    title: str
-    subtitle: str
-    lang: str
-    generated_at: datetime
-    blocks: list[Block] = field(default_factory=list)
-    author: str = ""
-
-    def add(self, *blocks: Block) -> Report:
-        self.blocks.extend(blocks)
-        return self
-
-    def texts(self) -> list[str]:
-        """Every text the document prints (to choose fallback fonts)."""
-        found = [self.title, self.subtitle]
-        for block in self.blocks:
-            if isinstance(block, Table):
-                found += [c.title for c in block.columns]
-                found += [cell for row in block.rows for cell in row]
-            elif isinstance(block, KeyFigures):
-                found += [t for f in block.figures for t in (f.label, f.value, f.note)]
-            elif isinstance(block, Heading | Paragraph):
-                found.append(block.text)
-        return found
 
 
 class _ReportPDF(ThaiPDF):

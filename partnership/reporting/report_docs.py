@@ -15,8 +15,8 @@ from ..money import format_satang
 from ..programmes.models import Programme
 from ..registry.provinces import province_name
 from .figures import Money
-from .pdf import Column, Figure, Heading, KeyFigures, Paragraph, Picture, Report, Table
 from .report_data import CampaignLine, OutcomeLine, ProgrammeReport, SponsorReport
+from .report_model import Column, Figure, Heading, KeyFigures, Paragraph, Picture, Report, Table
 
 #: Attribution printed under the map (its outlines' licence).
 MAP_CAPTION = "Map outlines: @svg-maps/thailand (CC BY 4.0)"

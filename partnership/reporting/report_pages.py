@@ -18,7 +18,6 @@ from ..permissions import load_or_404, require
 from ..programmes.models import Programme
 from ..registry.models import Organisation
 from . import figures, maps, periods, report_data, report_docs
-from .pdf import render_report
 
 
 def programme_map(programme: Programme, period: periods.Period, lang: str) -> str | None:
@@ -97,6 +96,8 @@ def programme_report_pdf(programme_id: int):
             data, lang, map_svg=programme_map(programme, period, lang)
         )
         year = str(period.be_year) if period.be_year else ""
+        from .pdf import render_report  # typesetting loads with the first PDF, not at start
+
         body = render_report(document)
     response = Response(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = attachment(
@@ -137,6 +138,8 @@ def sponsor_report_pdf(organisation_id: int):
     organisation, data = _sponsor(organisation_id)
     lang = _lang()
     with force_locale(lang):
+        from .pdf import render_report  # typesetting loads with the first PDF, not at start
+
         body = render_report(report_docs.sponsor_document(data, lang))
     response = Response(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = attachment(

@@ -23,7 +23,6 @@ from ..access import can_record, can_view_meeting
 from ..models import AgendaItem, Attendance, Meeting
 from .forms import ApproveForm, MinutesForm
 from .models import Minutes, MinutesState
-from .pdf import minutes_pdf
 from .services import (
     MinutesRefused,
     approval_items,
@@ -216,6 +215,8 @@ def printable(meeting_id: int):
 def pdf(meeting_id: int, doc_lang: str):
     """The minutes as PDF, in Thai or in English (Thai words never broken across lines)."""
     meeting, found = _visible_minutes(meeting_id)
+    from .pdf import minutes_pdf  # typesetting loads with the first PDF, not at start
+
     body = minutes_pdf(found, doc_lang, utcnow())
     name = f"minutes-{meeting.number}-{meeting.year_be}-{doc_lang}.pdf"
     response = Response(body, mimetype="application/pdf")
