@@ -12,7 +12,8 @@ lag (a new sponsor, "days left") is bounded by ``PAGE_CACHE_SECONDS``.
 
 Where the pages are kept: with ``PAGE_CACHE_URL`` (a Redis URL; by default ``REDIS_URL``) in
 Redis, shared by every worker and server, each page expiring by itself; without it, each worker
-process keeps its own (``PAGE_CACHE_ENTRIES`` at most, least recently used dropped first). A
+process keeps its own (``PAGE_CACHE_ENTRIES`` pages and ``PAGE_CACHE_BYTES`` at most, least
+recently used dropped first). A
 Redis that does not answer costs a page its cache, never the page: it is rendered as usual.
 """
 
@@ -45,11 +46,17 @@ class _Entry:
 
 
 class PageStore:
-    """A bounded least-recently-used map of rendered pages, safe for a threaded worker."""
+    """A bounded least-recently-used map of rendered pages, safe for a threaded worker: at most
+    ``PAGE_CACHE_ENTRIES`` pages and ``PAGE_CACHE_BYTES`` of them (a worker's memory is bounded
+    in bytes: a campaign page weighs 15 KB, a list page 20 KB, a Thai one more)."""
 
     def __init__(self) -> None:
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
+
+    def _drop(self, key: Hashable) -> None:
+        self._bytes -= len(self._entries.pop(key).body)
 
     def get(self, key: Hashable) -> _Entry | None:
         with self._lock:
@@ -57,7 +64,7 @@ class PageStore:
             if entry is None:
                 return None
             if entry.expires <= time.monotonic():
-                del self._entries[key]
+                self._drop(key)
                 return None
             self._entries.move_to_end(key)
             return entry
@@ -65,15 +72,23 @@ class PageStore:
     def put(self, key: Hashable, body: bytes, mimetype: str, seconds: int) -> None:
         entry = _Entry(body, mimetype, time.monotonic() + seconds)
         limit = current_app.config.get("PAGE_CACHE_ENTRIES", 1000)
+        byte_limit = current_app.config.get("PAGE_CACHE_BYTES", 16 * 1024 * 1024)
         with self._lock:
+            if key in self._entries:
+                self._drop(key)
             self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > limit:
-                self._entries.popitem(last=False)
+            self._bytes += len(body)
+            while self._entries and (len(self._entries) > limit or self._bytes > byte_limit):
+                self._drop(next(iter(self._entries)))
+
+    @property
+    def size_in_bytes(self) -> int:
+        return self._bytes
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._bytes = 0
 
 
 class RedisPageStore:

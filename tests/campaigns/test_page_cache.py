@@ -112,6 +112,21 @@ def test_the_store_keeps_at_most_its_limit(cached, visitor, make_campaign):
     assert len(pagecache.store()._entries) == 2
 
 
+def test_the_store_keeps_at_most_its_bytes(cached, visitor, make_campaign):
+    """A worker's memory is bounded in bytes: the oldest pages leave for a new one."""
+    campaigns = [make_campaign() for _ in range(3)]
+    first = visitor.get(f"/campaigns/{campaigns[0].id}").get_data()
+    cached.config["PAGE_CACHE_BYTES"] = len(first) * 2 + len(first) // 2  # room for two
+    for campaign in campaigns[1:]:
+        visitor.get(f"/campaigns/{campaign.id}")
+    store = pagecache.store()
+    assert len(store._entries) == 2
+    assert store.size_in_bytes == sum(len(entry.body) for entry in store._entries.values())
+    assert store.size_in_bytes <= cached.config["PAGE_CACHE_BYTES"]
+    store.clear()
+    assert store.size_in_bytes == 0
+
+
 REDIS_PAGES = "redis://127.0.0.1:6379/14"
 
 

@@ -156,9 +156,7 @@ def test_an_interrupted_run_finishes_without_refunding_twice(
     (report,) = settle_failed()
     assert (report.requested, report.answered, report.waiting) == (0, 0, [])
 
-    created = [
-        r for r in fake_stripe.requests_to(*REFUNDS) if r.status == 200 and not r.replayed
-    ]
+    created = [r for r in fake_stripe.requests_to(*REFUNDS) if r.status == 200 and not r.replayed]
     assert len(created) == 4
     assert len(fake_stripe.refunds) == 4  # one refund per donation at Stripe
     assert sorted(r["amount"] for r in fake_stripe.refunds.values()) == sorted(GIFTS)
