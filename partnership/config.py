@@ -326,8 +326,8 @@ def load_config(instance_path: str) -> dict:
             os.environ.get("PAGE_CACHE_SECONDS", "60" if env == "production" else "0")
         ),
         "PAGE_CACHE_ENTRIES": int(os.environ.get("PAGE_CACHE_ENTRIES", "2000")),
-        # A worker's own store, in bytes (16 MiB: about a thousand pages).
-        "PAGE_CACHE_BYTES": int(os.environ.get("PAGE_CACHE_BYTES", str(16 * 1024 * 1024))),
+        # A worker's own store, in bytes (8 MiB: about five hundred pages; with Redis, none).
+        "PAGE_CACHE_BYTES": int(os.environ.get("PAGE_CACHE_BYTES", str(8 * 1024 * 1024))),
         # Where kept pages live: a Redis shared by every worker (by default REDIS_URL's), or,
         # empty, each worker's memory.
         "PAGE_CACHE_URL": os.environ.get("PAGE_CACHE_URL", redis_url).strip(),

@@ -72,7 +72,7 @@ class PageStore:
     def put(self, key: Hashable, body: bytes, mimetype: str, seconds: int) -> None:
         entry = _Entry(body, mimetype, time.monotonic() + seconds)
         limit = current_app.config.get("PAGE_CACHE_ENTRIES", 1000)
-        byte_limit = current_app.config.get("PAGE_CACHE_BYTES", 16 * 1024 * 1024)
+        byte_limit = current_app.config.get("PAGE_CACHE_BYTES", 8 * 1024 * 1024)
         with self._lock:
             if key in self._entries:
                 self._drop(key)
