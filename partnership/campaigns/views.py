@@ -40,15 +40,17 @@ bp = Blueprint("campaigns", __name__)
 bp.add_app_template_global(quick_select)
 
 
-def load_public(campaign_id: int, *options) -> Campaign:
-    """A campaign the visitor may see; a draft is "not found" to the public, not "forbidden".
-
-    ``options`` are loader options (what the page shows, in the same query).
-    """
-    campaign = db.get_or_404(Campaign, campaign_id, options=options)
-    if not campaign.can_view(current_user):
+def visible_or_404(campaign: Campaign | None) -> Campaign:
+    """The campaign if the visitor may see it; a draft is "not found" to the public, not
+    "forbidden"."""
+    if campaign is None or not campaign.can_view(current_user):
         abort(404)
     return campaign
+
+
+def load_public(campaign_id: int) -> Campaign:
+    """A campaign the visitor may see, else 404."""
+    return visible_or_404(db.session.get(Campaign, campaign_id))
 
 
 @cache
@@ -167,13 +169,8 @@ def _campaign_page_statement() -> sa.Select:
 @bp.get("/campaigns/<int:campaign_id>")
 @cached_page(campaign_version)
 def campaign(campaign_id: int):
-    campaign = (
-        db.session.scalars(_campaign_page_statement(), {"campaign_id": campaign_id})
-        .unique()
-        .first()
-    )
-    if campaign is None or not campaign.can_view(current_user):
-        abort(404)
+    found = db.session.scalars(_campaign_page_statement(), {"campaign_id": campaign_id})
+    campaign = visible_or_404(found.unique().first())
     keep_until(campaign.starts_at)  # the give button comes and goes by itself
     keep_until(campaign.ends_at)
     return render_template(
