@@ -104,19 +104,20 @@ def test_a_draft_stays_not_found(cached, visitor, make_campaign):
     assert visitor.get("/campaigns/2147483000").status_code == 404
 
 
-def test_the_store_keeps_at_most_its_limit(cached, visitor, make_campaign):
-    cached.config["PAGE_CACHE_ENTRIES"] = 2
+def test_the_store_keeps_at_most_its_limit(cached, visitor, make_campaign, monkeypatch):
+    monkeypatch.setitem(cached.config, "PAGE_CACHE_ENTRIES", 2)  # the app outlives the test
     campaigns = [make_campaign() for _ in range(3)]
     for campaign in campaigns:
         visitor.get(f"/campaigns/{campaign.id}")
     assert len(pagecache.store()._entries) == 2
 
 
-def test_the_store_keeps_at_most_its_bytes(cached, visitor, make_campaign):
+def test_the_store_keeps_at_most_its_bytes(cached, visitor, make_campaign, monkeypatch):
     """A worker's memory is bounded in bytes: the oldest pages leave for a new one."""
     campaigns = [make_campaign() for _ in range(3)]
     first = visitor.get(f"/campaigns/{campaigns[0].id}").get_data()
-    cached.config["PAGE_CACHE_BYTES"] = len(first) * 2 + len(first) // 2  # room for two
+    room_for_two = len(first) * 2 + len(first) // 2
+    monkeypatch.setitem(cached.config, "PAGE_CACHE_BYTES", room_for_two)
     for campaign in campaigns[1:]:
         visitor.get(f"/campaigns/{campaign.id}")
     store = pagecache.store()
