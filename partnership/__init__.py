@@ -36,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every table known to Alembic and relationships)
     from .accounts.auth import init_login
+    from .core.compression import init_app as init_compression
     from .core.database import init_database
     from .core.fragments import init_app as init_fragments
     from .core.pagination import init_app as init_pagination
@@ -48,6 +49,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     init_database(app)
     init_unit_of_work(app)  # one commit per successful unsafe request (STYLE.md 15)
+    init_compression(app)  # after the commit: the last step of every response
     init_file_store(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
