@@ -17,7 +17,13 @@ from partnership.db_types import utcnow
 from partnership.extensions import db
 from partnership.ledger.models import RAISED_FROM, SPENDING, LedgerEntry, LedgerKind
 from partnership.ledger.services import verify
-from partnership.registry.models import NetworkStatus, School, SchoolYearStat, Sector
+from partnership.registry.models import (
+    GRADE_COLUMNS,
+    NetworkStatus,
+    School,
+    SchoolYearStat,
+    Sector,
+)
 from partnership.reporting import figures, school_figures
 from partnership.reporting.periods import Period, YearKind, from_args, year_of
 from tests.crowd import build_campaign
@@ -36,6 +42,13 @@ def money(campaign, kind, satang, donors=None):
     )  # fmt: skip
 
 
+def by_grade(pupils: int, p4: int, p5: int, p6: int) -> dict[str, int]:
+    """A year's pupils per grade adding up to ``pupils``: ป.4–6 as given, the rest in ป.1."""
+    grades = dict.fromkeys(GRADE_COLUMNS, 0)
+    grades.update(grade_p4=p4, grade_p5=p5, grade_p6=p6, grade_p1=pupils - p4 - p5 - p6)
+    return grades
+
+
 @pytest.fixture()
 def known(make_school, make_org, make_partnership):
     """Two campaigns in Khon Kaen (40) and Chiang Mai (50), a draft, four schools.
@@ -45,6 +58,8 @@ def known(make_school, make_org, make_partnership):
     raised ฿650 (online 500, matched 150, offline 0), spent ฿300, balance ฿350, 1 donation.
     Chiang Mai (goal ฿1,000, funded): a ฿2,000 gift, a ฿500 dispute lost then won, ฿700
     offline: raised ฿2,700 (online 2,000, offline 700), 1 donation.
+    Pupils of grades 4–6 in 2025 (the newest year with grades): Khon Kaen's school 30 (10 + 10
+    + 10, not funded), Chiang Mai's 60 (20 + 20 + 20, funded): 60 reached of 90 enrolled.
     """
     school_a = make_school(district="เมืองขอนแก่น")
     make_school(district="ชุมแพ", network_status=NetworkStatus.NONE)
@@ -54,8 +69,20 @@ def known(make_school, make_org, make_partnership):
     db.session.add_all(
         [
             SchoolYearStat(school=school_b, academic_year=2024, pupils=100, teachers=8),
-            SchoolYearStat(school=school_b, academic_year=2025, pupils=120, teachers=9),
-            SchoolYearStat(school=school_a, academic_year=2025, pupils=80, teachers=5),
+            SchoolYearStat(
+                school=school_b,
+                academic_year=2025,
+                pupils=120,
+                teachers=9,
+                **by_grade(120, 20, 20, 20),
+            ),
+            SchoolYearStat(
+                school=school_a,
+                academic_year=2025,
+                pupils=80,
+                teachers=5,
+                **by_grade(80, 10, 10, 10),
+            ),
         ]
     )
     db.session.commit()
