@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import threading
 from datetime import timedelta
+from fractions import Fraction
 
 import pytest
 import sqlalchemy as sa
@@ -232,6 +233,37 @@ def test_schools_and_pupils(known):
         (2024, 1, 100, 8),
         (2025, 1, 120, 9),
     ]
+
+
+def test_pupils_of_grades_4_to_6_reached_against_enrolled(known, make_school):
+    khon_kaen, chiang_mai = known
+    Reached = school_figures.GradesReached
+    reached = school_figures.grades_4_6_reached
+    # Chiang Mai's school (funded) 60 of the 30 + 60 of the two network schools with grades.
+    assert reached() == Reached(reached=60, enrolled=90)
+    assert reached().share == Fraction(2, 3)
+    assert reached(province_code="40") == Reached(0, 30)
+    assert reached(province_code="50") == Reached(60, 60)
+    # A programme narrows what was reached, never what is enrolled.
+    assert reached(programme_id=khon_kaen.programme_id) == Reached(0, 90)
+    assert reached(programme_id=chiang_mai.programme_id) == Reached(60, 90)
+    outsider = make_school(network_status=NetworkStatus.NONE)
+    school_a, school_b = khon_kaen.school, chiang_mai.school
+    db.session.add_all(
+        [
+            # outside the network: never enrolled, never reached
+            SchoolYearStat(school=outsider, academic_year=2025, pupils=50, teachers=2,
+                           **by_grade(50, 5, 5, 5)),
+            # a newer year with grades replaces the older one
+            SchoolYearStat(school=school_a, academic_year=2026, pupils=90, teachers=5,
+                           **by_grade(90, 12, 12, 12)),
+            # a newer total alone (no grades): the newest year with grades still counts
+            SchoolYearStat(school=school_b, academic_year=2026, pupils=130, teachers=9),
+        ]
+    )  # fmt: skip
+    db.session.commit()
+    assert reached() == Reached(60, 96)
+    assert Reached().share is None and Reached().percent is None
 
 
 def test_a_period_counts_the_campaigns_that_opened_in_it(known):
