@@ -49,7 +49,7 @@ def pledge_columns() -> list[Column]:
     lang = current_language()
     return [
         Column(_l("Matches"), lambda p: p.scope),
-        Column(_l("For"), lambda p: pledge_target(p, lang)),
+        Column(_l("Campaign, programme or province"), lambda p: pledge_target(p, lang)),
         Column(_l("Ratio (sponsor : donor)"), lambda p: p.ratio),
         Column(_l("Pledged (baht)"), lambda p: p.cap_satang, Kind.MONEY),
         Column(_l("Matched (baht)"), lambda p: p.used_satang, Kind.MONEY),
