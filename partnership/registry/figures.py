@@ -18,7 +18,9 @@ import sqlalchemy as sa
 from ..extensions import db
 from .models import P4_P6_COLUMNS, School, SchoolYearStat
 
-_P4_P6 = sum((getattr(SchoolYearStat, c) for c in P4_P6_COLUMNS[1:]),
+#: ป.4 + ป.5 + ป.6 of a row (NULL for a row without the grade split): for the sums here and the
+#: dashboards' pupils of grades 4–6 reached (``reporting.school_figures``).
+PUPILS_P4_P6 = sum((getattr(SchoolYearStat, c) for c in P4_P6_COLUMNS[1:]),
              getattr(SchoolYearStat, P4_P6_COLUMNS[0]))  # fmt: skip
 
 
@@ -51,7 +53,7 @@ def _totals_columns():
     return (
         sa.func.count(SchoolYearStat.id),
         sa.func.coalesce(sa.func.sum(SchoolYearStat.pupils), 0),
-        sa.func.coalesce(sa.func.sum(_P4_P6), 0),
+        sa.func.coalesce(sa.func.sum(PUPILS_P4_P6), 0),
         sa.func.coalesce(sa.func.sum(SchoolYearStat.teachers), 0),
         sa.func.coalesce(sa.func.sum(SchoolYearStat.devices_on_hand), 0),
         sa.func.count(SchoolYearStat.grade_k1),

@@ -167,3 +167,8 @@ def export_columns(lang: str) -> list[Column]:
         Column(_l("Devices delivered"), lambda r: r.money.devices_recorded, Kind.INT),
         Column(_l("Devices confirmed"), lambda r: r.money.devices_confirmed, Kind.INT),
     ]
+
+
+def region_columns(lang: str) -> list[Column]:
+    """The regions' table as a spreadsheet: the province table's figures, by region."""
+    return [Column(_l("Region"), lambda r: r.name(lang)), *export_columns(lang)[3:]]

@@ -85,8 +85,11 @@ class CampaignRow:
     devices_confirmed: int
 
 
-def campaign_rows(code: str, period: Period, limit: int = CAMPAIGNS_SHOWN) -> list[CampaignRow]:
-    """The province's campaigns that count in ``period``, newest first, at most ``limit``."""
+def campaign_rows(
+    code: str, period: Period, limit: int | None = CAMPAIGNS_SHOWN
+) -> list[CampaignRow]:
+    """The province's campaigns that count in ``period``, newest first, at most ``limit``
+    (None: every one, for its download)."""
     found = db.session.execute(
         figures.campaigns_query(period, province_code=code)
         .with_only_columns(

@@ -1,6 +1,6 @@
 """What the province pages show (their routes are in ``views.py``): Thailand's provinces on a
 map with their table and regions, and one province's page for its area-based education team;
-each table also as CSV and Excel.
+each table also as CSV and Excel (``province_exports``).
 
 Both pages are kept for anonymous visitors (``core.pagecache``, ``version`` and
 ``province_version`` here) until the money or the devices move (``figures.version``); each
@@ -10,18 +10,18 @@ answers with the same number of queries however many schools and campaigns there
 
 from __future__ import annotations
 
-from flask import abort, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 
-from ..core.exports import Column, Kind, download
+from ..core.exports import download
 from ..db_types import utcnow
 from ..governance.assemblies import province_assemblies
 from ..i18n import academic_year_label, current_language
 from ..money import format_satang
-from ..registry.provinces import REGIONS, Province, get_province
+from ..registry.provinces import REGIONS, get_province
 from . import by_province, figures, periods, province, school_figures
 from .maps import map_view
+from .province_exports import province_or_404
 from .tables import read_sort, sort_rows
 
 #: Every figure of the province table can sort it; the province name is the default.
@@ -37,13 +37,6 @@ def version(**_kwargs):
 def province_version(code: str, **_kwargs):
     """A province page's version; an unknown code is never kept (its 404)."""
     return figures.version() if get_province(code) is not None else None
-
-
-def _province_or_404(code: str) -> Province:
-    found = get_province(code)
-    if found is None:
-        abort(404)
-    return found
 
 
 def _province_sort_keys(lang: str) -> dict:
@@ -96,10 +89,19 @@ def provinces_export(fmt: str):
     return download(fmt, columns, rows, name, gettext("Provinces"), private=False)
 
 
+def regions_export(fmt: str):
+    """The six regions' table (each the sum of its provinces), for the period asked."""
+    period = periods.from_args(request.args)
+    rows = by_province.region_rows(by_province.province_rows(period))
+    columns = by_province.region_columns(current_language())
+    name = f"regions-{utcnow():%Y%m%d}"
+    return download(fmt, columns, rows, name, gettext("Regions"), private=False)
+
+
 def province_page(code: str):
     """One province: its schools in and out of the network, pupils and teachers over the years,
     applications, campaigns, money, devices, outcomes, and its districts."""
-    found = _province_or_404(code)
+    found = province_or_404(code)
     lang = current_language()
     period = periods.from_args(request.args)
     districts = province.district_rows(code, period)
@@ -118,6 +120,7 @@ def province_page(code: str):
         years=years,
         latest=years[max(years)] if years else None,
         latest_year=max(years) if years else None,
+        grades=school_figures.grades_4_6_reached(period, province_code=code),
         year_bars=[(academic_year_label(y, lang), row.pupils) for y, row in years.items()],
         thousands="{:,}".format,
         applications=province.application_counts(code),
@@ -140,27 +143,3 @@ DISTRICT_SORT_KEYS = {
     "spent": lambda r: r.money.spent_satang,
     "devices": lambda r: r.money.devices_recorded,
 }
-
-DISTRICT_COLUMNS = [
-    Column(_l("District"), lambda r: r.district),
-    Column(_l("Schools in the registry"), lambda r: r.network.schools, Kind.INT),
-    Column(_l("Schools in the network"), lambda r: r.network.members, Kind.INT),
-    Column(
-        _l("Network schools without a private partner"),
-        lambda r: r.network.without_private_partner,
-        Kind.INT,
-    ),
-    Column(_l("Campaigns"), lambda r: r.money.campaigns, Kind.INT),
-    Column(_l("Raised (baht)"), lambda r: r.money.raised_satang, Kind.MONEY),
-    Column(_l("Spent (baht)"), lambda r: r.money.spent_satang, Kind.MONEY),
-    Column(_l("Devices delivered"), lambda r: r.money.devices_recorded, Kind.INT),
-    Column(_l("Devices confirmed"), lambda r: r.money.devices_confirmed, Kind.INT),
-]
-
-
-def districts_export(code: str, fmt: str):
-    """The province's district table, for the period asked."""
-    _province_or_404(code)
-    rows = province.district_rows(code, periods.from_args(request.args))
-    name = f"districts-{code}-{utcnow():%Y%m%d}"
-    return download(fmt, DISTRICT_COLUMNS, rows, name, gettext("Districts"), private=False)

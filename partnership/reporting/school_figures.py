@@ -6,12 +6,13 @@ comes from here (``figures``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from fractions import Fraction
 
 import sqlalchemy as sa
 
 from ..campaigns.models import Campaign
 from ..extensions import db
-from ..registry.figures import SchoolDataTotals, province_school_data_by_year
+from ..registry.figures import PUPILS_P4_P6, SchoolDataTotals, province_school_data_by_year
 from ..registry.models import NetworkStatus, School, SchoolYearStat
 from ..registry.services import has_private_partner_clause, today
 from .figures import ALL_TIME, campaigns_query, kept
@@ -114,6 +115,60 @@ def pupils_reached(period: Period = ALL_TIME, **filters) -> Pupils:
         )
     ).one()
     return Pupils(*(int(v) for v in row))
+
+
+@dataclass(frozen=True)
+class GradesReached:
+    """Pupils of grades 4–6 (ป.4–6) of the funded schools against those of every network school
+    in scope, each school in the newest academic year it gave pupils per grade."""
+
+    reached: int = 0
+    enrolled: int = 0
+
+    @property
+    def share(self) -> Fraction | None:
+        """``reached`` of ``enrolled``, exact (None when no network school gave its grades)."""
+        return Fraction(self.reached, self.enrolled) if self.enrolled else None
+
+    @property
+    def percent(self) -> Fraction | None:
+        return None if self.share is None else self.share * 100
+
+
+@kept
+def grades_4_6_reached(period: Period = ALL_TIME, **filters) -> GradesReached:
+    """Pupils of grades 4–6 reached (network schools with a campaign funded in ``period``)
+    against enrolled (every network school, of ``province_code`` if given): one query. A
+    programme filter narrows what was reached, never what is enrolled."""
+    newest = (
+        sa.select(
+            SchoolYearStat.school_id,
+            sa.func.max(SchoolYearStat.academic_year).label("year"),
+        )
+        .where(SchoolYearStat.grade_p4.is_not(None))
+        .group_by(SchoolYearStat.school_id)
+        .subquery()
+    )
+    funded = School.id.in_(funded_school_ids(period, **filters))
+    query = (
+        sa.select(
+            sa.func.coalesce(sa.func.sum(PUPILS_P4_P6).filter(funded), 0),
+            sa.func.coalesce(sa.func.sum(PUPILS_P4_P6), 0),
+        )
+        .select_from(SchoolYearStat)
+        .join(
+            newest,
+            sa.and_(
+                newest.c.school_id == SchoolYearStat.school_id,
+                newest.c.year == SchoolYearStat.academic_year,
+            ),
+        )
+        .join(School, School.id == SchoolYearStat.school_id)
+        .where(School.network_status == NetworkStatus.MEMBER)
+    )
+    if filters.get("province_code") is not None:
+        query = query.where(School.province_code == filters["province_code"])
+    return GradesReached(*(int(v) for v in db.session.execute(query).one()))
 
 
 # -- the province map (branch map) -----------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from ..core.pagecache import cached_page
-from . import province_pages, report_pages, views_overview, views_sponsors
+from . import province_exports, province_pages, report_pages, views_overview, views_sponsors
 
 bp = Blueprint("reporting", __name__)
 
@@ -14,6 +14,11 @@ bp = Blueprint("reporting", __name__)
 bp.add_url_rule("/figures", "overview", views_overview.overview)
 bp.add_url_rule(
     "/figures/programmes.<any(csv, xlsx):fmt>", "overview_export", views_overview.overview_export
+)
+bp.add_url_rule(
+    "/figures/key-figures.<any(csv, xlsx):fmt>",
+    "key_figures_export",
+    views_overview.key_figures_export,
 )
 bp.add_url_rule("/figures/sponsors", "sponsors", views_sponsors.sponsors)
 bp.add_url_rule(
@@ -24,6 +29,16 @@ bp.add_url_rule(
     "/figures/sponsors/<int:organisation_id>/campaigns.<any(csv, xlsx):fmt>",
     "sponsor_export",
     views_sponsors.sponsor_export,
+)
+bp.add_url_rule(
+    "/figures/sponsors/<int:organisation_id>/pledges.<any(csv, xlsx):fmt>",
+    "sponsor_pledges_export",
+    views_sponsors.sponsor_pledges_export,
+)
+bp.add_url_rule(
+    "/figures/sponsors/<int:organisation_id>/schools.<any(csv, xlsx):fmt>",
+    "sponsor_schools_export",
+    views_sponsors.sponsor_schools_export,
 )
 
 # The programme report and the sponsor report (report_pages.py).
@@ -54,6 +69,11 @@ def provinces_export(fmt: str):
     return province_pages.provinces_export(fmt)
 
 
+@bp.get("/figures/regions.<any(csv, xlsx):fmt>")
+def regions_export(fmt: str):
+    return province_pages.regions_export(fmt)
+
+
 @bp.get("/figures/provinces/<code>")
 @cached_page(province_pages.province_version)
 def province_page(code: str):
@@ -63,4 +83,13 @@ def province_page(code: str):
 
 @bp.get("/figures/provinces/<code>/districts.<any(csv, xlsx):fmt>")
 def districts_export(code: str, fmt: str):
-    return province_pages.districts_export(code, fmt)
+    return province_exports.table_export(code, "districts", fmt)
+
+
+#: The province page's other tables (province_exports.TABLES); districts keep their own route.
+PROVINCE_TABLES = "any(figures, years, applications, campaigns, outcomes, assemblies)"
+
+
+@bp.get(f"/figures/provinces/<code>/<{PROVINCE_TABLES}:table>.<any(csv, xlsx):fmt>")
+def province_export(code: str, table: str, fmt: str):
+    return province_exports.table_export(code, table, fmt)

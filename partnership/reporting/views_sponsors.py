@@ -12,7 +12,7 @@ from ..core.pagecache import cached_page
 from ..i18n import current_language
 from ..registry.provinces import province_name
 from . import sponsor_figures
-from .sponsor_figures import MatchedCampaign, SponsorRow
+from .sponsor_figures import MatchedCampaign, PledgeRow, SponsorRow
 
 
 def sponsor_columns() -> list[Column]:
@@ -42,6 +42,39 @@ def campaign_columns() -> list[Column]:
         Column(_l("Devices confirmed by schools"), lambda c: c.devices_confirmed, Kind.INT),
         Column(_l("Milestones done"), lambda c: c.milestones_done, Kind.INT),
         Column(_l("Milestones"), lambda c: c.milestones, Kind.INT),
+    ]
+
+
+def pledge_columns() -> list[Column]:
+    lang = current_language()
+    return [
+        Column(_l("Matches"), lambda p: p.scope),
+        Column(_l("Campaign, programme or province"), lambda p: pledge_target(p, lang)),
+        Column(_l("Ratio (sponsor : donor)"), lambda p: p.ratio),
+        Column(_l("Pledged (baht)"), lambda p: p.cap_satang, Kind.MONEY),
+        Column(_l("Matched (baht)"), lambda p: p.used_satang, Kind.MONEY),
+        Column(_l("Left to match (baht)"), lambda p: p.cap_satang - p.used_satang, Kind.MONEY),
+        Column(_l("State"), lambda p: p.state),
+    ]
+
+
+def pledge_target(pledge: PledgeRow, lang: str) -> str:
+    """The campaign, programme or province a pledge matches ("" for every campaign)."""
+    if pledge.campaign_title:
+        return pledge.campaign_title
+    if pledge.programme_th:
+        return pledge.programme_en if lang == "en" and pledge.programme_en else pledge.programme_th
+    return province_name(pledge.province_code, lang) if pledge.province_code else ""
+
+
+def school_columns() -> list[Column]:
+    lang = current_language()
+    return [
+        Column(_l("School"), lambda r: r[0].display_name(lang)),
+        Column(_l("School code"), lambda r: r[0].code),
+        Column(_l("Province"), lambda r: r[0].province_name(lang)),
+        Column(_l("District"), lambda r: r[0].district),
+        Column(_l("Role"), lambda r: r[1].role),
     ]
 
 
@@ -95,3 +128,19 @@ def sponsor_export(organisation_id: int, fmt: str):
     rows = sponsor_figures.matched_campaigns(organisation.id)
     name = f"sponsor-{organisation.id}-campaigns"
     return download(fmt, campaign_columns(), rows, name, "campaigns", private=False)
+
+
+def sponsor_pledges_export(organisation_id: int, fmt: str):
+    """The sponsor's pledges as its page lists them (no donor: pools and what they gave)."""
+    organisation = _sponsor_or_404(organisation_id)
+    rows = sponsor_figures.pledges(organisation.id)
+    name = f"sponsor-{organisation.id}-pledges"
+    return download(fmt, pledge_columns(), rows, name, "pledges", private=False)
+
+
+def sponsor_schools_export(organisation_id: int, fmt: str):
+    """The schools the sponsor partners today, as its page lists them."""
+    organisation = _sponsor_or_404(organisation_id)
+    rows = sponsor_figures.partner_schools(organisation.id)
+    name = f"sponsor-{organisation.id}-schools"
+    return download(fmt, school_columns(), rows, name, "schools", private=False)

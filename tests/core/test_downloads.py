@@ -19,6 +19,12 @@ EXPORTS = {
     "reporting.sponsor_export": False,
     "reporting.provinces_export": False,  # public: the 77 provinces' figures
     "reporting.districts_export": False,  # public: a province's districts
+    "reporting.key_figures_export": False,  # public: the overview's key figures
+    "reporting.regions_export": False,  # public: the six regions' figures
+    # public: a province page's key figures, years, applications, campaigns, outcomes, assemblies
+    "reporting.province_export": False,
+    "reporting.sponsor_pledges_export": False,  # public: a sponsor's pools (no donor)
+    "reporting.sponsor_schools_export": False,  # public: the schools a sponsor partners
     "site_staff.worklist_export": True,  # staff's lists: refunds, disputes, donors' gifts
     "site.sponsor_dashboard_export": True,  # a sponsor's own figures: its members and staff
     "school_data_staff.export": False,  # staff's; school figures, no person in it

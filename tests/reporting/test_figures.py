@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import threading
 from datetime import timedelta
+from fractions import Fraction
 
 import pytest
 import sqlalchemy as sa
@@ -17,7 +18,13 @@ from partnership.db_types import utcnow
 from partnership.extensions import db
 from partnership.ledger.models import RAISED_FROM, SPENDING, LedgerEntry, LedgerKind
 from partnership.ledger.services import verify
-from partnership.registry.models import NetworkStatus, School, SchoolYearStat, Sector
+from partnership.registry.models import (
+    GRADE_COLUMNS,
+    NetworkStatus,
+    School,
+    SchoolYearStat,
+    Sector,
+)
 from partnership.reporting import figures, school_figures
 from partnership.reporting.periods import Period, YearKind, from_args, year_of
 from tests.crowd import build_campaign
@@ -36,6 +43,13 @@ def money(campaign, kind, satang, donors=None):
     )  # fmt: skip
 
 
+def by_grade(pupils: int, p4: int, p5: int, p6: int) -> dict[str, int]:
+    """A year's pupils per grade adding up to ``pupils``: ป.4–6 as given, the rest in ป.1."""
+    grades = dict.fromkeys(GRADE_COLUMNS, 0)
+    grades.update(grade_p4=p4, grade_p5=p5, grade_p6=p6, grade_p1=pupils - p4 - p5 - p6)
+    return grades
+
+
 @pytest.fixture()
 def known(make_school, make_org, make_partnership):
     """Two campaigns in Khon Kaen (40) and Chiang Mai (50), a draft, four schools.
@@ -45,6 +59,8 @@ def known(make_school, make_org, make_partnership):
     raised ฿650 (online 500, matched 150, offline 0), spent ฿300, balance ฿350, 1 donation.
     Chiang Mai (goal ฿1,000, funded): a ฿2,000 gift, a ฿500 dispute lost then won, ฿700
     offline: raised ฿2,700 (online 2,000, offline 700), 1 donation.
+    Pupils of grades 4–6 in 2025 (the newest year with grades): Khon Kaen's school 30 (10 + 10
+    + 10, not funded), Chiang Mai's 60 (20 + 20 + 20, funded): 60 reached of 90 enrolled.
     """
     school_a = make_school(district="เมืองขอนแก่น")
     make_school(district="ชุมแพ", network_status=NetworkStatus.NONE)
@@ -54,8 +70,20 @@ def known(make_school, make_org, make_partnership):
     db.session.add_all(
         [
             SchoolYearStat(school=school_b, academic_year=2024, pupils=100, teachers=8),
-            SchoolYearStat(school=school_b, academic_year=2025, pupils=120, teachers=9),
-            SchoolYearStat(school=school_a, academic_year=2025, pupils=80, teachers=5),
+            SchoolYearStat(
+                school=school_b,
+                academic_year=2025,
+                pupils=120,
+                teachers=9,
+                **by_grade(120, 20, 20, 20),
+            ),
+            SchoolYearStat(
+                school=school_a,
+                academic_year=2025,
+                pupils=80,
+                teachers=5,
+                **by_grade(80, 10, 10, 10),
+            ),
         ]
     )
     db.session.commit()
@@ -205,6 +233,37 @@ def test_schools_and_pupils(known):
         (2024, 1, 100, 8),
         (2025, 1, 120, 9),
     ]
+
+
+def test_pupils_of_grades_4_to_6_reached_against_enrolled(known, make_school):
+    khon_kaen, chiang_mai = known
+    Reached = school_figures.GradesReached
+    reached = school_figures.grades_4_6_reached
+    # Chiang Mai's school (funded) 60 of the 30 + 60 of the two network schools with grades.
+    assert reached() == Reached(reached=60, enrolled=90)
+    assert reached().share == Fraction(2, 3)
+    assert reached(province_code="40") == Reached(0, 30)
+    assert reached(province_code="50") == Reached(60, 60)
+    # A programme narrows what was reached, never what is enrolled.
+    assert reached(programme_id=khon_kaen.programme_id) == Reached(0, 90)
+    assert reached(programme_id=chiang_mai.programme_id) == Reached(60, 90)
+    outsider = make_school(network_status=NetworkStatus.NONE)
+    school_a, school_b = khon_kaen.school, chiang_mai.school
+    db.session.add_all(
+        [
+            # outside the network: never enrolled, never reached
+            SchoolYearStat(school=outsider, academic_year=2025, pupils=50, teachers=2,
+                           **by_grade(50, 5, 5, 5)),
+            # a newer year with grades replaces the older one
+            SchoolYearStat(school=school_a, academic_year=2026, pupils=90, teachers=5,
+                           **by_grade(90, 12, 12, 12)),
+            # a newer total alone (no grades): the newest year with grades still counts
+            SchoolYearStat(school=school_b, academic_year=2026, pupils=130, teachers=9),
+        ]
+    )  # fmt: skip
+    db.session.commit()
+    assert reached() == Reached(60, 96)
+    assert Reached().share is None and Reached().percent is None
 
 
 def test_a_period_counts_the_campaigns_that_opened_in_it(known):

@@ -51,6 +51,9 @@ ALL_TIME = {
     "fig-schools": "3",  # network members: Khon Kaen's two and Chiang Mai's
     "fig-funded": "1",
     "fig-pupils": "120",  # Chiang Mai's school in its newest year
+    # grades 4–6 in 2025: Chiang Mai's 60 (funded) of 30 + 60 in the network schools
+    "fig-p4-reached": "60",
+    "fig-p4-share": "66.7%",
     "fig-devices": "3",
     "fig-confirmed": "2",
     "fig-campaigns": "2",  # the draft does not count
@@ -85,6 +88,8 @@ def test_a_programme_counts_only_its_campaigns(client, dataset):
     assert shown(response, "fig-funded") == "0"
     assert shown(response, "fig-live") == "1"
     assert shown(response, "fig-pupils") == "0"
+    assert shown(response, "fig-p4-reached") == "0"
+    assert shown(response, "fig-p4-share") == "0.0%"
 
 
 def test_a_campaign_of_last_fiscal_year_is_not_counted_this_year(client, dataset, make_school):
@@ -165,6 +170,35 @@ def test_the_by_programme_table_downloads_escaped(client, dataset):
     names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert '\'=HYPERLINK("http://evil.example/","x")' in names
     assert client.get("/figures/programmes.pdf").status_code == 404
+
+
+def _csv(response) -> list[list[str]]:
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+
+
+def test_the_key_figures_download_holds_the_pages_figures(client, dataset):
+    khon_kaen, _ = dataset
+    page = client.get("/figures")
+    header, row = _csv(client.get("/figures/key-figures.csv"))
+    assert len(header) == len(row) == 19
+    # the page's figures (฿ and thousands separators aside), after the period and programme
+    assert row[2:] == [
+        "2", "3350.00", "2500.00", "150.00", "700.00", "300.00", "3050.00", "1", "3", "2",
+        "2", "3", "120", "60", "90", "66.67", "2",
+    ]  # fmt: skip
+    for key in ("fig-raised", "fig-spent", "fig-balance", "fig-online", "fig-offline"):
+        assert shown(page, key).lstrip("฿").replace(",", "") in row
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/figures/key-figures.xlsx").data))
+    values = list(book.active.iter_rows(min_row=2, values_only=True))
+    assert len(values) == 1 and values[0][2:] == (
+        2, 3350, 2500, 150, 700, 300, 3050, 1, 3, 2, 2, 3, 120, 60, 90, 66.67, 2,
+    )  # fmt: skip
+    # a programme's: its money and its reach, the network's enrolled
+    path = f"/figures/key-figures.csv?programme={khon_kaen.programme_id}"
+    _, row = _csv(client.get(path))
+    assert row[3] == "650.00" and row[-4:] == ["0", "90", "0.00", "1"]
+    assert 'href="/figures/key-figures.csv"' in page.text
 
 
 def test_the_page_is_kept_for_visitors_until_money_moves(client, app, dataset, monkeypatch):

@@ -146,3 +146,38 @@ def test_the_tables_download_escaped(client, sponsored):
     book = client.get("/figures/sponsors.xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(book.data)).active
     assert next(sheet.iter_rows(min_row=2, values_only=True))[0] == "'=cmd|' /C calc'!A0"
+
+
+def test_the_pledges_and_schools_download_as_on_the_page(client, sponsored):
+    company, _, first, second, _ = sponsored
+    page = client.get(f"/figures/sponsors/{company.id}")
+    text = client.get(f"/figures/sponsors/{company.id}/pledges.csv").get_data(as_text=True)
+    lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    # newest first, as the page: for, ratio, pledged, matched, left, state
+    shown = row_cells(page, "sponsor-pledges")
+    assert [line[1:6] for line in lines[1:]] == [
+        ["โน้ตบุ๊กเชียงใหม่", "1:1", "500.00", "100.00", "400.00"],
+        ["โน้ตบุ๊กขอนแก่น", "1:1", "1000.00", "450.00", "550.00"],
+    ]
+    assert [row[0].split(": ")[1] for row in shown] == ["โน้ตบุ๊กเชียงใหม่", "โน้ตบุ๊กขอนแก่น"]
+    assert [line[6] for line in lines[1:]] == [row[4] for row in shown]
+    book = client.get(f"/figures/sponsors/{company.id}/pledges.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(book.data)).active
+    assert [row[3:6] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        (500, 100, 400),
+        (1000, 450, 550),
+    ]
+    text = client.get(f"/figures/sponsors/{company.id}/schools.csv").get_data(as_text=True)
+    lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    schools = [first.school, second.school]  # the ended partnership is not listed
+    assert [line[:2] for line in lines[1:]] == [[s.name_th, s.code] for s in schools]
+    html = page.get_data(as_text=True)
+    assert all(s.name_th in html for s in schools)
+    book = client.get(f"/figures/sponsors/{company.id}/schools.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(book.data)).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        s.name_th for s in schools
+    ]
+    for path in ("pledges", "schools"):
+        assert f'href="/figures/sponsors/{company.id}/{path}.csv"' in html
+        assert DONOR not in client.get(f"/figures/sponsors/{company.id}/{path}.csv").text
