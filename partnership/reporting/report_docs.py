@@ -18,6 +18,7 @@ from .figures import Money
 from .report_data import CampaignLine, OutcomeLine, ProgrammeReport, SponsorReport
 from .report_model import Column, Figure, Heading, KeyFigures, Paragraph, Picture, Report, Table
 
+
 def _count(value: int | float | None) -> str:
     if value is None:
         return "—"

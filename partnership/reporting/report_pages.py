@@ -10,8 +10,8 @@ from urllib.parse import quote
 
 from flask import Response, current_app, render_template, request, url_for
 from flask_babel import force_locale, gettext
-from markupsafe import Markup
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..core.downloads import PRIVATE_NO_STORE
 from ..i18n import current_language
@@ -20,7 +20,6 @@ from ..programmes.models import Programme
 from ..registry.models import Organisation
 from . import figures, maps, periods, report_data, report_docs
 from .report_model import Key, Picture
-
 
 #: How wide the map prints (mm): with its legend beside it, it fits under the key figures.
 MAP_WIDTH = 80
