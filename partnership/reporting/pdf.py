@@ -127,7 +127,7 @@ def _key_figures(pdf: _ReportPDF, block: KeyFigures) -> None:
 
 def _heading(pdf: _ReportPDF, block: Heading) -> None:
     size = 14 if block.level == 1 else 12
-    pdf.room(size * 0.6 + 20)  # a heading keeps with what follows
+    pdf.room(size * 0.6 + 30)  # a heading keeps with what follows (and a table's first rows)
     pdf.ln(2)
     pdf.set_font(FAMILY, "B", size)
     pdf.set_text_color(*INK)
@@ -196,15 +196,54 @@ def printable_svg(svg: str) -> str:
     return svg.replace("</a>", "</g>")
 
 
+_VIEW_BOX = re.compile(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"')
+
+
+def _height(svg: str, width: float) -> float:
+    """How tall the drawing prints ``width`` mm wide (by its viewBox; square without one)."""
+    found = _VIEW_BOX.search(svg)
+    return width * float(found[2]) / float(found[1]) if found else width
+
+
 def _picture(pdf: _ReportPDF, block: Picture) -> None:
-    pdf.room(40)
-    left = pdf.l_margin + (pdf.epw - block.width) / 2
-    pdf.image(io.BytesIO(printable_svg(block.svg).encode()), x=left, w=block.width)
+    """The title across the page, the drawing on the left (centred without a legend), and
+    beside it the legend: a swatch of each colour with what it stands for, then the caption."""
+    gap, swatch = 8, 4.5
+    height = min(_height(block.svg, block.width), pdf.page_break_trigger - pdf.t_margin - 20)
+    pdf.set_font(FAMILY, "B", 11)
+    title = pdf.lines(block.title, pdf.epw) if block.title else []
+    pdf.room(len(title) * 6 + height + 4)
+    pdf.set_text_color(*INK)
+    pdf.write_lines(title, pdf.epw, 6)
+    pdf.ln(1)
+    top = pdf.y
+    left = pdf.l_margin if block.legend else pdf.l_margin + (pdf.epw - block.width) / 2
+    pdf.image(io.BytesIO(printable_svg(block.svg).encode()), x=left, y=top, w=block.width)
+    if block.legend:
+        x = left + block.width + gap
+        width = pdf.l_margin + pdf.epw - x
+        pdf.set_xy(x, top)
+        pdf.set_font(FAMILY, "B", 10)
+        pdf.write_lines(pdf.lines(block.legend_title, width), width, 5.5)
+        pdf.ln(1)
+        pdf.set_font(FAMILY, "", 10)
+        pdf.set_draw_color(95, 107, 115)
+        for key in block.legend:
+            y = pdf.y
+            pdf.set_fill_color(*(int(key.fill[i : i + 2], 16) for i in (1, 3, 5)))
+            pdf.rect(x, y + 0.5, swatch, swatch, style="DF")
+            pdf.set_xy(x + swatch + 2, y)
+            pdf.write_lines(pdf.lines(key.label, width - swatch - 2), width - swatch - 2, 5.5)
+            pdf.set_y(max(pdf.y, y + swatch + 1.5))
+        pdf.set_xy(x, pdf.y + 2)
+    else:
+        pdf.set_y(top + height + 1)
     if block.caption:
+        width = pdf.l_margin + pdf.epw - pdf.x
         pdf.set_font(FAMILY, "", 8)
         pdf.set_text_color(*MUTED)
-        pdf.text_block(block.caption, 4.2, align="C")
-    pdf.ln(2)
+        pdf.write_lines(pdf.lines(block.caption, width), width, 4.2, "L" if block.legend else "C")
+    pdf.set_xy(pdf.l_margin, max(pdf.y, top + height) + 4)
 
 
 _DRAW = {

@@ -18,9 +18,6 @@ from .figures import Money
 from .report_data import CampaignLine, OutcomeLine, ProgrammeReport, SponsorReport
 from .report_model import Column, Figure, Heading, KeyFigures, Paragraph, Picture, Report, Table
 
-#: Attribution printed under the map (its outlines' licence).
-MAP_CAPTION = "Map outlines: @svg-maps/thailand (CC BY 4.0)"
-
 
 def _count(value: int | float | None) -> str:
     if value is None:
@@ -70,10 +67,14 @@ def _outcome_table(lines: list[OutcomeLine], lang: str) -> Table:
 
 
 def programme_document(
-    data: ProgrammeReport, lang: str, *, map_svg: str | None = None, now: datetime | None = None
+    data: ProgrammeReport,
+    lang: str,
+    *,
+    map_picture: Picture | None = None,
+    now: datetime | None = None,
 ) -> Report:
-    """The programme report; ``map_svg`` (the provinces map, drawn by ``reporting.maps``) goes
-    under the key figures when given."""
+    """The programme report; ``map_picture`` (the provinces map, ``report_pages.map_picture``)
+    goes under the key figures when given."""
     programme = data.programme
     report = Report(
         title=_("Programme report: %(name)s", name=programme.display_name(lang)),
@@ -83,8 +84,8 @@ def programme_document(
         author=programme.display_name(lang),
     )
     report.add(KeyFigures(_money_figures(data.totals)))
-    if map_svg:
-        report.add(Picture(map_svg, width=110, caption=MAP_CAPTION))
+    if map_picture:
+        report.add(map_picture)
     provinces = sorted(data.by_province.items(), key=lambda item: -item[1].raised_satang)
     report.add(
         Heading(_("By province")),
@@ -170,8 +171,15 @@ def _campaign_table(lines: list[CampaignLine], lang: str, *, sponsor: bool) -> T
     return Table(columns, rows, empty=_("No campaigns in this period."))
 
 
-def sponsor_document(data: SponsorReport, lang: str, *, now: datetime | None = None) -> Report:
-    """The sponsor report: what the organisation pledged and matched, and what it bought."""
+def sponsor_document(
+    data: SponsorReport,
+    lang: str,
+    *,
+    map_picture: Picture | None = None,
+    now: datetime | None = None,
+) -> Report:
+    """The sponsor report: what the organisation pledged and matched, and what it bought;
+    ``map_picture`` (where it matched, ``report_pages.map_picture``) under the key figures."""
     organisation = data.organisation
     name = organisation.display_name(lang)
     devices = sum(c.devices_recorded for c in data.campaigns)
@@ -193,7 +201,11 @@ def sponsor_document(data: SponsorReport, lang: str, *, now: datetime | None = N
                 Figure(_("Campaigns matched"), _count(len(data.campaigns))),
                 Figure(_("Devices delivered / confirmed"), _devices(devices, confirmed)),
             ]
-        ),
+        )
+    )
+    if map_picture:
+        report.add(map_picture)
+    report.add(
         Heading(_("Partnerships")),
         Table(
             [Column(_("School"), 2.6), Column(_("Province"), 1.4), Column(_("Role"), 1.6),

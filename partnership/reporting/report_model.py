@@ -63,13 +63,26 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Key:
+    """One line of a picture's legend: a colour and what it stands for."""
+
+    fill: str
+    label: str
+
+
+@dataclass(frozen=True)
 class Picture:
-    """An SVG drawing (the map) ``width`` mm wide, with its caption (attribution) below."""
+    """An SVG drawing (the map) ``width`` mm wide: ``title`` above names what it shows, its
+    ``legend`` (the colours, under ``legend_title``) stands beside it, and ``caption`` (the
+    attribution its licence asks for) under the legend, or under the drawing without one."""
 
     kind = "picture"  # what the page's template draws
     svg: str
     width: float = 120
     caption: str = ""
+    title: str = ""
+    legend_title: str = ""
+    legend: tuple[Key, ...] = ()
 
 
 Block = KeyFigures | Heading | Paragraph | Table | Picture
@@ -99,4 +112,7 @@ class Report:
                 found += [t for f in block.figures for t in (f.label, f.value, f.note)]
             elif isinstance(block, Heading | Paragraph):
                 found.append(block.text)
+            elif isinstance(block, Picture):
+                found += [block.title, block.legend_title, block.caption]
+                found += [key.label for key in block.legend]
         return found

@@ -59,7 +59,12 @@ ACCOUNTS = {
     "reviewer": "reviewer1@demo.example.org",
     # Staff of the school of the funded laptop campaign (demo/after_funding.py): reports outcomes.
     "outcomes": "browser-outcomes@example.test",
+    # The seeded representative of Mitr Phol Group, whose pool matched a demo campaign (its
+    # sponsor report has figures, a map and tables); the fixture sets PASSWORD.
+    "demo sponsor": "sponsor@demo.example.org",
 }
+#: Accounts the demo seeds (random passwords): the fixture only sets their password.
+SEEDED = ("reviewer", "demo sponsor")
 
 #: Schools (by code) of the school accounts besides "school" (the first school by code).
 SCHOOL_OF = {
@@ -102,7 +107,7 @@ def _seed(app) -> dict[str, int]:
         )
         users = {}
         for role, email in ACCOUNTS.items():
-            if role == "reviewer":
+            if role in SEEDED:
                 users[role] = find_user(email)
                 change_password(users[role], PASSWORD)
                 continue
@@ -137,6 +142,7 @@ def _seed(app) -> dict[str, int]:
             "school_id": school.id,
             "organisation_id": organisation.id,
             "school_user_id": users["school"].id,
+            "demo_sponsor_organisation_id": users["demo sponsor"].organisations[0].id,
             **_programme_ids(users["reviewer"], school),
             **_governance_body_ids(),
         }
