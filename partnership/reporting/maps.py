@@ -4,6 +4,11 @@ The outlines come from the npm package ``@svg-maps/thailand`` (CC BY 4.0), simpl
 ``tests/tools/build_thailand_map.py`` into ``static/maps/thailand-provinces.json`` and keyed by
 the ISO 3166-2:TH codes of ``registry/provinces.py``. They are read once per process; the page
 draws them on the server (``templates/reporting/_map.html``), coloured by class.
+
+A web page does not repeat the 25 KB of outlines: each province is a ``<use>`` of its path in
+``static/maps/thailand-provinces.svg`` (``sprite``, written beside the JSON by the same build;
+``tests/reporting/test_maps.py`` checks that the two agree), which the browser keeps, compressed,
+for every map it shows. Only the PDF, which cannot follow a link, carries the paths inline.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from pathlib import Path
 from ..registry.provinces import PROVINCES_BY_CODE, province_name
 
 OUTLINES = Path(__file__).resolve().parents[2] / "static" / "maps" / "thailand-provinces.json"
+#: The same outlines as an SVG of named paths, for ``<use href="…#p10">`` (``sprite``).
+SPRITE = OUTLINES.with_suffix(".svg")
 
 #: ColorBrewer YlGnBu, sequential and safe for the common colour-blindness types, by class count.
 PALETTES: dict[int, tuple[str, ...]] = {
@@ -52,12 +59,27 @@ class Outlines:
 @cache
 def outlines() -> Outlines:
     """The outlines of the 77 provinces, read from ``static/maps`` once per process."""
-    document = json.loads(OUTLINES.read_text("utf-8"))
+    return outlines_of(json.loads(OUTLINES.read_text("utf-8")))
+
+
+def outlines_of(document: Mapping) -> Outlines:
+    """The outlines of a document as the build writes it (``thailand-provinces.json``)."""
     return Outlines(
         view_box=document["viewBox"],
         paths=document["provinces"],
         water=document["water"],
         attribution=document["attribution"],
+    )
+
+
+def sprite(drawn: Outlines) -> str:
+    """``drawn`` as the SVG document a page's map refers to: province ``10`` is ``#p10``, the
+    n-th water body ``#w1``…; nothing is shown by itself (every path sits in ``<defs>``)."""
+    paths = [f'<path id="p{code}" d="{d}"/>' for code, d in sorted(drawn.paths.items())]
+    paths += [f'<path id="w{n}" d="{d}"/>' for n, d in enumerate(drawn.water.values(), 1)]
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{drawn.view_box}">'
+        f"<!-- {drawn.attribution} -->\n<defs>\n" + "\n".join(paths) + "\n</defs></svg>\n"
     )
 
 

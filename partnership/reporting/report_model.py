@@ -77,7 +77,11 @@ class Picture:
     attribution its licence asks for) under the legend, or under the drawing without one."""
 
     kind = "picture"  # what the page's template draws
+    #: The drawing whole, as the PDF needs it.
     svg: str
+    #: The same for a web page, where it may refer to files the browser fetches (the map's
+    #: outlines); the page draws ``svg`` without it.
+    page_svg: str = ""
     width: float = 120
     caption: str = ""
     title: str = ""

@@ -40,7 +40,8 @@ def map_picture(values: dict[str, int], label: str, title: str, lang: str) -> Pi
     )
     macros = current_app.jinja_env.get_template("reporting/_map.html").module
     return Picture(
-        str(macros.map_svg(view, "report-map", printable=True)),
+        str(macros.map_svg(view, "report-map", printable=True, inline=True)),
+        page_svg=str(macros.map_svg(view, "report-map", printable=True)),
         width=MAP_WIDTH,
         title=title,
         legend_title=label,

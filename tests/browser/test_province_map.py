@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import choose_language
+from .test_figures_pages import MAX_BYTES, page_weight
 from .test_pages_valid import AXE_JS, AXE_RUN, AXE_TAGS, check_html
 
 pytestmark = pytest.mark.browser
@@ -48,6 +49,9 @@ def _serious(tab) -> list[str]:
 def test_click_khon_kaen_on_the_map_to_open_its_page(tab, live_server, lang, width):
     tab.set_viewport_size({"width": width, "height": 900})
     tab.goto(live_server("/figures/provinces"))
+    # A first visit (a new context): the page with every style, script, font and the outlines.
+    first_visit = page_weight(tab)
+    assert first_visit <= MAX_BYTES, first_visit
     choose_language(tab, lang)
     assert tab.locator("html").get_attribute("lang") == lang
     assert _serious(tab) == []

@@ -95,7 +95,8 @@ class _Shapes(HTMLParser):
         if tag == "a" and "data-code" in attrs:
             self._code = attrs["data-code"]
             self.links[self._code] = attrs["href"]
-        elif tag == "path" and self._code:
+        elif tag == "use" and self._code:
+            assert attrs["href"].endswith(f"/maps/thailand-provinces.svg#p{self._code}")
             self.classes[self._code] = attrs["data-class"]
         elif tag == "li" and "data-class" in attrs:
             self.legend.append(attrs["data-class"])
@@ -123,7 +124,31 @@ def test_the_drawn_map_links_every_province_in_its_class(app):
     assert parsed.classes["40"] == "0" and parsed.legend == ["1", "2", "3", "4", "0"]
     assert "<title>ขอนแก่น: ไม่มีข้อมูล</title>" in html or "<title>ขอนแก่น: No data</title>" in html
     assert "Map: @svg-maps/thailand, CC BY 4.0" in html or "@svg-maps/thailand" in html
-    assert len(html.encode()) < OUTLINES_MAX_BYTES + 20_000
+    # The outlines stay in the static file the browser keeps: the page carries links to them.
+    assert "<path d=" not in html and len(html.encode()) < 20_000
+
+
+def test_the_pages_outlines_are_the_servers(app, client):
+    """static/maps/thailand-provinces.svg holds the JSON's paths by id, as the build writes it
+    (a JSON changed by hand without the SVG would draw two different maps)."""
+    assert maps.SPRITE.read_text("utf-8") == maps.sprite(maps.outlines())
+    served = client.get("/static/maps/thailand-provinces.svg")
+    assert served.status_code == 200 and served.mimetype == "image/svg+xml"
+    for code in PROVINCES_BY_CODE:
+        assert f'<path id="p{code}" d="{maps.outlines().paths[code]}"/>' in served.text
+    served.close()
+
+
+def test_the_pdf_map_carries_its_outlines(app):
+    with app.test_request_context("/"):
+        view = maps.map_view({"40": 5}, "Raised", str, lambda code: f"/p/{code}")
+        html = render_template_string(
+            '{% from "reporting/_map.html" import map_svg %}'
+            "{{ map_svg(m, 'r', printable=True, inline=True) }}",
+            m=view,
+        )
+    assert "<use" not in html
+    assert f'<path d="{maps.outlines().paths["40"]}" stroke="#5f6b73"' in html
 
 
 def test_bar_chart_draws_longest_bar_for_the_largest_value(app):

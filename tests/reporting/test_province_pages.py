@@ -65,7 +65,7 @@ def map_classes(html: str) -> dict[str, str]:
     return dict(
         re.findall(
             r'<a href="[^"]*" data-code="(\d+)"><title>[^<]*</title>'
-            r'<path d="[^"]*" fill="[^"]*" data-class="(\d+)"',
+            r'<use href="[^"]*#p\d+" fill="[^"]*" data-class="(\d+)"',
             html,
         )
     )

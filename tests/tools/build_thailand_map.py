@@ -1,4 +1,7 @@
-"""Build static/maps/thailand-provinces.json from the npm package @svg-maps/thailand (CC BY 4.0).
+"""Build static/maps/thailand-provinces.json (and .svg) from the npm package @svg-maps/thailand.
+
+The package is CC BY 4.0. The JSON holds the outlines the server reads; the SVG holds the same
+paths by id for the pages' ``<use>`` (``partnership.reporting.maps.sprite``).
 
 Run once when the source changes, not at app start; the output is vendored (committed):
 
@@ -29,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from partnership.registry.provinces import PROVINCES_BY_CODE  # noqa: E402
+from partnership.reporting import maps  # noqa: E402
 
 OUT = ROOT / "static" / "maps" / "thailand-provinces.json"
 SOURCE = "@svg-maps/thailand"
@@ -251,6 +255,9 @@ def main(argv: list[str] | None = None) -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text + "\n", encoding="utf-8")
     print(f"{args.out}: {len(document['provinces'])} provinces, {len(text)} bytes")
+    sprite = args.out.with_suffix(".svg")
+    sprite.write_text(maps.sprite(maps.outlines_of(document)), encoding="utf-8")
+    print(f"{sprite}: the same paths by id, {sprite.stat().st_size} bytes")
 
 
 if __name__ == "__main__":
