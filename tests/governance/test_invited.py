@@ -74,10 +74,8 @@ def test_a_term_ended_before_the_day_is_no_longer_invited(scheduled):
     group, chair, meeting = scheduled
     leaving, staying, answered = (_appoint(group, date(2030, 1, 1), n) for n in "กขค")
     db.session.commit()
-    services.set_attendance(
-        meeting,
-        {row.id: AttendanceStatus.EXCUSED for row in meeting.attendance if row.member_id == answered.id},
-    )  # fmt: skip
+    rows = [row for row in meeting.attendance if row.member_id == answered.id]
+    services.set_attendance(meeting, {row.id: AttendanceStatus.EXCUSED for row in rows})
     services.end_term(leaving, date(2031, 3, 1), "ลาออก")
     services.end_term(staying, date(2031, 3, 20), "ครบวาระ")  # still sits on the day
     services.end_term(answered, date(2031, 3, 1), "ลาออก")
