@@ -9,12 +9,14 @@ import secrets
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from ..accounts.models import User
 from ..accounts.services import create_user, find_user
 from ..extensions import db
-from ..governance import services
+from ..governance import linking, meetings, services
 from ..governance.models import (
+    AgendaItem,
     AgendaKind,
     AttendanceStatus,
     Body,
@@ -28,8 +30,8 @@ from ..governance.models import (
 from ..governance.models import LinkKind as L
 from ..i18n import BANGKOK
 from ..programmes.models import Programme
-from ..registry.models import NetworkStatus, Organisation, School, Sector
-from .registry import FOUNDATION
+from ..registry.models import Organisation, School, Sector
+from .registry import ADMITTED_AT_MEETING, FOUNDATION
 
 WORKING_GROUP_TH = "คณะทำงานภาครัฐร่วมเอกชน มูลนิธิสานอนาคตการศึกษา คอนเน็กซ์อีดี"
 WORKING_GROUP_EN = "Public–Private Working Group of the CONNEXT ED Foundation"
@@ -46,7 +48,8 @@ PUBLIC_SIDE = (
     ("นายวีระ ทองดี", "รองเลขาธิการคณะกรรมการการศึกษาขั้นพื้นฐาน", "Office of the Basic Education Commission (OBEC)", MemberRole.MEMBER),
     ("นางพรทิพย์ แสงทอง", "ผู้อำนวยการสำนักพัฒนานวัตกรรมการจัดการศึกษา", "Office of the Basic Education Commission (OBEC)", MemberRole.MEMBER),
 )  # fmt: skip
-#: One representative of each of the 14 companies (invented names).
+#: One representative of each of 11 of the 14 companies (invented names); the other three
+#: (Thai Union, AIS, Dusit Thani) join by resolution 4.6 (ADDED_MEMBERS).
 PRIVATE_SIDE = (
     ("นายธนพล วัฒนากุล", "Mitr Phol Group"),
     ("นางสาวศิริพร ใจงาม", "Thai Beverage PCL"),
@@ -209,7 +212,7 @@ def seed_governance() -> list[tuple[str, str, str]]:
         title_en="Online meeting of the public–private working group",
         actor=staff,
     )
-    _agenda_and_resolutions(first, secretary, orgs)
+    items = _agenda(first)
     services.mark_held(first)
     statuses = {
         row.id: (AttendanceStatus.EXCUSED if index == 7 else AttendanceStatus.PRESENT)
@@ -217,6 +220,7 @@ def seed_governance() -> list[tuple[str, str, str]]:
     }
     services.set_attendance(first, statuses)
     services.add_observer(first, "นายณรงค์ ศรีสุข", "สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน (สพฐ.)")
+    _resolutions(first, items, secretary, orgs)
 
     second = services.schedule_meeting(
         group,
@@ -250,42 +254,53 @@ def seed_governance() -> list[tuple[str, str, str]]:
     return [created] if created else []
 
 
-def _agenda_and_resolutions(meeting: Meeting, secretary: User, orgs) -> None:
-    """The meeting's agenda: three items for information, the private side's six for
-    consideration, each resolved and linked to what it decided."""
+def _agenda(meeting: Meeting) -> list[AgendaItem]:
+    """The meeting's agenda: three items for information, then the private side's six for
+    consideration (returned, to be resolved once the meeting is held)."""
     for number, (title_th, title_en, details) in enumerate(INFORMATION_ITEMS, start=1):
         services.add_agenda_item(
             meeting, kind=AgendaKind.INFORMATION, label=f"1.{number}", title_th=title_th,
             title_en=title_en, details_th=details, proposed_by_sector=Sector.PUBLIC,
         )  # fmt: skip
     foundation = db.session.scalar(sa.select(Organisation).where(Organisation.name == FOUNDATION))
-    resolutions: list[Resolution] = []
-    items = zip(CONSIDERATION_ITEMS, RESOLUTIONS_EN, strict=True)
-    for number, ((title_th, title_en, text), text_en) in enumerate(items, start=1):
-        item = services.add_agenda_item(
-            meeting, kind=AgendaKind.CONSIDERATION, label=f"4.{number}", title_th=title_th,
-            title_en=title_en, proposed_by_sector=Sector.PRIVATE,
+    return [
+        services.add_agenda_item(
+            meeting,
+            kind=AgendaKind.CONSIDERATION,
+            label=f"4.{number}",
+            title_th=title_th,
+            title_en=title_en,
+            proposed_by_sector=Sector.PRIVATE,
             proposed_by_organisation_id=foundation.id if foundation else None,
-        )  # fmt: skip
-        resolutions.append(
-            services.record_resolution(item, Outcome.APPROVED, text, secretary, text_en=text_en)
         )
+        for number, (title_th, title_en, _text) in enumerate(CONSIDERATION_ITEMS, start=1)
+    ]
+
+
+def _resolutions(meeting: Meeting, items: list[AgendaItem], secretary: User, orgs) -> None:
+    """The held meeting's resolutions on the six items, each linked to what it decided through
+    the services staff use: the schools admitted by the registry's decision (their network
+    history cites resolution 4.4, on the meeting's day), the programme opened and its committee
+    named, the PR working group and the six members appointed."""
+    resolutions: list[Resolution] = [
+        meetings.record_resolution(item, Outcome.APPROVED, text, secretary, text_en=text_en)
+        for item, (_th, _en, text), text_en in zip(
+            items, CONSIDERATION_ITEMS, RESOLUTIONS_EN, strict=True
+        )
+    ]
     _, _, crowdfunding, schools, pr_group, more_members = resolutions
 
     programme = db.session.scalar(
         sa.select(Programme).where(Programme.name_en == PAST_PROGRAMME_EN)
     )
     if programme is not None:
-        services.link(crowdfunding, L.PROGRAMME_OPENED, programme.id, secretary)
-        services.link(crowdfunding, L.COMMITTEE_NAMED, programme.id, secretary)
-    admitted = db.session.scalars(
-        sa.select(School.id)
-        .where(School.network_status == NetworkStatus.MEMBER)
-        .order_by(School.code)
-        .limit(4)
+        linking.link_programme(crowdfunding, programme, L.PROGRAMME_OPENED, secretary)
+        linking.link_programme(crowdfunding, programme, L.COMMITTEE_NAMED, secretary)
+    applicants = db.session.scalars(
+        sa.select(School).where(School.code.in_(ADMITTED_AT_MEETING)).order_by(School.code)
     ).all()
-    for school_id in admitted:
-        services.link(schools, L.SCHOOL_ADMITTED, school_id, secretary)
+    with force_locale("th"):  # the note in the school's history, as the secretary wrote it
+        linking.admit_schools(schools, applicants, secretary, at=_at(MEETING_DAY, 12, 0))
 
     pr = Body(
         kind=BodyKind.WORKING_GROUP,

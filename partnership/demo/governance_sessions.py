@@ -12,7 +12,6 @@ People are invented; positions are those of the seeds. Runs after ``seed_governa
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -30,13 +29,8 @@ from ..governance.models import (
     Outcome,
     Visibility,
 )
-from ..governance.sessions.models import PublicSession, RegistrationState, SessionRegistration
-from ..governance.sessions.services import (
-    _draw_queue_number,
-    _take_place,
-    create_session,
-    hash_token,
-)
+from ..governance.sessions.models import PublicSession
+from ..governance.sessions.services import create_session, register
 from ..i18n import BANGKOK, to_bangkok
 from ..registry.models import Organisation, Sector
 
@@ -220,20 +214,10 @@ def _public_session() -> None:
         staff,
     )
     for name, email, organisation in REGISTRANTS:
-        # As register() takes a place, without mailing invented addresses.
-        confirmed = _take_place(session.id)
-        db.session.add(
-            SessionRegistration(
-                session_id=session.id,
-                name=name,
-                email=email,
-                organisation=organisation,
-                state=RegistrationState.CONFIRMED if confirmed else RegistrationState.WAITING,
-                queue_number=None if confirmed else _draw_queue_number(session.id),
-                token_hash=hash_token(secrets.token_urlsafe(32)),
-                locale="en" if name.startswith("M") else "th",
-                confirmed_at=utcnow() if confirmed else None,
-            )
-        )
+        # Through the public service, without mailing invented addresses.
+        register(
+            session, name=name, email=email, organisation=organisation,
+            locale="en" if name.startswith("M") else "th", notify=False,
+        )  # fmt: skip
     db.session.flush()
     db.session.expire(session)

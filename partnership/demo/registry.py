@@ -83,7 +83,16 @@ SCHOOLS = (
     ("1094010266", "โรงเรียนบ้านบาโงยซิแน", "Ban Ba-ngoi Sinae School", "94", "ยะหริ่ง", K1, P6, "member", 198, 11, None),
     ("1096020377", "โรงเรียนบ้านตะปอเยาะ", "Ban Tapoyo School", "96", "ยี่งอ", K1, P6, "applicant", 167, 10, None),
     ("1020010488", "โรงเรียนวัดหนองคล้า", "Wat Nong Khla School", "20", "ศรีราชา", P4, M6, "left", 420, 24, None),
+    # Applied in April 2564; admitted by resolution 4.4 of the working group's meeting 1/2564
+    # (28 June 2564): ``demo.governance`` admits them through the resolution.
+    ("1040050701", "โรงเรียนบ้านโนนทองวิทยา", "Ban Non Thong Witthaya School", "40", "น้ำพอง", K1, P6, "applicant", 143, 9, None),
+    ("1040050812", "โรงเรียนบ้านหนองโนพัฒนา", "Ban Nong No Phatthana School", "40", "พล", K1, M3, "applicant", 219, 13, None),
+    ("1046010133", "โรงเรียนบ้านนาเชือก", "Ban Na Chueak School", "46", "ยางตลาด", K1, P6, "applicant", 118, 8, None),
+    ("1044020245", "โรงเรียนบ้านดอนข่า", "Ban Don Kha School", "44", "บรบือ", K1, P6, "applicant", 101, 7, None),
 )  # fmt: skip
+
+#: The schools that resolution 4.4 of meeting 1/2564 admitted (applicants until then).
+ADMITTED_AT_MEETING = ("1040050701", "1040050812", "1046010133", "1044020245")
 
 PUBLIC_SUPPORT = ("สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน (สพฐ.)",)
 

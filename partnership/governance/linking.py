@@ -5,6 +5,7 @@ history says who admitted it and cites the resolution; a link is added once, nev
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -44,15 +45,18 @@ def linked_ids(resolution: Resolution, kind: LinkKind) -> set[int]:
     )
 
 
-def admit_schools(resolution: Resolution, schools: Iterable[School], actor) -> list[School]:
+def admit_schools(
+    resolution: Resolution, schools: Iterable[School], actor, *, at: datetime | None = None
+) -> list[School]:
     """Admit each applicant school by the resolution (through the registry's decision) and
-    link it; an already admitted school is only linked. Returns the schools newly admitted."""
+    link it; an already admitted school is only linked. Returns the schools newly admitted.
+    (``at``: when, if not now: the demo replays the admissions of meeting 1/2564.)"""
     _check_decides(resolution)
     admitted = []
     note = admission_note(resolution)
     for school in schools:
         if school.network_status is NetworkStatus.APPLICANT:
-            registry.decide_network(school, accept=True, staff=actor, note=note)
+            registry.decide_network(school, accept=True, staff=actor, note=note, at=at)
             admitted.append(school)
         elif school.network_status is not NetworkStatus.MEMBER:
             raise GovernanceRefused(

@@ -22,6 +22,7 @@ from ..notifications.services import queue_mail
 from . import calendar, services
 from .models import Attendance, BodyMember, Meeting, MeetingState, Visibility
 from .services import GovernanceRefused
+from .sitting import sync_invited
 
 #: The outbox topic of invitations (Staff -> E-mail filters by it).
 INVITATION_TOPIC = "meeting-invitation"
@@ -40,7 +41,8 @@ def update_meeting(
     title_en: str,
     chair: BodyMember | None,
 ) -> None:
-    """Change a scheduled meeting's details (once held or cancelled, it stays as it was).
+    """Change a scheduled meeting's details (once held or cancelled, it stays as it was); the
+    invited members are those sitting on its (new) day.
 
     Its number stays: a meeting moved into another Buddhist-era year would carry the number of
     the wrong year, so that move is refused (cancel it and schedule a new one)."""
@@ -76,6 +78,7 @@ def update_meeting(
         )
     except StaleState:
         raise GovernanceRefused(_l("Only a scheduled meeting can be changed.")) from None
+    sync_invited(meeting)  # a new day may have other members sitting
 
 
 def mark_held(meeting: Meeting, now: datetime | None = None) -> None:

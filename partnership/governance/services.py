@@ -35,6 +35,7 @@ from .models import (
     ResolutionLink,
     Visibility,
 )
+from .sitting import members_on, sync_body, sync_invited
 
 
 class GovernanceRefused(Refused):
@@ -42,22 +43,6 @@ class GovernanceRefused(Refused):
 
 
 # Bodies and members --------------------------------------------------------------------------
-
-
-def members_on(body_id: int, day: date) -> list[BodyMember]:
-    """The body's members whose term covers ``day`` (chair first, then by role and name)."""
-    rows = db.session.scalars(
-        sa.select(BodyMember)
-        .where(
-            BodyMember.body_id == body_id,
-            BodyMember.starts_on <= day,
-            sa.or_(BodyMember.ends_on.is_(None), BodyMember.ends_on > day),
-        )
-        .options(sa.orm.joinedload(BodyMember.organisation))
-        .order_by(BodyMember.id)
-    ).all()
-    order = list(MemberRole)
-    return sorted(rows, key=lambda m: (order.index(m.role), m.person_name))
 
 
 def appoint_member(
@@ -92,6 +77,7 @@ def appoint_member(
     db.session.flush()
     if resolution is not None:
         link(resolution, LinkKind.MEMBER_APPOINTED, member.id, actor)
+    sync_body(body.id)  # invited to the meetings still to come from their first day
     return member
 
 
@@ -119,6 +105,7 @@ def end_term(
         raise GovernanceRefused(_l("This term has already ended.")) from None
     if resolution is not None:
         link(resolution, LinkKind.MEMBER_REMOVED, member.id, actor)
+    sync_body(member.body_id)  # off the list of the meetings still to come after the end
 
 
 def member_of(user, body_id: int, day: date | None = None) -> BodyMember | None:
@@ -178,7 +165,7 @@ def schedule_meeting(
     chair: BodyMember | None = None,
 ) -> Meeting:
     """Add the body's next meeting of that Buddhist-era year ("ครั้งที่ n/2564") and invite
-    the members sitting on its day."""
+    the members sitting on its day (the list follows the membership until it is held)."""
     if not (place.strip() or online_url.strip()):
         raise GovernanceRefused(_l("Give a place, an online link, or both."))
     if ends_at is not None and ends_at <= starts_at:
@@ -212,8 +199,8 @@ def schedule_meeting(
     if meeting.chair_id is None:
         chair = next((m for m in members if m.role is MemberRole.CHAIR), None)
         meeting.chair_id = chair.id if chair is not None else None
-    db.session.add_all(Attendance(meeting_id=meeting.id, member_id=m.id) for m in members)
     db.session.flush()
+    sync_invited(meeting)
     return meeting
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -62,7 +62,12 @@ def _network_refused(from_state: NetworkStatus, to_state: NetworkStatus) -> Regi
 
 
 def _move_network(
-    school: School, to_state: NetworkStatus, actor: User | None, reason: str = "", **values
+    school: School,
+    to_state: NetworkStatus,
+    actor: User | None,
+    reason: str = "",
+    at: datetime | None = None,
+    **values,
 ) -> None:
     """Move the school's ``network_status`` once and append the move to its network history."""
     from_state = move(
@@ -73,11 +78,16 @@ def _move_network(
         values=values,
         attr="network_status",
     )
-    _record_network(school, from_state, to_state, actor, reason)
+    _record_network(school, from_state, to_state, actor, reason, at)
 
 
 def _record_network(
-    school: School, from_state: NetworkStatus | None, to_state: NetworkStatus, actor, reason: str
+    school: School,
+    from_state: NetworkStatus | None,
+    to_state: NetworkStatus,
+    actor,
+    reason: str,
+    at: datetime | None = None,
 ) -> None:
     db.session.add(
         NetworkEvent(
@@ -86,6 +96,7 @@ def _record_network(
             to_state=to_state,
             actor_id=actor.id if actor is not None else None,
             reason=reason,
+            at=at or utcnow(),
         )
     )
     db.session.flush()
@@ -180,8 +191,11 @@ def request_network_admission(school: School, applicant: User) -> None:
     )
 
 
-def decide_network(school: School, accept: bool, staff: User, note: str = "") -> None:
-    """Accept or decline a school's application.
+def decide_network(
+    school: School, accept: bool, staff: User, note: str = "", at: datetime | None = None
+) -> None:
+    """Accept or decline a school's application (``at``: when it was decided, if not now; the
+    demo replays the admissions of 2564).
 
     Deciding also decides the applicant's own pending request to join the school (the person
     who applied for a new school), and nobody else's: other requests to join stay pending in
@@ -189,8 +203,9 @@ def decide_network(school: School, accept: bool, staff: User, note: str = "") ->
     """
     values = {"network_note": note} if note else {}
     if accept:
-        values |= {"network_joined_on": today(), "network_left_on": None}
-    _move_network(school, N.MEMBER if accept else N.DECLINED, staff, note, **values)
+        joined = at.astimezone(BANGKOK).date() if at is not None else today()
+        values |= {"network_joined_on": joined, "network_left_on": None}
+    _move_network(school, N.MEMBER if accept else N.DECLINED, staff, note, at, **values)
     if school.network_applicant_id is None:
         return
     own = db.session.scalar(

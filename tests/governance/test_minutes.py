@@ -369,6 +369,41 @@ def test_approval_only_at_a_later_meeting_of_the_same_body(world, which):
     assert db.session.get(Minutes, minutes.id).state is MinutesState.CIRCULATED
 
 
+def test_a_meeting_still_to_come_cannot_approve_until_it_is_held(world, client, as_role):
+    """Approval is a resolution of a later meeting that has been held: a meeting scheduled for
+    2030 neither offers its item nor approves by a crafted POST; once held, it approves."""
+    minutes = bring(world.third, MinutesState.CIRCULATED, world["secretary"])
+    later = services.schedule_meeting(world.body, starts_at=_at(date(2030, 1, 5)), place="ห้อง")
+    item = services.add_agenda_item(
+        later, kind=AgendaKind.CONSIDERATION, title_th="รับรองรายงานการประชุม ครั้งที่ 3/2564"
+    )
+    db.session.commit()
+    assert item.id not in {i.id for i in ms.approval_items(minutes)}
+    with pytest.raises(ms.MinutesRefused):
+        ms.approve(minutes, item, world["secretary"])
+    db.session.rollback()
+    as_role(world, "secretary")
+    url = f"/governance/meetings/{world.third.id}/minutes/approve"
+    response = client.post(url, data={"item_id": str(item.id), "outcome": "approved"})
+    assert response.status_code in (200, 303)
+    db.session.expire_all()
+    assert db.session.get(Minutes, minutes.id).state is MinutesState.CIRCULATED
+    assert count(Resolution) == 1 and count(ResolutionLink) == 0  # 1/2564's only
+
+    later = db.session.get(Meeting, later.id)
+    later.starts_at = _at(date(2022, 1, 5))  # it took place (in the past, so it can be held)
+    services.mark_held(later)
+    db.session.commit()
+    item = db.session.get(type(item), item.id)
+    assert item.id in {i.id for i in ms.approval_items(minutes)}
+    response = client.post(url, data={"item_id": str(item.id), "outcome": "approved"})
+    assert response.status_code == 303
+    db.session.expire_all()
+    minutes = db.session.get(Minutes, minutes.id)
+    assert minutes.state is MinutesState.LOCKED
+    assert db.session.get(Resolution, minutes.approval_id).agenda_item_id == item.id
+
+
 def test_a_crafted_item_of_another_meeting_is_not_a_choice(world, client, as_role):
     minutes = bring(world.second, MinutesState.CIRCULATED, world["secretary"])
     as_role(world, "secretary")

@@ -16,7 +16,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from ...core.history import MOVED
 from ...core.transitions import StaleState, compare_and_set, insert_once, move
@@ -25,6 +25,7 @@ from ...db_types import utcnow
 from ...extensions import db
 from ...i18n import format_date, to_bangkok
 from ...notifications.services import queue_mail
+from ..meetings import record_resolution
 from ..models import (
     AgendaItem,
     LinkKind,
@@ -32,21 +33,20 @@ from ..models import (
     MeetingState,
     Outcome,
     Resolution,
-    Visibility,
 )
-from ..services import GovernanceRefused, link, members_on, record_resolution
+from ..services import GovernanceRefused, link, members_on
 from ..signals import minutes_published
 from .draft import default_draft
 from .models import (
     DRAFTED_KIND,
     EDITABLE,
     EDITED,
-    PUBLISHED,
     TRANSITIONS,
     Minutes,
     MinutesEvent,
     MinutesState,
 )
+from .queries import history, published_minutes  # noqa: F401  (the services' reads, re-exported)
 
 #: The outcomes a meeting may give to minutes it approves.
 APPROVING = (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES)
@@ -239,7 +239,8 @@ def circulate(minutes: Minutes, actor, *, notify: bool = True, at: datetime | No
 
 def approval_items(minutes: Minutes) -> list[AgendaItem]:
     """The agenda items that may approve these minutes: items without a resolution on the
-    agenda of a later meeting of the same body that was not cancelled."""
+    agenda of a later meeting of the same body that has been held (a meeting still to come
+    cannot approve anything yet, a cancelled one never will)."""
     meeting = minutes.meeting
     return list(
         db.session.scalars(
@@ -249,7 +250,7 @@ def approval_items(minutes: Minutes) -> list[AgendaItem]:
             .where(
                 Meeting.body_id == meeting.body_id,
                 Meeting.starts_at > meeting.starts_at,
-                Meeting.state != MeetingState.CANCELLED,
+                Meeting.state == MeetingState.HELD,
                 Resolution.id.is_(None),
             )
             .options(joinedload(AgendaItem.meeting))
@@ -278,7 +279,10 @@ def approve(
     at: datetime | None = None,
 ) -> Resolution:
     """The later meeting approves the minutes: its resolution on ``item`` is recorded, linked
-    to the minuted meeting (MINUTES_APPROVED), and the minutes are approved and locked."""
+    to the minuted meeting (MINUTES_APPROVED), and the minutes are approved and locked.
+
+    The resolution goes through ``meetings.record_resolution``, the rule every resolution
+    follows: only a meeting that has been held resolves anything."""
     meeting = minutes.meeting
     if outcome not in APPROVING:
         raise MinutesRefused(_l("Minutes are approved, or approved with changes."))
@@ -286,6 +290,8 @@ def approve(
         raise MinutesRefused(_l("Minutes are approved at a later meeting of the same body."))
     if item.meeting.state is MeetingState.CANCELLED:
         raise MinutesRefused(_l("This meeting was cancelled."))
+    if item.meeting.state is not MeetingState.HELD:
+        raise MinutesRefused(_l("Minutes are approved at a meeting that has been held."))
     if item.resolution is not None:
         raise MinutesRefused(_l("This item already has its resolution."))
     if minutes.state is not MinutesState.CIRCULATED:
@@ -338,62 +344,4 @@ def _default_resolution(minutes: Minutes, outcome: Outcome) -> str:
     return _(
         "The meeting approved the minutes of meeting %(number)s.",
         number=minutes.meeting.number_label,
-    )
-
-
-# For lists and the library ---------------------------------------------------------------------
-
-
-def published_minutes(
-    *, body_id: int | None = None, year_be: int | None = None, search: str = ""
-) -> sa.Select:
-    """The minutes published on the site (approved, of public meetings), newest meeting first,
-    with their meeting and body loaded: a SELECT to refine, paginate or run
-    (``db.session.scalars(published_minutes(year_be=2564))``)."""
-    query = (
-        sa.select(Minutes)
-        .join(Meeting, Meeting.id == Minutes.meeting_id)
-        .where(
-            Minutes.state.in_([s.value for s in PUBLISHED]),
-            Meeting.visibility == Visibility.PUBLIC,
-        )
-        .options(
-            joinedload(Minutes.meeting).joinedload(Meeting.body),
-            joinedload(Minutes.approval)
-            .joinedload(Resolution.agenda_item)
-            .joinedload(AgendaItem.meeting),
-        )
-        .order_by(Meeting.starts_at.desc(), Minutes.id.desc())
-    )
-    if body_id is not None:
-        query = query.where(Meeting.body_id == body_id)
-    if year_be is not None:
-        query = query.where(Meeting.year_be == year_be)
-    words = search.strip()
-    if words:
-        query = query.where(
-            sa.or_(
-                *(
-                    column.icontains(words, autoescape=True)
-                    for column in (
-                        Minutes.text_th,
-                        Minutes.text_en,
-                        Meeting.title_th,
-                        Meeting.title_en,
-                    )
-                )
-            )
-        )
-    return query
-
-
-def history(minutes: Minutes) -> list[MinutesEvent]:
-    """The minutes' events, oldest first, with who did them."""
-    return list(
-        db.session.scalars(
-            sa.select(MinutesEvent)
-            .where(MinutesEvent.minutes_id == minutes.id)
-            .options(selectinload(MinutesEvent.actor))
-            .order_by(MinutesEvent.id)
-        )
     )

@@ -23,15 +23,14 @@ from ..access import can_record, can_view_meeting
 from ..models import AgendaItem, Attendance, Meeting
 from .forms import ApproveForm, MinutesForm
 from .models import Minutes, MinutesState
+from .queries import history, published_minutes
 from .services import (
     MinutesRefused,
     approval_items,
     approve,
     circulate,
     edit_minutes,
-    history,
     minutes_of,
-    published_minutes,
     start_minutes,
     suggested_item,
 )

@@ -115,9 +115,16 @@ def waiting_position(registration: SessionRegistration) -> int | None:
 
 
 def register(
-    session: PublicSession, *, name: str, email: str, organisation: str = "", locale: str = "th"
+    session: PublicSession,
+    *,
+    name: str,
+    email: str,
+    organisation: str = "",
+    locale: str = "th",
+    notify: bool = True,
 ) -> Registered:
     """Register someone: a place if one is left (one conditional UPDATE), else the waiting list.
+    (``notify=False``: the demo, which registers invented people and mails nobody.)
 
     The same address twice for one session is refused (and the database's unique constraint is
     the backstop for two at once: the loser's whole transaction, its place too, rolls back)."""
@@ -163,9 +170,9 @@ def register(
     db.session.expire(session, ["taken", "waiting_drawn"])
     registration = db.session.get(SessionRegistration, new_id)
     position = waiting_position(registration)
-    if confirmed:
+    if notify and confirmed:
         mail_confirmed(registration, token)
-    else:
+    elif notify:
         mail_waiting(registration, token, position)
     return Registered(registration, token, position)
 
