@@ -271,6 +271,23 @@ def login(client):
 
 
 @pytest.fixture()
+def switch_user(client, login):
+    """switch_user(user | None): sign whoever was on the test client out, read in English, and
+    sign ``user`` in (None: an anonymous visitor). The role matrices' ``as_role`` call it."""
+
+    def switch(user):
+        g.pop("_login_user", None)
+        with client.session_transaction() as session:
+            session.clear()
+            session["locale"] = "en"
+        if user is not None:
+            login(user)
+        return user
+
+    return switch
+
+
+@pytest.fixture()
 def add_totp(app):
     """add_totp(user) -> the base32 secret of a new authenticator app of ``user``."""
     import pyotp

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 
 from partnership.db_types import utcnow
 from partnership.extensions import db
@@ -60,16 +59,9 @@ def world(app):
 
 
 @pytest.fixture()
-def as_role(client, login, world):
-    def switch(name: str):
-        g.pop("_login_user", None)
-        with client.session_transaction() as session:
-            session.clear()
-            session["locale"] = "en"
-        if world[name] is not None:
-            login(world[name])
-
-    return switch
+def as_role(switch_user, world):
+    """as_role(name): that role's person signed in (the visitor: signed out), in English."""
+    return lambda name: switch_user(world[name])
 
 
 #: (name, method, url template, form data, expected answer per role)

@@ -106,15 +106,9 @@ def world(app, make_user, make_school, add_membership):
 
 
 @pytest.fixture()
-def as_role(login, client):
-    def sign_in(world, role):
-        with client.session_transaction() as session:
-            session.clear()
-            session["locale"] = "en"
-        if world[role] is not None:
-            login(world[role])
-
-    return sign_in
+def as_role(switch_user):
+    """as_role(world, role): that role's person of ``world`` signed in (the visitor: signed out)."""
+    return lambda world, role: switch_user(world[role])
 
 
 def item_of(meeting):

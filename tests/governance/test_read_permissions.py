@@ -6,7 +6,6 @@ here."""
 from __future__ import annotations
 
 import pytest
-from flask import g
 
 from partnership.extensions import db
 from partnership.governance.models import MemberRole, Visibility
@@ -32,16 +31,9 @@ def world(app):
 
 
 @pytest.fixture()
-def as_role(client, login, world):
-    def switch(name: str):
-        g.pop("_login_user", None)
-        with client.session_transaction() as session:
-            session.clear()
-            session["locale"] = "en"
-        if world[name] is not None:
-            login(world[name])
-
-    return switch
+def as_role(switch_user, world):
+    """as_role(name): that role's person signed in (the visitor: signed out), in English."""
+    return lambda name: switch_user(world[name])
 
 
 def _links_to(page: str, meeting_id: int) -> bool:

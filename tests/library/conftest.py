@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 
 import pytest
-from flask import g
 from pypdf import PdfWriter
 
 from partnership.extensions import db
@@ -59,17 +58,6 @@ def roles(app, make_user, make_school, make_org, add_membership):
 
 
 @pytest.fixture()
-def as_role(client, login, roles):
+def as_role(switch_user, roles):
     """as_role(name): that role's person signed in (the visitor: signed out), in English."""
-
-    def switch(name: str):
-        g.pop("_login_user", None)
-        with client.session_transaction() as session:
-            session.clear()
-            session["locale"] = "en"
-        user = roles[name]
-        if user is not None:
-            login(user)
-        return user
-
-    return switch
+    return lambda name: switch_user(roles[name])
