@@ -143,19 +143,26 @@ SORT_KEYS: dict[str, Callable[[Row], object]] = {
 }
 
 
+#: A row's schools (``r.network``, a ``school_figures.Network``): the provinces' and the
+#: districts' downloads both start with them.
+NETWORK_COLUMNS = (
+    Column(_l("Schools in the registry"), lambda r: r.network.schools, Kind.INT),
+    Column(_l("Schools in the network"), lambda r: r.network.members, Kind.INT),
+    Column(
+        _l("Network schools without a private partner"),
+        lambda r: r.network.without_private_partner,
+        Kind.INT,
+    ),
+)
+
+
 def export_columns(lang: str) -> list[Column]:
     """The province table as a spreadsheet (every figure, whatever the map shows)."""
     return [
         Column(_l("Province code"), lambda r: r.code),
         Column(_l("Province"), lambda r: r.name(lang)),
         Column(_l("Region"), lambda r: r.region_name(lang)),
-        Column(_l("Schools in the registry"), lambda r: r.network.schools, Kind.INT),
-        Column(_l("Schools in the network"), lambda r: r.network.members, Kind.INT),
-        Column(
-            _l("Network schools without a private partner"),
-            lambda r: r.network.without_private_partner,
-            Kind.INT,
-        ),
+        *NETWORK_COLUMNS,
         Column(_l("Pupils"), lambda r: r.pupils, Kind.INT),
         Column(_l("Campaigns"), lambda r: r.money.campaigns, Kind.INT),
         Column(_l("Raised online (baht)"), lambda r: r.money.online_satang, Kind.MONEY),

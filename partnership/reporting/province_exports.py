@@ -19,6 +19,7 @@ from ..i18n import academic_year_label, current_language
 from ..registry.figures import SchoolDataTotals
 from ..registry.provinces import Province, get_province
 from . import periods, province, school_figures
+from .by_province import NETWORK_COLUMNS
 from .periods import Period
 
 
@@ -164,13 +165,7 @@ def district_columns(_lang: str) -> list[Column]:
 
 DISTRICT_COLUMNS = [
     Column(_l("District"), lambda r: r.district),
-    Column(_l("Schools in the registry"), lambda r: r.network.schools, Kind.INT),
-    Column(_l("Schools in the network"), lambda r: r.network.members, Kind.INT),
-    Column(
-        _l("Network schools without a private partner"),
-        lambda r: r.network.without_private_partner,
-        Kind.INT,
-    ),
+    *NETWORK_COLUMNS,
     Column(_l("Campaigns"), lambda r: r.money.campaigns, Kind.INT),
     Column(_l("Raised (baht)"), lambda r: r.money.raised_satang, Kind.MONEY),
     Column(_l("Spent (baht)"), lambda r: r.money.spent_satang, Kind.MONEY),
