@@ -38,7 +38,11 @@ def worth_compressing() -> bool:
 def compress_response(response: Response) -> Response:
     if not worth_compressing():
         return response
-    if request.endpoint == "static" and response.status_code == 200:
+    if (
+        request.endpoint == "static"
+        and response.status_code == 200
+        and response.mimetype in compress.compress_mimetypes_set
+    ):
         # A static file is sent as a file stream, which Flask-Compress would only compress in
         # chunks (no gzip, no length). Read it whole and close it: the files are small, and
         # every encoding and a Content-Length follow.
