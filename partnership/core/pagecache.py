@@ -10,11 +10,13 @@ changes by itself at a known time (an offer that ends) says so with ``keep_until
 lag (a new sponsor, "days left") is bounded by ``PAGE_CACHE_SECONDS``.
 ``PAGE_CACHE_SECONDS=0`` turns the cache off.
 
-Where the pages are kept: with ``PAGE_CACHE_URL`` (a Redis URL; by default ``REDIS_URL``) in
-Redis, shared by every worker and server, each page expiring by itself; without it, each worker
-process keeps its own (``PAGE_CACHE_ENTRIES`` pages and ``PAGE_CACHE_BYTES`` at most, least
-recently used dropped first). A
-Redis that does not answer costs a page its cache, never the page: it is rendered as usual.
+Where the pages are kept: each worker process keeps its own (``PAGE_CACHE_ENTRIES`` pages and
+``PAGE_CACHE_BYTES`` at most, least recently used dropped first); with ``PAGE_CACHE_URL`` (a
+Redis URL; by default ``REDIS_URL``) they are also kept in Redis, shared by every worker and
+server, each page expiring by itself. A worker asks Redis only for a page it does not hold, and
+keeps what Redis gave it no longer than Redis will: the key holds the version, so the worker's
+copy is exactly as fresh as Redis's. A Redis that does not answer costs a page its shared copy,
+never the page: it is rendered as usual.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ class PageStore:
             self._entries.move_to_end(key)
             return entry
 
-    def put(self, key: Hashable, body: bytes, mimetype: str, seconds: int) -> None:
+    def put(self, key: Hashable, body: bytes, mimetype: str, seconds: float) -> None:
         entry = _Entry(body, mimetype, time.monotonic() + seconds)
         limit = current_app.config.get("PAGE_CACHE_ENTRIES", 1000)
         byte_limit = current_app.config.get("PAGE_CACHE_BYTES", 8 * 1024 * 1024)
@@ -93,7 +95,11 @@ class PageStore:
 
 class RedisPageStore:
     """The same pages in Redis, shared by every worker: a page one worker rendered is served by
-    all of them. Keys are a digest of the page's key under one prefix; Redis expires them."""
+    all of them. Keys are a digest of the page's key under one prefix; Redis expires them.
+
+    In front of Redis, this worker's own ``PageStore`` (``near``): a page asked for often is
+    served without a round trip to Redis, until the moment Redis would drop it.
+    """
 
     PREFIX = "partnership:page:"
     #: A Redis that stops answering is given up on for this long before it is asked again.
@@ -104,38 +110,52 @@ class RedisPageStore:
 
         self._redis = Redis.from_url(url, socket_timeout=0.25, socket_connect_timeout=0.25)
         self._paused_until = 0.0
+        self.near = PageStore()
 
     def _name(self, key: Hashable) -> str:
         return self.PREFIX + hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
 
-    def _call(self, method: str, *args, **kwargs):
+    def _call(self, command: Callable, *args, **kwargs):
         """The Redis command's answer; None, for a while, once Redis does not answer."""
         from redis.exceptions import RedisError
 
         if time.monotonic() < self._paused_until:
             return None
         try:
-            return getattr(self._redis, method)(*args, **kwargs)
+            return command(*args, **kwargs)
         except RedisError as error:
             self._paused_until = time.monotonic() + self.PAUSE_SECONDS
             log.warning("page cache: Redis does not answer (%s); pages are rendered", error)
             return None
 
+    def _get_with_ttl(self, name: str) -> tuple[bytes | None, int]:
+        """The page and the milliseconds Redis keeps it still, in one round trip."""
+        pipe = self._redis.pipeline(transaction=False)
+        raw, ttl = pipe.get(name).pttl(name).execute()
+        return raw, ttl
+
     def get(self, key: Hashable) -> _Entry | None:
-        raw = self._call("get", self._name(key))
+        entry = self.near.get(key)
+        if entry is not None:
+            return entry
+        raw, ttl = self._call(self._get_with_ttl, self._name(key)) or (None, 0)
         if raw is None:
             return None
         mimetype, _, body = raw.partition(b"\n")
+        if ttl > 0:  # -1: no expiry (never set so), -2: gone since the GET
+            self.near.put(key, body, mimetype.decode(), ttl / 1000)
         return _Entry(body, mimetype.decode(), 0.0)
 
     def put(self, key: Hashable, body: bytes, mimetype: str, seconds: int) -> None:
-        self._call("set", self._name(key), mimetype.encode() + b"\n" + body, ex=seconds)
+        self._call(self._redis.set, self._name(key), mimetype.encode() + b"\n" + body, ex=seconds)
+        self.near.put(key, body, mimetype, seconds)
 
     def clear(self) -> None:
         """Drop every kept page (tests; KEYS walks the whole Redis database)."""
-        names = self._call("keys", self.PREFIX + "*") or []
+        self.near.clear()
+        names = self._call(self._redis.keys, self.PREFIX + "*") or []
         if names:
-            self._call("delete", *names)
+            self._call(self._redis.delete, *names)
 
 
 def store() -> PageStore | RedisPageStore:
