@@ -233,9 +233,8 @@ def load_config(instance_path: str) -> dict:
         "ENV_NAME": env,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": url,
-        "SQLALCHEMY_ENGINE_OPTIONS": (
-            {"pool_pre_ping": True} if url.startswith("postgresql") else {}
-        ),
+        # PostgreSQL's pooled connections are pinged only after sitting idle (core.database).
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         "SESSION_COOKIE_SECURE": not development and env != "testing",
         # The __Host- prefix makes the browser refuse the cookie unless it is Secure, has Path=/
         # and no Domain, so a sibling subdomain cannot plant or overwrite a session.

@@ -7,11 +7,15 @@ so a check and the write that depends on it cannot interleave with another write
 always sits inside a transaction, so rolling the session back undoes what it wrote. Requests
 with a safe method (GET, HEAD, OPTIONS) read in parallel; commands mark themselves writers with
 :func:`writing_transactions`.
-PostgreSQL needs none of this: its row locks and conditional updates do the work.
+PostgreSQL needs none of this: its row locks and conditional updates do the work. Its pooled
+connections are checked (one ``SELECT 1``) before they are lent only after sitting idle for
+``IDLE_PING_SECONDS``: a connection used a moment ago is lent as it is, sparing every request a
+round trip (SQLAlchemy's ``pool_pre_ping`` pings on every checkout).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -21,6 +25,11 @@ from flask import Flask, request
 
 #: Seconds a writer waits for another writer's lock before giving up.
 SQLITE_BUSY_TIMEOUT = 30
+
+#: A pooled PostgreSQL connection idle this long is pinged before it is lent. One the server
+#: dropped sooner (a restart under load) fails its request with a 503 (``core.views``), and
+#: SQLAlchemy then replaces every connection of the pool opened before that moment.
+IDLE_PING_SECONDS = 10.0
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -71,12 +80,35 @@ def configure_sqlite(engine: sa.Engine) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def configure_postgresql(engine: sa.Engine) -> None:
+    """Ping a pooled connection before lending it only when it sat idle (no-op but PostgreSQL)."""
+    if engine.dialect.name != "postgresql":
+        return
+
+    @sa.event.listens_for(engine, "checkin")
+    def on_checkin(_dbapi_connection, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def on_checkout(dbapi_connection, record, _proxy) -> None:
+        idle_since = record.info.get("idle_since")  # None: opened just now
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The pool drops this connection and lends another (SQLAlchemy's documented
+            # pessimistic ping).
+            raise sa.exc.DisconnectionError(str(error)) from error
+
+
 def init_database(app: Flask) -> None:
     """Configure the app's engine once it exists."""
     from ..extensions import db
 
     with app.app_context():
         configure_sqlite(db.engine)
+        configure_postgresql(db.engine)
 
     def start_request() -> None:
         _writer.set(request.method not in SAFE_METHODS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from partnership.core.transitions import add_unique
@@ -42,3 +43,33 @@ def test_a_savepoint_that_loses_the_race_keeps_the_rest_of_the_transaction(app, 
     db.session.commit()
 
     assert _stats(school_id) == 2
+
+
+def _backend_pid() -> int:
+    pid = db.session.scalar(sa.text("SELECT pg_backend_pid()"))
+    db.session.rollback()  # the connection goes back to the pool
+    return pid
+
+
+def test_an_idle_connection_the_server_dropped_is_replaced_before_it_is_lent(app, monkeypatch):
+    """PostgreSQL: a pooled connection that sat idle is pinged first, and one the server
+    closed is swapped for a new one, so the request never sees it; a connection used a moment
+    ago is lent without a ping. (SQLite has no server to drop a connection.)"""
+    from partnership.core import database
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no server to drop a connection")
+    pings = []
+    real_ping = db.engine.dialect.do_ping
+    monkeypatch.setattr(db.engine.dialect, "do_ping", lambda c: pings.append(1) or real_ping(c))
+    first = _backend_pid()
+    assert _backend_pid() == first and pings == []  # used a moment ago: lent as it is
+
+    other = sa.create_engine(db.engine.url, poolclass=sa.pool.NullPool)
+    with other.connect() as connection:  # a connection of its own ends the first one's backend
+        connection.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+        connection.commit()
+    other.dispose()
+    monkeypatch.setattr(database, "IDLE_PING_SECONDS", 0.0)  # every pooled one is idle now
+    second = _backend_pid()
+    assert second != first and pings

@@ -125,7 +125,7 @@ def deliver(fake, sent, urls, storm: Storm, *, patience: float = 240.0, on_progr
 def assert_applied_once(campaigns, donations, events) -> None:
     """Totals exact, each event stored once, every gift paid, ``ledger verify`` clean."""
     # A fresh transaction (the last one's connection may have died with a PostgreSQL restart;
-    # pool_pre_ping replaces it).
+    # this test process's engine has pool_pre_ping, which replaces it).
     db.session.rollback()
     ids = [e.id for e in events]
     stored = db.session.scalars(sa.select(StripeEvent.event_id).where(
