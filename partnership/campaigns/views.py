@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, load_only
 
 from ..core.exports import Column, Kind, csv_download
 from ..core.forms import quick_select
-from ..core.pagecache import cached_page, keep_until
+from ..core.pagecache import cached_page, keep_until, kept_with_page
 from ..core.pagination import paginate
 from ..core.storage import send_public
 from ..core.urls import external_url
@@ -107,9 +107,8 @@ def campaign_version(campaign_id: int) -> tuple | None:
 @cached_page(list_version)
 def campaign_list():
     lang = current_language()
-    form = CampaignFilterForm(
-        request.args, programmes=programme_choices(lang), provinces=province_choices(lang)
-    )
+    programmes = kept_with_page(("programmes", lang), lambda: programme_choices(lang))
+    form = CampaignFilterForm(request.args, programmes=programmes, provinces=province_choices(lang))
     valid = form.validate()
     programme = form.programme.data if valid and (form.programme.data or "").isdigit() else None
     query = public_campaign_ids(
@@ -118,10 +117,18 @@ def campaign_list():
         province=(form.province.data or "") if valid else "",
         sort=(form.sort.data or "ending") if valid else "ending",
     )
-    page = paginate(query, 12)
+    # The total is the same for every page of this list: counted once per version of it.
+    filters = tuple(sorted((k, v) for k, v in request.args.items(multi=True) if k != "page"))
+    total = kept_with_page(("total", filters), lambda: _count(query))
+    page = paginate(query, 12, total=total)
     return render_template(
         "campaigns/list.html", form=form, page=page, cards=campaign_cards(page.items), now=utcnow()
     )
+
+
+def _count(query: sa.Select) -> int:
+    counted = sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+    return db.session.scalar(counted)
 
 
 @cache

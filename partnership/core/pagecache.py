@@ -30,6 +30,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
+from typing import TypeVar
 
 from flask import Response, current_app, g, request, session
 from flask_login import current_user
@@ -38,6 +39,10 @@ from ..db_types import utcnow
 from ..i18n import current_language
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+#: Values kept beside the pages (a list's total, its filter's choices), per process.
+VALUES_KEPT = 512
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,8 @@ class PageStore:
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        #: ``kept_with_page``'s values: (expires, value) by (name, version).
+        self.values: OrderedDict[Hashable, tuple[float, object]] = OrderedDict()
 
     def _drop(self, key: Hashable) -> None:
         self._bytes -= len(self._entries.pop(key).body)
@@ -83,6 +90,22 @@ class PageStore:
             while self._entries and (len(self._entries) > limit or self._bytes > byte_limit):
                 self._drop(next(iter(self._entries)))
 
+    def get_value(self, key: Hashable) -> tuple[object] | None:
+        """A value ``kept_with_page`` kept, as a 1-tuple (the value may be None), or None."""
+        with self._lock:
+            found = self.values.get(key)
+            if found is None or found[0] <= time.monotonic():
+                return None
+            self.values.move_to_end(key)
+            return (found[1],)
+
+    def put_value(self, key: Hashable, value: object, seconds: float) -> None:
+        with self._lock:
+            self.values[key] = (time.monotonic() + seconds, value)
+            self.values.move_to_end(key)
+            while len(self.values) > VALUES_KEPT:
+                self.values.popitem(last=False)
+
     @property
     def size_in_bytes(self) -> int:
         return self._bytes
@@ -91,6 +114,7 @@ class PageStore:
         with self._lock:
             self._entries.clear()
             self._bytes = 0
+            self.values.clear()
 
 
 class RedisPageStore:
@@ -111,6 +135,8 @@ class RedisPageStore:
         self._redis = Redis.from_url(url, socket_timeout=0.25, socket_connect_timeout=0.25)
         self._paused_until = 0.0
         self.near = PageStore()
+        # Values beside the pages stay in this process, as the near copies do.
+        self.get_value, self.put_value = self.near.get_value, self.near.put_value
 
     def _name(self, key: Hashable) -> str:
         return self.PREFIX + hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
@@ -197,6 +223,28 @@ def _seconds_to_keep(seconds: int) -> int:
     return min(seconds, int((until - utcnow()).total_seconds()))
 
 
+_STAMP = "page_cache_version"
+
+
+def kept_with_page(name: Hashable, compute: Callable[[], T]) -> T:
+    """A value of the page being rendered that changes only when its version does (a list's
+    total: campaigns enter and leave the list by state changes, which the version reads), kept
+    per process under that version for ``PAGE_CACHE_SECONDS``, so the next page of the same
+    list does not count again. Computed afresh wherever pages are not kept (a signed-in
+    visitor, the cache off)."""
+    stamp = g.get(_STAMP)
+    if stamp is None:
+        return compute()
+    kept = store()
+    key = (name, stamp)
+    found = kept.get_value(key)
+    if found is not None:
+        return found[0]
+    value = compute()
+    kept.put_value(key, value, current_app.config.get("PAGE_CACHE_SECONDS", 0))
+    return value
+
+
 def cached_page(version: Callable[..., Hashable | None]) -> Callable:
     """Keep the view's page for anonymous visitors, keyed by ``version(**view_args)``.
 
@@ -218,6 +266,7 @@ def cached_page(version: Callable[..., Hashable | None]) -> Callable:
             if hit is not None:
                 return Response(hit.body, mimetype=hit.mimetype)
             g.pop(_UNTIL, None)
+            setattr(g, _STAMP, (request.endpoint, stamp))
             response = current_app.make_response(view(**kwargs))
             seconds = _seconds_to_keep(seconds)
             # Only a plain page that wrote nothing to the session (no CSRF token, no flash

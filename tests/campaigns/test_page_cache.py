@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from partnership.campaigns.models import Campaign
 from partnership.core import pagecache
+from partnership.db_types import utcnow
 from partnership.extensions import db
 from tests.campaigns.test_public_pages import add_paid_donations
 from tests.crowd import counted_queries, page_text
@@ -43,6 +44,38 @@ def test_a_repeat_visit_costs_one_query(cached, visitor, make_campaign, path):
         again = visitor.get(url)
     assert again.get_data() == first.get_data()
     assert len(statements) == 1, statements  # the version: counters and state, nothing else
+
+
+def test_a_list_counts_its_campaigns_once_per_version(
+    cached, visitor, client, make_campaign, login_as
+):
+    """The list's total (and its programme filter) is read once for all its pages, until a
+    campaign changes state; a signed-in visitor's list counts afresh."""
+    from partnership.campaigns.models import CampaignState
+    from partnership.campaigns.workflow import transition
+
+    for _ in range(13):
+        make_campaign()
+    draft = make_campaign(state="draft")
+    db.session.commit()
+    assert "13" in page_text(visitor.get("/campaigns"))
+    with counted_queries() as statements:
+        second = visitor.get("/campaigns?page=2")
+    assert second.status_code == 200
+    assert not [s for s in statements if "count(" in s.lower()], statements
+    assert not [s for s in statements if "FROM programmes" in s], statements
+
+    launched = db.session.get(Campaign, draft.id)
+    transition(launched, CampaignState.LIVE, launched_at=utcnow())  # a 14th joins the list
+    db.session.commit()
+    with counted_queries() as statements:
+        text = page_text(visitor.get("/campaigns?page=2"))
+    assert [s for s in statements if "count(" in s.lower()] and "14" in text
+
+    login_as("staff")  # signs ``client`` in
+    with counted_queries() as statements:
+        assert client.get("/campaigns?page=2").status_code == 200
+    assert [s for s in statements if "count(" in s.lower()]
 
 
 @pytest.mark.parametrize("path", ["/campaigns", "/campaigns/{id}"])
