@@ -57,6 +57,19 @@ def main() -> None:
 
         sa.event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
         sa.event.listen(db.engine, "commit", lambda *a: statements.append("COMMIT"))
+        # Each statement's time in the driver and the database (first 60 characters as its name).
+        started_at: list[float] = []
+        in_database: dict[str, list[float]] = {}
+        sa.event.listen(
+            db.engine, "before_cursor_execute", lambda *a: started_at.append(time.perf_counter())
+        )
+        sa.event.listen(
+            db.engine,
+            "after_cursor_execute",
+            lambda *a: in_database.setdefault(" ".join(a[2].split())[:60], []).append(
+                time.perf_counter() - started_at.pop()
+            ),
+        )
     client = app.test_client()
     events = paid_events(donations)
 
@@ -103,6 +116,9 @@ def main() -> None:
         f"statements per event: {statistics.mean(counts):.1f} "
         f"(before the first commit: {statistics.mean(paying):.1f})"
     )
+    print("time in the driver and database per statement (ms, mean; warm-up included):")
+    for name, spent in sorted(in_database.items(), key=lambda kv: -sum(kv[1])):
+        print(f"  {statistics.mean(spent) * 1000:7.3f}  x{len(spent):<5} {name}")
     print("last event's statements:")
     for statement in statements:
         print("  " + " ".join(statement.split())[:170])
