@@ -59,26 +59,15 @@ def main() -> None:
     import sqlalchemy as sa
 
     from partnership import create_app
+    from tests.bench.statement_times import print_times, time_statements
 
     app = create_app()
     statements = []
-    in_database: dict[str, list[float]] = {}
     with app.app_context():
         from partnership.extensions import db
 
         sa.event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-        # Each statement's time in the driver and the database (first 60 characters as its name).
-        started_at: list[float] = []
-        sa.event.listen(
-            db.engine, "before_cursor_execute", lambda *a: started_at.append(time.perf_counter())
-        )
-        sa.event.listen(
-            db.engine,
-            "after_cursor_execute",
-            lambda *a: in_database.setdefault(" ".join(a[2].split())[:60], []).append(
-                time.perf_counter() - started_at.pop()
-            ),
-        )
+        in_database = time_statements(db.engine)
     client = app.test_client()
     lo, hi = (int(x) for x in args.ids.split("-"))
     rng = random.Random(7)
@@ -120,8 +109,7 @@ def main() -> None:
         f"statements per request: {statistics.mean(counts):.1f}"
     )
     print("time in the driver and database per statement (ms, mean):")
-    for name, spent in sorted(in_database.items(), key=lambda item: -sum(item[1])):
-        print(f"  {statistics.mean(spent) * 1000:6.3f}  x{len(spent):<5} {name}")
+    print_times(in_database)
     if statements:
         print("last request's statements:")
         for statement in statements:

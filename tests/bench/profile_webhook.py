@@ -49,6 +49,7 @@ def main() -> None:
     import sqlalchemy as sa
 
     from partnership import create_app
+    from tests.bench.statement_times import print_times, time_statements
 
     app = create_app()
     statements: list[str] = []
@@ -57,19 +58,7 @@ def main() -> None:
 
         sa.event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
         sa.event.listen(db.engine, "commit", lambda *a: statements.append("COMMIT"))
-        # Each statement's time in the driver and the database (first 60 characters as its name).
-        started_at: list[float] = []
-        in_database: dict[str, list[float]] = {}
-        sa.event.listen(
-            db.engine, "before_cursor_execute", lambda *a: started_at.append(time.perf_counter())
-        )
-        sa.event.listen(
-            db.engine,
-            "after_cursor_execute",
-            lambda *a: in_database.setdefault(" ".join(a[2].split())[:60], []).append(
-                time.perf_counter() - started_at.pop()
-            ),
-        )
+        in_database = time_statements(db.engine)
     client = app.test_client()
     events = paid_events(donations)
 
@@ -117,8 +106,7 @@ def main() -> None:
         f"(before the first commit: {statistics.mean(paying):.1f})"
     )
     print("time in the driver and database per statement (ms, mean; warm-up included):")
-    for name, spent in sorted(in_database.items(), key=lambda kv: -sum(kv[1])):
-        print(f"  {statistics.mean(spent) * 1000:7.3f}  x{len(spent):<5} {name}")
+    print_times(in_database)
     print("last event's statements:")
     for statement in statements:
         print("  " + " ".join(statement.split())[:170])
