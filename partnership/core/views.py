@@ -166,6 +166,12 @@ for _error_class in _dependency_errors():
 
 @bp.app_errorhandler(500)
 def server_error(error):
+    # Flask hands an error raised after the view (the request's commit, when the database went
+    # away between the view's last statement and its COMMIT) to this handler, not to the
+    # error's own: it is still a dependency down, a 503.
+    original = getattr(error, "original_exception", None)
+    if isinstance(original, _dependency_errors()):
+        return dependency_down(original)
     db.session.rollback()
     message = _("Something went wrong on our side. The team has been told; please try again.")
     if _wants_json():

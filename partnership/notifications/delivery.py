@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import secrets
 import smtplib
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
@@ -19,7 +20,7 @@ from email.message import EmailMessage
 import sqlalchemy as sa
 from flask import current_app
 
-from ..core.unit_of_work import commit_now
+from ..core.unit_of_work import commit_now, discard_changes
 from ..db_types import utcnow
 from ..extensions import db
 from .crypto import InvalidToken, decrypt
@@ -130,6 +131,62 @@ def deliver_one(mail_id: int) -> MailState | None:
     """Claim this mail if it is due and send it; its new state (None: not ours to send)."""
     claimed = claim_batch(1, ids=[mail_id])
     return send_claimed(claimed[0]) if claimed else None
+
+
+#: When sending stops inside a batch (the database went away), how many times and how far
+#: apart the worker tries to hand the untried rest back to the queue.
+HAND_BACK_TRIES = 15
+HAND_BACK_PAUSE = 1.0
+
+
+def send_all(claimed: list[Claimed]) -> list[tuple[Claimed, MailState]]:
+    """Send a claimed batch in order: each mail and its outcome.
+
+    If one cannot be sent or recorded (the database went away while the batch was sent), the
+    mails not yet tried go back to the queue as soon as the database answers again, rather than
+    waiting out ``MAIL_CLAIM_TIMEOUT``; the one being sent keeps its claim (it may have left, so
+    only the stale-claim sweep may send it again).
+    """
+    outcomes: list[tuple[Claimed, MailState]] = []
+    try:
+        for mail in claimed:
+            outcomes.append((mail, send_claimed(mail)))
+    except Exception:
+        _hand_back(claimed[len(outcomes) + 1 :])
+        raise
+    return outcomes
+
+
+def _hand_back(untried: list[Claimed]) -> None:
+    """Queue the untried mails of a batch again (their claim taken off, the attempt not
+    counted), retrying while the database does not answer."""
+    if not untried:
+        return
+    for _ in range(HAND_BACK_TRIES):
+        try:
+            discard_changes()
+            db.session.execute(
+                sa.update(OutgoingMail)
+                .where(
+                    OutgoingMail.id.in_([mail.id for mail in untried]),
+                    OutgoingMail.claim == untried[0].claim,
+                    OutgoingMail.state == MailState.SENDING,
+                )
+                .values(
+                    state=MailState.QUEUED,
+                    claim="",
+                    next_attempt_at=utcnow(),
+                    attempts=OutgoingMail.attempts - 1,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            commit_now(reason="worker: the untried rest of a stopped batch goes back to the queue")
+            return
+        except sa.exc.DBAPIError:
+            time.sleep(HAND_BACK_PAUSE)
+    current_app.logger.warning(
+        "%d claimed mails could not be queued again; the stale-claim sweep will", len(untried)
+    )
 
 
 def send_claimed(mail: Claimed) -> MailState:

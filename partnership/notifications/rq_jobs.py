@@ -80,12 +80,11 @@ def deliver_batch_job(mail_ids: list[int]) -> dict[str, int]:
     """Deliver the due mails of ``mail_ids`` (claimed together, sent one by one); each failed
     attempt schedules that mail's next one after its backoff. How many ended in each state."""
     from ..core.database import writing_transactions
-    from .delivery import backoff, claim_batch, send_claimed
+    from .delivery import backoff, claim_batch, send_all
     from .models import MailState
 
     with writing_transactions():
-        claimed = claim_batch(len(mail_ids), ids=list(mail_ids))
-        outcomes = [(mail, send_claimed(mail)) for mail in claimed]
+        outcomes = send_all(claim_batch(len(mail_ids), ids=list(mail_ids)))
     counts: dict[str, int] = {}
     for mail, state in outcomes:
         counts[state.value] = counts.get(state.value, 0) + 1

@@ -11,7 +11,7 @@ from flask.signals import Namespace
 
 from ..core.database import writing_transactions
 from ..extensions import db
-from .delivery import claim_batch, release_stale_claims, send_claimed
+from .delivery import claim_batch, release_stale_claims, send_all
 from .models import MailState
 
 #: Sent (the app as sender) at the start of each pass of ``flask worker``, outside any
@@ -29,8 +29,7 @@ def drain(batch: int = 20) -> dict[MailState, int]:
             claimed = claim_batch(batch)
             if not claimed:
                 break
-            for mail in claimed:
-                state = send_claimed(mail)
+            for _mail, state in send_all(claimed):
                 counts[state] = counts.get(state, 0) + 1
     return counts
 

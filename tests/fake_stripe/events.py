@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
 import time
 import urllib.error
@@ -130,6 +131,8 @@ def post(
         with error:
             delivery.status = error.code
             delivery.body = error.read().decode("utf-8", "replace")
-    except OSError as error:  # refused, reset, timed out: Stripe would retry later
+    except (OSError, http.client.HTTPException) as error:
+        # Refused, reset, timed out, cut off mid-answer (a server killed while it replied):
+        # no answer, which Stripe retries later.
         delivery.error = f"{type(error).__name__}: {error}"
     return delivery

@@ -54,9 +54,18 @@ class Cluster:
         return requests.get(server.url + path, timeout=30, **kwargs)
 
     def logs(self) -> str:
-        parts = [f"--- {s.name}\n{s.output()[-3000:]}" for s in self.servers.values()]
+        # The first error's traceback (a 500 says why only there), then each log's end.
+        parts = [
+            f"--- {s.name}, first error\n{_first_error(s.output())}" for s in self.servers.values()
+        ]
+        parts += [f"--- {s.name}\n{s.output()[-3000:]}" for s in self.servers.values()]
         parts += [f"--- rq {w.name}\n{w.output()[-2000:]}" for w in self.workers.values()]
         return "\n".join(parts)
+
+
+def _first_error(log: str) -> str:
+    at = log.find("Exception on ")
+    return log[at : at + 4000] if at >= 0 else "(none)"
 
 
 def server_env(cluster: Cluster) -> dict:

@@ -117,7 +117,7 @@ def test_a_storm_through_faults_is_applied_once(cluster):
     # 4. The rest, with everything back.
     deliver(cluster.stripe, parts[3], lambda: [cluster.a.url, cluster.b.url], storm)
 
-    assert storm.server_errors() == [], cluster.logs()
+    assert storm.server_errors() == [], (storm.server_errors(), cluster.logs())
     assert len({e for e, _u, s in storm.answers if s == 200}) == len(events)
     assert_applied_once(campaigns, donations, events)
 

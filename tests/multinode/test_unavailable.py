@@ -29,3 +29,19 @@ def test_a_dependency_down_is_503_with_retry_after(app, client, monkeypatch, err
     api = client.get("/healthz", headers={"Accept": "application/json"})
     assert api.status_code == 503
     assert api.json["status"] == 503
+
+
+def test_a_database_lost_at_the_commit_is_503_too(app, client, monkeypatch):
+    """The view ran; the request's commit (after it, in ``core.unit_of_work``) meets a dropped
+    connection: Flask gives that error to the 500 handler, which answers 503 all the same."""
+
+    def commit_fails():
+        raise sa.exc.OperationalError("COMMIT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(db.session, "commit", commit_fails)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # as served, not as tested
+    answer = client.post("/webhooks/stripe", data=b"{}", headers={"Stripe-Signature": "t=1,v1=0"})
+    assert answer.status_code == 400  # refused before anything is written: no commit at all
+    switched = client.post("/language", data={"lang": "en"})
+    assert switched.status_code == 503, switched.get_data(as_text=True)[:300]
+    assert switched.headers["Retry-After"] == "30"

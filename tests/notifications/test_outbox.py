@@ -169,6 +169,36 @@ def test_a_crashed_workers_claim_is_released(app, smtp, monkeypatch):
     assert drain() == {MailState.SENT: 1} and smtp.subjects() == ["Stuck"]
 
 
+def test_a_batch_stopped_by_the_database_gives_its_untried_mails_back(app, smtp, monkeypatch):
+    """The database goes away while a batch is sent: the mail being recorded keeps its claim
+    (it left: only the stale-claim sweep may send it again), the untried rest go back to the
+    queue at once, not after MAIL_CLAIM_TIMEOUT, and the next pass sends each of them once."""
+    from partnership.notifications import delivery
+
+    for n in range(3):
+        queue_mail(f"donor{n}@example.org", f"mail {n}", "Body")
+    db.session.commit()
+    real_finish, failures = delivery._finish, []
+
+    def finish_then_lose_the_database(mail, **values):
+        if not failures:
+            failures.append(mail.id)
+            raise sa.exc.OperationalError("UPDATE outgoing_mails", {}, Exception("server closed"))
+        real_finish(mail, **values)
+
+    monkeypatch.setattr(delivery, "_finish", finish_then_lose_the_database)
+    monkeypatch.setattr(delivery, "HAND_BACK_PAUSE", 0.0)
+    with pytest.raises(sa.exc.OperationalError):
+        drain()
+    first, *rest = rows()
+    assert smtp.subjects() == ["mail 0"]
+    assert (first.state, first.attempts) == (MailState.SENDING, 1) and first.claim
+    assert [(m.state, m.attempts, m.claim) for m in rest] == [(MailState.QUEUED, 0, "")] * 2
+
+    assert drain() == {MailState.SENT: 2}
+    assert sorted(smtp.subjects()) == ["mail 0", "mail 1", "mail 2"]  # each once
+
+
 def test_worker_command_once(app, smtp):
     queue_mail("a@example.org", "From the CLI", "Body")
     db.session.commit()
