@@ -7,19 +7,46 @@ review answers the applications feature's signals).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import sqlalchemy as sa
 from flask.signals import Namespace
 
 _signals = Namespace()
 
-#: Sent with the campaign as sender when its public page is built; each receiver returns a dict
-#: of template values for the sections it adds.
+#: Sent with the campaign as sender when its public page is built, and ``probes`` (see
+#: :func:`add_page_probe`); each receiver returns a dict of template values for the sections it
+#: adds.
 campaign_page = _signals.signal("campaign page sections")
 
+#: name → builds a SQL expression correlated to ``Campaign`` (an ``EXISTS``) that the page's own
+#: statement reads beside the campaign.
+_page_probes: dict[str, Callable[[], sa.ColumnElement]] = {}
 
-def sections_for(campaign) -> dict:
+
+def add_page_probe(name: str, build: Callable[[], sa.ColumnElement]) -> None:
+    """Have the campaign page's own statement answer a question for a section: ``build()``
+    returns an expression of the ``Campaign`` row (it may bind ``now``, the request's time),
+    and the section's receiver finds its value in ``probes[name]``. A section that asks "is
+    there anything to show?" this way costs no statement of its own when there is not."""
+    _page_probes[name] = build
+
+
+def page_probe_columns() -> list[sa.ColumnElement]:
+    """The registered probes as labelled columns, in name order (``probe_<name>``)."""
+    return [_page_probes[name]().label(f"probe_{name}") for name in sorted(_page_probes)]
+
+
+def probes_of(row) -> dict:
+    """The probes' values in a row of the page's statement, by name."""
+    found = row._mapping
+    return {name: found[f"probe_{name}"] for name in _page_probes}
+
+
+def sections_for(campaign, probes: dict) -> dict:
     """The template values every connected feature adds to this campaign's page."""
     context: dict = {}
-    for _receiver, values in campaign_page.send(campaign):
+    for _receiver, values in campaign_page.send(campaign, probes=probes):
         context.update(values or {})
     return context
 

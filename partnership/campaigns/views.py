@@ -29,7 +29,7 @@ from ..registry.models import Organisation, OrganisationKind, Partnership, Schoo
 from ..registry.provinces import province_choices
 from ..registry.services import active_partnership_clause, today
 from .forms import CampaignFilterForm
-from .hooks import sections_for
+from .hooks import page_probe_columns, probes_of, sections_for
 from .models import Campaign, CampaignEvent, CampaignState
 from .pages import newest_change, newest_change_anywhere, newest_change_to_all
 from .photos import MAX_AGE, WIDTHS, is_photo_key, variant_key
@@ -158,9 +158,10 @@ def sponsors_of(campaign: Campaign) -> list[Organisation]:
 @cache
 def _campaign_page_statement() -> sa.Select:
     """The campaign bound as ``campaign_id`` with everything of it the page shows (a few
-    photos and budget lines: their product is small), in one query built once."""
+    photos and budget lines: their product is small) and the sections' probes (``hooks``), in
+    one query built once."""
     return (
-        sa.select(Campaign)
+        sa.select(Campaign, *page_probe_columns())
         .where(Campaign.id == sa.bindparam("campaign_id"))
         .options(
             joinedload(Campaign.school).load_only(
@@ -176,19 +177,21 @@ def _campaign_page_statement() -> sa.Select:
 @bp.get("/campaigns/<int:campaign_id>")
 @cached_page(campaign_version)
 def campaign(campaign_id: int):
-    found = db.session.scalars(_campaign_page_statement(), {"campaign_id": campaign_id})
-    campaign = visible_or_404(found.unique().first())
+    now = utcnow()
+    values = {"campaign_id": campaign_id, "now": now}
+    row = db.session.execute(_campaign_page_statement(), values).unique().first()
+    campaign = visible_or_404(row[0] if row is not None else None)
     keep_until(campaign.starts_at)  # the give button comes and goes by itself
     keep_until(campaign.ends_at)
     return render_template(
         "campaigns/campaign.html",
         campaign=campaign,
-        now=utcnow(),
+        now=now,
         sponsors=sponsors_of(campaign),
         next_step=NEXT_STEPS[campaign.state],
         share_url=external_url("campaigns.campaign", campaign_id=campaign.id),
         widths=WIDTHS,
-        **sections_for(campaign),
+        **sections_for(campaign, probes_of(row)),
     )
 
 

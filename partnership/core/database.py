@@ -35,6 +35,9 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 _writer: ContextVar[bool] = ContextVar("sqlite_writer", default=False)
 
+#: Set for a request with a safe method: on PostgreSQL its transactions begin READ ONLY.
+_reader: ContextVar[bool] = ContextVar("safe_request", default=False)
+
 
 @contextmanager
 def writing_transactions() -> Iterator[None]:
@@ -81,9 +84,21 @@ def configure_sqlite(engine: sa.Engine) -> None:
 
 
 def configure_postgresql(engine: sa.Engine) -> None:
-    """Ping a pooled connection before lending it only when it sat idle (no-op but PostgreSQL)."""
+    """Ping a pooled connection before lending it only when it sat idle, and begin a safe
+    request's transactions READ ONLY (no-op but PostgreSQL)."""
     if engine.dialect.name != "postgresql":
         return
+
+    @sa.event.listens_for(engine, "begin")
+    def on_begin(connection) -> None:
+        # psycopg sends BEGIN itself before the first statement: setting the attribute now
+        # makes that BEGIN READ ONLY (no round trip of its own). PostgreSQL then refuses any
+        # write of a GET, and the request may end the transaction with a COMMIT (see
+        # end_request).
+        dbapi_connection = connection.connection.dbapi_connection
+        reading = _reader.get()
+        if dbapi_connection.read_only is not reading:
+            dbapi_connection.read_only = reading
 
     @sa.event.listens_for(engine, "checkin")
     def on_checkin(_dbapi_connection, record) -> None:
@@ -111,7 +126,9 @@ def init_database(app: Flask) -> None:
         configure_postgresql(db.engine)
 
     def start_request() -> None:
-        _writer.set(request.method not in SAFE_METHODS)
+        safe = request.method in SAFE_METHODS
+        _writer.set(not safe)
+        _reader.set(safe)
 
     # First of all before_request functions, so no query runs before the flag is set.
     app.before_request_funcs.setdefault(None, []).insert(0, start_request)
@@ -119,7 +136,27 @@ def init_database(app: Flask) -> None:
     @app.teardown_request
     def end_request(_exc) -> None:
         # The unit of work has committed or rolled back; whatever was read afterwards (a GET, a
-        # streamed body) must not keep a write lock past the response (the session itself is
-        # removed with the app context).
-        db.session.rollback()
+        # streamed body) must not keep a lock past the response (the session itself is removed
+        # with the app context).
         _writer.set(False)
+        _reader.set(False)
+        if _read_only_transaction():
+            try:
+                db.session.commit()
+                return
+            except sa.exc.SQLAlchemyError:
+                pass  # a connection lost mid-request: rolled back below, as any other
+        db.session.rollback()
+
+    def _read_only_transaction() -> bool:
+        # A READ ONLY transaction wrote nothing, so its COMMIT is a rollback in effect; but
+        # psycopg forgets every statement it prepared at a ROLLBACK, and a COMMIT keeps them:
+        # the pages' statements are planned once per connection instead of on every request.
+        session = db.session()
+        if not session.in_transaction():
+            return False
+        try:
+            connection = session.connection()
+        except sa.exc.SQLAlchemyError:
+            return False
+        return bool(getattr(connection.connection.dbapi_connection, "read_only", False))

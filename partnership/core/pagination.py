@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sqlalchemy as sa
 from flask import Flask, current_app, request, url_for
 from flask_sqlalchemy.pagination import SelectPagination
@@ -9,12 +11,26 @@ from flask_sqlalchemy.pagination import SelectPagination
 from ..extensions import db
 
 
+@lru_cache(maxsize=64)
+def _page_of(select: sa.Select) -> sa.Select:
+    """``select`` limited to a page, built once per statement. The limit and offset are written
+    into the SQL when it runs (``literal_execute``): a page's statement is then the same text on
+    every visit, which PostgreSQL may plan once for all (a bound LIMIT is planned each time)."""
+    return select.limit(sa.bindparam("page_limit", type_=sa.Integer, literal_execute=True)).offset(
+        sa.bindparam("page_offset", type_=sa.Integer, literal_execute=True)
+    )
+
+
 class BoundSelectPagination(SelectPagination):
     """A page of a statement built once with bound parameters (``paginate(..., params=)``)."""
 
     def _query_items(self) -> list:
-        select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        result = self._query_args["session"].execute(select, self._query_args["params"])
+        if self._query_args["total"] == 0:
+            return []  # the counter says there is nothing to read
+        values = dict(
+            self._query_args["params"], page_limit=self.per_page, page_offset=self._query_offset
+        )
+        result = self._query_args["session"].execute(_page_of(self._query_args["select"]), values)
         return list(result.unique().scalars())
 
 
@@ -54,6 +70,7 @@ def paginate(
             select=query,
             session=db.session(),
             params=params,
+            total=total,
             page=page_number,
             per_page=per_page or current_app.config["PAGE_SIZE"],
             max_per_page=200,

@@ -40,7 +40,7 @@ def trail_export(campaign_id: int, fmt: str):
     return download(fmt, TRAIL_COLUMNS, rows, stem, "devices", private=False)
 
 
-def campaign_section(campaign: Campaign) -> dict:
+def campaign_section(campaign: Campaign, **_page) -> dict:
     """On the campaign page: the trail link, and the devices page for its school and staff."""
     values = {"trail_url": url_for("devices.trail", campaign_id=campaign.id)}
     if can_handle_devices(campaign, current_user):

@@ -52,6 +52,11 @@ def _newest_updates() -> sa.Select:
     )
 
 
+def has_updates() -> sa.Exists:
+    """Whether the campaign of the enclosing statement has an update (a page probe)."""
+    return sa.exists().where(CampaignUpdate.campaign_id == Campaign.id)
+
+
 def updates_of(campaign_id: int, limit: int = 20) -> list[CampaignUpdate]:
     """The newest updates first."""
     values = {"campaign_id": campaign_id, "limit": limit}

@@ -28,9 +28,11 @@ from .updates import (
 bp = Blueprint("donors", __name__)
 
 
-def updates_section(campaign: Campaign) -> dict:
+def updates_section(campaign: Campaign, *, probes: dict, **_page) -> dict:
+    """The campaign page's updates: asked for only when the page's statement found one
+    (the ``updates`` probe, registered in ``init_app``)."""
     return {
-        "campaign_updates": updates_of(campaign.id),
+        "campaign_updates": updates_of(campaign.id) if probes["updates"] else [],
         "can_post_update": can_post_update(campaign, current_user),
         "can_see_private_photos": can_see_private_photos(campaign, current_user),
         "photo_widths": WIDTHS,

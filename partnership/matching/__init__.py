@@ -10,7 +10,7 @@ def init_app(app: Flask) -> None:
     its release when the money goes back), in the transaction that moved the money; what
     matching adds to the campaign, give, thank-you and organisation pages; the pools' checks in
     ``flask ledger verify``."""
-    from ..campaigns.hooks import campaign_page
+    from ..campaigns.hooks import add_page_probe, campaign_page
     from ..gifts.signals import gift_recorded, gift_reversed
     from ..ledger.services import register_check
     from ..payments.hooks import give_page, thanks_page
@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     gift_recorded.connect(receivers.match_offline_gift)
     gift_reversed.connect(receivers.release_offline_gift)
     campaign_page.connect(hooks.match_offers)
+    add_page_probe("matching", draws.covers_campaign)
     give_page.connect(hooks.give_form_matching)
     thanks_page.connect(hooks.gift_matched)
     organisation_page.connect(hooks.sponsor_pledges)

@@ -39,7 +39,11 @@ def pool_source(pledge_id: int, draw_id: int, suffix: str = "") -> str:
 def _covering_query(campaign_id, programme_id, school_id, now: datetime, *, offline: bool):
     """The approved pools covering a gift to the campaign whose id, programme and school are
     given (values, or columns of a joined campaign), in drawing order."""
-    province = sa.select(School.province_code).where(School.id == school_id)
+    # A campaign's columns here belong to the statement that encloses this one (a probe nests
+    # it two levels deep, past the automatic correlation of the nearest).
+    province = (
+        sa.select(School.province_code).where(School.id == school_id).correlate_except(School)
+    )
     query = (
         sa.select(MatchPledge.id)
         .where(
@@ -69,28 +73,50 @@ def _covering_query(campaign_id, programme_id, school_id, now: datetime, *, offl
     return query
 
 
+def covers_campaign() -> sa.Exists:
+    """Whether an approved pool matches a gift to the campaign of the enclosing statement at
+    the bound ``now`` (a probe of the campaign page: ``campaigns.hooks.add_page_probe``)."""
+    return (
+        _covering_query(
+            Campaign.id,
+            Campaign.programme_id,
+            Campaign.school_id,
+            sa.bindparam("now", type_=MatchPledge.starts_at.type),
+            offline=False,
+        )
+        .order_by(None)
+        .exists()
+    )
+
+
 @cache
-def _covering_statement(offline: bool) -> sa.Select:
-    """``_covering_query`` for a campaign's values, built once (the campaign page asks it on
-    every visit): the values are bound when it runs."""
-    return _covering_query(
+def _offers_statement() -> sa.Select:
+    """The pools covering an online gift to the campaign whose id, programme and school are
+    bound, at the bound ``now``, in drawing order: built once (the campaign page asks it)."""
+    covering = _covering_query(
         sa.bindparam("campaign_id"),
         sa.bindparam("programme_id"),
         sa.bindparam("school_id"),
         sa.bindparam("now", type_=MatchPledge.starts_at.type),
-        offline=offline,
+        offline=False,
+    )
+    return (
+        sa.select(MatchPledge)
+        .where(MatchPledge.id.in_(covering.order_by(None)))
+        .order_by(MatchPledge.ends_at, MatchPledge.id)
     )
 
 
-def covering_pools(campaign: Campaign, now: datetime, *, offline: bool) -> list[int]:
-    """Ids of the approved pools that match a gift to ``campaign`` now, in drawing order."""
+def covering_offers(campaign: Campaign, now: datetime) -> list[MatchPledge]:
+    """The approved pools that match an online gift to ``campaign`` now, in drawing order:
+    what the campaign and give pages offer."""
     values = {
         "campaign_id": campaign.id,
         "programme_id": campaign.programme_id,
         "school_id": campaign.school_id,
         "now": now,
     }
-    return list(db.session.scalars(_covering_statement(offline), values))
+    return list(db.session.scalars(_offers_statement(), values))
 
 
 @cache

@@ -8,24 +8,17 @@ from flask_login import current_user
 from ..core.pagecache import keep_until
 from ..db_types import utcnow
 from ..extensions import db
-from .draws import covering_pools
+from .draws import covering_offers
 from .models import MatchDraw, MatchPledge, PledgeState
 
 
-def match_offers(campaign) -> dict:
-    """The pools matching gifts to this campaign now, and how much the matches added."""
-    ids = (
-        covering_pools(campaign, utcnow(), offline=False)
-        if campaign.accepts_gifts(utcnow())
-        else []
-    )
-    offers = (
-        db.session.scalars(
-            sa.select(MatchPledge).where(MatchPledge.id.in_(ids)).order_by(MatchPledge.ends_at)
-        ).all()
-        if ids
-        else []
-    )
+def match_offers(campaign, *, probes: dict, **_page) -> dict:
+    """The pools matching gifts to this campaign now, and how much the matches added: asked
+    for only when the page's statement found one (the ``matching`` probe, ``init_app``)."""
+    now = utcnow()
+    offers = covering_offers(campaign, now) if probes["matching"] else []
+    if not campaign.accepts_gifts(now):
+        offers = []
     if offers:  # a kept page stops advertising an offer when it ends
         keep_until(min(offer.ends_at for offer in offers))
     return {"match_offers": offers, "matched_satang": campaign.matched_satang}
@@ -33,16 +26,7 @@ def match_offers(campaign) -> dict:
 
 def _offers(campaign) -> list[MatchPledge]:
     now = utcnow()
-    ids = covering_pools(campaign, now, offline=False) if campaign.accepts_gifts(now) else []
-    if not ids:
-        return []
-    return list(
-        db.session.scalars(
-            sa.select(MatchPledge)
-            .where(MatchPledge.id.in_(ids))
-            .order_by(MatchPledge.ends_at, MatchPledge.id)
-        )
-    )
+    return covering_offers(campaign, now) if campaign.accepts_gifts(now) else []
 
 
 def preview_match(offers: list[MatchPledge], gift_satang: int) -> int:

@@ -42,7 +42,7 @@ def can_manage(campaign: Campaign, user) -> bool:
     )
 
 
-def milestones_section(campaign: Campaign) -> dict:
+def milestones_section(campaign: Campaign, **_page) -> dict:
     """``campaigns.hooks.campaign_page``: the delivery progress (two queries, whatever the
     number of milestones). The page is kept until the next milestone would turn overdue."""
     if campaign.funded_at is None:

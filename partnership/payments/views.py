@@ -73,7 +73,7 @@ def donor_wall_query():
     )
 
 
-def donor_wall_section(campaign: Campaign) -> dict:
+def donor_wall_section(campaign: Campaign, **_page) -> dict:
     return {
         # The wall lists every paid gift not refunded in full, which is what the counter counts.
         "donor_wall": paginate(

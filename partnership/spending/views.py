@@ -44,7 +44,7 @@ def _public_disbursements() -> sa.Select:
     )
 
 
-def spent_section(campaign: Campaign) -> dict:
+def spent_section(campaign: Campaign, **_page) -> dict:
     """The campaign page's "What the money bought": paid disbursements, and reversed ones
     struck through with their reason. One query for the rows, one for their lines."""
     # Money goes out only of a campaign in a spending state, and a campaign never goes back
