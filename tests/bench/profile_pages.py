@@ -59,7 +59,7 @@ def main() -> None:
     import sqlalchemy as sa
 
     from partnership import create_app
-    from tests.bench.statement_times import print_times, time_statements
+    from tests.bench.statement_times import print_prepared, print_times, time_statements
 
     app = create_app()
     statements = []
@@ -110,6 +110,8 @@ def main() -> None:
     )
     print("time in the driver and database per statement (ms, mean):")
     print_times(in_database)
+    with app.app_context():
+        print_prepared(db.engine)
     if statements:
         print("last request's statements:")
         for statement in statements:

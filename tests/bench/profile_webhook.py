@@ -49,7 +49,7 @@ def main() -> None:
     import sqlalchemy as sa
 
     from partnership import create_app
-    from tests.bench.statement_times import print_times, time_statements
+    from tests.bench.statement_times import print_prepared, print_times, time_statements
 
     app = create_app()
     statements: list[str] = []
@@ -107,6 +107,8 @@ def main() -> None:
     )
     print("time in the driver and database per statement (ms, mean; warm-up included):")
     print_times(in_database)
+    with app.app_context():
+        print_prepared(db.engine)
     print("last event's statements:")
     for statement in statements:
         print("  " + " ".join(statement.split())[:170])

@@ -29,3 +29,18 @@ def print_times(in_database: dict[str, list[float]]) -> None:
     """The statements, the costliest in all first: mean milliseconds and how many ran."""
     for name, spent in sorted(in_database.items(), key=lambda item: -sum(item[1])):
         print(f"  {statistics.mean(spent) * 1000:7.3f}  x{len(spent):<5} {name}")
+
+
+def print_prepared(engine: sa.Engine) -> None:
+    """On PostgreSQL, the statements a pooled connection holds prepared (psycopg prepares a
+    statement on its fifth run, and forgets them all at a ROLLBACK), with their plans."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT generic_plans, custom_plans, statement FROM pg_prepared_statements"
+        ).all()
+        connection.commit()  # not a rollback: that would deallocate them
+    print(f"statements prepared on one pooled connection: {len(rows)}")
+    for generic, custom, statement in sorted(rows, key=lambda row: -(row[0] + row[1])):
+        print(f"  {generic:5} generic {custom:5} custom  {' '.join(statement.split())[:80]}")

@@ -75,3 +75,32 @@ def test_an_idle_connection_the_server_dropped_is_replaced_before_it_is_lent(app
     monkeypatch.setattr(database, "IDLE_PING_SECONDS", 0.0)  # every pooled one is idle now
     second = _backend_pid()
     assert second != first and pings
+
+
+def test_a_get_reads_in_a_read_only_transaction_that_keeps_its_prepared_statements(
+    app, client, make_campaign
+):
+    """PostgreSQL: a safe request's transaction begins READ ONLY, so the database itself
+    refuses a GET that writes, and ends with a COMMIT: psycopg forgets every statement it
+    prepared at a ROLLBACK, so ending with one made every page plan its statements afresh."""
+    from partnership.campaigns.models import Campaign
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite's driver prepares no statement on the server")
+    url = f"/campaigns/{make_campaign().id}"
+    db.session.commit()
+    db.engine.dispose()  # one connection, lent to each request in turn
+    for _ in range(6):  # psycopg prepares a statement on its fifth run
+        assert client.get(url).status_code == 200
+    prepared = db.session.scalars(sa.text("SELECT statement FROM pg_prepared_statements")).all()
+    db.session.commit()
+    assert any("FROM campaigns LEFT OUTER JOIN" in statement for statement in prepared), prepared
+
+    with app.test_request_context(url, method="GET"):
+        app.preprocess_request()
+        with pytest.raises(sa.exc.InternalError, match="read-only transaction"):
+            db.session.execute(sa.update(Campaign).values(title="x"))
+    with app.test_request_context(url, method="POST"):
+        app.preprocess_request()
+        db.session.execute(sa.update(Campaign).values(title="แก้ไขแล้ว"))
+        db.session.rollback()
