@@ -36,6 +36,15 @@ def _database_url(instance_path: str) -> str:
 DEFAULT_BASE_URLS = {"development": "http://127.0.0.1:5000", "testing": "http://localhost"}
 
 
+def _engine_options(url: str) -> dict:
+    """psycopg prepares a statement on its fifth run on a connection; a pooler that hands each
+    transaction another server connection (PgBouncer in transaction mode before 1.21) breaks
+    that, so ``DATABASE_PREPARED_STATEMENTS=off`` turns it off."""
+    if url.startswith("postgresql") and not _bool("DATABASE_PREPARED_STATEMENTS", True):
+        return {"connect_args": {"prepare_threshold": None}}
+    return {}
+
+
 def _site(env: str) -> dict:
     """``BASE_URL`` and what Flask derives from it; every link in an e-mail is built on it.
 
@@ -234,7 +243,7 @@ def load_config(instance_path: str) -> dict:
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": url,
         # PostgreSQL's pooled connections are pinged only after sitting idle (core.database).
-        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(url),
         "SESSION_COOKIE_SECURE": not development and env != "testing",
         # The __Host- prefix makes the browser refuse the cookie unless it is Secure, has Path=/
         # and no Domain, so a sibling subdomain cannot plant or overwrite a session.

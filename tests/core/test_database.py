@@ -104,3 +104,18 @@ def test_a_get_reads_in_a_read_only_transaction_that_keeps_its_prepared_statemen
         app.preprocess_request()
         db.session.execute(sa.update(Campaign).values(title="แก้ไขแล้ว"))
         db.session.rollback()
+
+
+def test_prepared_statements_can_be_turned_off_for_a_transaction_pooler(app, monkeypatch, tmp_path):
+    from partnership.config import load_config
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql://127.0.0.1/test")
+    assert load_config(str(tmp_path))["SQLALCHEMY_ENGINE_OPTIONS"] == {}
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "off")
+    options = load_config(str(tmp_path))["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options == {"connect_args": {"prepare_threshold": None}}
+    if db.engine.dialect.name == "postgresql":  # the driver takes it: nothing is prepared
+        engine = sa.create_engine(db.engine.url, poolclass=sa.pool.NullPool, **options)
+        with engine.connect() as connection:
+            assert connection.connection.dbapi_connection.prepare_threshold is None
+        engine.dispose()

@@ -5,6 +5,8 @@ e-Donation record and the thank-you follow the commit, by one claimer."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import sqlalchemy as sa
 
@@ -69,3 +71,23 @@ def test_a_gift_matched_by_a_pool_costs_the_draw(make_campaign, give, hooked, ma
     # the pages changed, the draw row, its ledger row, the counters (matched among them).
     paying = paying_part(statements)
     assert len(paying) == PAYING_STATEMENTS + 5, paying
+
+
+def test_a_repeated_event_is_answered_without_a_rollback(make_campaign, give, hooked):
+    """A repeat writes nothing (its event row was there), so the request's commit ends it: a
+    ROLLBACK would make psycopg forget every statement it prepared on the connection, and a
+    storm's repeats would have each webhook plan its statements afresh."""
+    campaign = make_campaign()
+    _, session_id = give(campaign)
+    [event] = hooked.pay(session_id, send=False)
+    [first] = hooked.send(event)
+    rollbacks = []
+    record = lambda connection: rollbacks.append(connection)  # noqa: E731
+    sa.event.listen(db.engine, "rollback", record)
+    try:
+        [again] = hooked.send(event)
+    finally:
+        sa.event.remove(db.engine, "rollback", record)
+    assert first.status == again.status == 200
+    assert json.loads(again.body)["duplicate"] is True
+    assert rollbacks == []
