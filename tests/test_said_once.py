@@ -144,8 +144,9 @@ def _called(tree: ast.AST, name: str):
 
 
 def test_only_the_unit_of_work_commits():
-    """One place commits (STYLE.md 15): the end of a successful unsafe request, and
-    ``commit_now(reason=...)`` for the few commits that must come first. No view, service,
+    """One place commits (STYLE.md 15): the end of a successful unsafe request,
+    ``commit_now(reason=...)`` for the few commits that must come first, and the end of a safe
+    request's read-only transaction (``end_read_only``: it wrote nothing). No view, service,
     CLI command or worker calls ``session.commit`` (or the old ``commit_and_send``)."""
     commits = [
         f"{name}:{node.lineno}"
@@ -153,7 +154,7 @@ def test_only_the_unit_of_work_commits():
         for node, func in _calls(tree)
         if func.attr == "commit" and _receiver(func) == "session"
     ]
-    assert [where.split(":")[0] for where in commits] == ["partnership/core/unit_of_work.py"] * 2
+    assert [where.split(":")[0] for where in commits] == ["partnership/core/unit_of_work.py"] * 3
     old_names = [
         f"{name}:{node.lineno}"
         for name, tree in _modules()

@@ -120,6 +120,7 @@ def configure_postgresql(engine: sa.Engine) -> None:
 def init_database(app: Flask) -> None:
     """Configure the app's engine once it exists."""
     from ..extensions import db
+    from .unit_of_work import end_read_only
 
     with app.app_context():
         configure_sqlite(db.engine)
@@ -142,7 +143,7 @@ def init_database(app: Flask) -> None:
         _reader.set(False)
         if _read_only_transaction():
             try:
-                db.session.commit()
+                end_read_only()
                 return
             except sa.exc.SQLAlchemyError:
                 pass  # a connection lost mid-request: rolled back below, as any other

@@ -86,6 +86,13 @@ def discard_changes() -> None:
     db.session.rollback()
 
 
+def end_read_only() -> None:
+    """End a safe request's READ ONLY transaction (``core.database``) with a COMMIT. It wrote
+    nothing (PostgreSQL refuses a write in it), so this is a rollback in effect; but psycopg
+    forgets every statement it prepared at a ROLLBACK, and a COMMIT keeps them."""
+    db.session.commit()
+
+
 def finish_request(response: Response) -> Response:
     """Commit a successful unsafe request once and announce it; roll back anything else.
 

@@ -73,20 +73,22 @@ def _covering_query(campaign_id, programme_id, school_id, now: datetime, *, offl
     return query
 
 
+def _covering_the_campaign_row(*, offline: bool) -> sa.Select:
+    """``_covering_query`` for the ``Campaign`` row of the enclosing or joined statement, at the
+    bound ``now``."""
+    return _covering_query(
+        Campaign.id,
+        Campaign.programme_id,
+        Campaign.school_id,
+        sa.bindparam("now", type_=MatchPledge.starts_at.type),
+        offline=offline,
+    )
+
+
 def covers_campaign() -> sa.Exists:
     """Whether an approved pool matches a gift to the campaign of the enclosing statement at
     the bound ``now`` (a probe of the campaign page: ``campaigns.hooks.add_page_probe``)."""
-    return (
-        _covering_query(
-            Campaign.id,
-            Campaign.programme_id,
-            Campaign.school_id,
-            sa.bindparam("now", type_=MatchPledge.starts_at.type),
-            offline=False,
-        )
-        .order_by(None)
-        .exists()
-    )
+    return _covering_the_campaign_row(offline=False).order_by(None).exists()
 
 
 @cache
@@ -130,13 +132,7 @@ def _pools_for_gift_query(offline: bool) -> sa.Select:
         (MatchDraw.offline_gift_id if offline else MatchDraw.donation_id) == gift_id,
     )
     query = (
-        _covering_query(
-            Campaign.id,
-            Campaign.programme_id,
-            Campaign.school_id,
-            sa.bindparam("now", type_=MatchPledge.starts_at.type),
-            offline=offline,
-        )
+        _covering_the_campaign_row(offline=offline)
         .with_only_columns(MatchPledge, Organisation.name)
         .select_from(MatchPledge)
         .join(Campaign, Campaign.id == campaign_id)
