@@ -15,10 +15,7 @@ from .models import MatchDraw, MatchPledge, PledgeState
 def match_offers(campaign, *, probes: dict, **_page) -> dict:
     """The pools matching gifts to this campaign now, and how much the matches added: asked
     for only when the page's statement found one (the ``matching`` probe, ``init_app``)."""
-    now = utcnow()
-    offers = covering_offers(campaign, now) if probes["matching"] else []
-    if not campaign.accepts_gifts(now):
-        offers = []
+    offers = _offers(campaign) if probes["matching"] else []
     if offers:  # a kept page stops advertising an offer when it ends
         keep_until(min(offer.ends_at for offer in offers))
     return {"match_offers": offers, "matched_satang": campaign.matched_satang}
